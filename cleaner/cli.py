@@ -1,0 +1,169 @@
+"""The command line: parse options, build a Config, call the library. Nothing more."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cleaner import __version__
+from cleaner.config import Config, OutputFormat
+from cleaner.errors import CleanerError
+from cleaner.explain import explain_document, render
+from cleaner.pipeline import Cleaner
+from cleaner.ruleset.cases import run_cases
+from cleaner.ruleset.loader import load_rules
+from cleaner.runner import run as run_pipeline
+
+EXIT_OK, EXIT_DOCUMENTS_FAILED, EXIT_USAGE = 0, 1, 2
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Clean web-archive text with readable, tested YAML rules.",
+)
+rules_app = typer.Typer(no_args_is_help=True, help="List and test boilerplate rules.")
+app.add_typer(rules_app, name="rules")
+
+out_console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+RuleDirsArgument = Annotated[
+    list[Path] | None, typer.Argument(help="Rule folders or files (default: the built-in rules).")
+]
+RulesOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rules", "-r", help="A folder or file of YAML rules, added to the built-ins (repeatable)."
+    ),
+]
+NoBuiltinOption = Annotated[
+    bool, typer.Option("--no-builtin-rules", help="Use only the rules given with --rules.")
+]
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Expected errors become one line on stderr and exit code 2, never a traceback."""
+    try:
+        yield
+    except CleanerError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        out_console.print(f"cleaner {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Clean web-archive text with readable, tested YAML rules."""
+
+
+@app.command()
+def run(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Input folders or files, then the output folder (last).", show_default=False
+        ),
+    ],
+    rules: RulesOption = None,
+    no_builtin_rules: NoBuiltinOption = False,
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format", help="txt: a .txt and a .json per document; jsonl: one documents.jsonl."
+        ),
+    ] = OutputFormat.TXT,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+) -> None:
+    """Clean IN... into OUT: text, metadata per document, and OUT/report.json."""
+    if len(paths) < 2:
+        err_console.print(
+            "[bold red]error:[/] give the input(s) and then the output folder, "
+            "e.g. cleaner run seeds/ out/"
+        )
+        raise typer.Exit(EXIT_USAGE)
+    *inputs, out = paths
+    config = Config(
+        rules=tuple(rules or ()), builtin_rules=not no_builtin_rules, format=output_format
+    )
+    with user_errors():
+        report = run_pipeline(
+            inputs,
+            out,
+            config,
+            on_failure=lambda f: err_console.print(
+                f"[bold red]failed:[/] {f.reason}", soft_wrap=True
+            ),
+        )
+    if not quiet:
+        removed = sum(report.removals_by_rule.values())
+        out_console.print(
+            f"{report.written} of {report.inputs} documents written to {out} "
+            f"({removed} removals; report: {out / 'report.json'})"
+        )
+    if report.failures:
+        err_console.print(f"{len(report.failures)} document(s) failed; see {out / 'report.json'}")
+        raise typer.Exit(EXIT_DOCUMENTS_FAILED)
+
+
+@app.command()
+def explain(
+    file: Annotated[Path, typer.Argument(help="An input file, or an output .txt/.json of a run.")],
+    rules: RulesOption = None,
+    no_builtin_rules: NoBuiltinOption = False,
+) -> None:
+    """Show every line of a document, the removed ones marked with the rule that removed them."""
+    with user_errors():
+        cleaner = Cleaner(Config(rules=tuple(rules or ()), builtin_rules=not no_builtin_rules))
+        render(explain_document(file, cleaner), out_console)
+
+
+@rules_app.command("list")
+def rules_list(
+    dirs: RuleDirsArgument = None,
+) -> None:
+    """Show every rule: id, description, scope and where it is defined."""
+    with user_errors():
+        ruleset = load_rules(dirs or (), builtin=not dirs)
+    table = Table("id", "description", "scope", "file", box=None, pad_edge=False)
+    for rule in ruleset.rules:
+        scope = rule.where.value + (f" of {', '.join(rule.sites)}" if rule.sites else "")
+        table.add_row(rule.id, rule.spec.description, scope, rule.location)
+    out_console.print(table)
+    out_console.print(f"{len(ruleset)} rules")
+
+
+@rules_app.command("test")
+def rules_test(
+    dirs: RuleDirsArgument = None,
+) -> None:
+    """Run the test cases every rule carries; exit 1 if any fails."""
+    with user_errors():
+        ruleset = load_rules(dirs or (), builtin=not dirs)
+    results = list(run_cases(ruleset))
+    failures = [result for result in results if not result.passed]
+    for failure in failures:
+        err_console.print(f"[bold red]FAIL[/] {failure.describe()}", soft_wrap=True)
+    passed = len(results) - len(failures)
+    out_console.print(f"{passed} passed, {len(failures)} failed ({len(ruleset)} rules)")
+    if failures:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,26 @@
+"""Everything that changes a run's output, in one validated object."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class OutputFormat(StrEnum):
+    TXT = "txt"  # OUT/<name>.txt + OUT/<name>.json per document
+    JSONL = "jsonl"  # OUT/documents.jsonl, one object per document
+
+
+class Config(BaseModel):
+    """Options of a run. The CLI builds one from its flags; library users build their own."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rules: tuple[Path, ...] = ()
+    builtin_rules: bool = True
+    format: OutputFormat = OutputFormat.TXT
+    dedup_min_words: int = Field(4, ge=1, description="shorter lines may repeat")
+    prose_min_words: int = Field(12, ge=1, description="words for a line to count as prose")
+    language_seed: int = 0

@@ -1,0 +1,91 @@
+"""The one data type that flows through the pipeline.
+
+A document keeps every line it was read with; steps mark lines as removed instead
+of deleting them, so the audit (`removals`) and `cleaner explain` can always show
+what went and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+METADATA_KEYS = ("url", "title", "site", "author", "date", "language", "language_confidence")
+
+
+@dataclass(slots=True)
+class Removal:
+    """One piece of text taken out of a document, and the rule that took it."""
+
+    step: str
+    rule: str
+    text: str
+    line: int | None
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "step": self.step,
+            "text": self.text,
+            "line": self.line,
+            "reason": self.reason,
+        }
+
+
+@dataclass(slots=True)
+class Line:
+    """A line of the document; `number` is its 1-based line number in the input."""
+
+    text: str
+    number: int
+    removed: bool = False
+    content: bool = False  # a rule vouched for it: heuristic steps leave it alone
+
+
+@dataclass(slots=True)
+class Document:
+    """A document read from a source, cleaned in place by the steps."""
+
+    id: str
+    source: str
+    raw: str
+    lines: list[Line] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    removals: list[Removal] = field(default_factory=list)
+
+    @property
+    def kept(self) -> list[Line]:
+        return [line for line in self.lines if not line.removed]
+
+    def drop(self, line: Line, *, step: str, rule: str, reason: str = "") -> None:
+        """Remove a whole line, recording why."""
+        if line.removed:
+            return
+        line.removed = True
+        self.removals.append(Removal(step, rule, line.text, line.number, reason))
+
+    def cut(
+        self,
+        line: Line,
+        new_text: str,
+        removed_text: str,
+        *,
+        step: str,
+        rule: str,
+        reason: str = "",
+    ) -> None:
+        """Replace a line's text by a shorter one, recording the part taken out."""
+        line.text = new_text
+        self.removals.append(Removal(step, rule, removed_text, line.number, reason))
+
+    def set_meta(self, key: str, value: Any) -> None:
+        """Set a metadata value unless an earlier, more specific source set it."""
+        if value is not None and self.metadata.get(key) is None:
+            self.metadata[key] = value
+
+    @property
+    def text(self) -> str:
+        """The clean text: kept lines as paragraphs, one blank line apart, final newline."""
+        paragraphs = [line.text for line in self.lines if not line.removed and line.text]
+        return "\n\n".join(paragraphs) + "\n" if paragraphs else ""

@@ -1,0 +1,66 @@
+"""`cleaner explain`: a document's lines, the removed ones marked with the rule that took them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path, PurePosixPath
+
+from rich.console import Console
+from rich.text import Text
+
+from cleaner.document import Document
+from cleaner.errors import UsageError
+from cleaner.pipeline import Cleaner
+from cleaner.readers import InputFile, read_text_file
+
+
+def resolve_source(path: Path) -> Path:
+    """An input file, or the input named by an output's metadata (`OUT/x.json` or `OUT/x.txt`)."""
+    meta = path if path.suffix == ".json" else path.with_suffix(".json")
+    if meta.is_file() and path.suffix in (".json", ".txt"):
+        try:
+            source = json.loads(meta.read_text(encoding="utf-8")).get("source")
+        except (ValueError, AttributeError):
+            source = None
+        if source and Path(source).is_file() and Path(source).resolve() != path.resolve():
+            return Path(source)
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    return path
+
+
+def explain_document(path: Path, cleaner: Cleaner) -> Document:
+    source = resolve_source(path)
+    return cleaner.clean(read_text_file(InputFile(source, PurePosixPath(source.stem))))
+
+
+def render(doc: Document, console: Console) -> None:
+    """Print every line; removed ones struck through with their rule, cuts noted below."""
+    by_line: dict[int | None, list] = {}
+    for removal in doc.removals:
+        by_line.setdefault(removal.line, []).append(removal)
+    width = len(str(doc.lines[-1].number)) if doc.lines else 1
+    for line in doc.lines:
+        number = str(line.number).rjust(width)
+        removals = by_line.get(line.number, [])
+        if line.removed:
+            whole = (
+                next(r for r in removals if r.text == line.text)
+                if any(r.text == line.text for r in removals)
+                else removals[0]
+            )
+            row = Text(f"- {number} | ", style="red")
+            row.append(line.text, style="strike dim red")
+            row.append(f"  [{whole.rule}]", style="bold yellow")
+            console.print(row, soft_wrap=True)
+            continue
+        console.print(Text(f"  {number} | ", style="dim") + Text(line.text), soft_wrap=True)
+        for removal in removals:
+            note = Text(f"  {' ' * width}   cut: ", style="dim")
+            note.append(removal.text, style="strike red")
+            note.append(f"  [{removal.rule}]", style="bold yellow")
+            console.print(note, soft_wrap=True)
+    meta = {k: v for k, v in doc.metadata.items() if v is not None}
+    console.print(
+        Text(f"metadata: {json.dumps(meta, ensure_ascii=False)}", style="cyan"), soft_wrap=True
+    )

@@ -1,0 +1,72 @@
+"""The pipeline: the steps in order, and the record each cleaned document becomes."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from cleaner.config import Config
+from cleaner.document import METADATA_KEYS, Document
+from cleaner.ruleset.loader import RuleSet, load_rules
+from cleaner.steps.base import Step
+from cleaner.steps.language import LanguageStep
+from cleaner.steps.normalize import NormalizeStep
+from cleaner.steps.repeats import RepeatedLineStep, SelfRepeatStep
+from cleaner.steps.rules import RulesStep
+from cleaner.steps.title import TitleStep
+
+
+class Cleaner:
+    """A configured pipeline. Build once (rules compile, language profiles load), clean many."""
+
+    def __init__(self, config: Config | None = None, ruleset: RuleSet | None = None) -> None:
+        self.config = config or Config()
+        self.ruleset = ruleset or load_rules(self.config.rules, builtin=self.config.builtin_rules)
+        self.steps: list[Step] = [
+            NormalizeStep(),
+            SelfRepeatStep(),
+            RulesStep(self.ruleset, prose_min_words=self.config.prose_min_words),
+            TitleStep(),
+            RepeatedLineStep(min_words=self.config.dedup_min_words),
+            LanguageStep(seed=self.config.language_seed),
+        ]
+
+    def clean(self, doc: Document) -> Document:
+        for step in self.steps:
+            step(doc)
+        return doc
+
+    def clean_text(self, text: str, *, id: str = "text", url: str | None = None) -> Document:
+        doc = Document(id=id, source=id, raw=text)
+        if url:
+            doc.metadata["url"] = url
+        return self.clean(doc)
+
+
+def clean_text(text: str, *, url: str | None = None, config: Config | None = None) -> Document:
+    """Clean one text with the built-in rules: `clean_text(raw).text`, `.metadata`, `.removals`.
+
+    For many texts build a `Cleaner` once and call its `clean_text`: each call here
+    compiles the rules and loads the language profiles again.
+    """
+    return Cleaner(config).clean_text(text, url=url)
+
+
+def document_record(doc: Document) -> dict[str, Any]:
+    """The metadata written beside a document's text (keys and order fixed by the contract)."""
+    text = doc.text
+    record: dict[str, Any] = {"id": doc.id, "source": doc.source}
+    for key in METADATA_KEYS:
+        record[key] = doc.metadata.get(key)
+    record.update(
+        words=len(text.split()),
+        chars_in=len(doc.raw),
+        chars_out=len(text),
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        removed=[
+            removal.to_dict()
+            for removal in sorted(doc.removals, key=lambda r: r.line if r.line is not None else 0)
+        ],
+        duplicate_of=doc.metadata.get("duplicate_of"),
+    )
+    return record

@@ -1,0 +1,52 @@
+"""The run report (OUT/report.json): what went in, what came out, what was removed and why."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from cleaner import __version__
+from cleaner.document import Document
+
+
+@dataclass(slots=True)
+class Failure:
+    source: str
+    reason: str
+
+
+@dataclass(slots=True)
+class RunReport:
+    rules_sha256: str
+    rules_count: int
+    inputs: int = 0
+    documents: int = 0
+    written: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    removals_by_rule: Counter[str] = field(default_factory=Counter)
+    removals_by_step: Counter[str] = field(default_factory=Counter)
+    wall_seconds: float = 0.0
+
+    def add_document(self, doc: Document) -> None:
+        self.documents += 1
+        for removal in doc.removals:
+            self.removals_by_rule[removal.rule] += 1
+            self.removals_by_step[removal.step] += 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": __version__,
+            "rules_sha256": self.rules_sha256,
+            "rules": self.rules_count,
+            "counts": {
+                "inputs": self.inputs,
+                "documents": self.documents,
+                "written": self.written,
+                "failed": len(self.failures),
+            },
+            "removals_by_rule": dict(sorted(self.removals_by_rule.items())),
+            "removals_by_step": dict(sorted(self.removals_by_step.items())),
+            "failures": [{"source": f.source, "reason": f.reason} for f in self.failures],
+            "wall_seconds": round(self.wall_seconds, 3),
+        }

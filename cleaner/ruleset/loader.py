@@ -1,0 +1,134 @@
+"""Find, parse, validate and compile rule files; every error names file, line and field."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from cleaner.errors import RuleError
+from cleaner.ruleset.rule import Rule
+from cleaner.ruleset.schema import RuleFile
+from cleaner.ruleset.yaml_lines import LineDict, line_of, load_yaml
+
+RULE_SUFFIXES = (".yaml", ".yml")
+MAX_RULE_FILE_BYTES = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """The rules of a run, in a stable order, with a hash that identifies them."""
+
+    rules: tuple[Rule, ...]
+    digest: str
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def get(self, rule_id: str) -> Rule | None:
+        return next((rule for rule in self.rules if rule.id == rule_id), None)
+
+
+def builtin_rules_dir() -> Path:
+    """The built-in packs: inside the installed package, or `rules/` of a source checkout."""
+    import cleaner
+
+    package_dir = Path(cleaner.__file__).resolve().parent
+    installed = package_dir / "builtin_rules"
+    return installed if installed.is_dir() else package_dir.parent / "rules"
+
+
+def rule_files(paths: Iterable[Path]) -> list[Path]:
+    """Rule files under the given files or folders, in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in RULE_SUFFIXES))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise RuleError(path, "no such rule file or folder", hint="check the --rules path")
+    return found
+
+
+def _validation_message(exc: ValidationError, data: object, path: Path) -> RuleError:
+    error = exc.errors()[0]
+    location = tuple(error["loc"])
+    fields = [str(part) for part in location if isinstance(part, str)]
+    message = error["msg"].removeprefix("Value error, ")
+    hint = ""
+    if error["type"] == "extra_forbidden":
+        message = "unknown key; check its spelling against the rule schema in the README"
+    elif error["type"] == "string_type" and isinstance(error.get("input"), dict):
+        hint = 'YAML read "key: value" here; put the text in quotes'
+    return RuleError(
+        path,
+        message,
+        line=line_of(data, location),
+        field=".".join(fields) if fields else None,
+        hint=hint,
+    )
+
+
+def parse_rule_file(path: Path, text: str) -> list[Rule]:
+    """Validate and compile one rule file's text."""
+    if len(text.encode()) > MAX_RULE_FILE_BYTES:
+        raise RuleError(
+            path,
+            f"rule file is larger than {MAX_RULE_FILE_BYTES} bytes",
+            hint="split it into several files",
+        )
+    try:
+        data = load_yaml(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RuleError(
+            path, f"YAML syntax error: {problem}", line=mark.line + 1 if mark else None
+        ) from None
+    if data is None:
+        return []
+    if not isinstance(data, LineDict):
+        raise RuleError(path, "a rule file is a mapping with a 'rules:' list", line=1)
+    try:
+        parsed = RuleFile.model_validate(data)
+    except ValidationError as exc:
+        raise _validation_message(exc, data, path) from None
+    rules_node = data["rules"]
+    return [
+        Rule.compile(spec, path, rules_node.item_lines[index], parsed.sites)
+        for index, spec in enumerate(parsed.rules)
+    ]
+
+
+def load_rules(extra_dirs: Sequence[Path | str] = (), *, builtin: bool = True) -> RuleSet:
+    """Load the built-in packs (unless turned off) and the user's rule folders."""
+    roots = ([builtin_rules_dir()] if builtin else []) + [Path(p) for p in extra_dirs]
+    rules: list[Rule] = []
+    seen: dict[str, Rule] = {}
+    digest = hashlib.sha256()
+    for path in rule_files(roots):
+        try:
+            raw = path.read_bytes()
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise RuleError(path, "not UTF-8 text", hint="save the file as UTF-8") from None
+        except OSError as exc:
+            raise RuleError(path, f"cannot read: {exc.strerror}") from None
+        digest.update(hashlib.sha256(raw).digest())
+        for rule in parse_rule_file(path, text):
+            if rule.id in seen:
+                raise RuleError(
+                    path,
+                    f"duplicate rule id {rule.id!r}",
+                    line=rule.line,
+                    field="id",
+                    hint=f"first defined at {seen[rule.id].location}",
+                )
+            seen[rule.id] = rule
+            rules.append(rule)
+    return RuleSet(tuple(rules), digest.hexdigest())

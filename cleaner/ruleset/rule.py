@@ -1,0 +1,71 @@
+"""A rule compiled for matching: patterns built once, lookups cheap."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from cleaner.ruleset.schema import Action, Extent, RuleSpec, Where, _compile
+from cleaner.text import line_key
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A validated rule, ready to match lines."""
+
+    spec: RuleSpec
+    path: Path
+    line: int
+    sites: tuple[str, ...]
+    exact_keys: frozenset[str]
+    pattern: re.Pattern[str] | None
+    until: re.Pattern[str] | None
+
+    @classmethod
+    def compile(cls, spec: RuleSpec, path: Path, line: int, sites: list[str] | None) -> Rule:
+        sensitive = spec.case_sensitive
+        return cls(
+            spec=spec,
+            path=path,
+            line=line,
+            sites=tuple(spec.sites or sites or ()),
+            exact_keys=frozenset(line_key(e, casefold=not sensitive) for e in spec.exact or ()),
+            pattern=_compile(spec.regex, sensitive) if spec.regex is not None else None,
+            until=_compile(spec.until, sensitive) if spec.until is not None else None,
+        )
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}"
+
+    @property
+    def drops(self) -> bool:
+        return self.spec.action is Action.DROP
+
+    @property
+    def where(self) -> Where:
+        return self.spec.where
+
+    @property
+    def extent(self) -> Extent:
+        return self.spec.extent
+
+    def applies_to_site(self, domain: str | None) -> bool:
+        if not self.sites:
+            return True
+        if domain is None:
+            return False
+        return any(domain == site or domain.endswith("." + site) for site in self.sites)
+
+    def match(self, text: str) -> re.Match[str] | bool:
+        """A regex match (for its groups), True for an exact match, or False."""
+        if self.spec.max_words is not None and len(text.split()) > self.spec.max_words:
+            return False
+        if self.pattern is not None:
+            return self.pattern.search(text) or False
+        return line_key(text, casefold=not self.spec.case_sensitive) in self.exact_keys

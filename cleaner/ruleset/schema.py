@@ -1,0 +1,131 @@
+"""The rule-file schema: what a rule may say, validated strictly (unknown keys are errors)."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+RuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
+Domain = Annotated[str, Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")]
+
+#: Named regex groups a rule may capture; each becomes the metadata key of the same name.
+EXTRACTABLE_KEYS = frozenset({"url", "title", "site", "author", "date"})
+MAX_PATTERN_LENGTH = 2000
+
+
+class Extent(StrEnum):
+    LINE = "line"  # the matching line only
+    TO_END = "to-end"  # the matching line and everything after it (footers)
+    FROM_START = "from-start"  # everything before it and the line itself (archive notices)
+
+
+class Where(StrEnum):
+    ANYWHERE = "anywhere"
+    HEAD = "head"  # before the first prose paragraph
+    TAIL = "tail"  # after the last prose paragraph
+
+
+class Action(StrEnum):
+    DROP = "drop"  # remove the line (named groups and `set` still fill metadata)
+    KEEP = "keep"  # vouch for the line as content: no other rule or heuristic removes it
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RuleCase(_Strict):
+    """One example a rule carries: a line it must drop, a line it must keep, or a document."""
+
+    drop: str | None = None
+    keep: str | None = None
+    input: str | None = None
+    output: str | None = None
+    metadata: dict[str, str | None] | None = None
+    url: str | None = None  # the document's address, for site-scoped rules
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> RuleCase:
+        kinds = [k for k in ("drop", "keep", "input") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError("a test case has exactly one of 'drop', 'keep' or 'input'")
+        if self.input is None and self.output is not None:
+            raise ValueError("'output' goes with 'input'")
+        if self.input is not None and self.output is None and self.metadata is None:
+            raise ValueError("an 'input' case needs 'output' (the expected text) or 'metadata'")
+        return self
+
+
+def _compile(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        raise ValueError(f"pattern is longer than {MAX_PATTERN_LENGTH} characters")
+    try:
+        return re.compile(pattern, 0 if case_sensitive else re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression: {exc}") from None
+
+
+class RuleSpec(_Strict):
+    """A rule as written in YAML. Exactly one matcher: `exact` or `regex`."""
+
+    id: RuleId
+    description: Annotated[str, Field(min_length=1)]
+    exact: list[str] | None = None
+    regex: str | None = None
+    until: str | None = None
+    case_sensitive: bool = False
+    max_words: Annotated[int, Field(gt=0)] | None = None
+    extent: Extent = Extent.LINE
+    where: Where = Where.ANYWHERE
+    sites: list[Domain] | None = None
+    action: Action = Action.DROP
+    set: dict[str, str] | None = None
+    tests: Annotated[list[RuleCase], Field(min_length=1)]
+
+    @field_validator("exact", mode="before")
+    @classmethod
+    def _exact_as_list(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("regex", "until")
+    @classmethod
+    def _valid_regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            _compile(value, True)
+        return value
+
+    @field_validator("set")
+    @classmethod
+    def _known_keys(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        unknown = set(value or ()) - EXTRACTABLE_KEYS
+        if unknown:
+            raise ValueError(f"cannot set {sorted(unknown)}; allowed: {sorted(EXTRACTABLE_KEYS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _one_matcher(self) -> RuleSpec:
+        if (self.exact is None) == (self.regex is None):
+            raise ValueError("a rule has exactly one matcher: 'exact' (lines) or 'regex'")
+        if self.regex is not None:
+            groups = set(re.compile(self.regex).groupindex)
+            unknown = groups - EXTRACTABLE_KEYS
+            if unknown:
+                raise ValueError(
+                    f"named groups {sorted(unknown)} are not metadata keys; "
+                    f"use {sorted(EXTRACTABLE_KEYS)} or an unnamed group (?:...)"
+                )
+        if self.until is not None and self.extent is not Extent.LINE:
+            raise ValueError("'until' makes a block; it cannot be combined with 'extent'")
+        if self.action is Action.KEEP and (self.extent is not Extent.LINE or self.until):
+            raise ValueError("a 'keep' rule vouches for single lines; drop 'extent'/'until'")
+        return self
+
+
+class RuleFile(_Strict):
+    """A YAML rule file: a list of rules, optionally sharing a site scope."""
+
+    sites: list[Domain] | None = None
+    rules: list[RuleSpec]

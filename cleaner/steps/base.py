@@ -1,0 +1,43 @@
+"""The step base class: it owns the loop over documents and the counters."""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import ClassVar
+
+from cleaner.document import Document
+
+
+class Step(ABC):
+    """One stage of the pipeline. Subclasses fill in `process(doc)`; it edits `doc` in place.
+
+    Any text a step takes out goes through `Document.drop`/`Document.cut`, so it lands
+    in the document's audit with the step's name and a rule id.
+    """
+
+    name: ClassVar[str]
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.seconds = 0.0
+
+    @abstractmethod
+    def process(self, doc: Document) -> None:
+        """Clean one document in place."""
+
+    def __call__(self, doc: Document) -> Document:
+        started = time.perf_counter()
+        removals_before = len(doc.removals)
+        self.process(doc)
+        self.seconds += time.perf_counter() - started
+        self.counts["documents"] += 1
+        for removal in doc.removals[removals_before:]:
+            self.counts[f"removed:{removal.rule}"] += 1
+        return doc
+
+    def run(self, docs: Iterable[Document]) -> Iterator[Document]:
+        for doc in docs:
+            yield self(doc)

@@ -1,0 +1,59 @@
+"""Unicode and whitespace normalization, then the split into lines.
+
+Only invisible or spacing characters change here (and mojibake is re-decoded), so
+no visible text is lost; blank lines are layout, not content.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import ftfy
+from ftfy.badness import is_bad
+
+from cleaner.document import Document, Line
+from cleaner.steps.base import Step
+
+# Spaces that are not U+0020: NBSP, narrow NBSP, figure space, en/em/thin spaces, ideographic.
+_ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\v\f]")
+# Invisible characters that carry no meaning in running text. ZWJ/ZWNJ are kept: Persian,
+# Indic scripts and emoji sequences need them.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u180e]")
+# C0/C1 control characters other than newline (tabs are handled as spaces above).
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\x85]")
+_SPACE_RUNS = re.compile(" {2,}")
+
+
+def normalize_line(text: str) -> str:
+    """One line in canonical form: NFC, plain spaces, no invisibles, trimmed."""
+    text = _ODD_SPACES.sub(" ", text)
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub("", text)
+    return _SPACE_RUNS.sub(" ", text).strip()
+
+
+def normalize_text(raw: str) -> str:
+    """The whole text in canonical form, mojibake fixed, line breaks unified."""
+    text = unicodedata.normalize("NFC", raw)
+    if is_bad(text):
+        text = unicodedata.normalize("NFC", ftfy.fix_encoding(text))
+    return _LINE_BREAKS.sub("\n", text)
+
+
+class NormalizeStep(Step):
+    """Splits `raw` into normalized, non-blank lines numbered as in the input."""
+
+    name = "normalize"
+
+    def process(self, doc: Document) -> None:
+        text = normalize_text(doc.raw)
+        if text != unicodedata.normalize("NFC", doc.raw).replace("\r\n", "\n"):
+            self.counts["mojibake_fixed"] += 1
+        lines = []
+        for number, raw_line in enumerate(text.split("\n"), start=1):
+            clean = normalize_line(raw_line)
+            if clean:
+                lines.append(Line(clean, number))
+        doc.lines = lines

@@ -1,0 +1,76 @@
+"""Repetition inside one document: lines pasted twice over, and lines repeated verbatim."""
+
+from __future__ import annotations
+
+from cleaner.document import Document
+from cleaner.steps.base import Step
+from cleaner.text import line_key, word_count
+
+MIN_HALF_CHARS = 12  # "ha ha" and "no no" are language, not a paste accident
+
+
+def self_repeat_half(text: str) -> str | None:
+    """If `text` is one string twice (`X X`, `X\\tX`, `XX`), return X; else None."""
+    n = len(text)
+    for gap in (0, 1, 2, 3):
+        if (n - gap) % 2:
+            continue
+        half = (n - gap) // 2
+        if half < MIN_HALF_CHARS:
+            return None
+        if text[:half] == text[n - half :] and not text[half : n - half].strip():
+            return text[:half].strip()
+    return None
+
+
+class SelfRepeatStep(Step):
+    """Keeps one copy of a line that is the same text twice (a caption pasted twice)."""
+
+    name = "dedup"
+    rule = "dedup:self-repeat"
+
+    def process(self, doc: Document) -> None:
+        for line in doc.kept:
+            half = self_repeat_half(line.text)
+            if half is not None:
+                doc.cut(
+                    line,
+                    half,
+                    line.text[len(half) :].strip(),
+                    step=self.name,
+                    rule=self.rule,
+                    reason="the line is the same text twice",
+                )
+
+
+def repeat_key(text: str) -> str:
+    return line_key(text).rstrip(".;:,… ")
+
+
+class RepeatedLineStep(Step):
+    """Keeps the first copy of a line repeated verbatim (after normalization and case folding,
+    and ignoring a final full stop, so a standfirst and its sentence count as one).
+
+    The title is compared at any length; other lines only from `min_words` up, because
+    short lines ("Yes.", "Thank you.") legitimately recur in interviews and transcripts.
+    """
+
+    name = "dedup"
+
+    def __init__(self, min_words: int = 4) -> None:
+        super().__init__()
+        self.min_words = min_words
+
+    def process(self, doc: Document) -> None:
+        title = doc.metadata.get("title")
+        title_key = repeat_key(title) if title else None
+        first_seen: dict[str, int] = {}
+        for line in doc.kept:
+            key = repeat_key(line.text)
+            if key in first_seen and (key == title_key or word_count(line.text) >= self.min_words):
+                if line.content:
+                    continue
+                rule = "dedup:title" if key == title_key else "dedup:repeat"
+                doc.drop(line, step=self.name, rule=rule, reason=f"repeats line {first_seen[key]}")
+            else:
+                first_seen.setdefault(key, line.number)

@@ -1,0 +1,130 @@
+"""The YAML rules, applied line by line with their scope and extent.
+
+"Head" and "tail" are defined by the text, not by line counts: the head is what comes
+before the first prose paragraph, the tail what comes after the last one. Removing
+furniture does not move those boundaries, so cleaning clean output changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from cleaner.dates import parse_date
+from cleaner.document import Document, Line
+from cleaner.ruleset.loader import RuleSet
+from cleaner.ruleset.rule import Rule
+from cleaner.ruleset.schema import Action, Extent, Where
+from cleaner.steps.base import Step
+from cleaner.text import looks_like_prose
+
+MAX_BLOCK_LINES = 30  # a block rule's end must come within this many lines of its start
+_URL_TRAILING = ".,;:!?)]}'\""
+
+Match = tuple[Rule, re.Match[str] | bool]
+
+
+def site_domain(url: str | None) -> str | None:
+    """The host of a URL, lower-case, without "www."; tolerates a missing scheme."""
+    if not url:
+        return None
+    host = urlsplit(url if "//" in url else "//" + url).hostname
+    if not host:
+        return None
+    return host.removeprefix("www.")
+
+
+def metadata_value(key: str, raw: str) -> str | None:
+    """Clean a captured value; dates become ISO 8601 or nothing."""
+    value = " ".join(raw.split())
+    if key == "date":
+        return parse_date(value)
+    if key == "url":
+        value = value.rstrip(_URL_TRAILING)
+    return value or None
+
+
+class RulesStep(Step):
+    """Applies a rule set to every document."""
+
+    name = "rules"
+
+    def __init__(self, ruleset: RuleSet, prose_min_words: int = 12) -> None:
+        super().__init__()
+        self.ruleset = ruleset
+        self.prose_min_words = prose_min_words
+
+    def process(self, doc: Document) -> None:
+        domain = site_domain(doc.metadata.get("url"))
+        self.apply(doc, [rule for rule in self.ruleset.rules if rule.applies_to_site(domain)])
+        found = site_domain(doc.metadata.get("url"))
+        if found != domain:
+            # A rule read the page's address from the text: that site's rules get their turn.
+            site_rules = [r for r in self.ruleset.rules if r.sites and r.applies_to_site(found)]
+            if site_rules:
+                self.apply(doc, site_rules)
+
+    def apply(self, doc: Document, rules: list[Rule]) -> None:
+        lines = doc.kept
+        matches = [[(rule, m) for rule in rules if (m := rule.match(line.text))] for line in lines]
+        head_end, tail_start = self._prose_bounds(lines, matches)
+        for index, line_matches in enumerate(matches):
+            if any(rule.spec.action is Action.KEEP for rule, _ in line_matches):
+                lines[index].content = True
+        for index, line_matches in enumerate(matches):
+            for rule, match in line_matches:
+                if rule.where is Where.HEAD and index >= head_end:
+                    continue
+                if rule.where is Where.TAIL and index <= tail_start:
+                    continue
+                self._fire(doc, lines, index, rule, match)
+
+    def _prose_bounds(self, lines: list[Line], matches: list[list[Match]]) -> tuple[int, int]:
+        """Index of the first and last prose line that no drop rule matches."""
+        prose = [
+            i
+            for i, line in enumerate(lines)
+            if looks_like_prose(line.text, self.prose_min_words)
+            and not any(rule.drops for rule, _ in matches[i])
+        ]
+        if not prose:
+            return len(lines), -1
+        return prose[0], prose[-1]
+
+    def _fire(
+        self, doc: Document, lines: list[Line], index: int, rule: Rule, match: re.Match[str] | bool
+    ) -> None:
+        span = self._span(lines, index, rule)
+        if span is None:
+            return
+        if isinstance(match, re.Match):
+            for key, raw in match.groupdict().items():
+                if raw:
+                    doc.set_meta(key, metadata_value(key, raw))
+        for key, value in (rule.spec.set or {}).items():
+            doc.set_meta(key, value)
+        if not rule.drops:
+            return
+        start, end = span
+        reason = ""
+        if (start, end) != (index, index):
+            kind = "block" if rule.until is not None else rule.extent.value
+            reason = f"{kind} from line {lines[start].number} to line {lines[end].number}"
+        for line in lines[start : end + 1]:
+            if not line.content:
+                doc.drop(line, step=self.name, rule=rule.id, reason=reason)
+
+    @staticmethod
+    def _span(lines: list[Line], index: int, rule: Rule) -> tuple[int, int] | None:
+        """The lines a firing rule covers, or None when a block has no end."""
+        if rule.until is not None:
+            last = min(len(lines) - 1, index + MAX_BLOCK_LINES)
+            for end in range(index + 1, last + 1):
+                if rule.until.search(lines[end].text):
+                    return index, end
+            return None
+        if rule.extent is Extent.TO_END:
+            return index, len(lines) - 1
+        if rule.extent is Extent.FROM_START:
+            return 0, index
+        return index, index

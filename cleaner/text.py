@@ -1,0 +1,25 @@
+"""Small text helpers shared by the steps."""
+
+from __future__ import annotations
+
+import re
+
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = frozenset(".!?…\"”’»)]'")
+
+
+def line_key(text: str, *, casefold: bool = True) -> str:
+    """The comparison form of a line: spaces collapsed, ends stripped, case folded."""
+    key = _SPACES.sub(" ", text).strip()
+    return key.casefold() if casefold else key
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def looks_like_prose(text: str, min_words: int = 12) -> bool:
+    """A sentence-like paragraph: long enough and ending like a sentence."""
+    stripped = text.rstrip()
+    return bool(stripped) and stripped[-1] in _SENTENCE_END and word_count(stripped) >= min_words
