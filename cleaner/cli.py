@@ -140,11 +140,18 @@ def rules_list(
     """Show every rule: id, description, scope and where it is defined."""
     with user_errors():
         ruleset = load_rules(dirs or (), builtin=not dirs)
-    table = Table("id", "description", "scope", "file", box=None, pad_edge=False)
+    rows = []
     for rule in ruleset.rules:
         scope = rule.where.value + (f" of {', '.join(rule.sites)}" if rule.sites else "")
-        table.add_row(rule.id, rule.spec.description, scope, rule.location)
-    out_console.print(table)
+        rows.append((rule.id, rule.spec.description, scope, rule.location))
+    if out_console.is_terminal:
+        table = Table("id", "description", "scope", "file", box=None, pad_edge=False)
+        for row in rows:
+            table.add_row(*row)
+        out_console.print(table)
+    else:  # piped: one tab-separated line per rule, for grep and cut
+        for row in rows:
+            print("\t".join(row))
     out_console.print(f"{len(ruleset)} rules")
 
 

@@ -21,7 +21,9 @@ class Cleaner:
 
     def __init__(self, config: Config | None = None, ruleset: RuleSet | None = None) -> None:
         self.config = config or Config()
-        self.ruleset = ruleset or load_rules(self.config.rules, builtin=self.config.builtin_rules)
+        if ruleset is None:
+            ruleset = load_rules(self.config.rules, builtin=self.config.builtin_rules)
+        self.ruleset = ruleset
         self.steps: list[Step] = [
             NormalizeStep(),
             SelfRepeatStep(),

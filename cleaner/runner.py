@@ -41,7 +41,8 @@ def run(
     started = time.perf_counter()
     _check_output_dir(inputs, out)
     files = discover_inputs(inputs)
-    cleaner = cleaner or Cleaner(config)  # rule errors surface here, before anything is written
+    if cleaner is None:  # rule errors surface here, before anything is written
+        cleaner = Cleaner(config)
     report = RunReport(rules_sha256=cleaner.ruleset.digest, rules_count=len(cleaner.ruleset))
     report.inputs = len(files)
     writer: Writer = JsonlWriter(out) if config.format is OutputFormat.JSONL else TxtWriter(out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from pydantic import ValidationError
 
 from cleaner.errors import RuleError
 from cleaner.ruleset.rule import Rule
-from cleaner.ruleset.schema import RuleFile
+from cleaner.ruleset.schema import RuleCase, RuleFile, RuleSpec
 from cleaner.ruleset.yaml_lines import LineDict, line_of, load_yaml
 
 RULE_SUFFIXES = (".yaml", ".yml")
@@ -55,23 +56,31 @@ def rule_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
+def _known_keys(location: tuple[int | str, ...]) -> list[str]:
+    model = RuleSpec if "rules" in location else RuleFile
+    if "tests" in location:
+        model = RuleCase
+    return list(model.model_fields)
+
+
 def _validation_message(exc: ValidationError, data: object, path: Path) -> RuleError:
-    error = exc.errors()[0]
+    errors = exc.errors()
+    # A misspelt key also makes the real one "missing": report the misspelling.
+    error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     location = tuple(error["loc"])
     fields = [str(part) for part in location if isinstance(part, str)]
     message = error["msg"].removeprefix("Value error, ")
     hint = ""
     if error["type"] == "extra_forbidden":
-        message = "unknown key; check its spelling against the rule schema in the README"
+        message = "unknown key"
+        close = difflib.get_close_matches(fields[-1], _known_keys(location), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "see the rule schema in the README"
+    elif error["type"] == "missing":
+        message = "required key is missing"
     elif error["type"] == "string_type" and isinstance(error.get("input"), dict):
         hint = 'YAML read "key: value" here; put the text in quotes'
-    return RuleError(
-        path,
-        message,
-        line=line_of(data, location),
-        field=".".join(fields) if fields else None,
-        hint=hint,
-    )
+    return RuleError(path, message, line=line_of(data, location),
+                     field=".".join(fields) if fields else None, hint=hint)
 
 
 def parse_rule_file(path: Path, text: str) -> list[Rule]:

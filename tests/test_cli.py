@@ -1,0 +1,149 @@
+"""The command line, as a user runs it: exit codes, messages, files written."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import SEEDS, write_rules
+from typer.testing import CliRunner
+
+from cleaner.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def seeds_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "out"
+    result = invoke("run", SEEDS, out)
+    return result, out
+
+
+def test_run_writes_text_metadata_and_report(seeds_run) -> None:
+    result, out = seeds_run
+    assert result.exit_code == 0, result.output
+    assert "5 of 5 documents written" in result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names[-1] == "report.json" and len(names) == 11
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_bad_rules_stop_the_run_before_anything_is_written(tmp_path) -> None:
+    rules = write_rules(tmp_path / "rules", "rules:\n  - id: x\n    descripton: typo\n")
+    result = invoke("run", SEEDS, tmp_path / "out", "--rules", rules)
+    assert result.exit_code == 2
+    assert (
+        "rules.yaml:3: field 'rules.descripton': unknown key (did you mean 'description'?)"
+        in result.output
+    )
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_input_is_a_usage_error(tmp_path) -> None:
+    result = invoke("run", tmp_path / "nope", tmp_path / "out")
+    assert result.exit_code == 2 and "no such file or folder" in result.output
+
+
+def test_output_inside_input_is_refused(tmp_path) -> None:
+    (tmp_path / "a.txt").write_text("hello there")
+    result = invoke("run", tmp_path, tmp_path / "out")
+    assert result.exit_code == 2 and "must not be inside the input" in result.output
+
+
+def test_run_needs_input_and_output() -> None:
+    result = invoke("run", SEEDS)
+    assert result.exit_code == 2 and "then the output folder" in result.output
+
+
+def test_user_rules_are_added_and_builtins_can_be_turned_off(tmp_path) -> None:
+    doc = tmp_path / "in" / "page.txt"
+    doc.parent.mkdir()
+    doc.write_text(
+        "Add new comment\nWeekly roundup from us\nThe ministers met on Friday in Geneva."
+    )
+    rules = write_rules(
+        tmp_path / "rules",
+        """
+rules:
+  - id: weekly-roundup
+    description: Our roundup teaser.
+    exact: Weekly roundup from us
+    tests:
+      - drop: Weekly roundup from us
+      - keep: The weekly roundup was cancelled.
+""",
+    )
+    assert invoke("run", doc.parent, tmp_path / "o1", "--rules", rules).exit_code == 0
+    assert (tmp_path / "o1" / "page.txt").read_text() == "The ministers met on Friday in Geneva.\n"
+    result = invoke("run", doc.parent, tmp_path / "o2", "--rules", rules, "--no-builtin-rules")
+    assert result.exit_code == 0
+    assert (tmp_path / "o2" / "page.txt").read_text().startswith("Add new comment\n\n")
+
+
+def test_jsonl_format(tmp_path) -> None:
+    result = invoke("run", SEEDS, tmp_path / "out", "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    lines = (tmp_path / "out" / "documents.jsonl").read_text().splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [r["id"] for r in records] == sorted(p.stem for p in SEEDS.glob("*.txt"))
+    assert list(records[0])[:3] == ["text", "id", "source"]
+    assert "Add new comment" not in records[0]["text"]
+
+
+def test_explain_marks_removed_lines_with_their_rule() -> None:
+    result = invoke("explain", SEEDS / "000_fb5aa608aeb41b4f.txt")
+    assert result.exit_code == 0, result.output
+    assert "- 38 | Add new comment  [comment-prompt]" in result.output
+    assert "cut: " in result.output and "[dedup:self-repeat]" in result.output
+    assert "   6 | Iran's Foreign Minister" in result.output
+
+
+def test_explain_accepts_an_output_file(seeds_run) -> None:
+    _, out = seeds_run
+    result = invoke("explain", out / "001_7fddbf4e8879bb3a.json")
+    assert result.exit_code == 0, result.output
+    assert "[skip-link]" in result.output and '"site": "Middle East Eye"' in result.output
+
+
+def test_explain_missing_file() -> None:
+    result = invoke("explain", "no/such/file.txt")
+    assert result.exit_code == 2 and "no such file" in result.output
+
+
+def test_rules_list_shows_id_scope_and_file() -> None:
+    result = invoke("rules", "list")
+    assert result.exit_code == 0
+    assert "comment-prompt" in result.output and "comments.yaml:" in result.output
+    assert "tail" in result.output and "rules" in result.output.splitlines()[-1]
+
+
+def test_rules_test_passes_on_builtins_and_fails_on_a_bad_case(tmp_path) -> None:
+    ok = invoke("rules", "test")
+    assert ok.exit_code == 0 and " 0 failed" in ok.output
+    rules = write_rules(
+        tmp_path / "rules",
+        """
+rules:
+  - id: greedy
+    description: Too greedy.
+    regex: comment
+    tests:
+      - drop: Add new comment
+      - keep: He declined to comment.
+""",
+    )
+    bad = invoke("rules", "test", rules)
+    assert bad.exit_code == 1
+    assert "FAIL" in bad.output and "rules.yaml:3: rule greedy, test 2" in bad.output
+    assert "1 passed, 1 failed" in bad.output
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0 and result.output.startswith("cleaner ")

@@ -1,0 +1,117 @@
+"""Malformed rule files stop the run with one message naming file, line and field."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import write_rules
+
+from cleaner import RuleError, load_rules
+from cleaner.ruleset.schema import Extent, Where
+
+GOOD_RULE = """\
+rules:
+  - id: demo
+    description: A demo rule.
+    exact: Add new comment
+    tests:
+      - drop: Add new comment
+      - keep: Something else entirely.
+"""
+
+
+def load(tmp_path, text: str):
+    return load_rules([write_rules(tmp_path / "rules", text)], builtin=False)
+
+
+def test_good_rule_file_loads(tmp_path) -> None:
+    ruleset = load(tmp_path, GOOD_RULE)
+    (rule,) = ruleset.rules
+    assert rule.id == "demo" and rule.line == 2
+    assert rule.extent is Extent.LINE and rule.where is Where.ANYWHERE
+    assert rule.match("ADD  new comment") is True
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "expected"),
+    [
+        (
+            GOOD_RULE.replace("exact:", "exakt:"),
+            4,
+            "field 'rules.exakt': unknown key (did you mean 'exact'?)",
+        ),
+        (
+            GOOD_RULE.replace("exact: Add new comment", "regex: '(unclosed'"),
+            4,
+            "field 'rules.regex': invalid regular expression: missing ), unterminated subpattern",
+        ),
+        (GOOD_RULE.replace("    exact: Add new comment\n", ""), 2, "exactly one matcher"),
+        (
+            GOOD_RULE.replace("exact: Add new comment", "regex: '(?P<colour>x)'"),
+            2,
+            "named groups ['colour'] are not metadata keys",
+        ),
+        (GOOD_RULE.replace("id: demo", "id: Demo Rule"), 2, "field 'rules.id'"),
+        (
+            GOOD_RULE.replace(
+                "      - drop: Add new comment\n      - keep: Something else entirely.\n",
+                "      []\n",
+            ),
+            None,
+            "field 'rules.tests'",
+        ),
+        (
+            GOOD_RULE.replace("    description: A demo rule.", "    description: [unclosed"),
+            4,
+            "YAML syntax error",
+        ),
+        (
+            GOOD_RULE.replace("exact: Add new comment", "exact:\n      - Tags:"),
+            5,
+            "put the text in quotes",
+        ),
+        ("- just a list\n", 1, "a rule file is a mapping with a 'rules:' list"),
+        (
+            GOOD_RULE.replace("    tests:", "    where: middle\n    tests:"),
+            5,
+            "field 'rules.where'",
+        ),
+    ],
+)
+def test_bad_rule_file_names_file_line_and_field(tmp_path, text, line, expected) -> None:
+    with pytest.raises(RuleError) as caught:
+        load(tmp_path, text)
+    message = str(caught.value)
+    assert message.startswith(str(tmp_path / "rules" / "rules.yaml"))
+    assert expected in message
+    if line is not None:
+        assert caught.value.line == line, message
+    assert "\n" not in message
+
+
+def test_duplicate_id_across_files_names_both_places(tmp_path) -> None:
+    folder = write_rules(tmp_path / "rules", GOOD_RULE, "a.yaml")
+    write_rules(folder, GOOD_RULE, "b.yaml")
+    with pytest.raises(
+        RuleError,
+        match=r"b\.yaml:2: field 'id': duplicate rule id 'demo' "
+        r"\(first defined at .*a\.yaml:2\)",
+    ):
+        load_rules([folder], builtin=False)
+
+
+def test_yaml_cannot_construct_objects(tmp_path) -> None:
+    text = GOOD_RULE.replace("A demo rule.", "!!python/object/apply:os.system ['echo hi']")
+    with pytest.raises(RuleError, match="YAML syntax error"):
+        load(tmp_path, text)
+
+
+def test_missing_rules_folder(tmp_path) -> None:
+    with pytest.raises(RuleError, match="no such rule file or folder"):
+        load_rules([tmp_path / "nope"], builtin=False)
+
+
+def test_builtin_rules_ship_and_hash_is_stable() -> None:
+    first, second = load_rules(), load_rules()
+    assert len(first) >= 25
+    assert first.digest == second.digest
+    assert {r.path.parent.name for r in first.rules} >= {"generic", "sites"}

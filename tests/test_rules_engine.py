@@ -1,0 +1,149 @@
+"""How rules fire: extents, blocks, head/tail scope, sites, keep, metadata."""
+
+from __future__ import annotations
+
+from helpers import write_rules
+
+from cleaner import Cleaner, Config, clean_text, load_rules
+
+PROSE = "The ministers met in Geneva on Friday and agreed to continue the talks next week."
+
+
+def cleaner_with(tmp_path, rules_yaml: str) -> Cleaner:
+    folder = write_rules(tmp_path / "rules", rules_yaml)
+    return Cleaner(Config(rules=(folder,), builtin_rules=False))
+
+
+def rule(body: str, rule_id: str = "r") -> str:
+    indented = "\n".join("    " + line for line in body.strip().splitlines())
+    return (
+        f"rules:\n  - id: {rule_id}\n    description: test rule\n{indented}\n"
+        "    tests:\n      - keep: nothing to see here\n"
+    )
+
+
+def kept(doc) -> list[str]:
+    return [line.text for line in doc.kept]
+
+
+def test_to_end_drops_the_footer(tmp_path) -> None:
+    c = cleaner_with(tmp_path, rule("exact: Recent Posts\nextent: to-end\nwhere: tail"))
+    doc = c.clean_text(f"{PROSE}\n\nRecent Posts\nOne\nTwo")
+    assert kept(doc) == [PROSE]
+    assert [r.reason for r in doc.removals] == ["to-end from line 3 to line 5"] * 3
+
+
+def test_tail_rule_does_not_fire_before_the_last_prose(tmp_path) -> None:
+    c = cleaner_with(tmp_path, rule("exact: Recent Posts\nextent: to-end\nwhere: tail"))
+    doc = c.clean_text(f"Recent Posts\n\n{PROSE}\n\n{PROSE.replace('Friday', 'Monday')}")
+    assert len(kept(doc)) == 3
+
+
+def test_from_start_drops_everything_above(tmp_path) -> None:
+    c = cleaner_with(tmp_path, rule("regex: ^archived copy\nextent: from-start\nwhere: head"))
+    doc = c.clean_text(f"Refresh\nMenu\nArchived copy of the page\n{PROSE}")
+    assert kept(doc) == [PROSE]
+
+
+def test_head_rule_ignores_lines_after_the_first_prose(tmp_path) -> None:
+    c = cleaner_with(tmp_path, rule("exact: Advertisement\nwhere: head"))
+    doc = c.clean_text(f"Advertisement\n{PROSE}\nAdvertisement")
+    assert kept(doc) == [PROSE, "Advertisement"]
+
+
+def test_block_until(tmp_path) -> None:
+    c = cleaner_with(tmp_path, rule("regex: ^begin promo\nuntil: ^end promo"))
+    doc = c.clean_text(f"{PROSE}\nBegin promo\nBuy things\nEnd promo\nAfter")
+    assert kept(doc) == [PROSE, "After"]
+
+
+def test_block_without_end_drops_nothing(tmp_path) -> None:
+    c = cleaner_with(tmp_path, rule("regex: ^begin promo\nuntil: ^end promo"))
+    doc = c.clean_text(f"{PROSE}\nBegin promo\nBuy things")
+    assert kept(doc) == [PROSE, "Begin promo", "Buy things"]
+
+
+def test_keep_rule_protects_a_line_from_other_rules(tmp_path) -> None:
+    rules_yaml = (
+        rule("exact: Recent Posts\nextent: to-end\nwhere: tail", "footer")
+        + rule("exact: Two\naction: keep", "keep-two").split("rules:\n", 1)[1]
+    )
+    c = cleaner_with(tmp_path, rules_yaml)
+    doc = c.clean_text(f"{PROSE}\n\nRecent Posts\nOne\nTwo")
+    assert kept(doc) == [PROSE, "Two"]
+
+
+def test_max_words_limits_a_rule_to_short_lines(tmp_path) -> None:
+    c = cleaner_with(tmp_path, rule("regex: newsletter\nmax_words: 5"))
+    doc = c.clean_text(f"Get our newsletter\n{PROSE} The newsletter said so.")
+    assert len(kept(doc)) == 1 and kept(doc)[0].startswith("The ministers")
+
+
+def test_site_scoped_rule_needs_the_site(tmp_path) -> None:
+    c = cleaner_with(tmp_path, rule("exact: Weekly digest\nsites: [example.com]"))
+    assert kept(c.clean_text(f"Weekly digest\n{PROSE}")) == ["Weekly digest", PROSE]
+    assert kept(c.clean_text(f"Weekly digest\n{PROSE}", url="https://www.example.com/a")) == [PROSE]
+    assert kept(c.clean_text(f"Weekly digest\n{PROSE}", url="https://news.example.com/a")) == [
+        PROSE
+    ]
+    assert len(kept(c.clean_text(f"Weekly digest\n{PROSE}", url="https://notexample.com/"))) == 2
+
+
+def test_url_found_in_text_brings_in_that_sites_rules(tmp_path) -> None:
+    rules_yaml = (
+        rule("regex: '^Archived from (?P<url>\\S+)$'", "archived")
+        + rule("exact: Weekly digest\nsites: [example.com]", "digest").split("rules:\n", 1)[1]
+    )
+    c = cleaner_with(tmp_path, rules_yaml)
+    doc = c.clean_text(f"Archived from example.com/story\nWeekly digest\n{PROSE}")
+    assert doc.metadata["url"] == "example.com/story"
+    assert kept(doc) == [PROSE]
+
+
+def test_extraction_does_not_override_metadata_already_known(tmp_path) -> None:
+    c = cleaner_with(tmp_path, rule("regex: '^Archived from (?P<url>\\S+)$'"))
+    doc = c.clean_text(f"Archived from example.com/a\n{PROSE}", url="https://real.example/x")
+    assert doc.metadata["url"] == "https://real.example/x"
+
+
+def test_every_removal_names_a_rule(cleaner) -> None:
+    doc = cleaner.clean_text(
+        f"Skip to main content\nHeadline of the day\n{PROSE}\n{PROSE}\nAdd new comment"
+    )
+    assert kept(doc) == ["Headline of the day", PROSE]
+    assert [(r.rule, r.line) for r in doc.removals] == [
+        ("skip-link", 1),
+        ("comment-prompt", 5),
+        ("dedup:repeat", 4),
+    ]
+
+
+def test_builtin_rules_catch_variants_on_other_sites(cleaner) -> None:
+    page = "\n".join(
+        [
+            "Jump to navigation",
+            "Storm hits the coast",
+            PROSE,
+            "Leave a Reply",
+            "Subscribe to our newsletter",
+            "Get the latest news delivered to your inbox",
+            "Share this:",
+            "Click to share on Facebook (Opens in new window)",
+            "Related Articles",
+            "© 2021 Coastal News Ltd. All rights reserved.",
+        ]
+    )
+    assert kept(cleaner.clean_text(page)) == ["Storm hits the coast", PROSE]
+
+
+def test_clean_text_library_entry_point() -> None:
+    doc = clean_text(f"Headline here\n\n{PROSE}\n\nAdd new comment")
+    assert doc.text == f"Headline here\n\n{PROSE}\n"
+    assert doc.metadata["title"] == "Headline here"
+    assert doc.removals[0].rule == "comment-prompt"
+
+
+def test_disabling_builtins_leaves_text_alone() -> None:
+    empty = load_rules(builtin=False)
+    doc = Cleaner(ruleset=empty).clean_text(f"Add new comment\n{PROSE}")
+    assert kept(doc) == ["Add new comment", PROSE]

@@ -1,0 +1,154 @@
+"""Normalization, self-repeats, repeated lines, titles, dates and language."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner.dates import parse_date
+from cleaner.document import Document
+from cleaner.steps.language import LanguageStep
+from cleaner.steps.normalize import NormalizeStep, normalize_line
+from cleaner.steps.repeats import RepeatedLineStep, self_repeat_half
+from cleaner.steps.title import looks_like_headline
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("a\u00a0b", "a b"),
+        ("a\u200bb\u2060c\ufeff", "abc"),
+        ("a   b\t\tc ", "a b c"),
+        ("  lead and trail  ", "lead and trail"),
+        ("soft\u00adhyphen", "softhyphen"),
+        ("ctrl\x07char", "ctrlchar"),
+        ("\u202fnarrow", "narrow"),
+        ("zwj\u200dkept", "zwj\u200dkept"),
+    ],
+)
+def test_normalize_line(raw, clean) -> None:
+    assert normalize_line(raw) == clean
+
+
+def test_normalize_splits_lines_and_keeps_their_numbers() -> None:
+    doc = Document("d", "d", "Cafe\u0301\r\n\r\n\u00a0\r\nsecond\rthird\u2028fourth")
+    NormalizeStep()(doc)
+    assert [(line.text, line.number) for line in doc.lines] == [
+        ("Café", 1),
+        ("second", 4),
+        ("third", 5),
+        ("fourth", 6),
+    ]
+    assert doc.lines[0].text == "Caf\u00e9"  # NFC
+
+
+def test_normalize_repairs_mojibake() -> None:
+    doc = Document("d", "d", "The caf\u00c3\u00a9 said \u00e2\u20ac\u0153hello\u00e2\u20ac\u009d")
+    NormalizeStep()(doc)
+    assert doc.lines[0].text == "The café said “hello”"
+
+
+@pytest.mark.parametrize(
+    ("line", "half"),
+    [
+        (
+            "A caption that was pasted twice.A caption that was pasted twice.",
+            "A caption that was pasted twice.",
+        ),
+        ("Title of the story\tTitle of the story", "Title of the story"),
+        ("Title of the story Title of the story", "Title of the story"),
+        ("ha ha", None),
+        ("no no no no no no no no", None),
+        ("A line that is different.A line that is not the same.", None),
+    ],
+)
+def test_self_repeat_half(line, half) -> None:
+    assert self_repeat_half(line) == half
+
+
+def _dedup(lines: list[str], title: str | None = None) -> list[str]:
+    doc = Document("d", "d", "\n".join(lines))
+    NormalizeStep()(doc)
+    doc.metadata["title"] = title
+    RepeatedLineStep(min_words=4)(doc)
+    return [line.text for line in doc.kept]
+
+
+def test_repeated_lines_keep_the_first_copy() -> None:
+    para = "The same paragraph appears here twice in the page."
+    assert _dedup([para, "other", para.upper(), para.rstrip(".")]) == [para, "other"]
+
+
+def test_short_lines_may_repeat_but_the_title_may_not() -> None:
+    assert _dedup(["Yes.", "Yes.", "Big News", "Big News"], title="Big News") == [
+        "Yes.",
+        "Yes.",
+        "Big News",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "headline"),
+    [
+        ("Iran, Russia, Syria Reinforce Anti-Terror Cooperation", True),
+        ("Is this the end of the euro?", True),
+        ("The ministers met on Friday.", False),
+        ("Tags:", False),
+        ("continued from the previous page", False),
+        ("Single", False),
+    ],
+)
+def test_looks_like_headline(text, headline) -> None:
+    assert looks_like_headline(text) is headline
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("5 September 2017 21:21 (UTC +04:00)", "2017-09-05T21:21:00+04:00"),
+        ("Oct 28, 2016", "2016-10-28"),
+        ("March 3, 2019 10:15 GMT-5", "2019-03-03T10:15:00-05:00"),
+        ("Sep. 5", None),  # no year: never guessed
+        ("03/04/2019", None),  # day and month ambiguous
+        ("25/03/2019", "2019-03-25"),
+        ("no date", None),
+    ],
+)
+def test_parse_date(text, iso) -> None:
+    assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "Die Minister trafen sich am Freitag in Genf und vereinbarten, die Gespräche "
+            "in der nächsten Woche fortzusetzen.",
+            "de",
+        ),
+        (
+            "Les ministres se sont réunis vendredi à Genève et ont convenu de poursuivre "
+            "les discussions la semaine prochaine.",
+            "fr",
+        ),
+        (
+            "Министры встретились в пятницу в Женеве и договорились продолжить переговоры "
+            "на следующей неделе.",
+            "ru",
+        ),
+    ],
+)
+def test_language_is_detected_and_reproducible(text, language) -> None:
+    results = set()
+    for _ in range(3):
+        doc = Document("d", "d", text)
+        NormalizeStep()(doc)
+        LanguageStep(seed=0)(doc)
+        results.add((doc.metadata["language"], doc.metadata["language_confidence"]))
+    assert len(results) == 1 and next(iter(results))[0] == language
+
+
+def test_too_little_text_has_no_language() -> None:
+    doc = Document("d", "d", "12 34 ...")
+    NormalizeStep()(doc)
+    LanguageStep()(doc)
+    assert "language" not in doc.metadata
