@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,7 @@ from rich.table import Table
 from cleaner import __version__
 from cleaner.config import Config, OutputFormat
 from cleaner.errors import CleanerError
+from cleaner.evaluate import evaluate_run
 from cleaner.explain import explain_document, render
 from cleaner.pipeline import Cleaner
 from cleaner.ruleset.cases import run_cases
@@ -112,9 +114,12 @@ def run(
         )
     if not quiet:
         removed = sum(report.removals_by_rule.values())
+        skipped = sum(report.skipped.values())
         out_console.print(
-            f"{report.written} of {report.inputs} documents written to {out} "
-            f"({removed} removals; report: {out / 'report.json'})"
+            f"{report.inputs} inputs: {report.written} documents written to {out}, "
+            f"{len(report.failures)} failed, {skipped} records skipped, {removed} removals "
+            f"(report: {out / 'report.json'})",
+            soft_wrap=True,
         )
     if report.failures:
         err_console.print(f"{len(report.failures)} document(s) failed; see {out / 'report.json'}")
@@ -131,6 +136,50 @@ def explain(
     with user_errors():
         cleaner = Cleaner(Config(rules=tuple(rules or ()), builtin_rules=not no_builtin_rules))
         render(explain_document(file, cleaner), out_console)
+
+
+@app.command("eval")
+def evaluate(
+    out: Annotated[Path, typer.Argument(help="The output folder of a finished run.")],
+    gold: Annotated[Path, typer.Argument(help='Gold text: JSON Lines of {"id", "text"}.')],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    worst: Annotated[int, typer.Option(help="How many of the worst documents to list.")] = 10,
+) -> None:
+    """Score a run against gold text: word 4-gram shingle precision, recall and F1."""
+    with user_errors():
+        score = evaluate_run(out, gold)
+    ranked = sorted(score.documents, key=lambda d: (d.f1, d.id))
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "f1": round(score.f1, 4),
+                    "precision": round(score.precision, 4),
+                    "recall": round(score.recall, 4),
+                    "documents": len(score.documents),
+                    "per_document": [
+                        {
+                            "id": d.id,
+                            "f1": round(d.f1, 4),
+                            "precision": round(d.precision, 4),
+                            "recall": round(d.recall, 4),
+                        }
+                        for d in ranked
+                    ],
+                },
+                indent=2,
+            )
+        )
+        return
+    out_console.print(
+        f"{len(score.documents)} documents: F1 {score.f1:.4f}  "
+        f"precision {score.precision:.4f}  recall {score.recall:.4f}"
+    )
+    table = Table("worst documents", "F1", "precision", "recall", box=None, pad_edge=False)
+    for doc in ranked[:worst]:
+        table.add_row(doc.id, f"{doc.f1:.3f}", f"{doc.precision:.3f}", f"{doc.recall:.3f}")
+    if worst > 0:
+        out_console.print(table)
 
 
 @rules_app.command("list")

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class OutputFormat(StrEnum):
     TXT = "txt"  # OUT/<name>.txt + OUT/<name>.json per document
     JSONL = "jsonl"  # OUT/documents.jsonl, one object per document
+    PARQUET = "parquet"  # OUT/documents.parquet, the same columns (needs pyarrow)
 
 
 class Config(BaseModel):
@@ -21,6 +22,8 @@ class Config(BaseModel):
     rules: tuple[Path, ...] = ()
     builtin_rules: bool = True
     format: OutputFormat = OutputFormat.TXT
-    dedup_min_words: int = Field(4, ge=1, description="shorter lines may repeat")
+    dedup_min_words: int = Field(4, ge=1, description="shorter lines may repeat back to back")
+    dedup_distant_min_words: int = Field(20, ge=1, description="shorter lines may recur apart")
     prose_min_words: int = Field(12, ge=1, description="words for a line to count as prose")
     language_seed: int = 0
+    text_field: str = Field("text", description="the text field of JSON Lines inputs")

@@ -7,6 +7,7 @@ never filled in from today.
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import datetime
 
 from dateutil import parser as date_parser
@@ -38,11 +39,15 @@ def parse_date(text: str) -> str | None:
     cleaned = _NOISE.sub(" ", cleaned).strip()
     if not cleaned or not any(ch.isdigit() for ch in cleaned):
         return None
-    try:
-        first = date_parser.parse(cleaned, default=_DEFAULT_A, fuzzy=True)
-        second = date_parser.parse(cleaned, default=_DEFAULT_B, fuzzy=True)
-    except (ValueError, OverflowError):
-        return None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", date_parser.UnknownTimezoneWarning)
+        try:
+            first = date_parser.parse(cleaned, default=_DEFAULT_A, fuzzy=True)
+            second = date_parser.parse(cleaned, default=_DEFAULT_B, fuzzy=True)
+        except (ValueError, OverflowError):
+            return None
+    if caught:  # a zone name dateutil does not know ("EST"): the time is not pinned down
+        return first.date().isoformat()
     if (first.year, first.month, first.day) != (second.year, second.month, second.day):
         return None
     if first.hour != second.hour:

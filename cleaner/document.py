@@ -10,7 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-METADATA_KEYS = ("url", "title", "site", "author", "date", "language", "language_confidence")
+METADATA_KEYS = (
+    "url",
+    "title",
+    "site",
+    "author",
+    "date",
+    "description",
+    "language",
+    "language_confidence",
+    "record_id",
+    "crawl_date",
+)
 
 
 @dataclass(slots=True)
@@ -47,12 +58,15 @@ class Line:
 class Document:
     """A document read from a source, cleaned in place by the steps."""
 
-    id: str
+    id: str  # also the output name: a relative, filesystem-safe POSIX path
     source: str
-    raw: str
+    raw: str  # the text to clean; filled by extraction for HTML documents
+    html: str | None = None  # the page, for HTML documents
     lines: list[Line] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     removals: list[Removal] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # input fields passed through (JSONL)
+    warnings: list[str] = field(default_factory=list)  # problems worth reporting, not failing
 
     @property
     def kept(self) -> list[Line]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from rich.console import Console
 from rich.text import Text
@@ -11,7 +11,7 @@ from rich.text import Text
 from cleaner.document import Document
 from cleaner.errors import UsageError
 from cleaner.pipeline import Cleaner
-from cleaner.readers import InputFile, read_text_file
+from cleaner.readers import discover_inputs, read_text_file
 
 
 def resolve_source(path: Path) -> Path:
@@ -30,8 +30,15 @@ def resolve_source(path: Path) -> Path:
 
 
 def explain_document(path: Path, cleaner: Cleaner) -> Document:
+    """Clean one text or HTML file (containers hold many documents: explain an output)."""
     source = resolve_source(path)
-    return cleaner.clean(read_text_file(InputFile(source, PurePosixPath(source.stem))))
+    (item,) = discover_inputs([source])
+    if item.kind.is_container:
+        raise UsageError(
+            f"{source}: holds many documents; explain one of its outputs "
+            "(OUT/<name>/<id>.json) instead"
+        )
+    return cleaner.clean(read_text_file(item))
 
 
 def render(doc: Document, console: Console) -> None:

@@ -9,6 +9,7 @@ from cleaner.config import Config
 from cleaner.document import METADATA_KEYS, Document
 from cleaner.ruleset.loader import RuleSet, load_rules
 from cleaner.steps.base import Step
+from cleaner.steps.extract import ExtractStep
 from cleaner.steps.language import LanguageStep
 from cleaner.steps.normalize import NormalizeStep
 from cleaner.steps.repeats import RepeatedLineStep, SelfRepeatStep
@@ -25,17 +26,23 @@ class Cleaner:
             ruleset = load_rules(self.config.rules, builtin=self.config.builtin_rules)
         self.ruleset = ruleset
         self.steps: list[Step] = [
+            ExtractStep(),
             NormalizeStep(),
             SelfRepeatStep(),
             RulesStep(self.ruleset, prose_min_words=self.config.prose_min_words),
             TitleStep(),
-            RepeatedLineStep(min_words=self.config.dedup_min_words),
+            RepeatedLineStep(
+                min_words=self.config.dedup_min_words,
+                distant_min_words=self.config.dedup_distant_min_words,
+            ),
             LanguageStep(seed=self.config.language_seed),
         ]
 
     def clean(self, doc: Document) -> Document:
         for step in self.steps:
             step(doc)
+        if doc.metadata.get("date") is None and doc.metadata.get("crawl_date"):
+            doc.metadata["date"] = doc.metadata["crawl_date"]  # the capture date, as a last resort
         return doc
 
     def clean_text(self, text: str, *, id: str = "text", url: str | None = None) -> Document:
@@ -62,7 +69,7 @@ def document_record(doc: Document) -> dict[str, Any]:
         record[key] = doc.metadata.get(key)
     record.update(
         words=len(text.split()),
-        chars_in=len(doc.raw),
+        chars_in=len(doc.html if doc.html is not None else doc.raw),
         chars_out=len(text),
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         removed=[
@@ -70,5 +77,8 @@ def document_record(doc: Document) -> dict[str, Any]:
             for removal in sorted(doc.removals, key=lambda r: r.line if r.line is not None else 0)
         ],
         duplicate_of=doc.metadata.get("duplicate_of"),
+        warnings=list(doc.warnings),
     )
+    for key, value in doc.extra.items():  # input fields pass through, never over our keys
+        record[key if key not in record else f"input_{key}"] = value
     return record

@@ -21,15 +21,17 @@ class RunReport:
     rules_sha256: str
     rules_count: int
     inputs: int = 0
-    documents: int = 0
     written: int = 0
     failures: list[Failure] = field(default_factory=list)
     removals_by_rule: Counter[str] = field(default_factory=Counter)
     removals_by_step: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    warnings: list[Failure] = field(default_factory=list)
     wall_seconds: float = 0.0
 
     def add_document(self, doc: Document) -> None:
-        self.documents += 1
+        self.written += 1
+        self.warnings.extend(Failure(doc.source, warning) for warning in doc.warnings)
         for removal in doc.removals:
             self.removals_by_rule[removal.rule] += 1
             self.removals_by_step[removal.step] += 1
@@ -41,12 +43,15 @@ class RunReport:
             "rules": self.rules_count,
             "counts": {
                 "inputs": self.inputs,
-                "documents": self.documents,
+                "documents": self.written + len(self.failures),
                 "written": self.written,
                 "failed": len(self.failures),
+                "skipped": sum(self.skipped.values()),
             },
+            "skipped": dict(sorted(self.skipped.items())),
             "removals_by_rule": dict(sorted(self.removals_by_rule.items())),
             "removals_by_step": dict(sorted(self.removals_by_step.items())),
             "failures": [{"source": f.source, "reason": f.reason} for f in self.failures],
+            "warnings": [{"source": w.source, "reason": w.reason} for w in self.warnings],
             "wall_seconds": round(self.wall_seconds, 3),
         }

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from cleaner.config import Config, OutputFormat
+from cleaner.config import Config
+from cleaner.document import Document
 from cleaner.errors import CleanerError, UsageError
 from cleaner.pipeline import Cleaner
-from cleaner.readers import discover_inputs, read_text_file
+from cleaner.readers import InputFile, ReadStats, RecordFailure, discover_inputs, read_input
 from cleaner.report import Failure, RunReport
-from cleaner.writers import JsonlWriter, TxtWriter, Writer, atomic_write, to_json
+from cleaner.writers import atomic_write, make_writer, to_json
 
 REPORT_NAME = "report.json"
 
@@ -27,6 +28,20 @@ def _check_output_dir(inputs: Sequence[Path], out: Path) -> None:
                 f"{out}: the output folder must not be inside the input {path}; "
                 "choose an output folder elsewhere"
             )
+
+
+def _guarded(
+    item: InputFile,
+    stats: ReadStats,
+    config: Config,
+) -> Iterator[Document | RecordFailure]:
+    """The input's documents; a reader that breaks down yields a failure instead."""
+    try:
+        yield from read_input(item, stats, text_field=config.text_field)
+    except CleanerError as exc:
+        yield RecordFailure(item.path.as_posix(), str(exc))
+    except Exception as exc:  # a reader bug on one input must not lose the others
+        yield RecordFailure(item.path.as_posix(), f"cannot read: {type(exc).__name__}: {exc}")
 
 
 def run(
@@ -45,23 +60,31 @@ def run(
         cleaner = Cleaner(config)
     report = RunReport(rules_sha256=cleaner.ruleset.digest, rules_count=len(cleaner.ruleset))
     report.inputs = len(files)
-    writer: Writer = JsonlWriter(out) if config.format is OutputFormat.JSONL else TxtWriter(out)
-    for item in files:
-        try:
-            doc = cleaner.clean(read_text_file(item))
-            writer.write(item.name, doc)
-        except CleanerError as exc:
-            failure = Failure(item.path.as_posix(), str(exc))
-        except Exception as exc:  # a bug on one document must not lose the others
-            failure = Failure(item.path.as_posix(), f"internal error: {type(exc).__name__}: {exc}")
-        else:
-            report.add_document(doc)
-            report.written += 1
-            continue
+    stats = ReadStats()
+    writer = make_writer(out, config.format)
+
+    def fail(source: str, reason: str) -> None:
+        failure = Failure(source, reason)
         report.failures.append(failure)
         if on_failure:
             on_failure(failure)
+
+    for item in files:
+        for doc in _guarded(item, stats, config):
+            if isinstance(doc, RecordFailure):
+                fail(doc.source, doc.reason)
+                continue
+            try:
+                cleaner.clean(doc)
+                writer.write(doc)
+            except CleanerError as exc:
+                fail(doc.source, str(exc))
+            except Exception as exc:  # a bug on one document must not lose the others
+                fail(doc.source, f"internal error: {type(exc).__name__}: {exc}")
+            else:
+                report.add_document(doc)
     writer.close()
+    report.skipped = stats.skipped
     report.wall_seconds = time.perf_counter() - started
     atomic_write(out / REPORT_NAME, to_json(report.to_dict()).encode("utf-8"))
     return report

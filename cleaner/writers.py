@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Protocol
 
+from cleaner.config import OutputFormat
 from cleaner.document import Document
+from cleaner.errors import UsageError
 from cleaner.pipeline import document_record
 
 
@@ -31,48 +33,136 @@ def to_json(value: Any) -> str:
 
 
 class Writer(Protocol):
-    def write(self, name: PurePosixPath, doc: Document) -> list[Path]: ...
-    def close(self) -> list[Path]: ...
+    def write(self, doc: Document) -> None: ...
+    def close(self) -> None: ...
 
 
 class TxtWriter:
-    """OUT/<name>.txt (clean text) and OUT/<name>.json (metadata) per document."""
+    """OUT/<id>.txt (clean text) and OUT/<id>.json (metadata) per document."""
 
     def __init__(self, out: Path) -> None:
         self.out = out
 
-    def write(self, name: PurePosixPath, doc: Document) -> list[Path]:
-        text_path = self.out / f"{name}.txt"
-        meta_path = self.out / f"{name}.json"
-        atomic_write(text_path, doc.text.encode("utf-8"))
-        atomic_write(meta_path, to_json(document_record(doc)).encode("utf-8"))
-        return [text_path, meta_path]
+    def write(self, doc: Document) -> None:
+        atomic_write(self.out / f"{doc.id}.txt", doc.text.encode("utf-8"))
+        atomic_write(self.out / f"{doc.id}.json", to_json(document_record(doc)).encode("utf-8"))
 
-    def close(self) -> list[Path]:
-        return []
+    def close(self) -> None:
+        pass
+
+
+class _StreamingFile:
+    """A file built up during the run in a temporary file, renamed into place at the end."""
+
+    def __init__(self, path: Path, mode: str) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        self.tmp = Path(tmp)
+        self.handle = os.fdopen(
+            fd, mode, **({"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {})
+        )
+
+    def finish(self) -> None:
+        self.handle.close()
+        os.replace(self.tmp, self.path)
 
 
 class JsonlWriter:
-    """OUT/documents.jsonl: one object per document, `text` first, then the metadata.
-
-    Lines stream into a temporary file that replaces the old one only when the run closes.
-    """
+    """OUT/documents.jsonl: one object per document, `text` first, then the metadata."""
 
     FILE_NAME = "documents.jsonl"
 
     def __init__(self, out: Path) -> None:
-        self.path = out / self.FILE_NAME
-        out.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{self.FILE_NAME}.", suffix=".tmp")
-        self.tmp = Path(tmp)
-        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        self.file = _StreamingFile(out / self.FILE_NAME, "w")
 
-    def write(self, name: PurePosixPath, doc: Document) -> list[Path]:
+    def write(self, doc: Document) -> None:
         record = {"text": doc.text, **document_record(doc)}
-        self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-        return []
+        self.file.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
-    def close(self) -> list[Path]:
-        self.handle.close()
-        os.replace(self.tmp, self.path)
-        return [self.path]
+    def close(self) -> None:
+        self.file.finish()
+
+
+class ParquetWriter:
+    """OUT/documents.parquet: the JSON Lines columns, for dataset pipelines (needs pyarrow)."""
+
+    FILE_NAME = "documents.parquet"
+    BATCH = 1000
+
+    def __init__(self, out: Path) -> None:
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise UsageError(
+                "--format parquet needs pyarrow: pip install 'cleaner[parquet]'"
+            ) from None
+        self.pa, self.pq = pa, pq
+        removal = pa.struct(
+            [
+                ("rule", pa.string()),
+                ("step", pa.string()),
+                ("text", pa.string()),
+                ("line", pa.int64()),
+                ("reason", pa.string()),
+            ]
+        )
+        fields = [("text", pa.string()), ("id", pa.string()), ("source", pa.string())]
+        fields += [
+            (key, pa.float64() if key == "language_confidence" else pa.string())
+            for key in (
+                "url",
+                "title",
+                "site",
+                "author",
+                "date",
+                "description",
+                "language",
+                "language_confidence",
+                "record_id",
+                "crawl_date",
+            )
+        ]
+        fields += [
+            ("words", pa.int64()),
+            ("chars_in", pa.int64()),
+            ("chars_out", pa.int64()),
+            ("sha256", pa.string()),
+            ("removed", pa.list_(removal)),
+            ("duplicate_of", pa.string()),
+            ("warnings", pa.list_(pa.string())),
+            ("extra", pa.string()),
+        ]
+        self.schema = pa.schema(fields)
+        self.file = _StreamingFile(out / self.FILE_NAME, "wb")
+        self.writer = pq.ParquetWriter(self.file.handle, self.schema)
+        self.rows: list[dict[str, Any]] = []
+
+    def write(self, doc: Document) -> None:
+        record = {"text": doc.text, **document_record(doc)}
+        names = set(self.schema.names)
+        extra = {k: v for k, v in record.items() if k not in names}
+        row = {k: v for k, v in record.items() if k in names}
+        row["extra"] = json.dumps(extra, ensure_ascii=False) if extra else None
+        self.rows.append(row)
+        if len(self.rows) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.rows:
+            self.writer.write_table(self.pa.Table.from_pylist(self.rows, schema=self.schema))
+            self.rows = []
+
+    def close(self) -> None:
+        self._flush()
+        self.writer.close()
+        self.file.finish()
+
+
+def make_writer(out: Path, output_format: OutputFormat) -> Writer:
+    if output_format is OutputFormat.JSONL:
+        return JsonlWriter(out)
+    if output_format is OutputFormat.PARQUET:
+        return ParquetWriter(out)
+    return TxtWriter(out)

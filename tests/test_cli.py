@@ -27,7 +27,7 @@ def seeds_run(tmp_path_factory):
 def test_run_writes_text_metadata_and_report(seeds_run) -> None:
     result, out = seeds_run
     assert result.exit_code == 0, result.output
-    assert "5 of 5 documents written" in result.output
+    assert "5 inputs: 5 documents written" in result.output
     names = sorted(p.name for p in out.iterdir())
     assert names[-1] == "report.json" and len(names) == 11
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary files left

@@ -160,22 +160,10 @@ def test_metadata(seed_out, name) -> None:
         assert meta[key] == value, f"{name}: {key}"
     assert meta["language"] == "en" and meta["language_confidence"] > 0.9
     assert list(meta) == [
-        "id",
-        "source",
-        "url",
-        "title",
-        "site",
-        "author",
-        "date",
-        "language",
-        "language_confidence",
-        "words",
-        "chars_in",
-        "chars_out",
-        "sha256",
-        "removed",
-        "duplicate_of",
-    ]
+        "id", "source", "url", "title", "site", "author", "date", "description", "language",
+        "language_confidence", "record_id", "crawl_date", "words", "chars_in", "chars_out",
+        "sha256", "removed", "duplicate_of", "warnings",
+    ]  # fmt: skip
     assert all(set(r) >= {"rule", "step", "text", "line"} and r["rule"] for r in meta["removed"])
 
 
@@ -187,6 +175,6 @@ def test_metadata_lines_leave_the_body(seed_out) -> None:
 
 def test_report(seed_out) -> None:
     report = json.loads((seed_out / "report.json").read_text())
-    assert report["counts"] == {"inputs": 5, "documents": 5, "written": 5, "failed": 0}
+    assert report["counts"] == {"inputs": 5, "documents": 5, "written": 5, "failed": 0, "skipped": 0}
     assert report["removals_by_rule"]["comment-prompt"] == 2
     assert len(report["rules_sha256"]) == 64 and report["failures"] == []

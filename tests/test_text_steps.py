@@ -69,13 +69,21 @@ def _dedup(lines: list[str], title: str | None = None) -> list[str]:
     doc = Document("d", "d", "\n".join(lines))
     NormalizeStep()(doc)
     doc.metadata["title"] = title
-    RepeatedLineStep(min_words=4)(doc)
+    RepeatedLineStep(min_words=4, distant_min_words=20)(doc)
     return [line.text for line in doc.kept]
 
 
-def test_repeated_lines_keep_the_first_copy() -> None:
+def test_back_to_back_repeats_keep_the_first_copy() -> None:
     para = "The same paragraph appears here twice in the page."
-    assert _dedup([para, "other", para.upper(), para.rstrip(".")]) == [para, "other"]
+    assert _dedup([para, para.upper(), para.rstrip("."), "other"]) == [para, "other"]
+
+
+def test_distant_repeats_go_only_when_long() -> None:
+    short = "Where did you grow up, and why?"  # the same question to each interviewee
+    long = ("This paragraph is long enough to be a pasted copy rather than a recurring "
+            "line of structure, so the second copy of it goes.")
+    lines = [short, "First answer.", short, "Second answer.", long, "Middle.", long]
+    assert _dedup(lines) == [short, "First answer.", short, "Second answer.", long, "Middle."]
 
 
 def test_short_lines_may_repeat_but_the_title_may_not() -> None:
@@ -111,6 +119,7 @@ def test_looks_like_headline(text, headline) -> None:
         ("03/04/2019", None),  # day and month ambiguous
         ("25/03/2019", "2019-03-25"),
         ("no date", None),
+        ("Nov. 19, 2019 10:15 AM EST", "2019-11-19"),  # unknown zone name: the day only
     ],
 )
 def test_parse_date(text, iso) -> None:

@@ -1,6 +1,37 @@
-"""Readers: find the inputs of a run and turn each into Documents."""
+"""Readers: find the inputs of a run and turn each into documents."""
 
-from cleaner.readers.discover import InputFile, discover_inputs
-from cleaner.readers.text import read_text_file
+from __future__ import annotations
 
-__all__ = ["InputFile", "discover_inputs", "read_text_file"]
+from collections.abc import Iterator
+
+from cleaner.document import Document
+from cleaner.readers.discover import InputFile, InputKind, discover_inputs
+from cleaner.readers.jsonl import read_jsonl
+from cleaner.readers.records import ReadStats, RecordFailure
+from cleaner.readers.text import read_single, read_text_file
+from cleaner.readers.warc import read_warc
+
+
+def read_input(
+    item: InputFile,
+    stats: ReadStats,
+    *,
+    text_field: str = "text",
+) -> Iterator[Document | RecordFailure]:
+    """The documents of one input file (one for text/HTML, one per record for containers)."""
+    if item.kind is InputKind.WARC:
+        return read_warc(item, stats)
+    if item.kind is InputKind.JSONL:
+        return read_jsonl(item, stats, text_field)
+    return read_single(item)
+
+
+__all__ = [
+    "InputFile",
+    "InputKind",
+    "ReadStats",
+    "RecordFailure",
+    "discover_inputs",
+    "read_input",
+    "read_text_file",
+]

@@ -1,20 +1,41 @@
-"""Plain-text dumps: one document per file."""
+"""Plain-text dumps and HTML pages: one document per file."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from cleaner.document import Document
 from cleaner.errors import DocumentError
-from cleaner.readers.discover import InputFile
+from cleaner.readers.compression import open_decompressed
+from cleaner.readers.decode import decode_bytes
+from cleaner.readers.discover import InputFile, InputKind
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (a BOM is dropped); bytes that are not UTF-8 become U+FFFD."""
-    return data.decode("utf-8-sig", errors="replace")
+def read_bytes(item: InputFile) -> bytes:
+    try:
+        with open_decompressed(item.path) as stream:
+            return stream.read()
+    except (OSError, EOFError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        raise DocumentError(str(item.path), f"cannot read: {reason}") from None
+
+
+def document_from_bytes(
+    doc_id: str, source: str, data: bytes, *, html: bool, declared_charset: str | None = None
+) -> Document:
+    text, codec = decode_bytes(data, declared_charset, html=html)
+    doc = Document(id=doc_id, source=source, raw="" if html else text, html=text if html else None)
+    if codec.endswith("+replace"):
+        doc.warnings.append("bytes that are not valid in any detected encoding were replaced")
+    return doc
+
+
+def read_single(item: InputFile) -> Iterator[Document]:
+    """A text or HTML file as one document."""
+    yield document_from_bytes(
+        str(item.name), item.path.as_posix(), read_bytes(item), html=item.kind is InputKind.HTML
+    )
 
 
 def read_text_file(item: InputFile) -> Document:
-    try:
-        data = item.path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(str(item.path), f"cannot read: {exc.strerror}") from None
-    return Document(id=str(item.name), source=item.path.as_posix(), raw=decode_text(data))
+    return next(read_single(item))

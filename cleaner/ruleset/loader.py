@@ -79,8 +79,13 @@ def _validation_message(exc: ValidationError, data: object, path: Path) -> RuleE
         message = "required key is missing"
     elif error["type"] == "string_type" and isinstance(error.get("input"), dict):
         hint = 'YAML read "key: value" here; put the text in quotes'
-    return RuleError(path, message, line=line_of(data, location),
-                     field=".".join(fields) if fields else None, hint=hint)
+    return RuleError(
+        path,
+        message,
+        line=line_of(data, location),
+        field=".".join(fields) if fields else None,
+        hint=hint,
+    )
 
 
 def parse_rule_file(path: Path, text: str) -> list[Rule]:

@@ -48,29 +48,45 @@ def repeat_key(text: str) -> str:
 
 
 class RepeatedLineStep(Step):
-    """Keeps the first copy of a line repeated verbatim (after normalization and case folding,
+    """Keeps the first copy of a line repeated verbatim (after normalization, case folding
     and ignoring a final full stop, so a standfirst and its sentence count as one).
 
-    The title is compared at any length; other lines only from `min_words` up, because
-    short lines ("Yes.", "Thank you.") legitimately recur in interviews and transcripts.
+    A repeat right after its copy (only removed lines between) is a paste accident and
+    goes from `min_words` up. A repeat further away goes only from `distant_min_words`
+    up: short lines recur for good reasons (the same question put to each interviewee,
+    table headers, recipe steps), long paragraphs rarely do. Title copies always go.
     """
 
     name = "dedup"
 
-    def __init__(self, min_words: int = 4) -> None:
+    def __init__(self, min_words: int = 4, distant_min_words: int = 20) -> None:
         super().__init__()
         self.min_words = min_words
+        self.distant_min_words = distant_min_words
+
+    def _is_repeat(self, key: str, previous: str | None, words: int) -> bool:
+        if key == previous:
+            return words >= self.min_words
+        return words >= self.distant_min_words
 
     def process(self, doc: Document) -> None:
         title = doc.metadata.get("title")
         title_key = repeat_key(title) if title else None
-        first_seen: dict[str, int] = {}
+        first_seen: dict[str, int | None] = {}
+        if title_key and doc.html is not None:
+            first_seen[title_key] = None  # the page's own title: every body copy is a repeat
+        previous: str | None = None
         for line in doc.kept:
             key = repeat_key(line.text)
-            if key in first_seen and (key == title_key or word_count(line.text) >= self.min_words):
-                if line.content:
-                    continue
+            if (
+                key in first_seen
+                and not line.content
+                and (key == title_key or self._is_repeat(key, previous, word_count(line.text)))
+            ):
+                where = first_seen[key]
+                reason = f"repeats line {where}" if where else "repeats the page title"
                 rule = "dedup:title" if key == title_key else "dedup:repeat"
-                doc.drop(line, step=self.name, rule=rule, reason=f"repeats line {first_seen[key]}")
-            else:
-                first_seen.setdefault(key, line.number)
+                doc.drop(line, step=self.name, rule=rule, reason=reason)
+                continue
+            first_seen.setdefault(key, line.number)
+            previous = key

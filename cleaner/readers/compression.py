@@ -1,0 +1,54 @@
+"""Compressed inputs, recognised by their first bytes (the suffix only names them)."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+from pathlib import Path
+from typing import BinaryIO
+
+from cleaner.errors import UsageError
+
+COMPRESSION_SUFFIXES = (".gz", ".bz2", ".xz", ".zst")
+_MAGIC = {
+    b"\x1f\x8b": "gzip",
+    b"BZh": "bz2",
+    b"\xfd7zXZ\x00": "xz",
+    b"\x28\xb5\x2f\xfd": "zstd",
+}
+
+
+def compression_of(head: bytes) -> str | None:
+    return next((kind for magic, kind in _MAGIC.items() if head.startswith(magic)), None)
+
+
+def strip_compression_suffix(name: str) -> str:
+    lowered = name.lower()
+    for suffix in COMPRESSION_SUFFIXES:
+        if lowered.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def open_decompressed(path: Path) -> BinaryIO:
+    """The file's content as a binary stream, decompressed if it is compressed."""
+    handle = path.open("rb")
+    kind = compression_of(handle.read(6))
+    handle.seek(0)
+    if kind is None:
+        return handle
+    if kind == "gzip":
+        return gzip.GzipFile(fileobj=handle)  # multi-member (record-wise) gzip too
+    if kind == "bz2":
+        return bz2.BZ2File(handle)
+    if kind == "xz":
+        return lzma.LZMAFile(handle)
+    try:
+        import zstandard
+    except ImportError:  # pragma: no cover - zstandard is a dependency
+        handle.close()
+        raise UsageError(
+            f"{path}: zstd input needs the zstandard package (pip install zstandard)"
+        ) from None
+    return zstandard.ZstdDecompressor().stream_reader(handle, closefd=True)

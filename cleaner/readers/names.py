@@ -1,0 +1,27 @@
+"""Output names from untrusted strings (file names, URLs, record ids) that stay inside OUT."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+MAX_NAME_CHARS = 120
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# Names Windows refuses whatever the extension; harmless elsewhere, so avoided everywhere.
+_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
+)
+
+
+def safe_name(raw: str, fallback: str = "document") -> str:
+    """One path component: ASCII letters, digits, `._-`; never `.`/`..`, empty or reserved.
+
+    When the name had to change, a short hash of the original keeps distinct inputs
+    distinct ("a/b" and "a_b" do not collide).
+    """
+    name = _UNSAFE.sub("_", raw).strip("._-")[:MAX_NAME_CHARS] or fallback
+    if name.split(".")[0].lower() in _RESERVED:
+        name = "_" + name
+    if name != raw:
+        name = f"{name}-{hashlib.sha1(raw.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+    return name
