@@ -30,11 +30,16 @@ def document_from_bytes(
     return doc
 
 
+def looks_like_html(data: bytes) -> bool:
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
 def read_single(item: InputFile) -> Iterator[Document]:
-    """A text or HTML file as one document."""
-    yield document_from_bytes(
-        str(item.name), item.path.as_posix(), read_bytes(item), html=item.kind is InputKind.HTML
-    )
+    """A text or HTML file as one document; a .txt that holds a whole page is read as HTML."""
+    data = read_bytes(item)
+    html = item.kind is InputKind.HTML or looks_like_html(data)
+    yield document_from_bytes(str(item.name), item.path.as_posix(), data, html=html)
 
 
 def read_text_file(item: InputFile) -> Document:

@@ -1,0 +1,308 @@
+"""Inputs beyond text dumps: HTML, WARC/WET, JSON Lines, compression, safe output names."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import json
+import lzma
+import shutil
+from pathlib import Path
+
+import pytest
+import zstandard
+from helpers import FIXTURES, SEEDS, write_rules
+
+from cleaner import Cleaner, Config, run
+from cleaner.config import OutputFormat
+
+WARC = FIXTURES / "warc"
+ARTICLE = FIXTURES / "html" / "article.html"
+
+
+def run_one(tmp_path: Path, cleaner: Cleaner, *inputs: Path, **config) -> tuple[dict, Path]:
+    out = tmp_path / "out"
+    config_obj = Config(**config) if config else None
+    use = Cleaner(config_obj) if config_obj else cleaner
+    run(list(inputs), out, config_obj, cleaner=use)
+    return json.loads((out / "report.json").read_text()), out
+
+
+def metas(folder: Path) -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted(folder.rglob("*.json")) if p.name != "report.json"]
+
+
+# --- HTML ---------------------------------------------------------------------------------
+
+
+def test_html_page_text_and_metadata(tmp_path, cleaner) -> None:
+    _, out = run_one(tmp_path, cleaner, ARTICLE)
+    text = (out / "article.txt").read_text()
+    assert text.startswith("The harbour reopened on Friday")
+    assert "ferry to the islands" in text and "forecasters expect storms" in text
+    for furniture in ("Share this", "Subscribe to our newsletter", "Great news for the town",
+                      "All rights reserved", "Home", "Harbour reopens after storm"):
+        assert furniture not in text, furniture
+    meta = json.loads((out / "article.json").read_text())
+    assert meta["title"] == "Harbour reopens after storm"
+    assert meta["url"] == "https://www.coastalcourier.example/news/harbour-reopens"
+    assert meta["site"] == "The Coastal Courier"
+    assert meta["author"] == "Maria Jensen"
+    assert meta["date"] == "2021-03-05"
+    assert meta["description"] == "The harbour reopened on Friday after a week of repairs."
+    assert meta["language"] == "en"
+    assert meta["chars_in"] == len(ARTICLE.read_text())
+
+
+def test_html_title_copy_in_body_goes_with_a_reason(tmp_path, cleaner) -> None:
+    _, out = run_one(tmp_path, cleaner, ARTICLE)
+    removed = json.loads((out / "article.json").read_text())["removed"]
+    assert any(r["rule"] == "dedup:title" and r["reason"] == "repeats the page title" for r in removed)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "meta_charset", "encoding"),
+    [
+        (b"", "windows-1252", "cp1252"),
+        (b"", "koi8-r", "koi8_r"),
+        (b"", "shift_jis", "shift_jis"),
+        (b"\xef\xbb\xbf", "iso-8859-1", "utf-8"),  # a BOM outranks the <meta> declaration
+    ],
+)
+def test_html_charsets(tmp_path, cleaner, prefix, meta_charset, encoding) -> None:
+    words = {"cp1252": "Café déjà vu, naïve façade", "koi8_r": "Привет, мир, как дела",
+             "shift_jis": "日本語の文章です", "utf-8": "Grüße aus Köln"}[encoding]
+    body = f"<p>{words}. " + "The rest of this paragraph is plain English text. " * 6 + "</p>"
+    page = (f'<html><head><meta charset="{meta_charset}"><title>T</title></head>'
+            f"<body><article>{body}{body}</article></body></html>")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page.html").write_bytes(prefix + page.encode(encoding))
+    _, out = run_one(tmp_path, cleaner, tmp_path / "in")
+    assert words in (out / "page.txt").read_text()
+
+
+def test_html_with_no_main_text_falls_back_to_beautifulsoup(tmp_path, cleaner) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bare.html").write_text(
+        "<html><body><nav>Menu</nav><div>Short note left here.</div><script>x()</script></body></html>")
+    _, out = run_one(tmp_path, cleaner, tmp_path / "in")
+    assert (out / "bare.txt").read_text() == "Short note left here.\n"
+
+
+# --- compression --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("suffix", "compress"),
+    [(".gz", gzip.compress), (".bz2", bz2.compress), (".xz", lzma.compress),
+     (".zst", lambda data: zstandard.ZstdCompressor().compress(data))],
+)
+def test_compressed_text_and_html(tmp_path, cleaner, suffix, compress) -> None:
+    seed = SEEDS / "000_fb5aa608aeb41b4f.txt"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / f"seed.txt{suffix}").write_bytes(compress(seed.read_bytes()))
+    (tmp_path / "in" / f"article.html{suffix}").write_bytes(compress(ARTICLE.read_bytes()))
+    report, out = run_one(tmp_path, cleaner, tmp_path / "in")
+    assert report["counts"]["written"] == 2
+    plain = tmp_path / "plain"
+    run([seed, ARTICLE], plain, cleaner=cleaner)
+    assert (out / "seed.txt").read_text() == (plain / "000_fb5aa608aeb41b4f.txt").read_text()
+    assert (out / "article.txt").read_text() == (plain / "article.txt").read_text()
+
+
+@pytest.mark.parametrize(("suffix", "compress"), [(".bz2", bz2.compress), (".xz", lzma.compress)])
+def test_compressed_warc(tmp_path, cleaner, suffix, compress) -> None:
+    source = WARC / "warcio__example-iana.org-chunked.warc"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / f"iana.warc{suffix}").write_bytes(compress(source.read_bytes()))
+    report, out = run_one(tmp_path, cleaner, tmp_path / "in")
+    assert report["counts"]["written"] == 1
+    assert "Management of the DNS Root Zone" in next((out / "iana").glob("*.txt")).read_text()
+
+
+# --- WARC and WET -------------------------------------------------------------------------
+
+
+def test_warc_response_becomes_a_document(tmp_path, cleaner) -> None:
+    report, out = run_one(tmp_path, cleaner, WARC / "cc-whirlwind__whirlwind.warc.gz")
+    assert report["counts"]["written"] == 1
+    assert report["skipped"] == {"metadata": 1, "request": 1, "warcinfo": 1}
+    (meta,) = metas(out / "cc-whirlwind__whirlwind")
+    assert meta["url"] == "https://an.wikipedia.org/wiki/Escopete"
+    assert meta["crawl_date"] == "2024-05-18T01:58:10+00:00"
+    assert meta["record_id"].startswith("<urn:uuid:")
+    assert meta["id"] == "cc-whirlwind__whirlwind/" + meta["record_id"][10:-1]
+    assert meta["words"] > 50
+
+
+def test_wet_conversion_record_is_a_text_document(tmp_path, cleaner) -> None:
+    report, out = run_one(tmp_path, cleaner, WARC / "cc-whirlwind__whirlwind.warc.wet.gz")
+    assert report["counts"]["written"] == 1 and report["skipped"] == {"warcinfo": 1}
+    (meta,) = metas(out / "cc-whirlwind__whirlwind.warc")
+    assert meta["url"] == "https://an.wikipedia.org/wiki/Escopete"
+    assert meta["date"] == meta["crawl_date"] == "2024-05-18T01:58:10+00:00"  # no page date: capture date
+    assert meta["chars_in"] == 4303 and meta["words"] > 100  # lines become paragraphs
+
+
+def test_revisit_request_and_warcinfo_are_skipped_gzip_encoding_decoded(tmp_path, cleaner) -> None:
+    report, out = run_one(tmp_path, cleaner, WARC / "warcio__example.warc.gz")
+    assert report["skipped"] == {"request": 2, "revisit": 1, "warcinfo": 2}
+    assert report["counts"]["written"] == 1
+    text = next((out / "warcio__example").glob("*.txt")).read_text()
+    assert "This domain is" in text  # the gzip Content-Encoding body, decoded
+
+
+def test_chunked_transfer_encoding(tmp_path, cleaner) -> None:
+    _, out = run_one(tmp_path, cleaner, WARC / "warcio__example-iana.org-chunked.warc")
+    text = next((out / "warcio__example-iana.org-chunked").glob("*.txt")).read_text()
+    assert "Management of the DNS Root Zone" in text
+    assert "001c37" not in text
+
+
+def test_non_documents_are_skipped_by_type(tmp_path, cleaner) -> None:
+    report, _ = run_one(tmp_path, cleaner, WARC / "warcio__post-test.warc.gz",
+                        WARC / "iawebcommons__text-extraction-test.warc",
+                        WARC / "warcio__example-resource.warc.gz")
+    assert report["skipped"]["response:application/json"] == 3
+    assert report["skipped"]["response:image/png"] == 1
+    assert report["counts"]["written"] == 2  # the HTML response and the HTML resource record
+
+
+def test_truncated_record_is_kept_and_reported(tmp_path, cleaner) -> None:
+    report, out = run_one(tmp_path, cleaner, WARC / "resiliparse__clipped.warc.gz")
+    assert report["counts"] == {"inputs": 1, "documents": 1, "written": 1, "failed": 0, "skipped": 0}
+    assert report["warnings"][0]["reason"] == "record truncated: 13068 bytes of it are missing"
+    (meta,) = metas(out / "resiliparse__clipped")
+    assert meta["warnings"] and "Chance The Rapper" in next(
+        (out / "resiliparse__clipped").glob("*.txt")).read_text()
+
+
+def test_malformed_warc_date_and_legacy_charset(tmp_path, cleaner) -> None:
+    report, out = run_one(tmp_path, cleaner, WARC / "resiliparse__clueweb-quirk.warc.gz")
+    assert report["counts"]["written"] == 29 and report["counts"]["failed"] == 0
+    assert all("malformed WARC-Date '2008-10-294T05:21:46-0700'" in w["reason"]
+               for w in report["warnings"])
+    docs = metas(out / "resiliparse__clueweb-quirk")
+    assert {m["crawl_date"] for m in docs} == {None}
+    assert {m["language"] for m in docs} == {"ja"}  # EUC-JP decoded from the HTTP header
+
+
+def test_multilingual_common_crawl_slice(tmp_path, cleaner) -> None:
+    report, out = run_one(tmp_path, cleaner, WARC / "resiliparse__warcfile.warc.gz")
+    assert report["counts"]["written"] == 16
+    languages = {m["language"] for m in metas(out / "resiliparse__warcfile")}
+    assert {"zh-cn", "de", "ru", "nl"} <= languages
+
+
+def test_site_rules_match_the_records_domain(tmp_path) -> None:
+    rules = write_rules(tmp_path / "rules", """
+rules:
+  - id: wiki-menu
+    description: Wikipedia's menu entries in Aragonese.
+    exact: [Ir al contenido, Menú principal]
+    sites: [wikipedia.org]
+    tests:
+      - drop: Ir al contenido
+      - keep: Ir al mercado
+""")
+    wet = WARC / "cc-whirlwind__whirlwind.warc.wet.gz"
+    _, out = run_one(tmp_path, None, wet, rules=(rules,))
+    text = next((out / "cc-whirlwind__whirlwind.warc").glob("*.txt")).read_text()
+    assert "Ir al contenido" not in text and "Menú principal" not in text
+
+
+# --- JSON Lines ---------------------------------------------------------------------------
+
+JSONL_LINES = [
+    {"id": "a-1", "url": "https://news.example/a", "text": "Add new comment\nThe council met on Tuesday to vote on the new budget for the harbour.", "lang_hint": "en", "score": 0.5},
+    "{not json",
+    {"id": "b-2", "body": "no text field here"},
+    {"text": "A record without an id still gets a stable name from its line.", "tags": ["x"]},
+]
+
+
+def write_jsonl(path: Path, compress=None) -> Path:
+    data = "\n".join(line if isinstance(line, str) else json.dumps(line) for line in JSONL_LINES) + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(compress(data.encode()) if compress else data.encode())
+    return path
+
+
+@pytest.mark.parametrize("compress", [None, gzip.compress])
+def test_jsonl_records_bad_lines_fail_alone(tmp_path, cleaner, compress) -> None:
+    name = "feed.jsonl.gz" if compress else "feed.jsonl"
+    report, out = run_one(tmp_path, cleaner, write_jsonl(tmp_path / "in" / name, compress))
+    assert report["counts"] == {"inputs": 1, "documents": 4, "written": 2, "failed": 2, "skipped": 0}
+    reasons = [f["reason"] for f in report["failures"]]
+    assert reasons[0].startswith("invalid JSON") and "no string field 'text'" in reasons[1]
+    assert report["failures"][0]["source"].endswith(f"{name}:2")
+    first = json.loads((out / "feed" / "a-1.json").read_text())
+    assert first["url"] == "https://news.example/a" and first["input_id"] == "a-1"
+    assert first["lang_hint"] == "en" and first["score"] == 0.5  # other fields pass through
+    assert (out / "feed" / "a-1.txt").read_text().startswith("The council met")
+    assert (out / "feed" / "line-000004.txt").is_file()
+
+
+def test_jsonl_text_field_option(tmp_path) -> None:
+    path = tmp_path / "in" / "feed.jsonl"
+    path.parent.mkdir()
+    path.write_text(json.dumps({"id": 1, "content": "Some text in another field."}) + "\n")
+    report, out = run_one(tmp_path, None, path, text_field="content")
+    assert report["counts"]["written"] == 1 and (out / "feed" / "1.txt").is_file()
+
+
+# --- output formats -----------------------------------------------------------------------
+
+
+def test_jsonl_output_has_the_same_keys_on_every_line(tmp_path, cleaner) -> None:
+    out = tmp_path / "out"
+    run([WARC / "resiliparse__warcfile.warc.gz", ARTICLE], out,
+        Config(format=OutputFormat.JSONL), cleaner=cleaner)
+    records = [json.loads(line) for line in (out / "documents.jsonl").read_text().splitlines()]
+    assert len(records) == 17
+    assert len({tuple(r) for r in records}) == 1 and list(records[0])[:2] == ["text", "id"]
+
+
+def test_parquet_output(tmp_path, cleaner) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    out = tmp_path / "out"
+    run([SEEDS, write_jsonl(tmp_path / "in" / "feed.jsonl")], out,
+        Config(format=OutputFormat.PARQUET), cleaner=cleaner)
+    table = pq.read_table(out / "documents.parquet")
+    assert table.num_rows == 7
+    assert table.column_names[:3] == ["text", "id", "source"]
+    rows = table.to_pylist()
+    assert rows[0]["removed"][0]["rule"] and json.loads(rows[5]["extra"])["lang_hint"] == "en"
+
+
+# --- hostile names ------------------------------------------------------------------------
+
+
+def test_hostile_ids_and_file_names_stay_inside_out(tmp_path, cleaner) -> None:
+    hostile = ["../../escape", "/etc/passwd", "CON", "a\x00b", "x" * 500, ".", "..", "", "a/b"]
+    feed = tmp_path / "in" / "feed name?;*.jsonl"
+    feed.parent.mkdir()
+    feed.write_text("".join(json.dumps({"id": h, "text": f"Text number {i}."}) + "\n"
+                            for i, h in enumerate(hostile)))
+    (tmp_path / "in" / "CON.txt").write_text("A file with a reserved name.")
+    report, out = run_one(tmp_path, cleaner, tmp_path / "in")
+    assert report["counts"]["written"] == len(hostile) + 1
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert all(p.resolve().is_relative_to(out.resolve()) for p in written)
+    assert all(len(p.name) < 200 and "\x00" not in str(p) for p in written)
+    assert not (tmp_path / "escape.txt").exists() and len(list(out.rglob("*.txt"))) == len(hostile) + 1
+    assert not (out / "CON.txt").exists()
+
+
+def test_txt_file_holding_a_page_is_read_as_html(tmp_path, cleaner) -> None:
+    (tmp_path / "in").mkdir()
+    shutil.copy(ARTICLE, tmp_path / "in" / "saved.txt")
+    _, out = run_one(tmp_path, cleaner, tmp_path / "in")
+    assert json.loads((out / "saved.json").read_text())["site"] == "The Coastal Courier"
+    assert "<p>" not in (out / "saved.txt").read_text()
+
+
+def test_explicit_file_with_unknown_suffix_is_sniffed(tmp_path, cleaner) -> None:
+    shutil.copy(WARC / "warcio__example-iana.org-chunked.warc", tmp_path / "capture.bin")
+    report, _ = run_one(tmp_path, cleaner, tmp_path / "capture.bin")
+    assert report["counts"]["written"] == 1
