@@ -76,42 +76,54 @@ def _main(
 
 @app.command()
 def run(
-    paths: Annotated[
-        list[Path],
-        typer.Argument(
-            help="Input folders or files, then the output folder (last).", show_default=False
-        ),
-    ],
+    paths: Annotated[list[Path], typer.Argument(
+        help="Input folders or files, then the output folder (last).", show_default=False)],
     rules: RulesOption = None,
     no_builtin_rules: NoBuiltinOption = False,
-    output_format: Annotated[
-        OutputFormat,
-        typer.Option(
-            "--format", help="txt: a .txt and a .json per document; jsonl: one documents.jsonl."
-        ),
-    ] = OutputFormat.TXT,
+    output_format: Annotated[OutputFormat, typer.Option(
+        "--format", help="txt: a .txt and a .json per document; jsonl: one documents.jsonl; "
+        "parquet: one documents.parquet (pip install 'cleaner[parquet]').")] = OutputFormat.TXT,
+    text_field: Annotated[str, typer.Option(
+        help="The field that holds the text in JSON Lines inputs.")] = "text",
+    corpus_pass: Annotated[bool, typer.Option(
+        "--corpus-pass", help="First count lines per site over all inputs, then drop the lines "
+        "found on many of a site's documents (its furniture).")] = False,
+    corpus_min_docs: Annotated[int, typer.Option(
+        help="With --corpus-pass: documents a line must be on.", min=2)] = 3,
+    corpus_min_share: Annotated[float, typer.Option(
+        help="With --corpus-pass: share of the site's documents a line must be on.",
+        min=0.0, max=1.0)] = 0.1,
+    near_repeat_threshold: Annotated[float, typer.Option(
+        help="Similarity at which a paragraph repeats an earlier one in the same document "
+        "(0 = off).", min=0.0, max=1.0)] = 0.8,
+    near_duplicate_threshold: Annotated[float, typer.Option(
+        help="MinHash Jaccard at which a document duplicates an earlier one "
+        "(0 = exact duplicates only).", min=0.0, max=1.0)] = 0.8,
+    drop_duplicates: Annotated[bool, typer.Option(
+        "--drop-duplicates", help="Leave duplicate documents out of the output.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
     """Clean IN... into OUT: text, metadata per document, and OUT/report.json."""
     if len(paths) < 2:
-        err_console.print(
-            "[bold red]error:[/] give the input(s) and then the output folder, "
-            "e.g. cleaner run seeds/ out/"
-        )
+        err_console.print("[bold red]error:[/] give the input(s) and then the output folder, "
+                          "e.g. cleaner run seeds/ out/")
         raise typer.Exit(EXIT_USAGE)
     *inputs, out = paths
     config = Config(
-        rules=tuple(rules or ()), builtin_rules=not no_builtin_rules, format=output_format
+        rules=tuple(rules or ()),
+        builtin_rules=not no_builtin_rules,
+        format=output_format,
+        text_field=text_field,
+        corpus_pass=corpus_pass,
+        corpus_min_docs=corpus_min_docs,
+        corpus_min_share=corpus_min_share,
+        near_repeat_threshold=near_repeat_threshold or None,
+        near_duplicate_threshold=near_duplicate_threshold or None,
+        drop_duplicates=drop_duplicates,
     )
     with user_errors():
-        report = run_pipeline(
-            inputs,
-            out,
-            config,
-            on_failure=lambda f: err_console.print(
-                f"[bold red]failed:[/] {f.reason}", soft_wrap=True
-            ),
-        )
+        report = run_pipeline(inputs, out, config, on_failure=lambda failure: err_console.print(
+            f"[bold red]failed:[/] {failure.reason}", soft_wrap=True))
     if not quiet:
         removed = sum(report.removals_by_rule.values())
         skipped = sum(report.skipped.values())

@@ -25,5 +25,16 @@ class Config(BaseModel):
     dedup_min_words: int = Field(4, ge=1, description="shorter lines may repeat back to back")
     dedup_distant_min_words: int = Field(20, ge=1, description="shorter lines may recur apart")
     prose_min_words: int = Field(12, ge=1, description="words for a line to count as prose")
+    near_repeat_threshold: float | None = Field(
+        0.8, gt=0, le=1, description="similarity at which a paragraph repeats an earlier one"
+    )
+    near_repeat_min_words: int = Field(8, ge=1, description="shorter paragraphs never count")
+    corpus_pass: bool = False
+    corpus_min_docs: int = Field(3, ge=2, description="documents a furniture line is on")
+    corpus_min_share: float = Field(0.1, ge=0, le=1, description="share of its site's documents")
+    near_duplicate_threshold: float | None = Field(
+        0.8, gt=0, le=1, description="MinHash Jaccard for near-duplicate documents (None: off)"
+    )
+    drop_duplicates: bool = False
     language_seed: int = 0
     text_field: str = Field("text", description="the text field of JSON Lines inputs")

@@ -6,11 +6,14 @@ import hashlib
 from typing import Any
 
 from cleaner.config import Config
+from cleaner.corpus import CorpusTable
 from cleaner.document import METADATA_KEYS, Document
 from cleaner.ruleset.loader import RuleSet, load_rules
 from cleaner.steps.base import Step
+from cleaner.steps.corpus import CorpusStep
 from cleaner.steps.extract import ExtractStep
 from cleaner.steps.language import LanguageStep
+from cleaner.steps.near_repeats import NearRepeatStep
 from cleaner.steps.normalize import NormalizeStep
 from cleaner.steps.repeats import RepeatedLineStep, SelfRepeatStep
 from cleaner.steps.rules import RulesStep
@@ -20,7 +23,12 @@ from cleaner.steps.title import TitleStep
 class Cleaner:
     """A configured pipeline. Build once (rules compile, language profiles load), clean many."""
 
-    def __init__(self, config: Config | None = None, ruleset: RuleSet | None = None) -> None:
+    def __init__(
+        self,
+        config: Config | None = None,
+        ruleset: RuleSet | None = None,
+        corpus: CorpusTable | None = None,
+    ) -> None:
         self.config = config or Config()
         if ruleset is None:
             ruleset = load_rules(self.config.rules, builtin=self.config.builtin_rules)
@@ -30,13 +38,33 @@ class Cleaner:
             NormalizeStep(),
             SelfRepeatStep(),
             RulesStep(self.ruleset, prose_min_words=self.config.prose_min_words),
+            *self._corpus_steps(corpus),
             TitleStep(),
             RepeatedLineStep(
                 min_words=self.config.dedup_min_words,
                 distant_min_words=self.config.dedup_distant_min_words,
             ),
+            *self._near_repeat_steps(),
             LanguageStep(seed=self.config.language_seed),
         ]
+
+    def _corpus_steps(self, corpus: CorpusTable | None) -> list[Step]:
+        if corpus is None:
+            return []
+        return [CorpusStep(corpus, self.config.corpus_min_docs, self.config.corpus_min_share)]
+
+    def _near_repeat_steps(self) -> list[Step]:
+        if self.config.near_repeat_threshold is None:
+            return []
+        return [
+            NearRepeatStep(self.config.near_repeat_threshold, self.config.near_repeat_min_words)
+        ]
+
+    def prepare(self, doc: Document) -> Document:
+        """Only extraction and normalization: what the corpus pass counts."""
+        for step in self.steps[:2]:
+            step(doc)
+        return doc
 
     def clean(self, doc: Document) -> Document:
         for step in self.steps:

@@ -26,6 +26,8 @@ class RunReport:
     removals_by_rule: Counter[str] = field(default_factory=Counter)
     removals_by_step: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
+    duplicates: dict[str, int] = field(default_factory=dict)
+    dropped_duplicates: int = 0
     warnings: list[Failure] = field(default_factory=list)
     wall_seconds: float = 0.0
 
@@ -49,6 +51,7 @@ class RunReport:
                 "skipped": sum(self.skipped.values()),
             },
             "skipped": dict(sorted(self.skipped.items())),
+            "duplicates": {**self.duplicates, "dropped": self.dropped_duplicates},
             "removals_by_rule": dict(sorted(self.removals_by_rule.items())),
             "removals_by_step": dict(sorted(self.removals_by_step.items())),
             "failures": [{"source": f.source, "reason": f.reason} for f in self.failures],

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from cleaner.config import Config
+from cleaner.corpus import CorpusTable
 from cleaner.document import Document
+from cleaner.duplicates import DuplicateFinder
 from cleaner.errors import CleanerError, UsageError
 from cleaner.pipeline import Cleaner
 from cleaner.readers import InputFile, ReadStats, RecordFailure, discover_inputs, read_input
@@ -44,6 +47,21 @@ def _guarded(
         yield RecordFailure(item.path.as_posix(), f"cannot read: {type(exc).__name__}: {exc}")
 
 
+def build_corpus_table(
+    files: Sequence[InputFile],
+    cleaner: Cleaner,
+    config: Config,
+) -> CorpusTable:
+    """The corpus pass: line counts per site over every input (read failures wait for pass 2)."""
+    table = CorpusTable()
+    for item in files:
+        for doc in _guarded(item, ReadStats(), config):
+            if isinstance(doc, Document):
+                with contextlib.suppress(Exception):  # it fails again, and is reported, in pass 2
+                    table.add(cleaner.prepare(doc))
+    return table
+
+
 def run(
     inputs: Sequence[Path],
     out: Path,
@@ -58,6 +76,10 @@ def run(
     files = discover_inputs(inputs)
     if cleaner is None:  # rule errors surface here, before anything is written
         cleaner = Cleaner(config)
+    if config.corpus_pass:
+        table = build_corpus_table(files, cleaner, config)
+        cleaner = Cleaner(config, ruleset=cleaner.ruleset, corpus=table)
+    finder = DuplicateFinder(config.near_duplicate_threshold)
     report = RunReport(rules_sha256=cleaner.ruleset.digest, rules_count=len(cleaner.ruleset))
     report.inputs = len(files)
     stats = ReadStats()
@@ -76,6 +98,10 @@ def run(
                 continue
             try:
                 cleaner.clean(doc)
+                doc.metadata["duplicate_of"] = finder.check(doc)
+                if config.drop_duplicates and doc.metadata["duplicate_of"]:
+                    report.dropped_duplicates += 1
+                    continue
                 writer.write(doc)
             except CleanerError as exc:
                 fail(doc.source, str(exc))
@@ -85,6 +111,7 @@ def run(
                 report.add_document(doc)
     writer.close()
     report.skipped = stats.skipped
+    report.duplicates = dict(finder.counts)
     report.wall_seconds = time.perf_counter() - started
     atomic_write(out / REPORT_NAME, to_json(report.to_dict()).encode("utf-8"))
     return report

@@ -106,6 +106,7 @@ def discover_inputs(paths: Iterable[Path]) -> list[InputFile]:
             found.append(InputFile(root, PurePosixPath(safe_name(stem)), kind))
         else:
             raise UsageError(f"{root}: no such file or folder")
+    found.sort(key=lambda item: str(item.name))  # one canonical order, however paths were given
     names = [item.name for item in found]
     if len(set(names)) != len(names):
         clash = next(name for name in names if names.count(name) > 1)
