@@ -18,8 +18,10 @@ from cleaner.errors import CleanerError
 from cleaner.evaluate import evaluate_run
 from cleaner.explain import explain_document, render
 from cleaner.pipeline import Cleaner
+from cleaner.readers import discover_inputs
 from cleaner.ruleset.cases import run_cases
 from cleaner.ruleset.loader import load_rules
+from cleaner.ruleset.suggest import suggest_rules
 from cleaner.runner import run as run_pipeline
 
 EXIT_OK, EXIT_DOCUMENTS_FAILED, EXIT_USAGE = 0, 1, 2
@@ -76,37 +78,73 @@ def _main(
 
 @app.command()
 def run(
-    paths: Annotated[list[Path], typer.Argument(
-        help="Input folders or files, then the output folder (last).", show_default=False)],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Input folders or files, then the output folder (last).", show_default=False
+        ),
+    ],
     rules: RulesOption = None,
     no_builtin_rules: NoBuiltinOption = False,
-    output_format: Annotated[OutputFormat, typer.Option(
-        "--format", help="txt: a .txt and a .json per document; jsonl: one documents.jsonl; "
-        "parquet: one documents.parquet (pip install 'cleaner[parquet]').")] = OutputFormat.TXT,
-    text_field: Annotated[str, typer.Option(
-        help="The field that holds the text in JSON Lines inputs.")] = "text",
-    corpus_pass: Annotated[bool, typer.Option(
-        "--corpus-pass", help="First count lines per site over all inputs, then drop the lines "
-        "found on many of a site's documents (its furniture).")] = False,
-    corpus_min_docs: Annotated[int, typer.Option(
-        help="With --corpus-pass: documents a line must be on.", min=2)] = 3,
-    corpus_min_share: Annotated[float, typer.Option(
-        help="With --corpus-pass: share of the site's documents a line must be on.",
-        min=0.0, max=1.0)] = 0.1,
-    near_repeat_threshold: Annotated[float, typer.Option(
-        help="Similarity at which a paragraph repeats an earlier one in the same document "
-        "(0 = off).", min=0.0, max=1.0)] = 0.8,
-    near_duplicate_threshold: Annotated[float, typer.Option(
-        help="MinHash Jaccard at which a document duplicates an earlier one "
-        "(0 = exact duplicates only).", min=0.0, max=1.0)] = 0.8,
-    drop_duplicates: Annotated[bool, typer.Option(
-        "--drop-duplicates", help="Leave duplicate documents out of the output.")] = False,
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format",
+            help="txt: a .txt and a .json per document; jsonl: one documents.jsonl; "
+            "parquet: one documents.parquet (pip install 'cleaner[parquet]').",
+        ),
+    ] = OutputFormat.TXT,
+    text_field: Annotated[
+        str, typer.Option(help="The field that holds the text in JSON Lines inputs.")
+    ] = "text",
+    corpus_pass: Annotated[
+        bool,
+        typer.Option(
+            "--corpus-pass",
+            help="First count lines per site over all inputs, then drop the lines "
+            "found on many of a site's documents (its furniture).",
+        ),
+    ] = False,
+    corpus_min_docs: Annotated[
+        int, typer.Option(help="With --corpus-pass: documents a line must be on.", min=2)
+    ] = 3,
+    corpus_min_share: Annotated[
+        float,
+        typer.Option(
+            help="With --corpus-pass: share of the site's documents a line must be on.",
+            min=0.0,
+            max=1.0,
+        ),
+    ] = 0.1,
+    near_repeat_threshold: Annotated[
+        float,
+        typer.Option(
+            help="Similarity at which a paragraph repeats an earlier one in the same document "
+            "(0 = off).",
+            min=0.0,
+            max=1.0,
+        ),
+    ] = 0.8,
+    near_duplicate_threshold: Annotated[
+        float,
+        typer.Option(
+            help="MinHash Jaccard at which a document duplicates an earlier one "
+            "(0 = exact duplicates only).",
+            min=0.0,
+            max=1.0,
+        ),
+    ] = 0.8,
+    drop_duplicates: Annotated[
+        bool, typer.Option("--drop-duplicates", help="Leave duplicate documents out of the output.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
     """Clean IN... into OUT: text, metadata per document, and OUT/report.json."""
     if len(paths) < 2:
-        err_console.print("[bold red]error:[/] give the input(s) and then the output folder, "
-                          "e.g. cleaner run seeds/ out/")
+        err_console.print(
+            "[bold red]error:[/] give the input(s) and then the output folder, "
+            "e.g. cleaner run seeds/ out/"
+        )
         raise typer.Exit(EXIT_USAGE)
     *inputs, out = paths
     config = Config(
@@ -122,8 +160,14 @@ def run(
         drop_duplicates=drop_duplicates,
     )
     with user_errors():
-        report = run_pipeline(inputs, out, config, on_failure=lambda failure: err_console.print(
-            f"[bold red]failed:[/] {failure.reason}", soft_wrap=True))
+        report = run_pipeline(
+            inputs,
+            out,
+            config,
+            on_failure=lambda failure: err_console.print(
+                f"[bold red]failed:[/] {failure.reason}", soft_wrap=True
+            ),
+        )
     if not quiet:
         removed = sum(report.removals_by_rule.values())
         skipped = sum(report.skipped.values())
@@ -192,6 +236,38 @@ def evaluate(
         table.add_row(doc.id, f"{doc.f1:.3f}", f"{doc.precision:.3f}", f"{doc.recall:.3f}")
     if worst > 0:
         out_console.print(table)
+
+
+@rules_app.command("suggest")
+def rules_suggest(
+    paths: Annotated[list[Path], typer.Argument(help="Input folders or files, as for run.")],
+    min_docs: Annotated[int, typer.Option(help="Documents a line must be on.", min=2)] = 3,
+    min_share: Annotated[
+        float,
+        typer.Option(help="Share of its site's documents a line must be on.", min=0.0, max=1.0),
+    ] = 0.1,
+    max_lines: Annotated[int, typer.Option(help="Most lines per site.", min=1)] = 30,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the draft here instead of printing it."),
+    ] = None,
+) -> None:
+    """Draft YAML rules, with test cases, for the lines that repeat across each site's pages."""
+    with user_errors():
+        draft = suggest_rules(
+            discover_inputs(paths),
+            Config(),
+            min_docs=min_docs,
+            min_share=min_share,
+            max_lines=max_lines,
+        )
+    if output is None:
+        print(draft, end="")
+    else:
+        output.write_text(draft, encoding="utf-8")
+        err_console.print(
+            f"draft rules written to {output}; review, then `cleaner rules test {output}`"
+        )
 
 
 @rules_app.command("list")

@@ -29,6 +29,7 @@ class Config(BaseModel):
         0.8, gt=0, le=1, description="similarity at which a paragraph repeats an earlier one"
     )
     near_repeat_min_words: int = Field(8, ge=1, description="shorter paragraphs never count")
+    near_repeats_in_html: bool = Field(False, description="also search extracted HTML pages")
     corpus_pass: bool = False
     corpus_min_docs: int = Field(3, ge=2, description="documents a furniture line is on")
     corpus_min_share: float = Field(0.1, ge=0, le=1, description="share of its site's documents")

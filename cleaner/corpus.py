@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from cleaner.document import Document
 from cleaner.steps.rules import site_domain
@@ -27,8 +28,10 @@ def document_site(doc: Document) -> str:
     domain = site_domain(doc.metadata.get("url"))
     if domain:
         return domain
-    folder, _, _ = doc.id.rpartition("/")
-    return f"folder:{folder or '.'}"
+    folder, _, _ = doc.id.rpartition("/")  # a subfolder, or the container of a record
+    if not folder:  # a file at the top of an input folder: that folder's name
+        folder = PurePosixPath(doc.source.partition("#")[0]).parent.name or "."
+    return f"folder:{folder}"
 
 
 @dataclass(slots=True)

@@ -57,7 +57,11 @@ class Cleaner:
         if self.config.near_repeat_threshold is None:
             return []
         return [
-            NearRepeatStep(self.config.near_repeat_threshold, self.config.near_repeat_min_words)
+            NearRepeatStep(
+                self.config.near_repeat_threshold,
+                self.config.near_repeat_min_words,
+                in_html=self.config.near_repeats_in_html,
+            )
         ]
 
     def prepare(self, doc: Document) -> Document:

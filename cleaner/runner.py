@@ -33,7 +33,7 @@ def _check_output_dir(inputs: Sequence[Path], out: Path) -> None:
             )
 
 
-def _guarded(
+def read_guarded(
     item: InputFile,
     stats: ReadStats,
     config: Config,
@@ -55,7 +55,7 @@ def build_corpus_table(
     """The corpus pass: line counts per site over every input (read failures wait for pass 2)."""
     table = CorpusTable()
     for item in files:
-        for doc in _guarded(item, ReadStats(), config):
+        for doc in read_guarded(item, ReadStats(), config):
             if isinstance(doc, Document):
                 with contextlib.suppress(Exception):  # it fails again, and is reported, in pass 2
                     table.add(cleaner.prepare(doc))
@@ -92,7 +92,7 @@ def run(
             on_failure(failure)
 
     for item in files:
-        for doc in _guarded(item, stats, config):
+        for doc in read_guarded(item, stats, config):
             if isinstance(doc, RecordFailure):
                 fail(doc.source, doc.reason)
                 continue

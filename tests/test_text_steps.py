@@ -56,6 +56,8 @@ def test_normalize_repairs_mojibake() -> None:
         ),
         ("Title of the story\tTitle of the story", "Title of the story"),
         ("Title of the story Title of the story", "Title of the story"),
+        ("Title of the story.Title of the story", "Title of the story"),
+        ("Title of the story | Title of the story", "Title of the story"),
         ("ha ha", None),
         ("no no no no no no no no", None),
         ("A line that is different.A line that is not the same.", None),

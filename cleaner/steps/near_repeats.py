@@ -1,12 +1,22 @@
 """Paragraphs that restate an earlier one almost word for word (a caption repeated with a
-credit added, a lede repeated with small edits, a pull quote).
+credit added, a lede repeated with small edits, a quote pulled out of a paragraph).
 
-Measure: sets of word 3-grams per paragraph, found through an inverted index, so
-each paragraph is compared only with earlier ones that share a 3-gram and the work grows
-with the text, not with the square of the paragraph count (difflib-style alignment would
-be quadratic in both). A later paragraph goes when its 3-grams are, at `threshold` or
-more, either the same set as an earlier kept paragraph's (Jaccard) or contained in it:
-it then adds nothing. The earlier copy is always the one kept.
+Measure: sets of word 2-grams per paragraph, found through an inverted index, so each
+paragraph is compared only with earlier ones that share a 2-gram: the work grows with the
+text, not with the square of the paragraph count (difflib-style alignment is quadratic in
+both). 2-grams because one edited word costs one shingle per side of it, so small edits
+keep a high score, while different paragraphs that share a quote stay far apart.
+
+A later paragraph goes, naming the earlier one, when at `threshold` or more its 2-grams
+  - are the same set as an earlier kept paragraph's (Jaccard), or
+  - lie inside an earlier one (it adds nothing), or
+  - contain an earlier one while adding less than `max_growth` more (a credit appended).
+The earlier copy is always the one kept.
+
+By default only text documents are searched. In HTML pages the extractor has already
+taken out the furniture around the article, and what remains similar is mostly structure
+(list items, recipe steps, embedded posts): on the scrapinghub pages 62 of 65 near-repeat
+removals in HTML mode were gold article text, against 72 of 440 in text dumps.
 """
 
 from __future__ import annotations
@@ -18,30 +28,38 @@ from cleaner.document import Document
 from cleaner.steps.base import Step
 
 _WORD = re.compile(r"\w+")
-SHINGLE = 3
-
-
+SHINGLE = 2
 Shingle = tuple[str, ...]
 
 
 def shingle_set(text: str) -> frozenset[Shingle]:
-    """Word 3-grams, case-folded; the tuples themselves, so results never depend on hash seeds."""
+    """Word 2-grams, case-folded; the tuples themselves, so results never depend on hash seeds."""
     words = [w.casefold() for w in _WORD.findall(text)]
     return frozenset(tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
 
 
 class NearRepeatStep(Step):
-    """Drops a paragraph whose word 3-grams match or sit inside an earlier paragraph's."""
+    """Drops a paragraph that restates an earlier one (see the module docstring)."""
 
     name = "dedup"
     rule = "dedup:near-repeat"
 
-    def __init__(self, threshold: float = 0.8, min_words: int = 8) -> None:
+    def __init__(
+        self,
+        threshold: float = 0.8,
+        min_words: int = 8,
+        max_growth: float = 1.3,
+        in_html: bool = False,
+    ) -> None:
         super().__init__()
         self.threshold = threshold
         self.min_words = min_words
+        self.max_growth = max_growth
+        self.in_html = in_html
 
     def process(self, doc: Document) -> None:
+        if doc.html is not None and not self.in_html:
+            return
         index: dict[Shingle, list[int]] = defaultdict(list)  # shingle -> earlier paragraphs
         kept: list[tuple[int, frozenset[Shingle]]] = []  # (line number, shingles)
         for line in doc.kept:
@@ -63,6 +81,16 @@ class NearRepeatStep(Step):
             for shingle in shingles:
                 index[shingle].append(position)
 
+    def similarity(
+        self, later: frozenset[Shingle], earlier: frozenset[Shingle], common: int
+    ) -> float:
+        jaccard = common / (len(later) + len(earlier) - common)
+        later_inside = common / len(later)
+        earlier_inside = (
+            common / len(earlier) if len(later) <= self.max_growth * len(earlier) else 0.0
+        )
+        return max(jaccard, later_inside, earlier_inside)
+
     def _best_match(
         self,
         shingles: frozenset[Shingle],
@@ -75,10 +103,7 @@ class NearRepeatStep(Step):
                 shared[position] += 1
         best: tuple[int, float] | None = None
         for position, common in sorted(shared.items()):
-            other = kept[position][1]
-            jaccard = common / (len(shingles) + len(other) - common)
-            contained = common / len(shingles)
-            similarity = max(jaccard, contained)
-            if similarity >= self.threshold and (best is None or similarity > best[1]):
-                best = (kept[position][0], similarity)
+            score = self.similarity(shingles, kept[position][1], common)
+            if score >= self.threshold and (best is None or score > best[1]):
+                best = (kept[position][0], score)
         return best

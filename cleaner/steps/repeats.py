@@ -6,11 +6,12 @@ from cleaner.document import Document
 from cleaner.steps.base import Step
 from cleaner.text import line_key, word_count
 
+_SEPARATORS = frozenset({"", ".", "|", "·", "•", "-", "–", "—", "/"})
 MIN_HALF_CHARS = 12  # "ha ha" and "no no" are language, not a paste accident
 
 
 def self_repeat_half(text: str) -> str | None:
-    """If `text` is one string twice (`X X`, `X\\tX`, `XX`), return X; else None."""
+    """If `text` is one string twice (`XX`, `X X`, `X\\tX`, `X.X`, `X | X`), return X."""
     n = len(text)
     for gap in (0, 1, 2, 3):
         if (n - gap) % 2:
@@ -18,7 +19,7 @@ def self_repeat_half(text: str) -> str | None:
         half = (n - gap) // 2
         if half < MIN_HALF_CHARS:
             return None
-        if text[:half] == text[n - half :] and not text[half : n - half].strip():
+        if text[:half] == text[n - half :] and text[half : n - half].strip() in _SEPARATORS:
             return text[:half].strip()
     return None
 

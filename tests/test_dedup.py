@@ -1,0 +1,236 @@
+"""Repetition at every level: near repeats in a document, site furniture across documents
+(the corpus pass and `rules suggest`), and whole duplicate documents."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import FIXTURES, SEEDS
+from typer.testing import CliRunner
+
+from cleaner import Cleaner, Config, load_rules, run
+from cleaner.cli import app
+from cleaner.document import Document
+from cleaner.ruleset.cases import run_cases
+from cleaner.ruleset.loader import parse_rule_file
+from cleaner.steps.near_repeats import NearRepeatStep
+from cleaner.steps.normalize import NormalizeStep
+
+# --- near repeats within a document -------------------------------------------------------
+
+CAPTION = "Foreign ministers Sergey Lavrov, Walid al-Muallem and Mohammad Javad Zarif meet in Moscow on April 14"
+LEDE = ("The ministers of the three countries met in Moscow on Friday to coordinate their "
+        "positions on the war in Syria and the strike on the airbase.")
+
+
+def near(lines: list[str], threshold: float = 0.8) -> tuple[list[str], Document]:
+    doc = Document("d", "d", "\n".join(lines))
+    NormalizeStep()(doc)
+    NearRepeatStep(threshold=threshold, min_words=8)(doc)
+    return [line.text for line in doc.kept], doc
+
+
+def test_caption_repeated_with_a_credit_goes() -> None:
+    kept, doc = near([CAPTION, LEDE, CAPTION + " (Photo: AFP/Getty Images)"])
+    assert kept == [CAPTION, LEDE]
+    assert doc.removals[0].rule == "dedup:near-repeat"
+    assert doc.removals[0].reason == "restates line 1 (similarity 1.00)"
+
+
+def test_lede_repeated_with_small_edits_goes() -> None:
+    edited = LEDE.replace("on Friday", "on Friday morning").replace("the war", "the conflict")
+    kept, _ = near([LEDE, "Another paragraph about something else entirely, with its own words.", edited])
+    assert edited not in kept and LEDE in kept
+
+
+def test_paragraph_contained_in_an_earlier_one_goes() -> None:
+    quote = "“We cannot let terrorists leave Mosul for Syria,” the minister said on Friday."
+    longer = "The talks lasted three hours. " + quote + " The next round is in December."
+    kept, _ = near([longer, quote])
+    assert kept == [longer]
+
+
+def test_different_paragraphs_sharing_a_quote_stay() -> None:
+    quote = "“We cannot let terrorists leave Mosul for Syria,”"
+    first = f"{quote} the Russian minister said at the start of the press conference in Moscow."
+    second = (f"Asked about the offensive, his Iranian counterpart repeated the phrase {quote} "
+              "and added that Tehran would send more advisers to the region next month.")
+    kept, _ = near([first, second])
+    assert kept == [first, second]
+
+
+def test_short_lines_are_never_near_repeats() -> None:
+    kept, _ = near(["Where did you grow up?", "Where did you grow up then?"])
+    assert len(kept) == 2
+
+
+def test_threshold_is_configurable() -> None:
+    edited = LEDE.replace("on Friday", "on Friday morning").replace("the war", "the conflict")
+    kept, _ = near([LEDE, edited], threshold=0.99)
+    assert kept == [LEDE, edited]
+
+
+def test_near_repeats_skip_html_pages_unless_asked() -> None:
+    doc = Document("d", "d", "", html="<p>x</p>")
+    doc.raw = f"{LEDE}\n{LEDE.replace('on Friday', 'on Friday morning')}"
+    NormalizeStep()(doc)
+    NearRepeatStep()(doc)
+    assert len(doc.kept) == 2
+    NearRepeatStep(in_html=True)(doc)
+    assert len(doc.kept) == 1
+
+
+# --- the corpus pass ----------------------------------------------------------------------
+
+HEADER = "Gazette Home\nWorld | Politics | Sport | Weather\n\n"
+FOOTER = ("\n\nAbout the Harbour Gazette\nOur newsroom is independent and reader funded.\n"
+          "Follow the Gazette\nHarbour Gazette Ltd, 1 Quay Street, Port Town\n")
+FURNITURE = ["Gazette Home", "World | Politics | Sport | Weather", "About the Harbour Gazette",
+             "Our newsroom is independent and reader funded.", "Follow the Gazette",
+             "Harbour Gazette Ltd, 1 Quay Street, Port Town"]
+
+
+@pytest.fixture
+def gazette(tmp_path) -> Path:
+    """Five real articles captured from one (made-up) site with its header and footer."""
+    folder = tmp_path / "gazette"
+    folder.mkdir()
+    for index, seed in enumerate(sorted(SEEDS.glob("*.txt"))):
+        (folder / f"story{index}.txt").write_text(HEADER + seed.read_text() + FOOTER)
+    return folder
+
+
+def test_corpus_pass_removes_a_sites_furniture_without_any_rule(tmp_path, gazette) -> None:
+    out = tmp_path / "out"
+    report = run([gazette], out, Config(builtin_rules=False, corpus_pass=True))
+    assert report.written == 5
+    for index in range(5):
+        text = (out / f"story{index}.txt").read_text()
+        assert not [line for line in FURNITURE if line in text], index
+        meta = json.loads((out / f"story{index}.json").read_text())
+        reasons = {r["reason"] for r in meta["removed"] if r["rule"] == "corpus:frequent-line"}
+        assert reasons == {"on 5 of 5 documents of folder:gazette"}
+    assert "Muallem said the three countries will continue" in (out / "story0.txt").read_text()
+
+
+def test_without_the_corpus_pass_the_furniture_stays(tmp_path, gazette) -> None:
+    run([gazette], tmp_path / "out", Config(builtin_rules=False))
+    assert "About the Harbour Gazette" in (tmp_path / "out" / "story0.txt").read_text()
+
+
+def test_min_docs_and_min_share(tmp_path, gazette) -> None:
+    out = tmp_path / "out"
+    run([gazette], out, Config(builtin_rules=False, corpus_pass=True, corpus_min_docs=6))
+    assert "About the Harbour Gazette" in (out / "story0.txt").read_text()
+    run([gazette], out, Config(builtin_rules=False, corpus_pass=True, corpus_min_share=1.0))
+    assert "About the Harbour Gazette" not in (out / "story0.txt").read_text()
+
+
+def test_a_keep_rule_beats_the_corpus_pass(tmp_path, gazette) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "keep.yaml").write_text("""
+rules:
+  - id: keep-about
+    description: We want the about line.
+    exact: About the Harbour Gazette
+    action: keep
+    tests:
+      - keep: About the Harbour Gazette
+""")
+    out = tmp_path / "out"
+    run([gazette], out, Config(rules=(rules,), builtin_rules=False, corpus_pass=True))
+    text = (out / "story0.txt").read_text()
+    assert "About the Harbour Gazette" in text and "Follow the Gazette" not in text
+
+
+def test_corpus_pass_does_not_depend_on_input_order(tmp_path, gazette) -> None:
+    second = tmp_path / "second"
+    second.mkdir()
+    for path in sorted(gazette.iterdir())[:2]:
+        shutil.move(str(path), second / path.name)
+    config = Config(builtin_rules=False, corpus_pass=True, corpus_min_docs=2)
+    run([gazette, second], tmp_path / "a", config)
+    run([second, gazette], tmp_path / "b", config)
+    files = sorted(p.name for p in (tmp_path / "a").iterdir())
+    for name in files:
+        if name != "report.json":
+            assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_rules_suggest_drafts_rules_that_work(tmp_path, gazette) -> None:
+    result = CliRunner().invoke(app, ["rules", "suggest", str(gazette), "--min-docs", "3"])
+    assert result.exit_code == 0, result.output
+    draft = result.output
+    assert "# folder:gazette: 5 documents" in draft and "    sites:" not in draft
+    rules = parse_rule_file(tmp_path / "draft.yaml", draft)
+    assert set(rules[0].spec.exact) == set(FURNITURE)
+    assert all(result.passed for result in run_cases(type("R", (), {"rules": rules})()))
+    keep_cases = [case.keep for case in rules[0].spec.tests if case.keep]
+    assert keep_cases and keep_cases[0] not in FURNITURE
+    (tmp_path / "draft").mkdir()
+    (tmp_path / "draft" / "gazette.yaml").write_text(draft)
+    assert load_rules([tmp_path / "draft"], builtin=False).rules[0].id == "gazette-furniture"
+
+
+def test_rules_suggest_scopes_rules_to_the_domain(tmp_path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    rows = [{"id": i, "url": f"https://www.gazette.example/story/{i}",
+             "text": f"Gazette Home\nStory number {i} has its own words about event {i}.\nFollow the Gazette"}
+            for i in range(4)]
+    feed.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    out = tmp_path / "draft.yaml"
+    result = CliRunner().invoke(app, ["rules", "suggest", str(feed), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    (rule,) = parse_rule_file(out, out.read_text())
+    assert rule.sites == ("gazette.example",) and rule.id == "gazette-example-furniture"
+
+
+# --- whole documents ----------------------------------------------------------------------
+
+
+def test_exact_duplicate_pages_name_the_first(tmp_path, cleaner) -> None:
+    out = tmp_path / "out"
+    report = run([FIXTURES / "warc" / "resiliparse__clueweb-quirk.warc.gz"], out, cleaner=cleaner)
+    assert report.duplicates == {"exact": 28, "near": 0}
+    metas = [json.loads(p.read_text()) for p in (out / "resiliparse__clueweb-quirk").glob("*.json")]
+    originals = [m for m in metas if m["duplicate_of"] is None]
+    assert len(originals) == 1
+    assert {m["duplicate_of"] for m in metas} == {None, originals[0]["id"]}
+
+
+def test_near_duplicate_recapture_and_drop_duplicates(tmp_path, cleaner) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    original = (SEEDS / "004_3242645981f0b378.txt").read_text()
+    recapture = original.replace("Thank you. Once again, welcome!", "Thank you very much.")
+    recapture = recapture.replace("Appeals to cease fire", "Calls to cease fire")
+    (folder / "a_capture.txt").write_text(original)
+    (folder / "b_recapture.txt").write_text(recapture)
+    shutil.copy(SEEDS / "000_fb5aa608aeb41b4f.txt", folder / "c_other.txt")
+    report = run([folder], tmp_path / "out", cleaner=cleaner)
+    meta = json.loads((tmp_path / "out" / "b_recapture.json").read_text())
+    assert meta["duplicate_of"] == "a_capture"
+    assert json.loads((tmp_path / "out" / "c_other.json").read_text())["duplicate_of"] is None
+    assert report.duplicates == {"exact": 0, "near": 1}
+    dropped = run([folder], tmp_path / "dropped", Config(drop_duplicates=True), cleaner=cleaner)
+    assert not (tmp_path / "dropped" / "b_recapture.txt").exists()
+    saved = json.loads((tmp_path / "dropped" / "report.json").read_text())
+    assert saved["duplicates"] == {"exact": 0, "near": 1, "dropped": 1} and dropped.written == 2
+
+
+def test_near_duplicates_can_be_turned_off(tmp_path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    original = (SEEDS / "004_3242645981f0b378.txt").read_text()
+    (folder / "a.txt").write_text(original)
+    (folder / "b.txt").write_text(original.replace("Thank you. Once again, welcome!", "Thanks."))
+    run([folder], tmp_path / "out", Config(near_duplicate_threshold=None))
+    assert json.loads((tmp_path / "out" / "b.json").read_text())["duplicate_of"] is None
+
+
+def test_cleaner_without_corpus_has_no_corpus_step() -> None:
+    assert "corpus" not in [step.name for step in Cleaner(Config(builtin_rules=False)).steps]
