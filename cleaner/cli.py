@@ -97,6 +97,10 @@ def run(
     text_field: Annotated[
         str, typer.Option(help="The field that holds the text in JSON Lines inputs.")
     ] = "text",
+    no_classifier: Annotated[
+        bool,
+        typer.Option("--no-classifier", help="Do not run the line classifier on text documents."),
+    ] = False,
     corpus_pass: Annotated[
         bool,
         typer.Option(
@@ -152,6 +156,7 @@ def run(
         builtin_rules=not no_builtin_rules,
         format=output_format,
         text_field=text_field,
+        classifier=not no_classifier,
         corpus_pass=corpus_pass,
         corpus_min_docs=corpus_min_docs,
         corpus_min_share=corpus_min_share,

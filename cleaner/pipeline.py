@@ -10,6 +10,7 @@ from cleaner.corpus import CorpusTable
 from cleaner.document import METADATA_KEYS, Document
 from cleaner.ruleset.loader import RuleSet, load_rules
 from cleaner.steps.base import Step
+from cleaner.steps.classify import ClassifyStep
 from cleaner.steps.corpus import CorpusStep
 from cleaner.steps.extract import ExtractStep
 from cleaner.steps.language import LanguageStep
@@ -39,19 +40,26 @@ class Cleaner:
             SelfRepeatStep(),
             RulesStep(self.ruleset, prose_min_words=self.config.prose_min_words),
             *self._corpus_steps(corpus),
+            LanguageStep(seed=self.config.language_seed),
             TitleStep(),
+            *self._classifier_steps(),
             RepeatedLineStep(
                 min_words=self.config.dedup_min_words,
                 distant_min_words=self.config.dedup_distant_min_words,
             ),
             *self._near_repeat_steps(),
-            LanguageStep(seed=self.config.language_seed),
         ]
 
     def _corpus_steps(self, corpus: CorpusTable | None) -> list[Step]:
         if corpus is None:
             return []
         return [CorpusStep(corpus, self.config.corpus_min_docs, self.config.corpus_min_share)]
+
+    def _classifier_steps(self) -> list[Step]:
+        settings = self.ruleset.classifier
+        if not self.config.classifier or not settings.enabled:
+            return []
+        return [ClassifyStep(settings)]
 
     def _near_repeat_steps(self) -> list[Step]:
         if self.config.near_repeat_threshold is None:

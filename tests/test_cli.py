@@ -99,7 +99,7 @@ def test_jsonl_format(tmp_path) -> None:
 def test_explain_marks_removed_lines_with_their_rule() -> None:
     result = invoke("explain", SEEDS / "000_fb5aa608aeb41b4f.txt")
     assert result.exit_code == 0, result.output
-    assert "- 38 | Add new comment  [comment-prompt]" in result.output
+    assert "- 38 | Add new comment  [comment-section-header]" in result.output
     assert "cut: " in result.output and "[dedup:self-repeat]" in result.output
     assert "   6 | Iran's Foreign Minister" in result.output
 

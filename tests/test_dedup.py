@@ -105,7 +105,7 @@ def gazette(tmp_path) -> Path:
 
 def test_corpus_pass_removes_a_sites_furniture_without_any_rule(tmp_path, gazette) -> None:
     out = tmp_path / "out"
-    report = run([gazette], out, Config(builtin_rules=False, corpus_pass=True))
+    report = run([gazette], out, Config(builtin_rules=False, classifier=False, corpus_pass=True))
     assert report.written == 5
     for index in range(5):
         text = (out / f"story{index}.txt").read_text()
@@ -117,15 +117,15 @@ def test_corpus_pass_removes_a_sites_furniture_without_any_rule(tmp_path, gazett
 
 
 def test_without_the_corpus_pass_the_furniture_stays(tmp_path, gazette) -> None:
-    run([gazette], tmp_path / "out", Config(builtin_rules=False))
+    run([gazette], tmp_path / "out", Config(builtin_rules=False, classifier=False))
     assert "About the Harbour Gazette" in (tmp_path / "out" / "story0.txt").read_text()
 
 
 def test_min_docs_and_min_share(tmp_path, gazette) -> None:
     out = tmp_path / "out"
-    run([gazette], out, Config(builtin_rules=False, corpus_pass=True, corpus_min_docs=6))
+    run([gazette], out, Config(builtin_rules=False, classifier=False, corpus_pass=True, corpus_min_docs=6))
     assert "About the Harbour Gazette" in (out / "story0.txt").read_text()
-    run([gazette], out, Config(builtin_rules=False, corpus_pass=True, corpus_min_share=1.0))
+    run([gazette], out, Config(builtin_rules=False, classifier=False, corpus_pass=True, corpus_min_share=1.0))
     assert "About the Harbour Gazette" not in (out / "story0.txt").read_text()
 
 
@@ -142,7 +142,8 @@ rules:
       - keep: About the Harbour Gazette
 """)
     out = tmp_path / "out"
-    run([gazette], out, Config(rules=(rules,), builtin_rules=False, corpus_pass=True))
+    run([gazette], out, Config(rules=(rules,), builtin_rules=False, classifier=False,
+                               corpus_pass=True))
     text = (out / "story0.txt").read_text()
     assert "About the Harbour Gazette" in text and "Follow the Gazette" not in text
 
@@ -152,7 +153,7 @@ def test_corpus_pass_does_not_depend_on_input_order(tmp_path, gazette) -> None:
     second.mkdir()
     for path in sorted(gazette.iterdir())[:2]:
         shutil.move(str(path), second / path.name)
-    config = Config(builtin_rules=False, corpus_pass=True, corpus_min_docs=2)
+    config = Config(builtin_rules=False, classifier=False, corpus_pass=True, corpus_min_docs=2)
     run([gazette, second], tmp_path / "a", config)
     run([second, gazette], tmp_path / "b", config)
     files = sorted(p.name for p in (tmp_path / "a").iterdir())

@@ -141,7 +141,11 @@ def test_wet_conversion_record_is_a_text_document(tmp_path, cleaner) -> None:
     (meta,) = metas(out / "cc-whirlwind__whirlwind.warc")
     assert meta["url"] == "https://an.wikipedia.org/wiki/Escopete"
     assert meta["date"] == meta["crawl_date"] == "2024-05-18T01:58:10+00:00"  # no page date: capture date
-    assert meta["chars_in"] == 4303 and meta["words"] > 100  # lines become paragraphs
+    assert meta["chars_in"] == 4303 and meta["language"] == "es"  # Aragonese: nearest is es
+    text = next((out / "cc-whirlwind__whirlwind.warc").glob("*.txt")).read_text()
+    assert "Escopete ye un municipio d'a provincia de Guadalachara" in text
+    assert "A suya población ye de 84 habitants" in text
+    assert "Ir al contenido" not in text and "Menú principal" not in text  # the classifier
 
 
 def test_revisit_request_and_warcinfo_are_skipped_gzip_encoding_decoded(tmp_path, cleaner) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from cleaner.errors import RuleError
 from cleaner.ruleset.rule import Rule
-from cleaner.ruleset.schema import RuleCase, RuleFile, RuleSpec
+from cleaner.ruleset.schema import ClassifierSettings, RuleCase, RuleFile, RuleSpec
 from cleaner.ruleset.yaml_lines import LineDict, line_of, load_yaml
 
 RULE_SUFFIXES = (".yaml", ".yml")
@@ -26,6 +26,7 @@ class RuleSet:
 
     rules: tuple[Rule, ...]
     digest: str
+    classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -90,6 +91,11 @@ def _validation_message(exc: ValidationError, data: object, path: Path) -> RuleE
 
 def parse_rule_file(path: Path, text: str) -> list[Rule]:
     """Validate and compile one rule file's text."""
+    return _parse(path, text)[0]
+
+
+def _parse(path: Path, text: str) -> tuple[list[Rule], RuleFile | None, object]:
+    """The compiled rules, the validated file (None when empty) and the raw YAML data."""
     if len(text.encode()) > MAX_RULE_FILE_BYTES:
         raise RuleError(
             path,
@@ -105,24 +111,46 @@ def parse_rule_file(path: Path, text: str) -> list[Rule]:
             path, f"YAML syntax error: {problem}", line=mark.line + 1 if mark else None
         ) from None
     if data is None:
-        return []
+        return [], None, None
     if not isinstance(data, LineDict):
-        raise RuleError(path, "a rule file is a mapping with a 'rules:' list", line=1)
+        raise RuleError(
+            path,
+            "a rule file is a mapping with a 'rules:' list",
+            line=1,
+            hint="see the rule schema in the README",
+        )
     try:
         parsed = RuleFile.model_validate(data)
     except ValidationError as exc:
         raise _validation_message(exc, data, path) from None
-    rules_node = data["rules"]
-    return [
+    rules_node = data.get("rules")
+    rules = [
         Rule.compile(spec, path, rules_node.item_lines[index], parsed.sites)
         for index, spec in enumerate(parsed.rules)
     ]
+    return rules, parsed, data
+
+
+def _override_classifier(
+    current: ClassifierSettings, parsed: RuleFile, data: object, path: Path
+) -> ClassifierSettings:
+    """The settings with this file's `classifier:` keys laid over them."""
+    try:
+        return ClassifierSettings.model_validate({**current.model_dump(), **parsed.classifier})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        location = ("classifier", *error["loc"])
+        message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
+        raise RuleError(
+            path, message, line=line_of(data, location), field=".".join(str(p) for p in location)
+        ) from None
 
 
 def load_rules(extra_dirs: Sequence[Path | str] = (), *, builtin: bool = True) -> RuleSet:
     """Load the built-in packs (unless turned off) and the user's rule folders."""
     roots = ([builtin_rules_dir()] if builtin else []) + [Path(p) for p in extra_dirs]
     rules: list[Rule] = []
+    classifier = ClassifierSettings()
     seen: dict[str, Rule] = {}
     digest = hashlib.sha256()
     for path in rule_files(roots):
@@ -134,7 +162,10 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, builtin: bool = True) -
         except OSError as exc:
             raise RuleError(path, f"cannot read: {exc.strerror}") from None
         digest.update(hashlib.sha256(raw).digest())
-        for rule in parse_rule_file(path, text):
+        file_rules, parsed, data = _parse(path, text)
+        if parsed is not None and parsed.classifier:
+            classifier = _override_classifier(classifier, parsed, data, path)
+        for rule in file_rules:
             if rule.id in seen:
                 raise RuleError(
                     path,
@@ -145,4 +176,4 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, builtin: bool = True) -
                 )
             seen[rule.id] = rule
             rules.append(rule)
-    return RuleSet(tuple(rules), digest.hexdigest())
+    return RuleSet(tuple(rules), digest.hexdigest(), classifier)

@@ -78,6 +78,7 @@ class RuleSpec(_Strict):
     until: str | None = None
     case_sensitive: bool = False
     max_words: Annotated[int, Field(gt=0)] | None = None
+    after_words: Annotated[int, Field(ge=0)] = 0  # fire only after this many words of prose
     extent: Extent = Extent.LINE
     where: Where = Where.ANYWHERE
     sites: list[Domain] | None = None
@@ -124,8 +125,34 @@ class RuleSpec(_Strict):
         return self
 
 
+class ClassifierSettings(_Strict):
+    """Thresholds of the line classifier (rules/classifier.yaml documents each one)."""
+
+    enabled: bool = True
+    in_html: bool = False
+    min_lines: Annotated[int, Field(ge=1)] = 3
+    length_low: Annotated[int, Field(ge=1)] = 70
+    length_high: Annotated[int, Field(ge=1)] = 200
+    stopwords_low: Annotated[float, Field(ge=0, le=1)] = 0.30
+    stopwords_high: Annotated[float, Field(ge=0, le=1)] = 0.32
+    sentence_end_required: bool = False
+    sentence_min_words: Annotated[int, Field(ge=1)] = 10
+    headline_title_case: Annotated[float, Field(gt=0, le=1)] = 0.7
+    max_short_run: Annotated[int, Field(ge=0)] = 3
+    heading_distance: Annotated[int, Field(ge=0)] = 200
+    cjk_length_factor: Annotated[float, Field(gt=0)] = 3.0
+    min_article_words: Annotated[int, Field(ge=0)] = 50
+    isolated_good_max_words: Annotated[int, Field(ge=0)] = 0
+    main_block: bool = True
+    main_block_bad_weight: Annotated[float, Field(ge=0)] = 1.0
+    main_block_min_penalty: Annotated[int, Field(ge=0)] = 10
+    main_block_secondary: Annotated[float, Field(gt=0, le=1)] = 0.5
+
+
 class RuleFile(_Strict):
-    """A YAML rule file: a list of rules, optionally sharing a site scope."""
+    """A YAML rule file: a list of rules (optionally sharing a site scope), and/or
+    classifier thresholds that override the built-in ones key by key."""
 
     sites: list[Domain] | None = None
-    rules: list[RuleSpec]
+    rules: list[RuleSpec] = []
+    classifier: dict[str, object] | None = None

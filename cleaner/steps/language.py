@@ -1,4 +1,5 @@
-"""Language and its probability, from a bounded sample of the clean text.
+"""Language and its probability, from a bounded sample of the text (prose lines first,
+since menus and names say little about a language; the classifier needs the result).
 
 langdetect is seeded through a private factory, so runs are reproducible and no
 global random state is touched; the sample keeps detection cost flat on long texts.
@@ -11,6 +12,7 @@ from langdetect.lang_detect_exception import LangDetectException
 
 from cleaner.document import Document
 from cleaner.steps.base import Step
+from cleaner.text import looks_like_prose
 
 SAMPLE_CHARS = 2000
 MIN_LETTERS = 20  # fewer letters than this say nothing reliable about a language
@@ -36,7 +38,9 @@ class LanguageStep(Step):
         return self._factory
 
     def process(self, doc: Document) -> None:
-        sample = "\n".join(line.text for line in doc.kept)[: self.sample_chars]
+        kept = doc.kept
+        prose = [line.text for line in kept if looks_like_prose(line.text)]
+        sample = "\n".join(prose or [line.text for line in kept])[: self.sample_chars]
         if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
             return
         detector = self._detector_factory().create()

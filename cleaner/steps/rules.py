@@ -16,7 +16,7 @@ from cleaner.ruleset.loader import RuleSet
 from cleaner.ruleset.rule import Rule
 from cleaner.ruleset.schema import Action, Extent, Where
 from cleaner.steps.base import Step
-from cleaner.text import looks_like_prose
+from cleaner.text import looks_like_prose, word_count
 
 MAX_BLOCK_LINES = 30  # a block rule's end must come within this many lines of its start
 _URL_TRAILING = ".,;:!?)]}'\""
@@ -67,7 +67,7 @@ class RulesStep(Step):
     def apply(self, doc: Document, rules: list[Rule]) -> None:
         lines = doc.kept
         matches = [[(rule, m) for rule in rules if (m := rule.match(line.text))] for line in lines]
-        head_end, tail_start = self._prose_bounds(lines, matches)
+        head_end, tail_start, prose_before = self._prose_bounds(lines, matches)
         for index, line_matches in enumerate(matches):
             if any(rule.spec.action is Action.KEEP for rule, _ in line_matches):
                 lines[index].content = True
@@ -77,19 +77,29 @@ class RulesStep(Step):
                     continue
                 if rule.where is Where.TAIL and index <= tail_start:
                     continue
+                if prose_before[index] < rule.spec.after_words:
+                    continue
                 self._fire(doc, lines, index, rule, match)
 
-    def _prose_bounds(self, lines: list[Line], matches: list[list[Match]]) -> tuple[int, int]:
-        """Index of the first and last prose line that no drop rule matches."""
+    def _prose_bounds(
+        self, lines: list[Line], matches: list[list[Match]]
+    ) -> tuple[int, int, list[int]]:
+        """Index of the first and last prose line that no drop rule matches, and the words
+        of such prose before each line."""
         prose = [
             i
             for i, line in enumerate(lines)
             if looks_like_prose(line.text, self.prose_min_words)
             and not any(rule.drops for rule, _ in matches[i])
         ]
+        before, total, prose_set = [], 0, set(prose)
+        for i, line in enumerate(lines):
+            before.append(total)
+            if i in prose_set:
+                total += word_count(line.text)
         if not prose:
-            return len(lines), -1
-        return prose[0], prose[-1]
+            return len(lines), -1, before
+        return prose[0], prose[-1], before
 
     def _fire(
         self, doc: Document, lines: list[Line], index: int, rule: Rule, match: re.Match[str] | bool

@@ -1,5 +1,8 @@
 """The headline: the first line left after the rules, when it is shaped like one.
 
+It runs before the classifier and vouches for that line, because a headline is short and
+stands at the edge of the text, exactly where the classifier looks for furniture.
+
 The title stays as the first paragraph of the text (so cleaning clean output finds
 the same title again) and its later copies go, so it is never printed twice.
 """
@@ -38,3 +41,4 @@ class TitleStep(Step):
         kept = doc.kept
         if len(kept) >= 2 and looks_like_headline(kept[0].text):
             doc.metadata["title"] = kept[0].text
+            kept[0].content = True  # the headline stays, whatever the classifier thinks

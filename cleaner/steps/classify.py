@@ -1,0 +1,285 @@
+"""A line classifier that finds the article in a text dump from the text alone.
+
+jusText's idea, for lines instead of HTML blocks: each line first gets a class from its
+own features, then short and borderline lines take the class of their neighbours.
+
+    good      long enough and dense in stop words: running prose
+    neargood  medium length, enough stop words: good if a neighbour is good
+    short     too short to judge alone: good between good lines (a subhead, a one-line
+              quote), bad otherwise; a long run of short lines (a menu, a link list) is bad
+    bad       few stop words: names, labels, headline lists, numbers
+
+Without HTML there are no link densities; their place is taken by signals a text dump
+keeps: terminal punctuation (prose ends like a sentence, menus and headline lists do
+not), the share of capitalised words (headline lists are Title Case), and separator
+characters (`|`, `·`). Stop words come from jusText's lists (100 languages); for
+languages without spaces between words (Chinese, Japanese, Thai) or without a list,
+lengths count characters and punctuation decides. Every line it drops is a `Removal`
+with `classifier:<why>`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from cleaner.document import Document, Line
+from cleaner.ruleset.schema import ClassifierSettings
+from cleaner.steps.base import Step
+from cleaner.steps.title import looks_like_headline
+from cleaner.stopwords import Stopwords
+
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?…。！？」』\"”’»)]\W{0,3}$")
+_SEPARATORS = re.compile(r"\s[|·•/]\s|\s[|·•]$|^[|·•]\s")
+_LIST_ITEM = re.compile(r"^(?:[-*•·–—▪►✓]|\(?\d{1,3}[.)]|[a-z][.)])\s")
+_NO_SPACES = frozenset({"zh-cn", "zh-tw", "ja", "th", "lo", "km", "my"})
+
+
+def _max_subarray(scores: list[float], lo: int, hi: int) -> tuple[float, int, int] | None:
+    """(sum, first, last) of the best-scoring run within scores[lo:hi], or None."""
+    best: tuple[float, int, int] | None = None
+    running, start = 0.0, lo
+    for i in range(lo, hi):
+        if running <= 0:
+            running, start = scores[i], i
+        else:
+            running += scores[i]
+        if running > 0 and (best is None or running > best[0]):
+            best = (running, start, i)
+    return best
+
+
+def _title_case_share(words: list[str]) -> float:
+    """Share of the words of 3+ letters that start with a capital letter."""
+    lettered = [w for w in words if len(w) >= 3 and w[0].isalpha()]
+    if len(lettered) < 3:
+        return 0.0
+    return sum(1 for w in lettered if w[0].isupper()) / len(lettered)
+
+
+class Kind(StrEnum):
+    GOOD = "good"
+    NEARGOOD = "neargood"
+    SHORT = "short"
+    BAD = "bad"
+
+
+@dataclass(slots=True)
+class Judged:
+    line: Line
+    first: Kind  # from the line alone
+    kind: Kind  # after the neighbours had their say
+    why: str = ""
+
+
+class ClassifyStep(Step):
+    """Drops the lines the classifier judges not to be part of the article."""
+
+    name = "classifier"
+
+    def __init__(self, settings: ClassifierSettings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.stopwords = Stopwords()
+
+    def process(self, doc: Document) -> None:
+        if not self.settings.enabled or (doc.html is not None and not self.settings.in_html):
+            return
+        lines = doc.kept
+        if len(lines) < self.settings.min_lines:
+            return
+        language = doc.metadata.get("language")
+        judged = [self.judge(line, language) for line in lines]
+        self.revise(judged)
+        kept_words = sum(len(_WORD.findall(i.line.text)) for i in judged if i.kind is not Kind.BAD)
+        if kept_words < self.settings.min_article_words:
+            # No article found (a results table, a listing): better a page with its menus
+            # than an empty one. The rules have already had their say.
+            self.counts["no_article_found"] += 1
+            return
+        for item in judged:
+            if item.kind is Kind.BAD and not item.line.content:
+                doc.drop(item.line, step=self.name, rule=f"classifier:{item.why}")
+
+    # --- the line alone ---------------------------------------------------------------------
+
+    def judge(self, line: Line, language: str | None) -> Judged:
+        s = self.settings
+        text = line.text
+        if line.content:
+            return Judged(line, Kind.GOOD, Kind.GOOD)
+        words = _WORD.findall(text)
+        no_spaces = language in _NO_SPACES
+        length = len(text) * (s.cjk_length_factor if no_spaces else 1)
+        ends_like_sentence = bool(_SENTENCE_END.search(text))
+        stoplist = None if no_spaces else self.stopwords.get(language)
+        if _SEPARATORS.search(text) and not ends_like_sentence:
+            return self._bad(line, "separators")
+        if length < s.length_low:
+            return Judged(line, Kind.SHORT, Kind.SHORT, "short")
+        if not ends_like_sentence and _title_case_share(words) >= s.headline_title_case:
+            # A headline ("Gravitational Wave Sparks Days-Long Hunt"): a subhead between
+            # paragraphs stays, a list of them goes, as for short lines.
+            return Judged(line, Kind.SHORT, Kind.SHORT, "headline")
+        if stoplist is not None and words:
+            density = sum(1 for w in words if w.casefold() in stoplist) / len(words)
+        else:  # no list: a sentence ending stands in for stop words
+            density = s.stopwords_high if ends_like_sentence else 0.0
+        if s.sentence_end_required and not ends_like_sentence and length <= s.length_high:
+            return self._neargood_or_bad(line, density, "no-sentence-end")
+        if density >= s.stopwords_high:
+            kind = Kind.GOOD if length > s.length_high or ends_like_sentence else Kind.NEARGOOD
+            return Judged(line, kind, kind)
+        if density >= s.stopwords_low:
+            return Judged(line, Kind.NEARGOOD, Kind.NEARGOOD)
+        if ends_like_sentence and len(words) >= s.sentence_min_words:
+            # News sentences dense in names have few stop words, but are still sentences.
+            return Judged(line, Kind.NEARGOOD, Kind.NEARGOOD)
+        return self._bad(line, "few-stopwords")
+
+    def _neargood_or_bad(self, line: Line, density: float, why: str) -> Judged:
+        if density >= self.settings.stopwords_low:
+            return Judged(line, Kind.NEARGOOD, Kind.NEARGOOD, why)
+        return self._bad(line, why)
+
+    @staticmethod
+    def _bad(line: Line, why: str) -> Judged:
+        return Judged(line, Kind.BAD, Kind.BAD, why)
+
+    # --- the neighbours ---------------------------------------------------------------------
+
+    @staticmethod
+    def _neighbour(judged: list[Judged], i: int, step: int, ignore_neargood: bool) -> Kind:
+        j = i + step
+        while 0 <= j < len(judged):
+            kind = judged[j].kind
+            if kind in (Kind.GOOD, Kind.BAD) or (kind is Kind.NEARGOOD and not ignore_neargood):
+                return kind
+            j += step
+        return Kind.BAD  # the edge of the document counts as furniture
+
+    def revise(self, judged: list[Judged]) -> None:
+        self._short_runs(judged)
+        self._headings(judged)
+        updates: dict[int, tuple[Kind, str]] = {}
+        for i, item in enumerate(judged):
+            if item.kind is not Kind.SHORT:
+                continue
+            before = self._neighbour(judged, i, -1, ignore_neargood=True)
+            after = self._neighbour(judged, i, 1, ignore_neargood=True)
+            if before is Kind.GOOD and after is Kind.GOOD:
+                updates[i] = (Kind.GOOD, "")
+            elif Kind.GOOD in (before, after) and _SENTENCE_END.search(item.line.text):
+                updates[i] = (Kind.GOOD, "")  # a short sentence beside prose belongs to it
+            elif before is Kind.BAD and after is Kind.BAD:
+                updates[i] = (Kind.BAD, "short-among-furniture")
+            elif (
+                before is Kind.BAD and self._neighbour(judged, i, -1, False) is Kind.NEARGOOD
+            ) or (after is Kind.BAD and self._neighbour(judged, i, 1, False) is Kind.NEARGOOD):
+                updates[i] = (Kind.GOOD, "")
+            else:
+                updates[i] = (Kind.BAD, "short-at-edge")
+        for i, (kind, why) in updates.items():
+            judged[i].kind, judged[i].why = kind, why or judged[i].why
+        for i, item in enumerate(judged):
+            if item.kind is not Kind.NEARGOOD:
+                continue
+            before = self._neighbour(judged, i, -1, ignore_neargood=True)
+            after = self._neighbour(judged, i, 1, ignore_neargood=True)
+            if before is Kind.BAD and after is Kind.BAD:
+                item.kind, item.why = Kind.BAD, "isolated"
+            else:
+                item.kind = Kind.GOOD
+        self._isolated_prose(judged)
+        if self.settings.main_block:
+            self._main_block(judged)
+
+    def _isolated_prose(self, judged: list[Judged]) -> None:
+        """A prose line alone between furniture (a teaser's summary) is furniture too."""
+        limit = self.settings.isolated_good_max_words
+        if not limit:
+            return
+        for i, item in enumerate(judged):
+            if item.kind is not Kind.GOOD or item.line.content:
+                continue
+            if len(_WORD.findall(item.line.text)) >= limit:
+                continue
+            if (
+                self._neighbour(judged, i, -1, True) is Kind.BAD
+                and self._neighbour(judged, i, 1, True) is Kind.BAD
+            ):
+                item.kind, item.why = Kind.BAD, "isolated-prose"
+
+    def _main_block(self, judged: list[Judged]) -> None:
+        """Keep the densest runs of prose: the maximum subarray over the lines (+words when
+        good, -words when not, each line costing at least `main_block_min_penalty`), then
+        on each side of it any further run worth `main_block_secondary` of the main one
+        (an article split by an inline link list). Good lines outside them go."""
+        scores = []
+        for item in judged:
+            words = len(_WORD.findall(item.line.text)) or 1
+            penalty = max(words, self.settings.main_block_min_penalty)
+            good = item.kind is Kind.GOOD
+            scores.append(words if good else -self.settings.main_block_bad_weight * penalty)
+        inside = [False] * len(judged)
+        main = _max_subarray(scores, 0, len(scores))
+        if main is None:
+            return
+        intervals = [(0, len(scores))]  # each searched once, then split around its block
+        while intervals:
+            lo, hi = intervals.pop()
+            found = _max_subarray(scores, lo, hi)
+            if found is None or found[0] < self.settings.main_block_secondary * main[0]:
+                continue
+            _, first, last = found
+            for i in range(first, last + 1):
+                inside[i] = True
+            intervals += [(lo, first), (last + 1, hi)]
+        for i, item in enumerate(judged):
+            if item.kind is Kind.GOOD and not item.line.content and not inside[i]:
+                item.kind, item.why = Kind.BAD, "outside-main-text"
+
+    def _headings(self, judged: list[Judged]) -> None:
+        """A short, headline-shaped line just before good prose is a heading (or the title)."""
+        for i, item in enumerate(judged):
+            judged_alone = item.kind is Kind.SHORT or item.why == "few-stopwords"
+            if not judged_alone or not looks_like_headline(item.line.text):
+                continue
+            distance = 0
+            for later in judged[i + 1 :]:
+                if later.kind is Kind.GOOD:
+                    item.kind = Kind.NEARGOOD
+                    break
+                distance += len(later.line.text)
+                if distance > self.settings.heading_distance:
+                    break
+
+    def _short_runs(self, judged: list[Judged]) -> None:
+        """A run of more short lines than `max_short_run` is a menu or a link list, unless
+        it sits between prose on both sides and its lines read like list items (numbered,
+        bulleted or ending like sentences): then it is a list in the article."""
+        run: list[int] = []
+        for i in range(len(judged) + 1):
+            if i < len(judged) and judged[i].kind is Kind.SHORT:
+                run.append(i)
+                continue
+            if len(run) > self.settings.max_short_run and not self._article_list(judged, run):
+                for j in run:
+                    judged[j].kind, judged[j].why = Kind.BAD, "short-run"
+            run = []
+
+    def _article_list(self, judged: list[Judged], run: list[int]) -> bool:
+        enclosed = (
+            self._neighbour(judged, run[0], -1, True) is Kind.GOOD
+            and self._neighbour(judged, run[-1], 1, True) is Kind.GOOD
+        )
+        if not enclosed:
+            return False
+        items = sum(
+            1
+            for j in run
+            if _LIST_ITEM.match(judged[j].line.text) or _SENTENCE_END.search(judged[j].line.text)
+        )
+        return items * 2 >= len(run)

@@ -1,0 +1,150 @@
+"""The line classifier: finds the article in a text dump, in several languages."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import write_rules
+
+from cleaner import Cleaner, Config, RuleError, load_rules
+
+MENU = ["Home", "News", "Politics", "Sport", "Culture", "Weather", "Contact"]
+FOOTER = ["Impressum", "Privacy", "Terms", "Jobs", "Advertise", "Archive"]
+
+ARTICLES = {
+    "de": [
+        "Stadtrat beschließt neuen Radweg",
+        "Der Stadtrat hat am Dienstagabend nach einer langen Debatte beschlossen, dass entlang des Flusses ein neuer Radweg gebaut werden soll, der die beiden Ufer miteinander verbindet.",
+        "Die Bauarbeiten sollen im Frühjahr beginnen und etwa ein Jahr dauern, wie die Verwaltung auf Nachfrage mitteilte. Die Kosten werden auf rund zwei Millionen Euro geschätzt.",
+        "Kritik kam vor allem von den Anwohnern, die sich über den Verlust von Parkplätzen beschwerten und eine bessere Beteiligung an der Planung forderten.",
+    ],
+    "fr": [
+        "Le conseil municipal adopte une nouvelle piste cyclable",
+        "Le conseil municipal a décidé mardi soir, après un long débat, de construire une nouvelle piste cyclable le long du fleuve, qui reliera enfin les deux rives de la ville.",
+        "Les travaux devraient commencer au printemps et durer environ un an, selon la mairie. Leur coût est estimé à environ deux millions d'euros.",
+        "Les riverains ont surtout critiqué la perte de places de stationnement et ont demandé à être mieux associés à la suite du projet.",
+    ],
+    "es": [
+        "El ayuntamiento aprueba un nuevo carril bici",
+        "El pleno del ayuntamiento decidió el martes por la noche, tras un largo debate, construir un nuevo carril bici a lo largo del río que unirá por fin las dos orillas de la ciudad.",
+        "Las obras comenzarán en primavera y durarán alrededor de un año, según informó el consistorio. El coste se estima en unos dos millones de euros.",
+        "Los vecinos criticaron sobre todo la pérdida de plazas de aparcamiento y pidieron que se les tuviera más en cuenta en la planificación.",
+    ],
+    "ru": [
+        "Городской совет одобрил новую велодорожку",
+        "Во вторник вечером после долгих обсуждений городской совет решил построить вдоль реки новую велодорожку, которая наконец соединит оба берега города.",
+        "Работы начнутся весной и продлятся около года, сообщили в администрации. Их стоимость оценивается примерно в два миллиона евро.",
+        "Жители прежде всего критиковали потерю парковочных мест и потребовали, чтобы их мнение больше учитывали при планировании.",
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def classifier_only() -> Cleaner:
+    """Only the classifier at work: no rules, no dedup."""
+    return Cleaner(Config(builtin_rules=False))
+
+
+def dump(article: list[str]) -> str:
+    """Laid out like an html-text dump: the page title, the menu, the article, the footer."""
+    return "\n".join([article[0], *MENU, *article[1:], *FOOTER])
+
+
+@pytest.mark.parametrize("language", sorted(ARTICLES))
+def test_article_is_found_in_four_languages(classifier_only, language) -> None:
+    doc = classifier_only.clean_text(dump(ARTICLES[language]))
+    assert doc.metadata["language"] == language
+    assert [line.text for line in doc.kept] == ARTICLES[language]
+    assert {r.rule for r in doc.removals} <= {"classifier:short-run", "classifier:short-at-edge",
+                                              "classifier:short-among-furniture"}
+
+
+PARAGRAPHS = ARTICLES["fr"][1:] + ARTICLES["de"][1:]  # any prose will do for the layout tests
+
+
+def test_subhead_and_one_line_quote_between_paragraphs_stay(classifier_only) -> None:
+    text = ["Titel", PARAGRAPHS[0], "Ein langer Streit", PARAGRAPHS[3], "« Enfin ! »", PARAGRAPHS[4]]
+    doc = classifier_only.clean_text(dump(text))
+    assert [line.text for line in doc.kept] == text[1:]
+
+
+def test_a_link_list_between_paragraphs_goes(classifier_only) -> None:
+    links = ["Related Stories", "Mayor resigns", "Bridge to close", "New bus lines", "Rain ahead"]
+    article = [PARAGRAPHS[3], *links, PARAGRAPHS[4], PARAGRAPHS[5]]
+    doc = classifier_only.clean_text(dump(["Titel", *article]))
+    assert [line.text for line in doc.kept] == [PARAGRAPHS[3], PARAGRAPHS[4], PARAGRAPHS[5]]
+    assert {r.rule for r in doc.removals if r.text in links} == {"classifier:short-run"}
+
+
+def test_a_numbered_list_in_the_article_stays(classifier_only) -> None:
+    items = ["1) Le pont Neuf", "2) La passerelle", "3) Le quai nord", "4) La gare", "5) Le port"]
+    doc = classifier_only.clean_text(dump(["Titel", PARAGRAPHS[3], *items, PARAGRAPHS[4]]))
+    assert [line.text for line in doc.kept] == [PARAGRAPHS[3], *items, PARAGRAPHS[4]]
+
+
+def test_related_headlines_in_title_case_go(classifier_only) -> None:
+    headlines = ["Mysterious Gravitational Wave Sparks Days-Long Hunt Across The Southern Sky",
+                 "Massive Sinkhole Opens On A Busy Road And Drivers Casually Navigate Around It"]
+    article = [ARTICLES["de"][0], *ARTICLES["de"][1:]]
+    doc = classifier_only.clean_text(dump([*article, *headlines]))
+    assert [line.text for line in doc.kept] == article
+
+
+def test_a_keep_rule_protects_a_line_from_the_classifier(tmp_path) -> None:
+    rules = write_rules(tmp_path / "rules", """
+rules:
+  - id: keep-weather
+    description: The weather line is content on this site.
+    exact: Weather
+    action: keep
+    tests:
+      - keep: Weather
+""")
+    doc = Cleaner(Config(rules=(rules,), builtin_rules=False)).clean_text(dump(ARTICLES["es"]))
+    assert "Weather" in [line.text for line in doc.kept]
+
+
+def test_the_classifier_can_be_turned_off(tmp_path) -> None:
+    text = dump(ARTICLES["es"])
+    assert len(Cleaner(Config(builtin_rules=False, classifier=False)).clean_text(text).kept) == 17
+    rules = write_rules(tmp_path / "rules", "classifier:\n  enabled: false\n")
+    off = Cleaner(Config(rules=(rules,), builtin_rules=False))
+    assert len(off.clean_text(text).kept) == 17
+
+
+def test_thresholds_are_overridden_key_by_key(tmp_path) -> None:
+    rules = write_rules(tmp_path / "rules", "classifier:\n  max_short_run: 50\n")
+    settings = load_rules([rules]).classifier
+    assert settings.max_short_run == 50 and settings.length_low == 70  # the rest: built-in
+    assert load_rules().classifier.max_short_run == 3
+
+
+def test_a_bad_threshold_names_file_line_and_key(tmp_path) -> None:
+    rules = write_rules(tmp_path / "rules", "classifier:\n  enabled: true\n  stopwords_low: 3\n")
+    with pytest.raises(RuleError, match=r"rules\.yaml:3: field 'classifier\.stopwords_low'"):
+        load_rules([rules])
+    rules = write_rules(tmp_path / "rules2", "classifier:\n  max_short_runs: 5\n")
+    with pytest.raises(RuleError, match=r"rules\.yaml:2: field 'classifier\.max_short_runs': unknown key"):
+        load_rules([rules])
+
+
+def test_no_article_found_leaves_the_text(classifier_only) -> None:
+    scores = ["Palm Bay d. Rockledge 70-44", "Rockledge 14 11 6 15 - 44", "Palm Bay 18 22 13 17 - 70",
+              "Heritage d. Titusville 53-9", "Cocoa d. West Shore 61-21", "Viera d. Rockledge 3-1"]
+    doc = classifier_only.clean_text("\n".join(scores))
+    assert [line.text for line in doc.kept] == scores
+
+
+def test_html_pages_are_left_to_the_extractor_by_default() -> None:
+    settings = load_rules().classifier
+    assert settings.enabled and not settings.in_html
+
+
+def test_every_threshold_is_documented_in_the_builtin_file() -> None:
+    import yaml
+
+    from cleaner.ruleset.loader import builtin_rules_dir
+    from cleaner.ruleset.schema import ClassifierSettings
+
+    documented = yaml.safe_load((builtin_rules_dir() / "classifier.yaml").read_text())["classifier"]
+    assert set(documented) == set(ClassifierSettings.model_fields)
+    assert ClassifierSettings.model_validate(documented) == ClassifierSettings()
