@@ -42,12 +42,14 @@ class Cleaner:
             *self._corpus_steps(corpus),
             LanguageStep(seed=self.config.language_seed),
             TitleStep(),
-            *self._classifier_steps(),
             RepeatedLineStep(
                 min_words=self.config.dedup_min_words,
                 distant_min_words=self.config.dedup_distant_min_words,
             ),
             *self._near_repeat_steps(),
+            # Last: what it keeps depends on the neighbours, so every other removal must be
+            # done before it judges (then cleaning its output changes nothing).
+            *self._classifier_steps(),
         ]
 
     def _corpus_steps(self, corpus: CorpusTable | None) -> list[Step]:

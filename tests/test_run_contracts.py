@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from helpers import SEEDS
+from helpers import FIXTURES, SEEDS
 
 from cleaner import Cleaner, Config, run
 from cleaner.errors import DocumentError
@@ -38,6 +38,19 @@ def test_cleaning_clean_output_changes_nothing(tmp_path, cleaner) -> None:
         assert second.read_text() == text.read_text(), text.name
         meta = json.loads(second.with_suffix(".json").read_text())
         assert meta["removed"] == [], f"{text.name}: {meta['removed']}"
+
+
+def test_cleaning_clean_real_dumps_changes_nothing(tmp_path, cleaner) -> None:
+    """Real pages full of furniture: the classifier's result must be a fixed point too."""
+    dumps = FIXTURES / "dumps"
+    run([dumps], tmp_path / "first", cleaner=cleaner)
+    again = tmp_path / "again_in"
+    shutil.copytree(tmp_path / "first", again, ignore=shutil.ignore_patterns("*.json"))
+    run([again], tmp_path / "second", cleaner=cleaner)
+    for text in sorted((tmp_path / "first").glob("*.txt")):
+        assert (tmp_path / "second" / text.name).read_text() == text.read_text(), text.name
+        removed = json.loads((tmp_path / "second" / text.with_suffix(".json").name).read_text())
+        assert removed["removed"] == [], text.name
 
 
 def test_nested_folders_mirror_into_out(tmp_path, cleaner) -> None:

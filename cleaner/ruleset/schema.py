@@ -131,6 +131,7 @@ class ClassifierSettings(_Strict):
     enabled: bool = True
     in_html: bool = False
     min_lines: Annotated[int, Field(ge=1)] = 3
+    max_passes: Annotated[int, Field(ge=1)] = 5
     length_low: Annotated[int, Field(ge=1)] = 70
     length_high: Annotated[int, Field(ge=1)] = 200
     stopwords_low: Annotated[float, Field(ge=0, le=1)] = 0.30

@@ -87,21 +87,31 @@ class ClassifyStep(Step):
     def process(self, doc: Document) -> None:
         if not self.settings.enabled or (doc.html is not None and not self.settings.in_html):
             return
-        lines = doc.kept
-        if len(lines) < self.settings.min_lines:
+        if len(doc.kept) < self.settings.min_lines:
             return
         language = doc.metadata.get("language")
-        judged = [self.judge(line, language) for line in lines]
+        # Removing furniture changes the neighbours of what is left, so judge again until
+        # nothing changes: the result is then a fixed point, and cleaning it again keeps it.
+        for _ in range(self.settings.max_passes):
+            dropped = self._one_pass(doc, language)
+            if not dropped:
+                break
+
+    def _one_pass(self, doc: Document, language: str | None) -> int:
+        judged = [self.judge(line, language) for line in doc.kept]
         self.revise(judged)
         kept_words = sum(len(_WORD.findall(i.line.text)) for i in judged if i.kind is not Kind.BAD)
         if kept_words < self.settings.min_article_words:
             # No article found (a results table, a listing): better a page with its menus
             # than an empty one. The rules have already had their say.
             self.counts["no_article_found"] += 1
-            return
+            return 0
+        dropped = 0
         for item in judged:
             if item.kind is Kind.BAD and not item.line.content:
                 doc.drop(item.line, step=self.name, rule=f"classifier:{item.why}")
+                dropped += 1
+        return dropped
 
     # --- the line alone ---------------------------------------------------------------------
 
