@@ -14,7 +14,7 @@ from cleaner.document import Document
 from cleaner.steps.base import Step
 from cleaner.text import looks_like_prose
 
-SAMPLE_CHARS = 2000
+SAMPLE_CHARS = 1000  # langdetect's cost grows with the sample; prose is plenty at this size
 MIN_LETTERS = 20  # fewer letters than this say nothing reliable about a language
 
 

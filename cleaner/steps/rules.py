@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from cleaner.dates import parse_date
 from cleaner.document import Document, Line
 from cleaner.ruleset.loader import RuleSet
+from cleaner.ruleset.matcher import Match, RuleMatcher
 from cleaner.ruleset.rule import Rule
 from cleaner.ruleset.schema import Action, Extent, Where
 from cleaner.steps.base import Step
@@ -20,8 +21,6 @@ from cleaner.text import looks_like_prose, word_count
 
 MAX_BLOCK_LINES = 30  # a block rule's end must come within this many lines of its start
 _URL_TRAILING = ".,;:!?)]}'\""
-
-Match = tuple[Rule, re.Match[str] | bool]
 
 
 def site_domain(url: str | None) -> str | None:
@@ -53,6 +52,7 @@ class RulesStep(Step):
         super().__init__()
         self.ruleset = ruleset
         self.prose_min_words = prose_min_words
+        self._matchers: dict[tuple[str, ...], RuleMatcher] = {}
 
     def process(self, doc: Document) -> None:
         domain = site_domain(doc.metadata.get("url"))
@@ -66,7 +66,8 @@ class RulesStep(Step):
 
     def apply(self, doc: Document, rules: list[Rule]) -> None:
         lines = doc.kept
-        matches = [[(rule, m) for rule in rules if (m := rule.match(line.text))] for line in lines]
+        matcher = self._matcher(rules)
+        matches = [matcher.matches(line.text) for line in lines]
         head_end, tail_start, prose_before = self._prose_bounds(lines, matches)
         for index, line_matches in enumerate(matches):
             if any(rule.spec.action is Action.KEEP for rule, _ in line_matches):
@@ -80,6 +81,13 @@ class RulesStep(Step):
                 if prose_before[index] < rule.spec.after_words:
                     continue
                 self._fire(doc, lines, index, rule, match)
+
+    def _matcher(self, rules: list[Rule]) -> RuleMatcher:
+        """One matcher per distinct rule selection (all rules, or those of one site)."""
+        key = tuple(rule.id for rule in rules)
+        if key not in self._matchers:
+            self._matchers[key] = RuleMatcher(rules)
+        return self._matchers[key]
 
     def _prose_bounds(
         self, lines: list[Line], matches: list[list[Match]]
