@@ -67,6 +67,7 @@ class Document:
     removals: list[Removal] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # input fields passed through (JSONL)
     warnings: list[str] = field(default_factory=list)  # problems worth reporting, not failing
+    rule_timeouts: list[str] = field(default_factory=list)  # ids of rules that hit the bound
 
     @property
     def kept(self) -> list[Line]:

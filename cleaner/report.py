@@ -28,12 +28,14 @@ class RunReport:
     skipped: Counter[str] = field(default_factory=Counter)
     duplicates: dict[str, int] = field(default_factory=dict)
     dropped_duplicates: int = 0
+    rule_timeouts: Counter[str] = field(default_factory=Counter)
     warnings: list[Failure] = field(default_factory=list)
     wall_seconds: float = 0.0
 
     def add_document(self, doc: Document) -> None:
         self.written += 1
         self.warnings.extend(Failure(doc.source, warning) for warning in doc.warnings)
+        self.rule_timeouts.update(doc.rule_timeouts)
         for removal in doc.removals:
             self.removals_by_rule[removal.rule] += 1
             self.removals_by_step[removal.step] += 1
@@ -54,6 +56,7 @@ class RunReport:
             "duplicates": {**self.duplicates, "dropped": self.dropped_duplicates},
             "removals_by_rule": dict(sorted(self.removals_by_rule.items())),
             "removals_by_step": dict(sorted(self.removals_by_step.items())),
+            "rule_timeouts": dict(sorted(self.rule_timeouts.items())),
             "failures": [{"source": f.source, "reason": f.reason} for f in self.failures],
             "warnings": [{"source": w.source, "reason": w.reason} for w in self.warnings],
             "wall_seconds": round(self.wall_seconds, 3),

@@ -42,7 +42,7 @@ def test_good_rule_file_loads(tmp_path) -> None:
         (
             GOOD_RULE.replace("exact: Add new comment", "regex: '(unclosed'"),
             4,
-            "field 'rules.regex': invalid regular expression: missing ), unterminated subpattern",
+            "field 'rules.regex': invalid regular expression: missing ) at position 9",
         ),
         (GOOD_RULE.replace("    exact: Add new comment\n", ""), 2, "exactly one matcher"),
         (

@@ -1,16 +1,26 @@
 """Matching many rules against many lines: each line's key and word count computed once,
-exact rules answered by one dictionary lookup, `max_words` checked before any regex."""
+exact rules answered by one dictionary lookup, `max_words` checked before any pattern.
+
+Patterns: one RE2 set match per line (linear time, whatever the patterns) says which of
+them can match at all; only those run with the `regex` module, to get their groups, under
+a time bound. Almost no line matches any rule, so the bounded matches are rare. Patterns
+RE2 cannot parse (lookbehind, backreferences) always run under the time bound.
+"""
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from cleaner.ruleset.rule import Rule
+import re2
+import regex
+
+from cleaner.ruleset.rule import MATCH_TIMEOUT, Rule
 from cleaner.text import line_key
 
-Match = tuple[Rule, re.Match[str] | bool]
+Match = tuple[Rule, regex.Match[str] | bool]
+#: A pattern that hits the time bound this often is not tried again.
+MAX_TIMEOUTS = 3
 
 
 class RuleMatcher:
@@ -21,6 +31,9 @@ class RuleMatcher:
         self.folded: dict[str, list[Rule]] = defaultdict(list)
         self.exact_case: dict[str, list[Rule]] = defaultdict(list)
         self.patterns: list[Rule] = []
+        self.prefilter, self.prefilter_index = _re2_set(rules)
+        self.timeouts: Counter[str] = Counter()  # rule id -> matches that hit the bound
+        self.last_timeouts: list[str] = []  # since the caller last emptied it
         for rule in rules:
             if rule.pattern is not None:
                 self.patterns.append(rule)
@@ -38,12 +51,43 @@ class RuleMatcher:
         for rule in candidates:
             if rule.spec.max_words is None or words <= rule.spec.max_words:
                 found.append((rule, True))
+        hits = set(self.prefilter.Match(text) or ()) if self.prefilter is not None else set()
         for rule in self.patterns:
             if rule.spec.max_words is not None and words > rule.spec.max_words:
                 continue
-            match = rule.pattern.search(text)  # type: ignore[union-attr]
+            position = self.prefilter_index.get(rule.id)
+            if position is not None and position not in hits:
+                continue
+            if self.timeouts[rule.id] >= MAX_TIMEOUTS:
+                continue
+            try:
+                match = rule.pattern.search(text, timeout=MATCH_TIMEOUT)  # type: ignore[union-attr]
+            except TimeoutError:
+                self.timeouts[rule.id] += 1
+                self.last_timeouts.append(rule.id)
+                continue
             if match:
                 found.append((rule, match))
         if len(found) > 1:
             found.sort(key=lambda pair: self.order[pair[0].id])
         return found
+
+
+def _re2_set(rules: Sequence[Rule]) -> tuple[re2.Set | None, dict[str, int]]:
+    """An RE2 set of the patterns it accepts, and each rule's position in it."""
+    options = re2.Options()
+    options.log_errors = False
+    found = re2.Set.SearchSet(options)
+    index: dict[str, int] = {}
+    for rule in rules:
+        if rule.spec.regex is None:
+            continue
+        pattern = rule.spec.regex if rule.spec.case_sensitive else f"(?i:{rule.spec.regex})"
+        try:
+            index[rule.id] = found.Add(pattern)
+        except Exception:
+            continue
+    if not index:
+        return None, {}
+    found.Compile()
+    return found, index

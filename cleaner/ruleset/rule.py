@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleaner.ruleset.schema import Action, Extent, RuleSpec, Where, _compile
+import regex
+
+from cleaner.ruleset.schema import Action, Extent, RuleSpec, Where, compile_pattern
 from cleaner.text import line_key
+
+#: Longest a single match may take (seconds); real rules take microseconds.
+MATCH_TIMEOUT = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,8 +23,8 @@ class Rule:
     line: int
     sites: tuple[str, ...]
     exact_keys: frozenset[str]
-    pattern: re.Pattern[str] | None
-    until: re.Pattern[str] | None
+    pattern: regex.Pattern[str] | None
+    until: regex.Pattern[str] | None
 
     @classmethod
     def compile(cls, spec: RuleSpec, path: Path, line: int, sites: list[str] | None) -> Rule:
@@ -31,8 +35,8 @@ class Rule:
             line=line,
             sites=tuple(spec.sites or sites or ()),
             exact_keys=frozenset(line_key(e, casefold=not sensitive) for e in spec.exact or ()),
-            pattern=_compile(spec.regex, sensitive) if spec.regex is not None else None,
-            until=_compile(spec.until, sensitive) if spec.until is not None else None,
+            pattern=compile_pattern(spec.regex, sensitive) if spec.regex is not None else None,
+            until=compile_pattern(spec.until, sensitive) if spec.until is not None else None,
         )
 
     @property
@@ -62,10 +66,12 @@ class Rule:
             return False
         return any(domain == site or domain.endswith("." + site) for site in self.sites)
 
-    def match(self, text: str) -> re.Match[str] | bool:
-        """A regex match (for its groups), True for an exact match, or False."""
+    def match(self, text: str) -> regex.Match[str] | bool:
+        """A regex match (for its groups), True for an exact match, or False.
+
+        Raises TimeoutError when the pattern takes longer than MATCH_TIMEOUT."""
         if self.spec.max_words is not None and len(text.split()) > self.spec.max_words:
             return False
         if self.pattern is not None:
-            return self.pattern.search(text) or False
+            return self.pattern.search(text, timeout=MATCH_TIMEOUT) or False
         return line_key(text, casefold=not self.spec.case_sensitive) in self.exact_keys

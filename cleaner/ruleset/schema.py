@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 from typing import Annotated
 
+import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 RuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
@@ -59,12 +59,14 @@ class RuleCase(_Strict):
         return self
 
 
-def _compile(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
+def compile_pattern(pattern: str, case_sensitive: bool) -> regex.Pattern[str]:
+    """A rule pattern, compiled with the `regex` module: its matches can be given a time
+    bound, so a pattern that backtracks catastrophically cannot hang a run."""
     if len(pattern) > MAX_PATTERN_LENGTH:
         raise ValueError(f"pattern is longer than {MAX_PATTERN_LENGTH} characters")
     try:
-        return re.compile(pattern, 0 if case_sensitive else re.IGNORECASE)
-    except re.error as exc:
+        return regex.compile(pattern, 0 if case_sensitive else regex.IGNORECASE)
+    except regex.error as exc:
         raise ValueError(f"invalid regular expression: {exc}") from None
 
 
@@ -95,7 +97,7 @@ class RuleSpec(_Strict):
     @classmethod
     def _valid_regex(cls, value: str | None) -> str | None:
         if value is not None:
-            _compile(value, True)
+            compile_pattern(value, True)
         return value
 
     @field_validator("set")
@@ -111,7 +113,7 @@ class RuleSpec(_Strict):
         if (self.exact is None) == (self.regex is None):
             raise ValueError("a rule has exactly one matcher: 'exact' (lines) or 'regex'")
         if self.regex is not None:
-            groups = set(re.compile(self.regex).groupindex)
+            groups = set(regex.compile(self.regex).groupindex)
             unknown = groups - EXTRACTABLE_KEYS
             if unknown:
                 raise ValueError(

@@ -7,14 +7,15 @@ furniture does not move those boundaries, so cleaning clean output changes nothi
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
+
+import regex
 
 from cleaner.dates import parse_date
 from cleaner.document import Document, Line
 from cleaner.ruleset.loader import RuleSet
 from cleaner.ruleset.matcher import Match, RuleMatcher
-from cleaner.ruleset.rule import Rule
+from cleaner.ruleset.rule import MATCH_TIMEOUT, Rule
 from cleaner.ruleset.schema import Action, Extent, Where
 from cleaner.steps.base import Step
 from cleaner.text import looks_like_prose, word_count
@@ -68,6 +69,13 @@ class RulesStep(Step):
         lines = doc.kept
         matcher = self._matcher(rules)
         matches = [matcher.matches(line.text) for line in lines]
+        for rule_id in matcher.last_timeouts:
+            doc.rule_timeouts.append(rule_id)
+            doc.warnings.append(
+                f"rule {rule_id} gave up on a line after {MATCH_TIMEOUT}s "
+                "(a pattern that backtracks without end?); the line was kept"
+            )
+        matcher.last_timeouts.clear()
         head_end, tail_start, prose_before = self._prose_bounds(lines, matches)
         for index, line_matches in enumerate(matches):
             if any(rule.spec.action is Action.KEEP for rule, _ in line_matches):
@@ -110,12 +118,17 @@ class RulesStep(Step):
         return prose[0], prose[-1], before
 
     def _fire(
-        self, doc: Document, lines: list[Line], index: int, rule: Rule, match: re.Match[str] | bool
+        self,
+        doc: Document,
+        lines: list[Line],
+        index: int,
+        rule: Rule,
+        match: regex.Match[str] | bool,
     ) -> None:
         span = self._span(lines, index, rule)
         if span is None:
             return
-        if isinstance(match, re.Match):
+        if isinstance(match, regex.Match):
             for key, raw in match.groupdict().items():
                 if raw:
                     doc.set_meta(key, metadata_value(key, raw))
@@ -138,7 +151,11 @@ class RulesStep(Step):
         if rule.until is not None:
             last = min(len(lines) - 1, index + MAX_BLOCK_LINES)
             for end in range(index + 1, last + 1):
-                if rule.until.search(lines[end].text):
+                try:
+                    ended = rule.until.search(lines[end].text, timeout=MATCH_TIMEOUT)
+                except TimeoutError:
+                    return None  # a block whose end cannot be found in time is not a block
+                if ended:
                     return index, end
             return None
         if rule.extent is Extent.TO_END:

@@ -1,0 +1,57 @@
+"""A rule with a pattern that backtracks without end must not hang a run."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from helpers import write_rules
+
+from cleaner import Cleaner, Config, run
+from cleaner.ruleset.matcher import MAX_TIMEOUTS
+from cleaner.ruleset.rule import MATCH_TIMEOUT
+
+HOSTILE = """
+rules:
+  - id: catastrophic
+    description: Nested quantifiers that backtrack exponentially on a line of a's.
+    regex: '(a+)+$'
+    tests:
+      - drop: "aaab"
+      - keep: "bbbb"
+  - id: lookbehind-catastrophic
+    description: The same, with a lookbehind RE2 cannot parse, so it runs under the time bound.
+    regex: '(?<!x)(a+)+$'
+    tests:
+      - keep: "bbbb"
+"""
+
+
+def test_catastrophic_patterns_are_bounded_and_reported(tmp_path) -> None:
+    rules = write_rules(tmp_path / "rules", HOSTILE)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    lines = ["a" * 5000 + "!", "word " * 2000 + "?", "Ordinary closing line of the page."] * 3
+    for index in range(3):
+        (folder / f"doc{index}.txt").write_text("\n".join(lines))
+    started = time.perf_counter()
+    config = Config(rules=(rules,), builtin_rules=False, classifier=False)
+    report = run([folder], tmp_path / "out", config)
+    elapsed = time.perf_counter() - started
+    assert report.written == 3 and not report.failures
+    # Each pattern gives up at most MAX_TIMEOUTS times per run before it is left out.
+    assert elapsed < 2 * MAX_TIMEOUTS * MATCH_TIMEOUT + 10
+    saved = json.loads((tmp_path / "out" / "report.json").read_text())
+    # RE2 sees in linear time that `(a+)+$` cannot match; the lookbehind variant needs the bound.
+    assert set(saved["rule_timeouts"]) == {"lookbehind-catastrophic"}
+    assert all(count <= MAX_TIMEOUTS for count in saved["rule_timeouts"].values())
+    assert any("rule lookbehind-catastrophic gave up on a line" in w["reason"]
+               for w in saved["warnings"])
+    assert "a" * 5000 + "!" in (tmp_path / "out" / "doc0.txt").read_text()  # the line was kept
+
+
+def test_the_same_pattern_still_matches_ordinary_lines(tmp_path) -> None:
+    rules = write_rules(tmp_path / "rules", HOSTILE)
+    cleaner = Cleaner(Config(rules=(rules,), builtin_rules=False, classifier=False))
+    doc = cleaner.clean_text("keep me\nshort aaa")
+    assert [line.text for line in doc.kept] == ["keep me"]
