@@ -19,6 +19,7 @@ from cleaner.evaluate import evaluate_run
 from cleaner.explain import explain_document, render
 from cleaner.pipeline import Cleaner
 from cleaner.readers import discover_inputs
+from cleaner.report import Failure
 from cleaner.ruleset.cases import run_cases
 from cleaner.ruleset.loader import load_rules
 from cleaner.ruleset.suggest import suggest_rules
@@ -97,6 +98,14 @@ def run(
     text_field: Annotated[
         str, typer.Option(help="The field that holds the text in JSON Lines inputs.")
     ] = "text",
+    max_bytes: Annotated[
+        int,
+        typer.Option(
+            help="Text and HTML files larger than this (bytes, after decompression) fail "
+            "instead of being read.",
+            min=1,
+        ),
+    ] = 100_000_000,
     no_classifier: Annotated[
         bool,
         typer.Option("--no-classifier", help="Do not run the line classifier on text documents."),
@@ -157,6 +166,7 @@ def run(
         format=output_format,
         text_field=text_field,
         classifier=not no_classifier,
+        max_bytes=max_bytes,
         corpus_pass=corpus_pass,
         corpus_min_docs=corpus_min_docs,
         corpus_min_share=corpus_min_share,
@@ -169,9 +179,7 @@ def run(
             inputs,
             out,
             config,
-            on_failure=lambda failure: err_console.print(
-                f"[bold red]failed:[/] {failure.reason}", soft_wrap=True
-            ),
+            on_failure=_print_failure,
         )
     if not quiet:
         removed = sum(report.removals_by_rule.values())
@@ -312,6 +320,17 @@ def rules_test(
     out_console.print(f"{passed} passed, {len(failures)} failed ({len(ruleset)} rules)")
     if failures:
         raise typer.Exit(1)
+
+
+def _print_failure(failure: Failure) -> None:
+    """One line per failed document, always naming its file."""
+    where = "" if failure.reason.startswith(failure.source) else f"{failure.source}: "
+    err_console.print(
+        f"[bold red]failed:[/] {where}{failure.reason}",
+        soft_wrap=True,
+        markup=True,
+        highlight=False,
+    )
 
 
 def main() -> None:

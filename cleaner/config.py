@@ -40,3 +40,4 @@ class Config(BaseModel):
     drop_duplicates: bool = False
     language_seed: int = 0
     text_field: str = Field("text", description="the text field of JSON Lines inputs")
+    max_bytes: int = Field(100_000_000, gt=0, description="larger text/HTML files fail")

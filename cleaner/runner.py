@@ -15,7 +15,7 @@ from cleaner.errors import CleanerError, UsageError
 from cleaner.pipeline import Cleaner
 from cleaner.readers import InputFile, ReadStats, RecordFailure, discover_inputs, read_input
 from cleaner.report import Failure, RunReport
-from cleaner.writers import atomic_write, make_writer, to_json
+from cleaner.writers import atomic_write, make_writer, remove_stale_temporaries, to_json
 
 REPORT_NAME = "report.json"
 
@@ -40,7 +40,7 @@ def read_guarded(
 ) -> Iterator[Document | RecordFailure]:
     """The input's documents; a reader that breaks down yields a failure instead."""
     try:
-        yield from read_input(item, stats, text_field=config.text_field)
+        yield from read_input(item, stats, text_field=config.text_field, max_bytes=config.max_bytes)
     except CleanerError as exc:
         yield RecordFailure(item.path.as_posix(), str(exc))
     except Exception as exc:  # a reader bug on one input must not lose the others
@@ -83,6 +83,7 @@ def run(
     report = RunReport(rules_sha256=cleaner.ruleset.digest, rules_count=len(cleaner.ruleset))
     report.inputs = len(files)
     stats = ReadStats()
+    remove_stale_temporaries(out)  # what a killed run was writing: never finished files
     writer = make_writer(out, config.format)
 
     def fail(source: str, reason: str) -> None:

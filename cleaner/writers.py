@@ -166,3 +166,14 @@ def make_writer(out: Path, output_format: OutputFormat) -> Writer:
     if output_format is OutputFormat.PARQUET:
         return ParquetWriter(out)
     return TxtWriter(out)
+
+
+def remove_stale_temporaries(out: Path) -> int:
+    """Temporary files a killed run left behind (`.name.XXXX.tmp`): never finished outputs."""
+    removed = 0
+    if out.is_dir():
+        for path in out.rglob(".*.tmp"):
+            if path.is_file():
+                path.unlink()
+                removed += 1
+    return removed

@@ -8,7 +8,7 @@ from cleaner.document import Document
 from cleaner.readers.discover import InputFile, InputKind, discover_inputs
 from cleaner.readers.jsonl import read_jsonl
 from cleaner.readers.records import ReadStats, RecordFailure
-from cleaner.readers.text import read_single, read_text_file
+from cleaner.readers.text import DEFAULT_MAX_BYTES, read_single, read_text_file
 from cleaner.readers.warc import read_warc
 
 
@@ -17,13 +17,14 @@ def read_input(
     stats: ReadStats,
     *,
     text_field: str = "text",
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Iterator[Document | RecordFailure]:
     """The documents of one input file (one for text/HTML, one per record for containers)."""
     if item.kind is InputKind.WARC:
         return read_warc(item, stats)
     if item.kind is InputKind.JSONL:
         return read_jsonl(item, stats, text_field)
-    return read_single(item)
+    return read_single(item, max_bytes)
 
 
 __all__ = [

@@ -56,6 +56,38 @@ def _try(data: bytes, codec: str | None) -> str | None:
         return None
 
 
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Most non-ASCII bytes form valid UTF-8 sequences: a UTF-8 text with some damage."""
+    sample = data[:200_000]
+    high = len(_HIGH_BYTE.findall(sample))
+    in_sequences = sum(len(m) for m in _UTF8_MULTIBYTE.findall(sample))
+    return high > 0 and in_sequences >= 0.8 * high
+
+
+def _detect(sample: bytes) -> str | None:
+    """charset-normalizer's best guess; windows-1252 wins near-ties, as the most common
+    legacy web encoding (and the WHATWG fallback): on short Latin texts the detector cannot
+    tell it from Baltic or Central European code pages, which garble é, à, è."""
+    results = list(from_bytes(sample))
+    if not results:
+        return None
+    best = results[0]
+    for result in results:
+        if (
+            _codec(result.encoding) == "cp1252"
+            and result.chaos <= best.chaos + 0.05
+            and result.coherence >= best.coherence - 0.05
+        ):
+            return "cp1252"
+    return _codec(best.encoding)
+
+
 def decode_bytes(
     data: bytes, declared: str | None = None, *, html: bool = False
 ) -> tuple[str, str]:
@@ -72,8 +104,9 @@ def decode_bytes(
         text = _try(data, codec)
         if text is not None:
             return text, codec  # type: ignore[return-value]
-    best = from_bytes(data[:200_000]).best()
-    detected = _codec(best.encoding) if best else None
+    if _mostly_utf8(data):  # UTF-8 with a few broken bytes, not another encoding
+        return data.decode("utf-8", errors="replace"), "utf-8+replace"
+    detected = _detect(data[:200_000])
     text = _try(data, detected)
     if text is not None:
         return text, detected  # type: ignore[return-value]

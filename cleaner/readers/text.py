@@ -10,14 +10,28 @@ from cleaner.readers.compression import open_decompressed
 from cleaner.readers.decode import decode_bytes
 from cleaner.readers.discover import InputFile, InputKind
 
+DEFAULT_MAX_BYTES = 100_000_000
 
-def read_bytes(item: InputFile) -> bytes:
+
+def read_bytes(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The file's (decompressed) content; refuses files over `max_bytes` before reading."""
+    source = str(item.path)
+    limit = f"over the {max_bytes:,}-byte limit; raise it with --max-bytes if this is a text"
     try:
+        if item.path.stat().st_size > max_bytes:
+            raise DocumentError(source, f"file is {item.path.stat().st_size:,} bytes, {limit}")
         with open_decompressed(item.path) as stream:
-            return stream.read()
-    except (OSError, EOFError) as exc:
+            data = stream.read(max_bytes + 1)
+    except (OSError, EOFError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        raise DocumentError(str(item.path), f"cannot read: {reason}") from None
+        raise DocumentError(source, f"cannot read: {reason}") from None
+    if len(data) > max_bytes:
+        raise DocumentError(source, f"decompressed content is {limit}")
+    if not data.strip():
+        raise DocumentError(source, "empty file: nothing to clean")
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DocumentError(source, "binary content (NUL bytes), not text; leave it out")
+    return data
 
 
 def document_from_bytes(
@@ -26,7 +40,12 @@ def document_from_bytes(
     text, codec = decode_bytes(data, declared_charset, html=html)
     doc = Document(id=doc_id, source=source, raw="" if html else text, html=text if html else None)
     if codec.endswith("+replace"):
-        doc.warnings.append("bytes that are not valid in any detected encoding were replaced")
+        doc.warnings.append(
+            "invalid UTF-8: bytes that are not valid in any detected encoding "
+            "were replaced with U+FFFD"
+        )
+    elif codec not in ("utf-8", "ascii") and declared_charset is None and not html:
+        doc.warnings.append(f"not UTF-8: decoded as {codec}")
     return doc
 
 
@@ -35,9 +54,9 @@ def looks_like_html(data: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html"))
 
 
-def read_single(item: InputFile) -> Iterator[Document]:
+def read_single(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document]:
     """A text or HTML file as one document; a .txt that holds a whole page is read as HTML."""
-    data = read_bytes(item)
+    data = read_bytes(item, max_bytes)
     html = item.kind is InputKind.HTML or looks_like_html(data)
     yield document_from_bytes(str(item.name), item.path.as_posix(), data, html=html)
 

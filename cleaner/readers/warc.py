@@ -98,16 +98,60 @@ def _open_archive(path: Path) -> BinaryIO:
 
 
 def read_warc(item: InputFile, stats: ReadStats) -> Iterator[Document | RecordFailure]:
-    """One document per HTML response/resource record and per WET conversion record."""
+    """One document per HTML response/resource record and per WET conversion record.
+
+    A corrupt record fails alone: reading resumes at the next record header (or gzip
+    member) after it, so the records before and after it still come out.
+    """
     index = 0
+    position = 0
     with _open_archive(item.path) as stream:
-        try:
-            for index, record in enumerate(ArchiveIterator(stream, arc2warc=True)):
-                doc = _document(record, item, index, stats)
-                if doc is not None:
-                    yield doc
-        except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            yield RecordFailure(
-                item.path.as_posix(), f"archive unreadable after record {index}: {reason}"
-            )
+        while True:
+            if position:
+                stream.seek(position)
+            iterator = ArchiveIterator(stream, arc2warc=True)
+            offset = position
+            try:
+                for record in iterator:
+                    offset = position + iterator.get_record_offset()
+                    doc = _document(record, item, index, stats)
+                    index += 1
+                    if doc is not None:
+                        yield doc
+                return
+            except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as exc:
+                reason = _short_reason(exc)
+                resume = _next_record_start(stream, offset + 1) if stream.seekable() else None
+                after = f"resumed at byte {resume}" if resume else "the rest is unreadable"
+                yield RecordFailure(
+                    f"{item.path.as_posix()}@{offset}",
+                    f"corrupt record at or after byte {offset}: {reason}; {after}",
+                )
+                if resume is None:
+                    return
+                position = resume
+                index += 1
+
+
+def _short_reason(exc: Exception) -> str:
+    """warcio's message without the raw bytes it quotes."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text.split(", first line")[0][:120]
+
+
+_RECORD_STARTS = (b"WARC/1.", b"WARC/0.", b"\x1f\x8b\x08")
+
+
+def _next_record_start(stream: BinaryIO, start: int, chunk: int = 1 << 20) -> int | None:
+    """Byte offset of the next WARC header or gzip member at or after `start`."""
+    stream.seek(start)
+    base = start
+    tail = b""
+    while block := stream.read(chunk):
+        data = tail + block
+        hits = [found for marker in _RECORD_STARTS if (found := data.find(marker)) >= 0]
+        if hits:
+            return base - len(tail) + min(hits)
+        tail = data[-8:]
+        base += len(block)
+    return None
