@@ -113,8 +113,9 @@ def read_warc(item: InputFile, stats: ReadStats) -> Iterator[Document | RecordFa
             offset = position
             try:
                 for record in iterator:
-                    offset = position + iterator.get_record_offset()
                     doc = _document(record, item, index, stats)
+                    # Only after the payload is read: asked earlier, warcio skips the payload.
+                    offset = position + iterator.get_record_offset()
                     index += 1
                     if doc is not None:
                         yield doc
