@@ -34,12 +34,32 @@ def normalize_line(text: str) -> str:
     return _SPACE_RUNS.sub(" ", text).strip()
 
 
-def normalize_text(raw: str) -> str:
-    """The whole text in canonical form, mojibake fixed, line breaks unified."""
-    text = unicodedata.normalize("NFC", raw)
-    if is_bad(text):
-        text = unicodedata.normalize("NFC", ftfy.fix_encoding(text))
-    return _LINE_BREAKS.sub("\n", text)
+def _canonical_characters(text: str) -> str:
+    text = _LINE_BREAKS.sub("\n", unicodedata.normalize("NFC", text))
+    return _INVISIBLE.sub("", _ODD_SPACES.sub(" ", text))
+
+
+def _normalize_once(text: str) -> str:
+    text = _canonical_characters(text)
+    if is_bad(text):  # C1 controls are still there: mojibake such as "â€\x9d" needs them
+        text = _canonical_characters(ftfy.fix_encoding(text))
+    return _CONTROL.sub("", text)
+
+
+def normalize_text(raw: str, max_passes: int = 4) -> str:
+    """The whole text in canonical form: NFC, line breaks unified, plain spaces, no
+    invisibles or control characters, mojibake repaired.
+
+    Repeated until nothing changes (removing a control character can reveal mojibake),
+    so normalizing normalized text changes nothing.
+    """
+    text = raw
+    for _ in range(max_passes):
+        normalized = _normalize_once(text)
+        if normalized == text:
+            break
+        text = normalized
+    return text
 
 
 class NormalizeStep(Step):

@@ -32,8 +32,9 @@ class SelfRepeatStep(Step):
 
     def process(self, doc: Document) -> None:
         for line in doc.kept:
-            half = self_repeat_half(line.text)
-            if half is not None:
+            # Until no half is left: a line pasted four times halves twice, and cleaning
+            # the result again must find nothing more to cut.
+            while (half := self_repeat_half(line.text)) is not None:
                 doc.cut(
                     line,
                     half,
