@@ -9,7 +9,7 @@ from cleaner.config import Config
 from cleaner.corpus import CorpusTable
 from cleaner.document import METADATA_KEYS, Document
 from cleaner.ruleset.loader import RuleSet, load_rules
-from cleaner.steps.base import Step
+from cleaner.steps.base import Step, UntilStable
 from cleaner.steps.classify import ClassifyStep
 from cleaner.steps.corpus import CorpusStep
 from cleaner.steps.extract import ExtractStep
@@ -42,14 +42,18 @@ class Cleaner:
             *self._corpus_steps(corpus),
             LanguageStep(seed=self.config.language_seed),
             TitleStep(),
-            RepeatedLineStep(
-                min_words=self.config.dedup_min_words,
-                distant_min_words=self.config.dedup_distant_min_words,
+            # Repeats "back to back" and the classifier judge lines by their neighbours,
+            # which each other's removals change: together, until nothing changes.
+            UntilStable(
+                [
+                    RepeatedLineStep(
+                        min_words=self.config.dedup_min_words,
+                        distant_min_words=self.config.dedup_distant_min_words,
+                    ),
+                    *self._near_repeat_steps(),
+                    *self._classifier_steps(),
+                ]
             ),
-            *self._near_repeat_steps(),
-            # Last: what it keeps depends on the neighbours, so every other removal must be
-            # done before it judges (then cleaning its output changes nothing).
-            *self._classifier_steps(),
         ]
 
     def _corpus_steps(self, corpus: CorpusTable | None) -> list[Step]:

@@ -96,3 +96,32 @@ def test_invalid_utf8_keeps_the_replacement_character(bad_run) -> None:
 def test_bom_is_gone(bad_run) -> None:
     _, out, _ = bad_run
     assert not (out / "bom-utf8.txt").read_text().startswith("\ufeff")
+
+
+# Found by bench/fuzz_readers.py: each used to raise out of its reader.
+def _fuzz_findings(folder):
+    import bz2
+    import gzip
+    import lzma
+
+    jsonl = b'{"id": "a", "text": "The council met on Tuesday and voted for the new bridge."}\n' * 50
+    (folder / "truncated.jsonl.bz2").write_bytes(bz2.compress(jsonl)[:-40])  # EOFError
+    xz = bytearray(lzma.compress(jsonl))
+    xz[40:60] = b"\x00" * 20
+    (folder / "corrupt.jsonl.xz").write_bytes(bytes(xz))  # LZMAError
+    warc = gzip.decompress((FIXTURES / "warc" / "warcio__example.warc.gz").read_bytes())
+    (folder / "no-type.warc").write_bytes(warc.replace(b"WARC-Type: warcinfo\r\n", b"", 1))
+    (folder / "cut-archive.warc.bz2").write_bytes(bz2.compress(warc)[:-100])  # EOFError
+
+
+def test_fuzz_findings_fail_alone(tmp_path) -> None:
+    (tmp_path / "in").mkdir()
+    _fuzz_findings(tmp_path / "in")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", str(tmp_path / "in"), str(out)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    report = json.loads((out / "report.json").read_text())
+    reasons = " ".join(f["reason"] for f in report["failures"])
+    assert "compressed data damaged after line" in reasons
+    assert "compressed archive damaged after record 0" in reasons
+    assert report["counts"]["written"] >= 1  # what came before the damage is kept

@@ -62,6 +62,7 @@ FAST = settings(max_examples=150, deadline=None,
 @given(documents)
 @example("Title line here\n" + "ab" * 40)  # halves twice
 @example("Â\x0c0")  # a form feed next to what looks like mojibake
+@example("0:0:0:0:0:0:0:1\n0:0:0:0\n0:0:0:0:0:0:0:0\n0:0:0:0")  # removal makes a new pair
 def test_builtin_pipeline_properties(raw: str) -> None:
     doc = BUILTIN.clean_text(raw)
     check_accounting(raw, doc)

@@ -5,12 +5,23 @@ from __future__ import annotations
 import bz2
 import gzip
 import lzma
+import zlib
 from pathlib import Path
 from typing import BinaryIO
 
-from cleaner.errors import UsageError
+import zstandard
 
 COMPRESSION_SUFFIXES = (".gz", ".bz2", ".xz", ".zst")
+#: What reading a damaged or truncated compressed stream can raise (LZMAError and
+#: ZstdError are not OSErrors).
+DECOMPRESSION_ERRORS = (
+    OSError,
+    EOFError,
+    ValueError,
+    zlib.error,
+    lzma.LZMAError,
+    zstandard.ZstdError,
+)
 _MAGIC = {
     b"\x1f\x8b": "gzip",
     b"BZh": "bz2",
@@ -44,11 +55,4 @@ def open_decompressed(path: Path) -> BinaryIO:
         return bz2.BZ2File(handle)
     if kind == "xz":
         return lzma.LZMAFile(handle)
-    try:
-        import zstandard
-    except ImportError:  # pragma: no cover - zstandard is a dependency
-        handle.close()
-        raise UsageError(
-            f"{path}: zstd input needs the zstandard package (pip install zstandard)"
-        ) from None
     return zstandard.ZstdDecompressor().stream_reader(handle, closefd=True)

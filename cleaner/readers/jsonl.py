@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 
 from cleaner.document import METADATA_KEYS, Document
-from cleaner.readers.compression import open_decompressed
+from cleaner.readers.compression import DECOMPRESSION_ERRORS, open_decompressed
 from cleaner.readers.discover import InputFile
 from cleaner.readers.names import safe_name
 from cleaner.readers.records import ReadStats, RecordFailure
@@ -21,38 +21,55 @@ def read_jsonl(
     stats: ReadStats,
     text_field: str = "text",
 ) -> Iterator[Document | RecordFailure]:
-    seen: set[str] = set()
-    with open_decompressed(item.path) as binary:
-        lines = io.TextIOWrapper(binary, encoding="utf-8", errors="replace")
-        for number, line in enumerate(lines, start=1):
-            source = f"{item.path.as_posix()}:{number}"
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield RecordFailure(
-                    source,
-                    f"invalid JSON ({exc.msg} at column {exc.colno}); fix or remove the line",
-                )
-                continue
-            if not isinstance(record, dict) or not isinstance(record.get(text_field), str):
-                yield RecordFailure(
-                    source,
-                    f"no string field {text_field!r}; choose the text field with --text-field",
-                )
-                continue
-            raw_id = record.get("id")
-            name = safe_name(str(raw_id)) if isinstance(raw_id, str | int) else f"line-{number:06d}"
-            if name in seen:
-                name = f"{name}-line-{number}"
-            seen.add(name)
-            doc = Document(id=f"{item.name}/{name}", source=source, raw=record.pop(text_field))
-            for key in list(record):
-                if key in _METADATA_FIELDS and isinstance(record[key], str):
-                    doc.metadata[key] = record.pop(key)
-            record.pop("id", None)
-            doc.extra = record
-            if raw_id is not None:
-                doc.extra["input_id"] = raw_id
-            yield doc
+    """One document per line; a damaged compressed stream fails at the line it reached."""
+    seen: set[str] = set()  # output names given so far
+    number = 0
+    try:
+        with open_decompressed(item.path) as binary:
+            lines = io.TextIOWrapper(binary, encoding="utf-8", errors="replace")
+            for number, line in enumerate(lines, start=1):
+                yield from _record(item, number, line, text_field, seen)
+    except DECOMPRESSION_ERRORS as exc:
+        yield RecordFailure(
+            f"{item.path.as_posix()}:{number + 1}",
+            f"compressed data damaged after line {number}: {exc}",
+        )
+
+
+def _record(
+    item: InputFile,
+    number: int,
+    line: str,
+    text_field: str,
+    seen: set[str],
+) -> Iterator[Document | RecordFailure]:
+    """The document on one line, or why there is none (blank lines give nothing)."""
+    source = f"{item.path.as_posix()}:{number}"
+    if not line.strip():
+        return
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        yield RecordFailure(
+            source, f"invalid JSON ({exc.msg} at column {exc.colno}); fix or remove the line"
+        )
+        return
+    if not isinstance(record, dict) or not isinstance(record.get(text_field), str):
+        yield RecordFailure(
+            source, f"no string field {text_field!r}; choose the text field with --text-field"
+        )
+        return
+    raw_id = record.get("id")
+    name = safe_name(str(raw_id)) if isinstance(raw_id, str | int) else f"line-{number:06d}"
+    if name in seen:
+        name = f"{name}-line-{number}"
+    seen.add(name)
+    doc = Document(id=f"{item.name}/{name}", source=source, raw=record.pop(text_field))
+    for key in list(record):
+        if key in _METADATA_FIELDS and isinstance(record[key], str):
+            doc.metadata[key] = record.pop(key)
+    record.pop("id", None)
+    doc.extra = record
+    if raw_id is not None:
+        doc.extra["input_id"] = raw_id
+    yield doc

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from cleaner.document import Document
 from cleaner.errors import DocumentError
-from cleaner.readers.compression import open_decompressed
+from cleaner.readers.compression import DECOMPRESSION_ERRORS, open_decompressed
 from cleaner.readers.decode import decode_bytes
 from cleaner.readers.discover import InputFile, InputKind
 
@@ -22,7 +22,7 @@ def read_bytes(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
             raise DocumentError(source, f"file is {item.path.stat().st_size:,} bytes, {limit}")
         with open_decompressed(item.path) as stream:
             data = stream.read(max_bytes + 1)
-    except (OSError, EOFError, ValueError) as exc:
+    except DECOMPRESSION_ERRORS as exc:
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         raise DocumentError(source, f"cannot read: {reason}") from None
     if len(data) > max_bytes:

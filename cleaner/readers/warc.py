@@ -8,7 +8,7 @@ HTML extraction, which dominates the time per page.
 
 from __future__ import annotations
 
-import zlib
+import io
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from cleaner.document import Document
-from cleaner.readers.compression import compression_of, open_decompressed
+from cleaner.readers.compression import DECOMPRESSION_ERRORS, compression_of, open_decompressed
 from cleaner.readers.decode import charset_from_content_type
 from cleaner.readers.discover import InputFile
 from cleaner.readers.names import safe_name
@@ -106,6 +106,9 @@ def read_warc(item: InputFile, stats: ReadStats) -> Iterator[Document | RecordFa
     index = 0
     position = 0
     with _open_archive(item.path) as stream:
+        # Resynchronise only in a raw file (plain or gzip members): a bz2/xz/zstd stream
+        # past its damage has nothing left to find.
+        raw = isinstance(stream, io.BufferedReader)
         while True:
             if position:
                 stream.seek(position)
@@ -119,10 +122,14 @@ def read_warc(item: InputFile, stats: ReadStats) -> Iterator[Document | RecordFa
                     index += 1
                     if doc is not None:
                         yield doc
+                problem = _unclean_end(stream, raw, index)
+                if problem:
+                    yield RecordFailure(f"{item.path.as_posix()}@{offset}", problem)
                 return
-            except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as exc:
+            # warcio raises AttributeError for a record without a WARC-Type.
+            except (ArchiveLoadFailed, AttributeError, *DECOMPRESSION_ERRORS) as exc:
                 reason = _short_reason(exc)
-                resume = _next_record_start(stream, offset + 1) if stream.seekable() else None
+                resume = _next_record_start(stream, offset + 1) if raw else None
                 after = f"resumed at byte {resume}" if resume else "the rest is unreadable"
                 yield RecordFailure(
                     f"{item.path.as_posix()}@{offset}",
@@ -132,6 +139,18 @@ def read_warc(item: InputFile, stats: ReadStats) -> Iterator[Document | RecordFa
                     return
                 position = resume
                 index += 1
+
+
+def _unclean_end(stream: BinaryIO, raw: bool, records: int) -> str | None:
+    """Why the archive ended badly, if it did: warcio stops quietly on some damage."""
+    if not raw:
+        try:
+            stream.read(1)  # a truncated bz2/xz/zstd stream raises here
+        except DECOMPRESSION_ERRORS as exc:
+            return f"compressed archive damaged after record {records}: {exc}"
+    if records == 0:
+        return "no WARC records found: not a WARC/WET file, or damaged at its start"
+    return None
 
 
 def _short_reason(exc: Exception) -> str:
@@ -145,14 +164,17 @@ _RECORD_STARTS = (b"WARC/1.", b"WARC/0.", b"\x1f\x8b\x08")
 
 def _next_record_start(stream: BinaryIO, start: int, chunk: int = 1 << 20) -> int | None:
     """Byte offset of the next WARC header or gzip member at or after `start`."""
-    stream.seek(start)
-    base = start
-    tail = b""
-    while block := stream.read(chunk):
-        data = tail + block
-        hits = [found for marker in _RECORD_STARTS if (found := data.find(marker)) >= 0]
-        if hits:
-            return base - len(tail) + min(hits)
-        tail = data[-8:]
-        base += len(block)
+    try:
+        stream.seek(start)
+        base = start
+        tail = b""
+        while block := stream.read(chunk):
+            data = tail + block
+            hits = [found for marker in _RECORD_STARTS if (found := data.find(marker)) >= 0]
+            if hits:
+                return base - len(tail) + min(hits)
+            tail = data[-8:]
+            base += len(block)
+    except DECOMPRESSION_ERRORS:
+        return None
     return None

@@ -41,3 +41,27 @@ class Step(ABC):
     def run(self, docs: Iterable[Document]) -> Iterator[Document]:
         for doc in docs:
             yield self(doc)
+
+
+class UntilStable(Step):
+    """Runs steps in turn until a round removes nothing.
+
+    Steps whose decisions depend on neighbouring lines (repeats "back to back", the
+    classifier's context) change each other's neighbours when they remove lines; running
+    them to a fixed point is what makes cleaning their output change nothing.
+    """
+
+    name = "until-stable"
+
+    def __init__(self, steps: list[Step], max_rounds: int = 5) -> None:
+        super().__init__()
+        self.steps = steps
+        self.max_rounds = max_rounds
+
+    def process(self, doc: Document) -> None:
+        for _ in range(self.max_rounds):
+            before = len(doc.removals)
+            for step in self.steps:
+                step(doc)
+            if len(doc.removals) == before:
+                return

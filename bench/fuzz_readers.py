@@ -1,0 +1,107 @@
+"""Fuzz the readers: random bytes and mutated real fixtures in every input format.
+
+Each case is written to a file and read with `read_input` directly (not the runner's
+guard, which turns any exception into a reported failure and would hide bugs), then every
+document is cleaned. Allowed outcomes: documents, `RecordFailure`s, `DocumentError`s.
+Anything else is a finding, printed with the input that caused it.
+
+    python bench/fuzz_readers.py --minutes 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import tempfile
+import time
+import traceback
+from pathlib import Path, PurePosixPath
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaner import Cleaner, Config
+from cleaner.errors import CleanerError
+from cleaner.readers import InputFile, InputKind, ReadStats, RecordFailure, read_input
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SEEDS = {
+    InputKind.WARC: [FIXTURES / "warc" / "warcio__example.warc.gz",
+                     FIXTURES / "warc" / "warcio__example-iana.org-chunked.warc",
+                     FIXTURES / "warc" / "cc-whirlwind__whirlwind.warc.wet.gz"],
+    InputKind.HTML: [FIXTURES / "html" / "article.html", FIXTURES / "bad" / "malformed.html"],
+    InputKind.TEXT: [FIXTURES / "bad" / "legacy-cp1252.txt", FIXTURES / "dumps" /
+                     sorted(p.name for p in (FIXTURES / "dumps").glob("*.txt"))[0]],
+    InputKind.JSONL: [FIXTURES / "bad" / "one-broken-line.jsonl"],
+}
+SUFFIX = {InputKind.WARC: ".warc", InputKind.HTML: ".html", InputKind.TEXT: ".txt",
+          InputKind.JSONL: ".jsonl"}
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> tuple[InputKind, bytes]:
+    kind = draw(st.sampled_from(list(SEEDS)))
+    if draw(st.booleans()):
+        data = bytearray(draw(st.sampled_from(SEEDS[kind])).read_bytes())
+        for _ in range(draw(st.integers(1, 8))):
+            action = draw(st.sampled_from(["flip", "cut", "insert", "truncate"]))
+            at = draw(st.integers(0, max(0, len(data) - 1)))
+            if action == "flip" and data:
+                data[at] ^= 1 << draw(st.integers(0, 7))
+            elif action == "cut":
+                del data[at:at + draw(st.integers(1, 64))]
+            elif action == "insert":
+                data[at:at] = draw(st.binary(min_size=1, max_size=32))
+            else:
+                del data[at:]
+        payload = bytes(data)
+    else:
+        payload = draw(st.binary(max_size=4096))
+    if draw(st.integers(0, 4)) == 0:
+        payload = gzip.compress(payload)
+    return kind, payload
+
+
+def check(cleaner: Cleaner, folder: Path, case: tuple[InputKind, bytes], findings: list) -> None:
+    kind, payload = case
+    path = folder / f"case{SUFFIX[kind]}"
+    path.write_bytes(payload)
+    try:
+        for doc in read_input(InputFile(path, PurePosixPath("case"), kind), ReadStats()):
+            if not isinstance(doc, RecordFailure):
+                cleaner.clean(doc)
+    except CleanerError:
+        pass
+    except Exception as exc:  # every other exception is a finding
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        where = f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"
+        findings.append((kind, f"{type(exc).__name__} at {where}", str(exc)[:160], payload[:60]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=3.0)
+    args = parser.parse_args()
+    cleaner = Cleaner(Config())
+    findings: list = []
+    cases = 0
+    deadline = time.monotonic() + args.minutes * 60
+    with tempfile.TemporaryDirectory() as tmp:
+        while time.monotonic() < deadline:
+            @settings(max_examples=200, deadline=None, database=None,
+                      suppress_health_check=list(HealthCheck))
+            @given(mutated())
+            def one_batch(case: tuple[InputKind, bytes]) -> None:
+                nonlocal cases
+                cases += 1
+                check(cleaner, Path(tmp), case, findings)
+
+            one_batch()
+    print(f"{cases} cases in {args.minutes:g} minutes, {len(findings)} findings")
+    distinct = {(kind, name): (message, head) for kind, name, message, head in findings}
+    for (kind, name), (message, head) in sorted(distinct.items()):
+        print(f"  {kind.value}: {name}: {message}\n    e.g. input starting {head!r}")
+
+
+if __name__ == "__main__":
+    main()
