@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from cleaner.config import OutputFormat
-from cleaner.document import Document
+from cleaner.document import METADATA_KEYS, Document
 from cleaner.errors import UsageError
 from cleaner.pipeline import document_record
 
@@ -111,18 +111,7 @@ class ParquetWriter:
         fields = [("text", pa.string()), ("id", pa.string()), ("source", pa.string())]
         fields += [
             (key, pa.float64() if key == "language_confidence" else pa.string())
-            for key in (
-                "url",
-                "title",
-                "site",
-                "author",
-                "date",
-                "description",
-                "language",
-                "language_confidence",
-                "record_id",
-                "crawl_date",
-            )
+            for key in METADATA_KEYS
         ]
         fields += [
             ("words", pa.int64()),

@@ -115,3 +115,15 @@ def test_builtin_rules_ship_and_hash_is_stable() -> None:
     assert len(first) >= 25
     assert first.digest == second.digest
     assert {r.path.parent.name for r in first.rules} >= {"generic", "sites"}
+
+
+def test_rule_file_size_and_pattern_length_are_limited(tmp_path) -> None:
+    from cleaner.ruleset.loader import MAX_RULE_FILE_BYTES
+    from cleaner.ruleset.schema import MAX_PATTERN_LENGTH
+
+    huge = GOOD_RULE + "# " + "x" * MAX_RULE_FILE_BYTES + "\n"
+    with pytest.raises(RuleError, match="rule file is larger than 1000000 bytes"):
+        load(tmp_path / "a", huge)
+    long_pattern = GOOD_RULE.replace("exact: Add new comment", f"regex: '{'a' * (MAX_PATTERN_LENGTH + 1)}'")
+    with pytest.raises(RuleError, match=r"field 'rules.regex': pattern is longer than 2000 characters"):
+        load(tmp_path / "b", long_pattern)

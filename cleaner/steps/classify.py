@@ -171,8 +171,17 @@ class ClassifyStep(Step):
         return Kind.BAD  # the edge of the document counts as furniture
 
     def revise(self, judged: list[Judged]) -> None:
+        """The neighbours' say, pass by pass (jusText's order, plus the main-text pass)."""
         self._short_runs(judged)
         self._headings(judged)
+        self._revise_short(judged)
+        self._revise_neargood(judged)
+        self._isolated_prose(judged)
+        if self.settings.main_block:
+            self._main_block(judged)
+
+    def _revise_short(self, judged: list[Judged]) -> None:
+        """A short line takes its class from the nearest good or bad lines around it."""
         updates: dict[int, tuple[Kind, str]] = {}
         for i, item in enumerate(judged):
             if item.kind is not Kind.SHORT:
@@ -193,6 +202,9 @@ class ClassifyStep(Step):
                 updates[i] = (Kind.BAD, "short-at-edge")
         for i, (kind, why) in updates.items():
             judged[i].kind, judged[i].why = kind, why or judged[i].why
+
+    def _revise_neargood(self, judged: list[Judged]) -> None:
+        """A borderline line is good unless furniture surrounds it on both sides."""
         for i, item in enumerate(judged):
             if item.kind is not Kind.NEARGOOD:
                 continue
@@ -202,9 +214,6 @@ class ClassifyStep(Step):
                 item.kind, item.why = Kind.BAD, "isolated"
             else:
                 item.kind = Kind.GOOD
-        self._isolated_prose(judged)
-        if self.settings.main_block:
-            self._main_block(judged)
 
     def _isolated_prose(self, judged: list[Judged]) -> None:
         """A prose line alone between furniture (a teaser's summary) is furniture too."""
