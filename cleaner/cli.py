@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cleaner import __version__
+from cleaner.check import check as check_outputs
 from cleaner.config import Config, OutputFormat
 from cleaner.errors import CleanerError
 from cleaner.evaluate import evaluate_run
@@ -21,11 +22,12 @@ from cleaner.pipeline import Cleaner
 from cleaner.readers import discover_inputs
 from cleaner.report import Failure
 from cleaner.ruleset.cases import run_cases
+from cleaner.ruleset.lint import lint as lint_rules
 from cleaner.ruleset.loader import load_rules
 from cleaner.ruleset.suggest import suggest_rules
 from cleaner.runner import run as run_pipeline
 
-EXIT_OK, EXIT_DOCUMENTS_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_DOCUMENTS_FAILED, EXIT_USAGE, EXIT_CHECK_FAILED = 0, 1, 2, 3
 
 app = typer.Typer(
     add_completion=False,
@@ -150,6 +152,13 @@ def run(
     drop_duplicates: Annotated[
         bool, typer.Option("--drop-duplicates", help="Leave duplicate documents out of the output.")
     ] = False,
+    check_only: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Write nothing; exit 3 if OUT differs from what a run would write.",
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
     """Clean IN... into OUT: text, metadata per document, and OUT/report.json."""
@@ -174,6 +183,9 @@ def run(
         near_duplicate_threshold=near_duplicate_threshold or None,
         drop_duplicates=drop_duplicates,
     )
+    if check_only:
+        _check(inputs, out, config, quiet)
+        return
     with user_errors():
         report = run_pipeline(
             inputs,
@@ -283,6 +295,19 @@ def rules_suggest(
         )
 
 
+@rules_app.command("lint")
+def rules_lint(dirs: RuleDirsArgument = None) -> None:
+    """Check rules beyond the schema: cases of both kinds, no rule shadowed by another."""
+    with user_errors():
+        ruleset = load_rules(dirs or (), builtin=not dirs)
+    problems = list(lint_rules(ruleset))
+    for problem in problems:
+        err_console.print(f"[bold red]LINT[/] {problem.describe()}", soft_wrap=True)
+    out_console.print(f"{len(ruleset)} rules, {len(problems)} problem(s)")
+    if problems:
+        raise typer.Exit(1)
+
+
 @rules_app.command("list")
 def rules_list(
     dirs: RuleDirsArgument = None,
@@ -320,6 +345,25 @@ def rules_test(
     out_console.print(f"{passed} passed, {len(failures)} failed ({len(ruleset)} rules)")
     if failures:
         raise typer.Exit(1)
+
+
+def _check(inputs: list[Path], out: Path, config: Config, quiet: bool) -> None:
+    with user_errors():
+        result = check_outputs(inputs, out, config)
+    for name in result.missing:
+        out_console.print(f"would write {out / name}", soft_wrap=True)
+    for name in result.extra:
+        out_console.print(f"would not write {out / name} (no input gives it)", soft_wrap=True)
+    for name, summary in result.changed.items():
+        out_console.print(f"would change {out / name}: {summary}", soft_wrap=True)
+    differences = len(result.missing) + len(result.extra) + len(result.changed)
+    if differences:
+        err_console.print(f"{differences} file(s) would change in {out}")
+        raise typer.Exit(EXIT_CHECK_FAILED)
+    if not quiet:
+        out_console.print(f"{out} is up to date")
+    if result.report is not None and result.report.failures:
+        raise typer.Exit(EXIT_DOCUMENTS_FAILED)
 
 
 def _print_failure(failure: Failure) -> None:

@@ -68,6 +68,7 @@ class Document:
     extra: dict[str, Any] = field(default_factory=dict)  # input fields passed through (JSONL)
     warnings: list[str] = field(default_factory=list)  # problems worth reporting, not failing
     rule_timeouts: list[str] = field(default_factory=list)  # ids of rules that hit the bound
+    rules_fired: set[tuple[str, int]] = field(default_factory=set)  # (rule id, line number)
 
     @property
     def kept(self) -> list[Line]:

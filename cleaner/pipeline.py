@@ -34,18 +34,21 @@ class Cleaner:
         if ruleset is None:
             ruleset = load_rules(self.config.rules, builtin=self.config.builtin_rules)
         self.ruleset = ruleset
+        rules = RulesStep(self.ruleset, prose_min_words=self.config.prose_min_words)
         self.steps: list[Step] = [
             ExtractStep(),
             NormalizeStep(),
             SelfRepeatStep(),
-            RulesStep(self.ruleset, prose_min_words=self.config.prose_min_words),
+            rules,
             *self._corpus_steps(corpus),
             LanguageStep(seed=self.config.language_seed),
             TitleStep(),
-            # Repeats "back to back" and the classifier judge lines by their neighbours,
-            # which each other's removals change: together, until nothing changes.
+            # Rule scopes (head, tail, words of prose before), repeats "back to back" and
+            # the classifier all depend on the lines around, which each other's removals
+            # change: they run again until a round removes nothing.
             UntilStable(
                 [
+                    rules,  # the same step: its matches and timeout counts carry over
                     RepeatedLineStep(
                         min_words=self.config.dedup_min_words,
                         distant_min_words=self.config.dedup_distant_min_words,

@@ -20,6 +20,7 @@ class Failure:
 class RunReport:
     rules_sha256: str
     rules_count: int
+    rule_ids: tuple[str, ...] = ()
     inputs: int = 0
     written: int = 0
     failures: list[Failure] = field(default_factory=list)
@@ -29,6 +30,7 @@ class RunReport:
     duplicates: dict[str, int] = field(default_factory=dict)
     dropped_duplicates: int = 0
     rule_timeouts: Counter[str] = field(default_factory=Counter)
+    rules_fired: Counter[str] = field(default_factory=Counter)
     warnings: list[Failure] = field(default_factory=list)
     wall_seconds: float = 0.0
 
@@ -36,6 +38,7 @@ class RunReport:
         self.written += 1
         self.warnings.extend(Failure(doc.source, warning) for warning in doc.warnings)
         self.rule_timeouts.update(doc.rule_timeouts)
+        self.rules_fired.update(rule_id for rule_id, _ in doc.rules_fired)
         for removal in doc.removals:
             self.removals_by_rule[removal.rule] += 1
             self.removals_by_step[removal.step] += 1
@@ -57,6 +60,8 @@ class RunReport:
             "removals_by_rule": dict(sorted(self.removals_by_rule.items())),
             "removals_by_step": dict(sorted(self.removals_by_step.items())),
             "rule_timeouts": dict(sorted(self.rule_timeouts.items())),
+            "rules_fired": dict(sorted(self.rules_fired.items())),
+            "rules_never_fired": sorted(set(self.rule_ids) - set(self.rules_fired)),
             "failures": [{"source": f.source, "reason": f.reason} for f in self.failures],
             "warnings": [{"source": w.source, "reason": w.reason} for w in self.warnings],
             "wall_seconds": round(self.wall_seconds, 3),

@@ -80,7 +80,11 @@ def run(
         table = build_corpus_table(files, cleaner, config)
         cleaner = Cleaner(config, ruleset=cleaner.ruleset, corpus=table)
     finder = DuplicateFinder(config.near_duplicate_threshold)
-    report = RunReport(rules_sha256=cleaner.ruleset.digest, rules_count=len(cleaner.ruleset))
+    report = RunReport(
+        rules_sha256=cleaner.ruleset.digest,
+        rules_count=len(cleaner.ruleset),
+        rule_ids=tuple(rule.id for rule in cleaner.ruleset.rules),
+    )
     report.inputs = len(files)
     stats = ReadStats()
     remove_stale_temporaries(out)  # what a killed run was writing: never finished files

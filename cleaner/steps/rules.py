@@ -54,6 +54,10 @@ class RulesStep(Step):
         self.ruleset = ruleset
         self.prose_min_words = prose_min_words
         self._matchers: dict[tuple[str, ...], RuleMatcher] = {}
+        # The rules run again while other steps remove lines (UntilStable): the matches of
+        # the document being cleaned are kept, so later rounds only redo the scopes.
+        self._cached_doc: Document | None = None
+        self._cached: dict[tuple[int, int, str], list[Match]] = {}
 
     def process(self, doc: Document) -> None:
         domain = site_domain(doc.metadata.get("url"))
@@ -68,7 +72,14 @@ class RulesStep(Step):
     def apply(self, doc: Document, rules: list[Rule]) -> None:
         lines = doc.kept
         matcher = self._matcher(rules)
-        matches = [matcher.matches(line.text) for line in lines]
+        if self._cached_doc is not doc:  # matches depend only on a line's text: reuse them
+            self._cached_doc, self._cached = doc, {}
+        matches = []
+        for line in lines:
+            key = (id(matcher), line.number, line.text)
+            if key not in self._cached:
+                self._cached[key] = matcher.matches(line.text)
+            matches.append(self._cached[key])
         for rule_id in matcher.last_timeouts:
             doc.rule_timeouts.append(rule_id)
             doc.warnings.append(
@@ -128,6 +139,7 @@ class RulesStep(Step):
         span = self._span(lines, index, rule)
         if span is None:
             return
+        doc.rules_fired.add((rule.id, lines[index].number))
         if isinstance(match, regex.Match):
             for key, raw in match.groupdict().items():
                 if raw:

@@ -1,0 +1,71 @@
+"""`cleaner run IN OUT --check`: is OUT exactly what a run would write? Writes nothing.
+
+Like `black --check`: a repository of archived captures can keep its cleaned text
+committed and have CI verify it. report.json is left out of the comparison: its wall
+time differs on every run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cleaner.config import Config
+from cleaner.pipeline import Cleaner
+from cleaner.report import RunReport
+from cleaner.runner import REPORT_NAME, run
+
+
+@dataclass(slots=True)
+class CheckResult:
+    missing: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    changed: dict[str, str] = field(default_factory=dict)  # file -> short summary
+    report: RunReport | None = None
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing or self.extra or self.changed)
+
+
+def _files(folder: Path) -> dict[str, Path]:
+    if not folder.is_dir():
+        return {}
+    return {
+        p.relative_to(folder).as_posix(): p
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != REPORT_NAME and not p.name.startswith(".")
+    }
+
+
+def _summary(expected: Path, actual: Path) -> str:
+    try:
+        old = actual.read_text(encoding="utf-8").splitlines()
+        new = expected.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        return "binary content differs"
+    diff = list(difflib.unified_diff(old, new, lineterm="", n=0))
+    added = sum(1 for d in diff if d.startswith("+") and not d.startswith("+++"))
+    removed = sum(1 for d in diff if d.startswith("-") and not d.startswith("---"))
+    first = next((d for d in diff if d[:1] in "+-" and d[:3] not in ("+++", "---")), "")
+    return f"+{added} -{removed} lines; first: {first[:100]}"
+
+
+def check(
+    inputs: Sequence[Path], out: Path, config: Config | None = None, cleaner: Cleaner | None = None
+) -> CheckResult:
+    """Compare OUT with what a run would write, without touching OUT."""
+    with tempfile.TemporaryDirectory(prefix="cleaner-check-") as tmp:
+        expected_dir = Path(tmp) / "out"
+        report = run(inputs, expected_dir, config, cleaner=cleaner)
+        expected, actual = _files(expected_dir), _files(out)
+        result = CheckResult(report=report)
+        result.missing = sorted(set(expected) - set(actual))
+        result.extra = sorted(set(actual) - set(expected))
+        for name in sorted(set(expected) & set(actual)):
+            if expected[name].read_bytes() != actual[name].read_bytes():
+                result.changed[name] = _summary(expected[name], actual[name])
+    return result
