@@ -35,9 +35,9 @@ class Cleaner:
             ruleset = load_rules(self.config.rules, builtin=self.config.builtin_rules)
         self.ruleset = ruleset
         rules = RulesStep(self.ruleset, prose_min_words=self.config.prose_min_words)
+        self.reading: list[Step] = [ExtractStep(), NormalizeStep()]  # what the corpus pass sees
         self.steps: list[Step] = [
-            ExtractStep(),
-            NormalizeStep(),
+            *self.reading,
             SelfRepeatStep(),
             rules,
             *self._corpus_steps(corpus),
@@ -83,7 +83,7 @@ class Cleaner:
 
     def prepare(self, doc: Document) -> Document:
         """Only extraction and normalization: what the corpus pass counts."""
-        for step in self.steps[:2]:
+        for step in self.reading:
             step(doc)
         return doc
 
