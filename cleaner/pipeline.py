@@ -110,9 +110,12 @@ def clean_text(text: str, *, url: str | None = None, config: Config | None = Non
     return Cleaner(config).clean_text(text, url=url)
 
 
-def document_record(doc: Document) -> dict[str, Any]:
-    """The metadata written beside a document's text (keys and order fixed by the contract)."""
-    text = doc.text
+def document_record(doc: Document, text: str | None = None) -> dict[str, Any]:
+    """The metadata written beside a document's text (keys and order fixed by the contract).
+
+    `text` is the document's clean text when the caller has already built it."""
+    if text is None:
+        text = doc.text
     record: dict[str, Any] = {"id": doc.id, "source": doc.source}
     for key in METADATA_KEYS:
         record[key] = doc.metadata.get(key)

@@ -19,7 +19,6 @@ class Failure:
 @dataclass(slots=True)
 class RunReport:
     rules_sha256: str
-    rules_count: int
     rule_ids: tuple[str, ...] = ()
     inputs: int = 0
     written: int = 0
@@ -47,7 +46,7 @@ class RunReport:
         return {
             "version": __version__,
             "rules_sha256": self.rules_sha256,
-            "rules": self.rules_count,
+            "rules": len(self.rule_ids),
             "counts": {
                 "inputs": self.inputs,
                 "documents": self.written + len(self.failures),

@@ -82,7 +82,6 @@ def run(
     finder = DuplicateFinder(config.near_duplicate_threshold)
     report = RunReport(
         rules_sha256=cleaner.ruleset.digest,
-        rules_count=len(cleaner.ruleset),
         rule_ids=tuple(rule.id for rule in cleaner.ruleset.rules),
     )
     report.inputs = len(files)

@@ -44,8 +44,10 @@ class TxtWriter:
         self.out = out
 
     def write(self, doc: Document) -> None:
-        atomic_write(self.out / f"{doc.id}.txt", doc.text.encode("utf-8"))
-        atomic_write(self.out / f"{doc.id}.json", to_json(document_record(doc)).encode("utf-8"))
+        text = doc.text
+        atomic_write(self.out / f"{doc.id}.txt", text.encode("utf-8"))
+        record = document_record(doc, text)
+        atomic_write(self.out / f"{doc.id}.json", to_json(record).encode("utf-8"))
 
     def close(self) -> None:
         pass
@@ -77,7 +79,8 @@ class JsonlWriter:
         self.file = _StreamingFile(out / self.FILE_NAME, "w")
 
     def write(self, doc: Document) -> None:
-        record = {"text": doc.text, **document_record(doc)}
+        text = doc.text
+        record = {"text": text, **document_record(doc, text)}
         self.file.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def close(self) -> None:
@@ -129,7 +132,8 @@ class ParquetWriter:
         self.rows: list[dict[str, Any]] = []
 
     def write(self, doc: Document) -> None:
-        record = {"text": doc.text, **document_record(doc)}
+        text = doc.text
+        record = {"text": text, **document_record(doc, text)}
         names = set(self.schema.names)
         extra = {k: v for k, v in record.items() if k not in names}
         row = {k: v for k, v in record.items() if k in names}

@@ -6,6 +6,7 @@ import pytest
 from helpers import write_rules
 
 from cleaner import RuleError, load_rules
+from cleaner.ruleset.matcher import RuleMatcher
 from cleaner.ruleset.schema import Extent, Where
 
 GOOD_RULE = """\
@@ -28,7 +29,7 @@ def test_good_rule_file_loads(tmp_path) -> None:
     (rule,) = ruleset.rules
     assert rule.id == "demo" and rule.line == 2
     assert rule.extent is Extent.LINE and rule.where is Where.ANYWHERE
-    assert rule.match("ADD  new comment") is True
+    assert RuleMatcher([rule]).matches("ADD  new comment") == [(rule, True)]
 
 
 @pytest.mark.parametrize(
@@ -124,6 +125,10 @@ def test_rule_file_size_and_pattern_length_are_limited(tmp_path) -> None:
     huge = GOOD_RULE + "# " + "x" * MAX_RULE_FILE_BYTES + "\n"
     with pytest.raises(RuleError, match="rule file is larger than 1000000 bytes"):
         load(tmp_path / "a", huge)
-    long_pattern = GOOD_RULE.replace("exact: Add new comment", f"regex: '{'a' * (MAX_PATTERN_LENGTH + 1)}'")
-    with pytest.raises(RuleError, match=r"field 'rules.regex': pattern is longer than 2000 characters"):
+    long_pattern = GOOD_RULE.replace(
+        "exact: Add new comment", f"regex: '{'a' * (MAX_PATTERN_LENGTH + 1)}'"
+    )
+    with pytest.raises(
+        RuleError, match=r"field 'rules.regex': pattern is longer than 2000 characters"
+    ):
         load(tmp_path / "b", long_pattern)

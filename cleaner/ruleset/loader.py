@@ -31,9 +31,6 @@ class RuleSet:
     def __len__(self) -> int:
         return len(self.rules)
 
-    def get(self, rule_id: str) -> Rule | None:
-        return next((rule for rule in self.rules if rule.id == rule_id), None)
-
 
 def builtin_rules_dir() -> Path:
     """The built-in packs: inside the installed package, or `rules/` of a source checkout."""

@@ -65,13 +65,3 @@ class Rule:
         if domain is None:
             return False
         return any(domain == site or domain.endswith("." + site) for site in self.sites)
-
-    def match(self, text: str) -> regex.Match[str] | bool:
-        """A regex match (for its groups), True for an exact match, or False.
-
-        Raises TimeoutError when the pattern takes longer than MATCH_TIMEOUT."""
-        if self.spec.max_words is not None and len(text.split()) > self.spec.max_words:
-            return False
-        if self.pattern is not None:
-            return self.pattern.search(text, timeout=MATCH_TIMEOUT) or False
-        return line_key(text, casefold=not self.spec.case_sensitive) in self.exact_keys
