@@ -124,6 +124,7 @@ def document_record(doc: Document, text: str | None = None) -> dict[str, Any]:
         chars_in=len(doc.html if doc.html is not None else doc.raw),
         chars_out=len(text),
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        kept_lines=[line.number for line in doc.lines if not line.removed and line.text],
         removed=[
             removal.to_dict()
             for removal in sorted(doc.removals, key=lambda r: r.line if r.line is not None else 0)

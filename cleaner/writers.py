@@ -121,6 +121,7 @@ class ParquetWriter:
             ("chars_in", pa.int64()),
             ("chars_out", pa.int64()),
             ("sha256", pa.string()),
+            ("kept_lines", pa.list_(pa.int64())),
             ("removed", pa.list_(removal)),
             ("duplicate_of", pa.string()),
             ("warnings", pa.list_(pa.string())),

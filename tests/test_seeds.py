@@ -162,9 +162,12 @@ def test_metadata(seed_out, name) -> None:
     assert list(meta) == [
         "id", "source", "url", "title", "site", "author", "date", "description", "language",
         "language_confidence", "record_id", "crawl_date", "words", "chars_in", "chars_out",
-        "sha256", "removed", "duplicate_of", "warnings",
+        "sha256", "kept_lines", "removed", "duplicate_of", "warnings",
     ]  # fmt: skip
     assert all(set(r) >= {"rule", "step", "text", "line"} and r["rule"] for r in meta["removed"])
+    paragraphs = (seed_out / f"{name}.txt").read_text().split("\n\n")
+    assert len(meta["kept_lines"]) == len(paragraphs)  # one input line number per paragraph
+    assert meta["kept_lines"] == sorted(set(meta["kept_lines"]))
 
 
 def test_metadata_lines_leave_the_body(seed_out) -> None:
