@@ -1,8 +1,8 @@
 """`cleaner run IN OUT --check`: is OUT exactly what a run would write? Writes nothing.
 
 Like `black --check`: a repository of archived captures can keep its cleaned text
-committed and have CI verify it. report.json is left out of the comparison: its wall
-time differs on every run.
+committed and have CI verify it. report.json (its wall time differs on every run) and
+hidden files (the manifest of incremental runs) are left out of the comparison.
 """
 
 from __future__ import annotations

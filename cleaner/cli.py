@@ -17,8 +17,10 @@ from cleaner.check import check as check_outputs
 from cleaner.config import Config, OutputFormat
 from cleaner.errors import CleanerError
 from cleaner.evaluate import evaluate_run
+from cleaner.executors import ExecutorName, make_executor
 from cleaner.explain import explain_document, render
 from cleaner.pipeline import Cleaner
+from cleaner.progress import make_progress
 from cleaner.readers import discover_inputs
 from cleaner.report import Failure
 from cleaner.ruleset.cases import run_cases
@@ -159,9 +161,36 @@ def run(
             help="Write nothing; exit 3 if OUT differs from what a run would write.",
         ),
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            "-w",
+            help="Processes cleaning documents (default: the machine's cores; Ray: its CPUs).",
+            min=1,
+            show_default=False,
+        ),
+    ] = None,
+    executor: Annotated[
+        ExecutorName,
+        typer.Option(help="local: this machine; ray: a Ray cluster (pip install 'cleaner[ray]')."),
+    ] = ExecutorName.LOCAL,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(help="With --executor ray: the cluster to join (default: start a local Ray)."),
+    ] = None,
+    prune: Annotated[
+        bool,
+        typer.Option(
+            "--prune", help="Remove the outputs of inputs deleted since the last run into OUT."
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
-    """Clean IN... into OUT: text, metadata per document, and OUT/report.json."""
+    """Clean IN... into OUT: text, metadata per document, and OUT/report.json.
+
+    Runs are incremental: inputs unchanged since the last run into OUT (same bytes, same
+    rules and settings) are not cleaned again."""
     if len(paths) < 2:
         err_console.print(
             "[bold red]error:[/] give the input(s) and then the output folder, "
@@ -187,20 +216,30 @@ def run(
         _check(inputs, out, config, quiet)
         return
     with user_errors():
+        pool = make_executor(executor.value, workers, ray_address)
         report = run_pipeline(
             inputs,
             out,
             config,
             on_failure=_print_failure,
+            executor=pool,
+            progress=make_progress(err_console, quiet),
+            prune=prune,
         )
     if not quiet:
         removed = sum(report.removals_by_rule.values())
         skipped = sum(report.skipped.values())
         out_console.print(
             f"{report.inputs} inputs: {report.written} documents written to {out}, "
-            f"{len(report.failures)} failed, {skipped} records skipped, {removed} removals "
+            f"{len(report.failures)} failed, {skipped} records skipped, {removed} removals, "
+            f"{report.reused} inputs unchanged since the last run "
             f"(report: {out / 'report.json'})",
             soft_wrap=True,
+        )
+    if report.orphaned and not quiet:
+        err_console.print(
+            f"{report.orphaned} input(s) of an earlier run are gone; their outputs stay in "
+            f"{out} (--prune removes them)"
         )
     if report.failures:
         err_console.print(f"{len(report.failures)} document(s) failed; see {out / 'report.json'}")

@@ -52,6 +52,21 @@ class CorpusTable:
         self.site_documents.update(other.site_documents)
         self.line_documents.update(other.line_documents)
 
+    def pruned(self, min_docs: int) -> CorpusTable:
+        """Only the lines on `min_docs` documents or more: the rest can never be furniture,
+        and a table this size is cheap to send to every worker."""
+        lines = Counter({key: n for key, n in self.line_documents.items() if n >= min_docs})
+        return CorpusTable(Counter(self.site_documents), lines)
+
+    def digest(self) -> str:
+        """A hash of the counts, whatever order they were added in."""
+        digest = hashlib.sha256()
+        for site, count in sorted(self.site_documents.items()):
+            digest.update(f"{site}\0{count}\n".encode())
+        for key, count in sorted(self.line_documents.items()):
+            digest.update(f"{key}:{count}\n".encode())
+        return digest.hexdigest()
+
     def documents_with(self, site: str, text: str) -> int:
         return self.line_documents.get(line_hash(site, line_key(text)), 0)
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 
 from datasketch import MinHash, MinHashLSH
 
-from cleaner.document import Document
-
 _WORD = re.compile(r"\w+")
 SHINGLE = 5
+NUM_PERM = 64
+MINHASH_SCHEME = "affine32"  # named: signatures made in workers are rebuilt here
+_EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 
 def _shingles(text: str) -> list[bytes]:
@@ -26,13 +28,31 @@ def _shingles(text: str) -> list[bytes]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What duplicate detection needs of a clean text: computed where the text is cleaned
+    (any worker), compared where documents are written (in canonical order)."""
+
+    sha256: str
+    minhash: tuple[int, ...] | None  # None: empty text, or near duplicates off
+
+
+def fingerprint(text: str, num_perm: int | None = NUM_PERM) -> Fingerprint:
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    if not text or not num_perm:
+        return Fingerprint(digest, None)
+    signature = MinHash(num_perm=num_perm, seed=1, scheme=MINHASH_SCHEME)
+    signature.update_batch(_shingles(text))
+    return Fingerprint(digest, tuple(int(v) for v in signature.hashvalues))
+
+
 class DuplicateFinder:
     """Remembers the documents seen so far and names the one a new document duplicates."""
 
-    def __init__(self, near_threshold: float | None = 0.8, num_perm: int = 64) -> None:
+    def __init__(self, near_threshold: float | None = 0.8, num_perm: int = NUM_PERM) -> None:
         self.exact: dict[str, str] = {}
         self.near_threshold = near_threshold
-        self.num_perm = num_perm
+        self.num_perm = num_perm if near_threshold else None
         self.lsh = (
             MinHashLSH(threshold=near_threshold, num_perm=num_perm) if near_threshold else None
         )
@@ -40,26 +60,28 @@ class DuplicateFinder:
         self.order: dict[str, int] = {}
         self.counts = {"exact": 0, "near": 0}
 
-    def check(self, doc: Document) -> str | None:
-        """The id of the earlier document `doc` duplicates (and remember `doc` if none)."""
-        text = doc.text
-        if not text:
-            return None
-        digest = hashlib.sha256(text.encode()).hexdigest()
-        if digest in self.exact:
+    def fingerprint(self, text: str) -> Fingerprint:
+        return fingerprint(text, self.num_perm)
+
+    def check(self, doc_id: str, found: Fingerprint) -> str | None:
+        """The id of the earlier document this one duplicates (and remember it if none)."""
+        if found.sha256 == _EMPTY_SHA256:
+            return None  # an empty text duplicates nothing
+        if found.sha256 in self.exact:
             self.counts["exact"] += 1
-            return self.exact[digest]
-        original = self._near_original(doc, text)
-        self.exact[digest] = original or doc.id  # later exact copies name the original too
+            return self.exact[found.sha256]
+        original = self._near_original(doc_id, found)
+        self.exact[found.sha256] = original or doc_id  # later exact copies name the original too
         if original:
             self.counts["near"] += 1
         return original
 
-    def _near_original(self, doc: Document, text: str) -> str | None:
-        if self.lsh is None or self.near_threshold is None:
+    def _near_original(self, doc_id: str, found: Fingerprint) -> str | None:
+        if self.lsh is None or self.near_threshold is None or found.minhash is None:
             return None
-        signature = MinHash(num_perm=self.num_perm, seed=1)
-        signature.update_batch(_shingles(text))
+        signature = MinHash(
+            num_perm=self.num_perm, seed=1, scheme=MINHASH_SCHEME, hashvalues=found.minhash
+        )
         matches = [
             key
             for key in self.lsh.query(signature)
@@ -67,7 +89,7 @@ class DuplicateFinder:
         ]
         if matches:
             return min(matches, key=self.order.__getitem__)
-        self.order[doc.id] = len(self.order)
-        self.signatures[doc.id] = signature
-        self.lsh.insert(doc.id, signature)
+        self.order[doc_id] = len(self.order)
+        self.signatures[doc_id] = signature
+        self.lsh.insert(doc_id, signature)
         return None

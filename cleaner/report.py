@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from cleaner import __version__
-from cleaner.document import Document
 
 
 @dataclass(slots=True)
@@ -28,19 +28,28 @@ class RunReport:
     skipped: Counter[str] = field(default_factory=Counter)
     duplicates: dict[str, int] = field(default_factory=dict)
     dropped_duplicates: int = 0
+    reused: int = 0  # inputs whose outputs were already up to date
+    orphaned: int = 0  # inputs gone since the last run whose outputs were kept
     rule_timeouts: Counter[str] = field(default_factory=Counter)
     rules_fired: Counter[str] = field(default_factory=Counter)
     warnings: list[Failure] = field(default_factory=list)
     wall_seconds: float = 0.0
 
-    def add_document(self, doc: Document) -> None:
+    def add_document(
+        self,
+        record: dict[str, Any],
+        rules_fired: Mapping[str, int],
+        rule_timeouts: Mapping[str, int],
+    ) -> None:
+        """Count a written document, from its record (so reused outputs count the same)."""
         self.written += 1
-        self.warnings.extend(Failure(doc.source, warning) for warning in doc.warnings)
-        self.rule_timeouts.update(doc.rule_timeouts)
-        self.rules_fired.update(rule_id for rule_id, _ in doc.rules_fired)
-        for removal in doc.removals:
-            self.removals_by_rule[removal.rule] += 1
-            self.removals_by_step[removal.step] += 1
+        source = record["source"]
+        self.warnings.extend(Failure(source, warning) for warning in record["warnings"])
+        self.rule_timeouts.update(rule_timeouts)
+        self.rules_fired.update(rules_fired)
+        for removal in record["removed"]:
+            self.removals_by_rule[removal["rule"]] += 1
+            self.removals_by_step[removal["step"]] += 1
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,5 +72,6 @@ class RunReport:
             "rules_never_fired": sorted(set(self.rule_ids) - set(self.rules_fired)),
             "failures": [{"source": f.source, "reason": f.reason} for f in self.failures],
             "warnings": [{"source": w.source, "reason": w.reason} for w in self.warnings],
+            "incremental": {"reused_inputs": self.reused, "orphaned_inputs": self.orphaned},
             "wall_seconds": round(self.wall_seconds, 3),
         }

@@ -1,23 +1,34 @@
-"""A whole run: inputs in, cleaned documents and a report out. The CLI's `run` calls this."""
+"""A whole run: inputs in, cleaned documents and a report out. The CLI's `run` calls this.
+
+Reading and writing happen here, in the canonical order of the inputs; cleaning happens
+wherever the executor sends the batches. Duplicates are decided here, in that order, so
+the output is the same for any executor, any number of workers and any input order.
+"""
 
 from __future__ import annotations
 
-import contextlib
+import json
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from cleaner.config import Config
+from cleaner.config import Config, OutputFormat
 from cleaner.corpus import CorpusTable
 from cleaner.document import Document
 from cleaner.duplicates import DuplicateFinder
 from cleaner.errors import CleanerError, UsageError
+from cleaner.executors import Executor, InlineExecutor
+from cleaner.manifest import DocumentEntry, InputEntry, Manifest, file_sha256, settings_digest
 from cleaner.pipeline import Cleaner
+from cleaner.progress import NoProgress, Progress
 from cleaner.readers import InputFile, ReadStats, RecordFailure, discover_inputs, read_input
 from cleaner.report import Failure, RunReport
-from cleaner.writers import atomic_write, make_writer, remove_stale_temporaries, to_json
+from cleaner.work import CleanedDocument, InputDone, Item, clean_items, count_items
+from cleaner.writers import Writer, atomic_write, make_writer, remove_stale_temporaries, to_json
 
 REPORT_NAME = "report.json"
+BATCH_DOCUMENTS = 8  # per task: amortizes the hand-over, small enough to balance the workers
 
 
 def _check_output_dir(inputs: Sequence[Path], out: Path) -> None:
@@ -47,19 +58,184 @@ def read_guarded(
         yield RecordFailure(item.path.as_posix(), f"cannot read: {type(exc).__name__}: {exc}")
 
 
+def stream_items(
+    files: Sequence[InputFile], config: Config, reuse: frozenset[int] = frozenset()
+) -> Iterator[Item]:
+    """Every input's documents in canonical order, each input closed by an `InputDone`.
+    Inputs in `reuse` are not read: their outputs are already up to date."""
+    for index, item in enumerate(files):
+        if index in reuse:
+            yield InputDone(index)
+            continue
+        stats = ReadStats()
+        yield from read_guarded(item, stats, config)
+        yield InputDone(index, tuple(sorted(stats.skipped.items())))
+
+
+def batched(items: Iterable[Item], size: int = BATCH_DOCUMENTS) -> Iterator[list[Item]]:
+    """Groups of at most `size` documents (markers and failures ride along)."""
+    batch: list[Item] = []
+    documents = 0
+    for item in items:
+        batch.append(item)
+        if isinstance(item, Document):
+            documents += 1
+            if documents >= size:
+                yield batch
+                batch, documents = [], 0
+    if batch:
+        yield batch
+
+
 def build_corpus_table(
     files: Sequence[InputFile],
     cleaner: Cleaner,
     config: Config,
+    executor: Executor | None = None,
 ) -> CorpusTable:
-    """The corpus pass: line counts per site over every input (read failures wait for pass 2)."""
+    """The corpus pass: line counts per site over every input, summed over the batches
+    (read failures wait for the cleaning pass, which reports them)."""
     table = CorpusTable()
-    for item in files:
-        for doc in read_guarded(item, ReadStats(), config):
-            if isinstance(doc, Document):
-                with contextlib.suppress(Exception):  # it fails again, and is reported, in pass 2
-                    table.add(cleaner.prepare(doc))
+    executor = executor or InlineExecutor()
+    for part in executor.map(count_items, cleaner, batched(stream_items(files, config))):
+        table.merge(part)
     return table
+
+
+class _Collector:
+    """Takes the cleaned documents in canonical order: duplicates, writing, report, manifest."""
+
+    def __init__(
+        self,
+        out: Path,
+        config: Config,
+        files: Sequence[InputFile],
+        report: RunReport,
+        writer: Writer,
+        progress: Progress,
+        manifest: Manifest | None,
+        on_failure: Callable[[Failure], None] | None,
+    ) -> None:
+        self.out, self.config, self.files = out, config, files
+        self.report, self.writer, self.progress = report, writer, progress
+        self.manifest, self.on_failure = manifest, on_failure
+        self.finder = DuplicateFinder(config.near_duplicate_threshold)
+        self.reuse: frozenset[int] = frozenset()
+        self.hashes: list[str] = []
+        self.settings = ""
+        self.skipped: Counter[str] = Counter()
+        self._documents: list[DocumentEntry] = []
+        self._incomplete = False
+
+    def take(self, result: CleanedDocument | RecordFailure | InputDone) -> None:
+        if isinstance(result, RecordFailure):
+            self.fail(result.source, result.reason)
+        elif isinstance(result, CleanedDocument):
+            self._accept(result, reused=False)
+        else:
+            self._input_done(result)
+
+    def fail(self, source: str, reason: str) -> None:
+        failure = Failure(source, reason)
+        self.report.failures.append(failure)
+        self._incomplete = True
+        if self.on_failure:
+            self.on_failure(failure)
+
+    def _accept(self, cleaned: CleanedDocument, *, reused: bool) -> None:
+        duplicate_of = self.finder.check(cleaned.id, cleaned.fingerprint)
+        changed = cleaned.record["duplicate_of"] != duplicate_of
+        cleaned.record["duplicate_of"] = duplicate_of
+        self.progress.advance(documents=1)
+        if self.config.drop_duplicates and duplicate_of:
+            self.report.dropped_duplicates += 1
+            self._incomplete = True  # a dropped document has no output to reuse next time
+            if reused:
+                self._remove_outputs([cleaned.id])
+            return
+        if not reused:
+            self.writer.write(cleaned.text, cleaned.record)
+        elif changed:  # an earlier input changed: this one's duplicate_of with it
+            path = self.out / f"{cleaned.id}.json"
+            atomic_write(path, to_json(cleaned.record).encode("utf-8"))
+        self.report.add_document(cleaned.record, cleaned.rules_fired, cleaned.rule_timeouts)
+        self._documents.append(
+            DocumentEntry(
+                cleaned.id,
+                dict(sorted(cleaned.rules_fired.items())),
+                dict(sorted(cleaned.rule_timeouts.items())),
+            )
+        )
+
+    def _input_done(self, done: InputDone) -> None:
+        item = self.files[done.index]
+        skipped = dict(done.skipped)
+        if done.index in self.reuse:
+            skipped = self._replay(item)
+        self.skipped.update(skipped)
+        if self.manifest is not None:
+            name = item.name.as_posix()
+            old = self.manifest.entries.get(name)
+            entry = InputEntry(
+                self.hashes[done.index],
+                self.settings,
+                self._documents,
+                skipped,
+                complete=not self._incomplete,
+            )
+            if old is not None:  # what the input made before and makes no more
+                kept = {doc.id for doc in entry.documents}
+                self._remove_outputs([doc.id for doc in old.documents if doc.id not in kept])
+            self.manifest.record(name, entry)
+        self._documents, self._incomplete = [], False
+        self.progress.advance(inputs=1, nbytes=_size(item.path))
+
+    def _replay(self, item: InputFile) -> dict[str, int]:
+        """An unchanged input: its outputs are read back, for duplicates and the report."""
+        assert self.manifest is not None
+        entry = self.manifest.entries[item.name.as_posix()]
+        for doc in entry.documents:
+            text = (self.out / f"{doc.id}.txt").read_text(encoding="utf-8")
+            record = json.loads((self.out / f"{doc.id}.json").read_text(encoding="utf-8"))
+            cleaned = CleanedDocument(
+                doc.id,
+                text,
+                record,
+                self.finder.fingerprint(text),
+                Counter(doc.rules_fired),
+                Counter(doc.rule_timeouts),
+            )
+            self._accept(cleaned, reused=True)
+        self.report.reused += 1
+        return entry.skipped
+
+    def _remove_outputs(self, ids: Iterable[str]) -> None:
+        for doc_id in ids:
+            for suffix in (".txt", ".json"):
+                (self.out / f"{doc_id}{suffix}").unlink(missing_ok=True)
+
+    def forget_missing_inputs(self, prune: bool) -> None:
+        """Inputs gone since the last run: their outputs go with --prune, else stay listed."""
+        if self.manifest is None:
+            return
+        present = {item.name.as_posix() for item in self.files}
+        for name in sorted(set(self.manifest.entries) - present):
+            if prune:
+                self._remove_outputs(doc.id for doc in self.manifest.entries[name].documents)
+                self.manifest.record(name, None)
+            else:
+                self.report.orphaned += 1
+
+    def save_manifest(self) -> None:
+        if self.manifest is not None:
+            self.manifest.compact()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def run(
@@ -68,54 +244,61 @@ def run(
     config: Config | None = None,
     cleaner: Cleaner | None = None,
     on_failure: Callable[[Failure], None] | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+    prune: bool = False,
 ) -> RunReport:
-    """Clean every input under `inputs` into `out`; one bad document never stops the run."""
+    """Clean every input under `inputs` into `out`; one bad document never stops the run.
+
+    With the `txt` layout a run is incremental: inputs unchanged since the run that wrote
+    OUT (same bytes, same rules and settings) are not cleaned again (see manifest.py).
+    """
     config = config or Config()
+    executor = executor or InlineExecutor()
+    progress = progress or NoProgress()
     started = time.perf_counter()
     _check_output_dir(inputs, out)
     files = discover_inputs(inputs)
     if cleaner is None:  # rule errors surface here, before anything is written
         cleaner = Cleaner(config)
+    table = None
     if config.corpus_pass:
-        table = build_corpus_table(files, cleaner, config)
+        table = build_corpus_table(files, cleaner, config, executor)
+        table = table.pruned(config.corpus_min_docs)
         cleaner = Cleaner(config, ruleset=cleaner.ruleset, corpus=table)
-    finder = DuplicateFinder(config.near_duplicate_threshold)
     report = RunReport(
         rules_sha256=cleaner.ruleset.digest,
         rule_ids=tuple(rule.id for rule in cleaner.ruleset.rules),
     )
     report.inputs = len(files)
-    stats = ReadStats()
     remove_stale_temporaries(out)  # what a killed run was writing: never finished files
+    incremental = config.format is OutputFormat.TXT
+    manifest = Manifest.load(out) if incremental else None
     writer = make_writer(out, config.format)
-
-    def fail(source: str, reason: str) -> None:
-        failure = Failure(source, reason)
-        report.failures.append(failure)
-        if on_failure:
-            on_failure(failure)
-
-    for item in files:
-        for doc in read_guarded(item, stats, config):
-            if isinstance(doc, RecordFailure):
-                fail(doc.source, doc.reason)
-                continue
-            try:
-                cleaner.clean(doc)
-                doc.metadata["duplicate_of"] = finder.check(doc)
-                if config.drop_duplicates and doc.metadata["duplicate_of"]:
-                    report.dropped_duplicates += 1
-                    continue
-                writer.write(doc)
-            except CleanerError as exc:
-                fail(doc.source, str(exc))
-            except Exception as exc:  # a bug on one document must not lose the others
-                fail(doc.source, f"internal error: {type(exc).__name__}: {exc}")
-            else:
-                report.add_document(doc)
+    collector = _Collector(out, config, files, report, writer, progress, manifest, on_failure)
+    if manifest is not None:
+        collector.settings = settings_digest(config, cleaner.ruleset.digest, table)
+        collector.hashes = [file_sha256(item.path) for item in files]
+        collector.reuse = frozenset(
+            index
+            for index, item in enumerate(files)
+            if manifest.reusable(
+                item.name.as_posix(), collector.hashes[index], collector.settings, out
+            )
+        )
+    progress.start(len(files), sum(_size(item.path) for item in files))
+    try:
+        batches = batched(stream_items(files, config, collector.reuse))
+        for results in executor.map(clean_items, cleaner, batches):
+            for result in results:
+                collector.take(result)
+    finally:
+        progress.stop()
     writer.close()
-    report.skipped = stats.skipped
-    report.duplicates = dict(finder.counts)
+    collector.forget_missing_inputs(prune)
+    collector.save_manifest()
+    report.skipped = collector.skipped
+    report.duplicates = dict(collector.finder.counts)
     report.wall_seconds = time.perf_counter() - started
     atomic_write(out / REPORT_NAME, to_json(report.to_dict()).encode("utf-8"))
     return report

@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from cleaner.config import OutputFormat
-from cleaner.document import METADATA_KEYS, Document
+from cleaner.document import METADATA_KEYS
 from cleaner.errors import UsageError
-from cleaner.pipeline import document_record
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -33,7 +32,7 @@ def to_json(value: Any) -> str:
 
 
 class Writer(Protocol):
-    def write(self, doc: Document) -> None: ...
+    def write(self, text: str, record: dict[str, Any]) -> None: ...
     def close(self) -> None: ...
 
 
@@ -43,11 +42,9 @@ class TxtWriter:
     def __init__(self, out: Path) -> None:
         self.out = out
 
-    def write(self, doc: Document) -> None:
-        text = doc.text
-        atomic_write(self.out / f"{doc.id}.txt", text.encode("utf-8"))
-        record = document_record(doc, text)
-        atomic_write(self.out / f"{doc.id}.json", to_json(record).encode("utf-8"))
+    def write(self, text: str, record: dict[str, Any]) -> None:
+        atomic_write(self.out / f"{record['id']}.txt", text.encode("utf-8"))
+        atomic_write(self.out / f"{record['id']}.json", to_json(record).encode("utf-8"))
 
     def close(self) -> None:
         pass
@@ -78,9 +75,8 @@ class JsonlWriter:
     def __init__(self, out: Path) -> None:
         self.file = _StreamingFile(out / self.FILE_NAME, "w")
 
-    def write(self, doc: Document) -> None:
-        text = doc.text
-        record = {"text": text, **document_record(doc, text)}
+    def write(self, text: str, record: dict[str, Any]) -> None:
+        record = {"text": text, **record}
         self.file.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def close(self) -> None:
@@ -132,9 +128,8 @@ class ParquetWriter:
         self.writer = pq.ParquetWriter(self.file.handle, self.schema)
         self.rows: list[dict[str, Any]] = []
 
-    def write(self, doc: Document) -> None:
-        text = doc.text
-        record = {"text": text, **document_record(doc, text)}
+    def write(self, text: str, record: dict[str, Any]) -> None:
+        record = {"text": text, **record}
         names = set(self.schema.names)
         extra = {k: v for k, v in record.items() if k not in names}
         row = {k: v for k, v in record.items() if k in names}

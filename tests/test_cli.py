@@ -28,9 +28,10 @@ def test_run_writes_text_metadata_and_report(seeds_run) -> None:
     result, out = seeds_run
     assert result.exit_code == 0, result.output
     assert "5 inputs: 5 documents written" in result.output
-    names = sorted(p.name for p in out.iterdir())
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert (out / ".cleaner-manifest.jsonl").is_file()
     assert names[-1] == "report.json" and len(names) == 11
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary files left
+    assert not list(out.glob(".*.tmp"))  # no temporary files left
 
 
 def test_bad_rules_stop_the_run_before_anything_is_written(tmp_path) -> None:

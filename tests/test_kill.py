@@ -13,6 +13,10 @@ import time
 
 import pytest
 from helpers import FIXTURES, ROOT
+from test_parallel import outputs
+
+from cleaner.config import Config
+from cleaner.runner import run
 
 
 def complete(out) -> None:
@@ -36,8 +40,9 @@ def test_sigkill_then_rerun(tmp_path, delay) -> None:
     out = tmp_path / "out"
     command = [sys.executable, "-m", "cleaner", "run", str(inputs), str(out), "-q"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     time.sleep(delay)
     process.send_signal(signal.SIGKILL)
     process.wait()
@@ -48,3 +53,36 @@ def test_sigkill_then_rerun(tmp_path, delay) -> None:
     assert not list(out.rglob(".*.tmp"))
     assert len(list(out.glob("*.txt"))) == len(list(inputs.glob("*.txt")))
     assert json.loads((out / "report.json").read_text())["counts"]["failed"] == 0
+
+
+def test_rerun_after_kill_reuses_finished_inputs_and_matches_a_fresh_run(tmp_path) -> None:
+    """Two workers, killed mid-run: the manifest lines appended so far are honoured."""
+    source = tmp_path / "in"
+    for copy in range(6):  # enough documents that the kill lands mid-run
+        shutil.copytree(
+            FIXTURES / "dumps", source / f"c{copy}", ignore=shutil.ignore_patterns("*.md")
+        )
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    command = [
+        sys.executable,
+        "-c",
+        "from cleaner.cli import app; app()",
+        "run",
+        str(source),
+        str(out),
+        "-q",
+        "-w",
+        "2",
+    ]
+    process = subprocess.Popen(command, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while len(list(out.glob("**/*.json"))) < 12 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert not (out / "report.json").exists(), "the run finished before it was killed"
+    report = run([source], out, Config())
+    assert report.reused > 0  # what finished before the kill is not done again
+    run([source], fresh, Config())
+    assert outputs(out) == outputs(fresh)
+    assert not list(out.rglob(".*.tmp"))

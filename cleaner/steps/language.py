@@ -29,6 +29,10 @@ class LanguageStep(Step):
         self.sample_chars = sample_chars
         self._factory: DetectorFactory | None = None
 
+    def __getstate__(self) -> dict[str, object]:
+        """Sent to a worker without the loaded profiles: it loads its own when first needed."""
+        return {**self.__dict__, "_factory": None}
+
     def _detector_factory(self) -> DetectorFactory:
         if self._factory is None:  # profiles take a second to load: only when first needed
             factory = DetectorFactory()

@@ -59,6 +59,12 @@ class RulesStep(Step):
         self._cached_doc: Document | None = None
         self._cached: dict[tuple[int, int, str], list[Match]] = {}
 
+    def __getstate__(self) -> dict[str, object]:
+        """Sent to a worker without its matchers (RE2 sets do not pickle): rebuilt there."""
+        state = self.__dict__.copy()
+        state.update(_matchers={}, _cached_doc=None, _cached={})
+        return state
+
     def process(self, doc: Document) -> None:
         domain = site_domain(doc.metadata.get("url"))
         self.apply(doc, [rule for rule in self.ruleset.rules if rule.applies_to_site(domain)])

@@ -1,0 +1,144 @@
+"""OUT/.cleaner-manifest.jsonl: which input made which outputs, under which rules and settings.
+
+A re-run skips an input whose bytes and settings are unchanged and whose outputs are all
+there, re-cleans the rest, and removes outputs no input makes any more. Entries are
+saved as inputs finish, so a run killed at any moment resumes where it stopped. Only the
+`txt` layout (a file per document) can be updated in place; the single-file layouts
+are rewritten whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from cleaner import __version__
+from cleaner.config import Config
+from cleaner.corpus import CorpusTable
+from cleaner.writers import atomic_write
+
+MANIFEST_NAME = ".cleaner-manifest.jsonl"  # hidden: no document id can take its name
+FORMAT_VERSION = 1
+
+
+@dataclass(slots=True)
+class DocumentEntry:
+    id: str
+    rules_fired: dict[str, int] = field(default_factory=dict)
+    rule_timeouts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class InputEntry:
+    """One input: its content hash, the settings it was cleaned with, what it wrote."""
+
+    sha256: str
+    settings: str
+    documents: list[DocumentEntry] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+    complete: bool = True  # False: a document failed; the input is cleaned again next time
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> InputEntry:
+        docs = [DocumentEntry(**d) for d in data.get("documents", [])]
+        return cls(
+            sha256=data["sha256"],
+            settings=data["settings"],
+            documents=docs,
+            skipped=dict(data.get("skipped", {})),
+            complete=bool(data.get("complete", True)),
+        )
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def settings_digest(config: Config, rules_sha256: str, corpus: CorpusTable | None) -> str:
+    """Everything besides an input's bytes that its output depends on."""
+    settings = {
+        "version": __version__,
+        "rules": rules_sha256,
+        "config": config.model_dump(mode="json", exclude={"rules"}),  # rules: by content
+        "corpus": corpus.digest() if corpus is not None else None,
+    }
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
+
+
+class Manifest:
+    """OUT/.cleaner-manifest.jsonl: a line per input, appended as each input finishes.
+
+    Appending one line is cheap however many inputs there are, and a run killed in the
+    middle of a line loses only that line. Later lines win; the file is rewritten, sorted
+    and compact, at the end of a run.
+    """
+
+    def __init__(self, out: Path, entries: dict[str, InputEntry] | None = None) -> None:
+        self.path = out / MANIFEST_NAME
+        self.entries: dict[str, InputEntry] = entries or {}
+        self._journal: TextIO | None = None
+
+    @classmethod
+    def load(cls, out: Path) -> Manifest:
+        """The saved entries; a missing or unreadable manifest means: clean everything."""
+        entries: dict[str, InputEntry] = {}
+        try:
+            lines = (out / MANIFEST_NAME).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return cls(out)
+        for line in lines:
+            try:
+                data = json.loads(line)
+                if data.get("format") != FORMAT_VERSION:
+                    continue
+                if data.get("entry") is None:
+                    entries.pop(data["input"], None)
+                else:
+                    entries[data["input"]] = InputEntry.from_dict(data["entry"])
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue  # a line cut short by a killed run, or not ours
+        return cls(out, entries)
+
+    def reusable(self, name: str, sha256: str, settings: str, out: Path) -> bool:
+        """Whether the input's outputs in OUT are exactly what cleaning it again would write."""
+        entry = self.entries.get(name)
+        if entry is None or not entry.complete:
+            return False
+        if entry.sha256 != sha256 or entry.settings != settings:
+            return False
+        return all(
+            (out / f"{doc.id}.txt").is_file() and (out / f"{doc.id}.json").is_file()
+            for doc in entry.documents
+        )
+
+    def record(self, name: str, entry: InputEntry | None) -> None:
+        """Set (or, with None, forget) an input's entry, and append it to the file at once."""
+        if entry is None:
+            self.entries.pop(name, None)
+        else:
+            self.entries[name] = entry
+        if self._journal is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._journal = self.path.open("a", encoding="utf-8")
+        self._journal.write(_line(name, entry))
+        self._journal.flush()
+
+    def compact(self) -> None:
+        """Rewrite the file with one line per input, sorted: the same run, the same bytes."""
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        lines = [_line(name, entry) for name, entry in sorted(self.entries.items())]
+        atomic_write(self.path, "".join(lines).encode("utf-8"))
+
+
+def _line(name: str, entry: InputEntry | None) -> str:
+    data = {"format": FORMAT_VERSION, "input": name, "entry": asdict(entry) if entry else None}
+    return json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n"

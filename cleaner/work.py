@@ -1,0 +1,84 @@
+"""What a worker does with a batch of documents, and what it sends back.
+
+Executors (in-process, a process pool, Ray) run these functions wherever they like; the
+results come back in input order, where duplicates are found and files are written. So
+only small, picklable values cross: a cleaned document's text, its record and fingerprint.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cleaner.corpus import CorpusTable
+from cleaner.document import Document
+from cleaner.duplicates import NUM_PERM, Fingerprint, fingerprint
+from cleaner.errors import CleanerError
+from cleaner.pipeline import Cleaner, document_record
+from cleaner.readers import RecordFailure
+
+
+@dataclass(slots=True)
+class CleanedDocument:
+    """A document after the pipeline: what the writer and the report need of it."""
+
+    id: str
+    text: str
+    record: dict[str, Any]
+    fingerprint: Fingerprint
+    rules_fired: Counter[str] = field(default_factory=Counter)
+    rule_timeouts: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(frozen=True, slots=True)
+class InputDone:
+    """Marks the end of one input's documents in the stream (for progress and the manifest)."""
+
+    index: int
+    skipped: tuple[tuple[str, int], ...] = ()  # records the reader passed over, by reason
+
+
+Item = Document | RecordFailure | InputDone
+Result = CleanedDocument | RecordFailure | InputDone
+
+
+def clean_document(cleaner: Cleaner, doc: Document, num_perm: int | None) -> Result:
+    """One document through the pipeline; an error becomes that document's failure."""
+    try:
+        cleaner.clean(doc)
+        text = doc.text
+        return CleanedDocument(
+            id=doc.id,
+            text=text,
+            record=document_record(doc, text),
+            fingerprint=fingerprint(text, num_perm),
+            rules_fired=Counter(rule_id for rule_id, _ in doc.rules_fired),
+            rule_timeouts=Counter(doc.rule_timeouts),
+        )
+    except CleanerError as exc:
+        return RecordFailure(doc.source, str(exc))
+    except Exception as exc:  # a bug on one document must not lose the others
+        return RecordFailure(doc.source, f"internal error: {type(exc).__name__}: {exc}")
+
+
+def clean_items(cleaner: Cleaner, items: Sequence[Item]) -> list[Result]:
+    """A batch: documents are cleaned, failures and markers pass through in place."""
+    num_perm = NUM_PERM if cleaner.config.near_duplicate_threshold else None
+    return [
+        clean_document(cleaner, item, num_perm) if isinstance(item, Document) else item
+        for item in items
+    ]
+
+
+def count_items(cleaner: Cleaner, items: Sequence[Item]) -> CorpusTable:
+    """A batch's share of the corpus pass: line counts, summed later in any order."""
+    table = CorpusTable()
+    for item in items:
+        if isinstance(item, Document):
+            try:
+                table.add(cleaner.prepare(item))
+            except Exception:  # it fails again, and is reported, in the cleaning pass
+                continue
+    return table

@@ -1,0 +1,191 @@
+"""Workers, input order and incremental runs never change what a run writes."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import FIXTURES, SEEDS, write_rules
+
+from cleaner.config import Config, OutputFormat
+from cleaner.executors import InlineExecutor, ProcessExecutor, make_executor
+from cleaner.progress import NoProgress, PlainProgress, make_progress
+from cleaner.readers import discover_inputs
+from cleaner.runner import batched, run, stream_items
+from cleaner.work import InputDone
+
+MIXED = [SEEDS, FIXTURES / "dumps", FIXTURES / "html", FIXTURES / "warc"]
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    """Every file a user sees in OUT, report.json less its wall time."""
+    files = {}
+    for path in sorted(out.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            data = path.read_bytes()
+            if path.name == "report.json":
+                data = b"\n".join(
+                    line
+                    for line in data.splitlines()
+                    if b'"wall_seconds"' not in line
+                    and b'"reused_inputs"' not in line
+                    and b'"orphaned_inputs"' not in line
+                )
+            files[path.relative_to(out).as_posix()] = data
+    return files
+
+
+@pytest.fixture(scope="module")
+def serial_out(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("serial") / "out"
+    run(MIXED, out, Config(), executor=InlineExecutor())
+    return out
+
+
+def test_two_workers_write_the_same_bytes_as_one(serial_out, tmp_path) -> None:
+    out = tmp_path / "out"
+    report = run(MIXED, out, Config(), executor=ProcessExecutor(2))
+    assert report.written > 20 and not report.failures
+    assert outputs(out) == outputs(serial_out)
+
+
+def test_input_order_does_not_change_the_output(serial_out, tmp_path) -> None:
+    out = tmp_path / "out"
+    run(list(reversed(MIXED)), out, Config(), executor=ProcessExecutor(2))
+    assert outputs(out) == outputs(serial_out)
+
+
+@pytest.mark.parametrize("output_format", [OutputFormat.JSONL, OutputFormat.PARQUET])
+def test_single_file_layouts_are_the_same_for_any_workers(tmp_path, output_format) -> None:
+    pytest.importorskip("pyarrow") if output_format is OutputFormat.PARQUET else None
+    config = Config(format=output_format, corpus_pass=True)
+    inputs = [SEEDS, FIXTURES / "dumps"]  # text only: the corpus pass runs twice
+    run(inputs, tmp_path / "one", config, executor=InlineExecutor())
+    run(list(reversed(inputs)), tmp_path / "two", config, executor=ProcessExecutor(2))
+    assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
+
+
+def test_duplicates_are_found_across_workers(tmp_path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    for index in range(20):  # copies spread over every batch and worker
+        shutil.copy(next(SEEDS.glob("003_*")), source / f"copy{index:02d}.txt")
+    report = run([source], tmp_path / "out", Config(), executor=ProcessExecutor(2))
+    assert report.duplicates["exact"] == 19
+
+
+def test_batches_keep_every_item_in_order() -> None:
+    files = discover_inputs([FIXTURES / "warc"])
+    items = list(stream_items(files, Config()))
+    batches = list(batched(iter(items), size=3))
+    assert [item for batch in batches for item in batch] == items
+    assert [i.index for i in items if isinstance(i, InputDone)] == list(range(len(files)))
+
+
+def test_make_executor_names() -> None:
+    assert isinstance(make_executor("local", 1), InlineExecutor)
+    assert make_executor("local", 3).workers == 3
+
+
+# Incremental runs
+
+
+def copy_inputs(tmp_path: Path) -> Path:
+    source = tmp_path / "in"
+    shutil.copytree(FIXTURES / "dumps", source, ignore=shutil.ignore_patterns("README.md"))
+    shutil.copytree(SEEDS, source / "seeds")
+    return source
+
+
+def test_rerun_skips_unchanged_inputs_and_matches_a_fresh_run(tmp_path) -> None:
+    source = copy_inputs(tmp_path)
+    out = tmp_path / "out"
+    first = run([source], out, Config())
+    assert first.reused == 0
+    second = run([source], out, Config())
+    assert second.reused == first.inputs and second.written == first.written
+    assert outputs(out) == outputs(out)  # same files
+    # Change one input, delete one, add one: only those are cleaned again.
+    changed = next(source.glob("2c46*.txt"))
+    changed.write_text(
+        changed.read_text() + "\nA new closing paragraph that was not there before.\n"
+    )
+    deleted = next(source.glob("20b2*.txt"))
+    deleted.unlink()
+    shutil.copy(next((source / "seeds").glob("001_*")), source / "added.txt")
+    third = run([source], out, Config(), prune=True)
+    assert third.reused == first.inputs - 2  # all but the changed and the deleted one
+    assert not list(out.glob("20b2*"))  # pruned
+    fresh = tmp_path / "fresh"
+    run([source], fresh, Config())
+    assert outputs(out) == outputs(fresh)
+    # added.txt, a copy of seeds/001, comes first in canonical order: the reused
+    # seeds/001 output now names it as its original.
+    seed_record = next(
+        v for k, v in outputs(out).items() if k.startswith("seeds/001_") and k.endswith(".json")
+    )
+    assert b'"duplicate_of": "added"' in seed_record
+
+
+def test_deleted_inputs_keep_their_outputs_without_prune(tmp_path) -> None:
+    source = copy_inputs(tmp_path)
+    out = tmp_path / "out"
+    run([source], out, Config())
+    next(source.glob("20b2*.txt")).unlink()
+    report = run([source], out, Config())
+    assert report.orphaned == 1 and list(out.glob("20b2*.txt"))
+    report = run([source], out, Config(), prune=True)
+    assert report.orphaned == 0 and not list(out.glob("20b2*.txt"))
+
+
+def test_changed_rules_clean_everything_again(tmp_path) -> None:
+    source = copy_inputs(tmp_path)
+    out = tmp_path / "out"
+    run([source], out, Config())
+    rules = write_rules(
+        tmp_path / "rules",
+        """
+rules:
+  - id: drop-related
+    description: Related-story headings.
+    exact: [Related]
+    tests:
+      - drop: Related
+      - keep: Related stories of the week
+""",
+    )
+    report = run([source], out, Config(rules=(rules,)))
+    assert report.reused == 0
+    assert run([source], out, Config(rules=(rules,))).reused == report.inputs
+
+
+# Progress
+
+
+def test_plain_progress_prints_a_line_every_few_seconds(capsys) -> None:
+    now = [0.0]
+    progress = PlainProgress(sys.stdout, every=5.0, clock=lambda: now[0])
+    progress.start(inputs=4, total_bytes=400)
+    progress.advance(documents=10, inputs=1, nbytes=100)
+    assert capsys.readouterr().out == ""  # too soon
+    now[0] = 5.0
+    progress.advance(documents=10, inputs=1, nbytes=100)
+    line = capsys.readouterr().out
+    assert "20 documents, 2/4 inputs (50%), 4.0 documents/s, ETA 0:00:05" in line
+
+
+def test_progress_is_a_bar_on_a_terminal_and_lines_elsewhere() -> None:
+    import io
+
+    from rich.console import Console
+
+    assert isinstance(make_progress(Console(file=io.StringIO()), quiet=True), NoProgress)
+    assert isinstance(
+        make_progress(Console(file=io.StringIO(), force_terminal=False)), PlainProgress
+    )
+    assert (
+        type(make_progress(Console(file=io.StringIO(), force_terminal=True))).__name__
+        == "BarProgress"
+    )
