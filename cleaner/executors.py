@@ -46,6 +46,9 @@ class Executor(ABC):
     ) -> Iterator[R]:
         """The task's result for each batch, in order."""
 
+    def close(self) -> None:  # noqa: B027 - a hook: most executors hold nothing between maps
+        """Give back what the executor started (a local Ray, say)."""
+
 
 class InlineExecutor(Executor):
     """This process, one batch after another: no start-up cost, the reference behaviour."""

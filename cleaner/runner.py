@@ -294,6 +294,7 @@ def run(
                 collector.take(result)
     finally:
         progress.stop()
+        executor.close()
     writer.close()
     collector.forget_missing_inputs(prune)
     collector.save_manifest()

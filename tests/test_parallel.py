@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -189,3 +190,14 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_elsewhere() -> None:
         type(make_progress(Console(file=io.StringIO(), force_terminal=True))).__name__
         == "BarProgress"
     )
+
+
+def test_outputs_are_readable_by_others_as_with_open(tmp_path) -> None:
+    out = tmp_path / "out"
+    old = os.umask(0o022)
+    try:
+        run([SEEDS], out, Config(format=OutputFormat.TXT))
+    finally:
+        os.umask(old)
+    modes = {path.name: path.stat().st_mode & 0o777 for path in out.iterdir()}
+    assert set(modes.values()) == {0o644}, modes
