@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -18,18 +19,19 @@ from cleaner.config import Config, OutputFormat
 from cleaner.errors import CleanerError
 from cleaner.evaluate import evaluate_run
 from cleaner.executors import ExecutorName, make_executor
-from cleaner.explain import explain_document, render
+from cleaner.explain import RuleHit, explain_document, render, render_hits, rule_hits
+from cleaner.html_report import write_html_report
 from cleaner.pipeline import Cleaner
 from cleaner.progress import make_progress
 from cleaner.readers import discover_inputs
-from cleaner.report import Failure
+from cleaner.report import Failure, RunReport
 from cleaner.ruleset.cases import run_cases
 from cleaner.ruleset.lint import lint as lint_rules
 from cleaner.ruleset.loader import load_rules
 from cleaner.ruleset.suggest import suggest_rules
 from cleaner.runner import run as run_pipeline
 
-EXIT_OK, EXIT_DOCUMENTS_FAILED, EXIT_USAGE, EXIT_CHECK_FAILED = 0, 1, 2, 3
+EXIT_OK, EXIT_DOCUMENTS_FAILED, EXIT_USAGE, EXIT_CHECK_FAILED, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 app = typer.Typer(
     add_completion=False,
@@ -56,14 +58,39 @@ NoBuiltinOption = Annotated[
 ]
 
 
+@dataclass(slots=True)
+class Verbosity:
+    """The global --verbose/--debug flags, set once per invocation by the callback."""
+
+    verbose: bool = False
+    debug: bool = False
+
+
+verbosity = Verbosity()
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Expected errors become one line on stderr and exit code 2, never a traceback."""
+    """Expected errors become one line on stderr and exit code 2, never a traceback.
+
+    A bug (any other exception) is one line too, exit code 4, unless --debug asks for
+    the traceback."""
     try:
         yield
     except CleanerError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
         raise typer.Exit(EXIT_USAGE) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if verbosity.debug:
+            raise
+        err_console.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
+            "(a bug in cleaner: rerun with --debug for the traceback, and please report it)",
+            soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_INTERNAL) from None
 
 
 def _version(value: bool) -> None:
@@ -77,8 +104,16 @@ def _main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Say more: warnings, removals per rule.")
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors (implies -v).")
+    ] = False,
 ) -> None:
     """Clean web-archive text with readable, tested YAML rules."""
+    verbosity.verbose = verbose or debug
+    verbosity.debug = debug
 
 
 @app.command()
@@ -185,6 +220,14 @@ def run(
             "--prune", help="Remove the outputs of inputs deleted since the last run into OUT."
         ),
     ] = False,
+    html_report: Annotated[
+        Path | None,
+        typer.Option(
+            "--html-report",
+            help="Also write a self-contained HTML report of the run to this file.",
+            show_default=False,
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
     """Clean IN... into OUT: text, metadata per document, and OUT/report.json.
@@ -236,6 +279,13 @@ def run(
             f"(report: {out / 'report.json'})",
             soft_wrap=True,
         )
+    if verbosity.verbose and not quiet:
+        _print_details(report)
+    if html_report is not None:
+        with user_errors():
+            write_html_report(out, html_report)
+        if not quiet:
+            out_console.print(f"HTML report: {html_report}")
     if report.orphaned and not quiet:
         err_console.print(
             f"{report.orphaned} input(s) of an earlier run are gone; their outputs stay in "
@@ -248,14 +298,52 @@ def run(
 
 @app.command()
 def explain(
-    file: Annotated[Path, typer.Argument(help="An input file, or an output .txt/.json of a run.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="An input file, an output .txt/.json of a run, or (with --rule) an output folder."
+        ),
+    ],
+    rule: Annotated[
+        str | None,
+        typer.Option(
+            "--rule", help="Only this rule's removals; given an output folder, across all of it."
+        ),
+    ] = None,
     rules: RulesOption = None,
     no_builtin_rules: NoBuiltinOption = False,
 ) -> None:
     """Show every line of a document, the removed ones marked with the rule that removed them."""
     with user_errors():
+        if rule is not None and file.is_dir():
+            render_hits(rule_hits(file, rule), rule, out_console)
+            return
         cleaner = Cleaner(Config(rules=tuple(rules or ()), builtin_rules=not no_builtin_rules))
-        render(explain_document(file, cleaner), out_console)
+        doc = explain_document(file, cleaner)
+        if rule is not None:
+            hits = (
+                RuleHit(doc.id, r.line, r.text, r.reason) for r in doc.removals if r.rule == rule
+            )
+            render_hits(hits, rule, out_console)
+            return
+        render(doc, out_console)
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Argument(help="The output folder of a finished run.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the HTML report.")
+    ] = Path("report.html"),
+    max_documents: Annotated[
+        int, typer.Option(help="Documents shown with their text (the summary counts all).", min=1)
+    ] = 1000,
+) -> None:
+    """Write a self-contained HTML report of a finished run: summary, removals per rule,
+    and each document's text with the removed lines struck through."""
+    with user_errors():
+        shown = write_html_report(out, output, max_documents)
+    out_console.print(f"report of {shown} documents written to {output}")
 
 
 @app.command("eval")
@@ -406,7 +494,7 @@ def _check(inputs: list[Path], out: Path, config: Config, quiet: bool) -> None:
 
 
 def _print_failure(failure: Failure) -> None:
-    """One line per failed document, always naming its file."""
+    """One line per failed document, always naming its file (its traceback with --debug)."""
     where = "" if failure.reason.startswith(failure.source) else f"{failure.source}: "
     err_console.print(
         f"[bold red]failed:[/] {where}{failure.reason}",
@@ -414,6 +502,20 @@ def _print_failure(failure: Failure) -> None:
         markup=True,
         highlight=False,
     )
+    if verbosity.debug and failure.detail:
+        err_console.print(failure.detail, soft_wrap=True, markup=False, highlight=False)
+
+
+def _print_details(report: RunReport) -> None:
+    """--verbose: the warnings and the removals per rule, after the summary line."""
+    for warning in report.warnings:
+        err_console.print(f"[yellow]warning:[/] {warning.source}: {warning.reason}", soft_wrap=True)
+    table = Table("rule", "removals", box=None, pad_edge=False)
+    for rule_id, count in report.removals_by_rule.most_common():
+        table.add_row(rule_id, str(count))
+    out_console.print(table)
+    if report.reused:
+        out_console.print(f"{report.reused} inputs reused from the last run (unchanged)")
 
 
 def main() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -71,3 +73,45 @@ def render(doc: Document, console: Console) -> None:
     console.print(
         Text(f"metadata: {json.dumps(meta, ensure_ascii=False)}", style="cyan"), soft_wrap=True
     )
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    document: str
+    line: int | None
+    text: str
+    reason: str
+
+
+def rule_hits(out: Path, rule_id: str) -> Iterator[RuleHit]:
+    """Every removal by `rule_id` across a finished run's outputs, in document order."""
+    from cleaner.html_report import OutputEntry, read_outputs  # reading OUT: with the report
+
+    if not out.is_dir():
+        raise UsageError(f"{out}: not a folder; --rule searches the output folder of a run")
+    for entry in read_outputs(out):
+        if not isinstance(entry, OutputEntry) or not isinstance(entry.data, dict):
+            continue  # unreadable records: `cleaner report` lists them
+        record = entry.data
+        for removal in record.get("removed") or []:
+            if isinstance(removal, dict) and removal.get("rule") == rule_id:
+                yield RuleHit(
+                    str(record.get("id")),
+                    removal.get("line"),
+                    str(removal.get("text", "")),
+                    str(removal.get("reason") or ""),
+                )
+
+
+def render_hits(hits: Iterator[RuleHit], rule_id: str, console: Console) -> int:
+    """One line per hit: document, line number, the removed text; the count at the end."""
+    count = 0
+    for hit in hits:
+        count += 1
+        row = Text(f"{hit.document}:{hit.line if hit.line is not None else '-'}  ", style="cyan")
+        row.append(hit.text, style="strike red")
+        if hit.reason:
+            row.append(f"  ({hit.reason})", style="dim")
+        console.print(row, soft_wrap=True)
+    console.print(f"{count} removal(s) by {rule_id}")
+    return count

@@ -14,6 +14,7 @@ from cleaner import __version__
 class Failure:
     source: str
     reason: str
+    detail: str = ""  # a traceback, shown with --debug; never in report.json
 
 
 @dataclass(slots=True)

@@ -129,14 +129,14 @@ class _Collector:
 
     def take(self, result: CleanedDocument | RecordFailure | InputDone) -> None:
         if isinstance(result, RecordFailure):
-            self.fail(result.source, result.reason)
+            self.fail(result.source, result.reason, result.detail)
         elif isinstance(result, CleanedDocument):
             self._accept(result, reused=False)
         else:
             self._input_done(result)
 
-    def fail(self, source: str, reason: str) -> None:
-        failure = Failure(source, reason)
+    def fail(self, source: str, reason: str, detail: str = "") -> None:
+        failure = Failure(source, reason, detail)
         self.report.failures.append(failure)
         self._incomplete = True
         if self.on_failure:

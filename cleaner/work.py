@@ -7,6 +7,7 @@ only small, picklable values cross: a cleaned document's text, its record and fi
 
 from __future__ import annotations
 
+import traceback
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -60,7 +61,8 @@ def clean_document(cleaner: Cleaner, doc: Document, num_perm: int | None) -> Res
     except CleanerError as exc:
         return RecordFailure(doc.source, str(exc))
     except Exception as exc:  # a bug on one document must not lose the others
-        return RecordFailure(doc.source, f"internal error: {type(exc).__name__}: {exc}")
+        reason = f"internal error: {type(exc).__name__}: {exc}"
+        return RecordFailure(doc.source, reason, traceback.format_exc())
 
 
 def clean_items(cleaner: Cleaner, items: Sequence[Item]) -> list[Result]:

@@ -148,3 +148,57 @@ rules:
 def test_version() -> None:
     result = invoke("--version")
     assert result.exit_code == 0 and result.output.startswith("cleaner ")
+
+
+def test_explain_rule_lists_that_rules_hits_across_out(seeds_run) -> None:
+    _, out = seeds_run
+    result = invoke("explain", out, "--rule", "sidebar-footer")
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text())
+    count = report["removals_by_rule"]["sidebar-footer"]
+    assert f"{count} removal(s) by sidebar-footer" in result.output
+    assert result.output.count("004_3242645981f0b378:") == count  # document:line per hit
+    assert "0 removal(s) by no-such-rule" in invoke("explain", out, "--rule", "no-such-rule").output
+
+
+def test_explain_rule_on_one_input_file() -> None:
+    seed = next(SEEDS.glob("003_*"))
+    result = invoke("explain", seed, "--rule", "byline-with-publisher")
+    assert result.exit_code == 0 and "By Farhad Daneshvar" in result.output
+    assert "1 removal(s) by byline-with-publisher" in result.output
+
+
+def test_html_report_from_run_and_from_report_command(seeds_run, tmp_path) -> None:
+    _, out = seeds_run
+    result = invoke("report", out, "-o", tmp_path / "r.html")
+    assert result.exit_code == 0, result.output
+    assert "report of 5 documents" in result.output
+    html = (tmp_path / "r.html").read_text()
+    assert "<del" in html and "sidebar-footer" in html
+    result = invoke("run", SEEDS, tmp_path / "out2", "-q", "--html-report", tmp_path / "s.html")
+    assert result.exit_code == 0 and (tmp_path / "s.html").read_text().count("<del") == html.count(
+        "<del"
+    )
+    missing = invoke("report", tmp_path / "nothing-here")
+    assert missing.exit_code == 2 and "nothing-here" in missing.output
+
+
+def test_internal_errors_are_one_line_unless_debug(tmp_path, monkeypatch) -> None:
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr("cleaner.cli.write_html_report", broken)
+    result = invoke("report", tmp_path)
+    assert result.exit_code == 4
+    assert "internal error: ZeroDivisionError: boom" in result.output
+    assert "--debug" in result.output and "Traceback" not in result.output
+    debug = invoke("--debug", "report", tmp_path)
+    assert isinstance(debug.exception, ZeroDivisionError)  # the traceback reaches the user
+
+
+def test_verbose_lists_removals_per_rule(tmp_path) -> None:
+    result = invoke("--verbose", "run", SEEDS, tmp_path / "out")
+    assert result.exit_code == 0
+    assert "sidebar-footer" in result.output and "comment-section-header" in result.output
+    quiet = invoke("run", SEEDS, tmp_path / "out2")
+    assert "sidebar-footer" not in quiet.output

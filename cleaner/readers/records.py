@@ -12,6 +12,7 @@ class RecordFailure:
 
     source: str
     reason: str
+    detail: str = ""  # a traceback, for --debug; never in report.json
 
 
 @dataclass(slots=True)
