@@ -30,13 +30,19 @@ class RuleMatcher:
         self.order = {rule.id: index for index, rule in enumerate(rules)}
         self.folded: dict[str, list[Rule]] = defaultdict(list)
         self.exact_case: dict[str, list[Rule]] = defaultdict(list)
-        self.patterns: list[Rule] = []
-        self.prefilter, self.prefilter_index = _re2_set(rules)
+        self.prefilter, prefilter_index = _re2_set(rules)
+        # Pattern rules by their position in the RE2 set; those RE2 cannot take always run.
+        self.by_position: dict[int, Rule] = {}
+        self.unfiltered: list[Rule] = []
         self.timeouts: Counter[str] = Counter()  # rule id -> matches that hit the bound
         self.last_timeouts: list[str] = []  # since the caller last emptied it
         for rule in rules:
             if rule.pattern is not None:
-                self.patterns.append(rule)
+                position = prefilter_index.get(rule.id)
+                if position is None:
+                    self.unfiltered.append(rule)
+                else:
+                    self.by_position[position] = rule
                 continue
             target = self.exact_case if rule.spec.case_sensitive else self.folded
             for key in rule.exact_keys:
@@ -51,12 +57,10 @@ class RuleMatcher:
         for rule in candidates:
             if rule.spec.max_words is None or words <= rule.spec.max_words:
                 found.append((rule, True))
-        hits = set(self.prefilter.Match(text) or ()) if self.prefilter is not None else set()
-        for rule in self.patterns:
+        hits = self.prefilter.Match(text) if self.prefilter is not None else None
+        candidates = [self.by_position[position] for position in hits or ()]
+        for rule in (*candidates, *self.unfiltered) if self.unfiltered else candidates:
             if rule.spec.max_words is not None and words > rule.spec.max_words:
-                continue
-            position = self.prefilter_index.get(rule.id)
-            if position is not None and position not in hits:
                 continue
             if self.timeouts[rule.id] >= MAX_TIMEOUTS:
                 continue

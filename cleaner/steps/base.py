@@ -59,9 +59,15 @@ class UntilStable(Step):
         self.max_rounds = max_rounds
 
     def process(self, doc: Document) -> None:
+        # Each step cleans to its own fixed point, so a step whose input has not changed
+        # since it last ran (no removal since) would change nothing: it is skipped.
+        after_step: dict[int, int] = {}  # step index -> removals right after it last ran
         for _ in range(self.max_rounds):
             before = len(doc.removals)
-            for step in self.steps:
+            for index, step in enumerate(self.steps):
+                if after_step.get(index) == len(doc.removals):
+                    continue
                 step(doc)
+                after_step[index] = len(doc.removals)
             if len(doc.removals) == before:
                 return

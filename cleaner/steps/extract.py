@@ -61,6 +61,9 @@ class ExtractStep(Step):
             include_comments=False,
             deduplicate=False,
             favor_precision=self.favor_precision,
+            # No second opinion from trafilatura's fallback extractors (readability,
+            # jusText): a third of its time, for no gain on the benchmark pages.
+            fast=True,
             # Dates the page states (markup, meta tags), not ones inferred from free text.
             date_extraction_params={"extensive_search": False, "original_date": True},
         )

@@ -16,6 +16,9 @@ from cleaner.text import looks_like_prose
 
 SAMPLE_CHARS = 1000  # langdetect's cost grows with the sample; prose is plenty at this size
 MIN_LETTERS = 20  # fewer letters than this say nothing reliable about a language
+#: langdetect averages random trials (7 by default); on a 1,000-character prose sample
+#: three agree with seven on every benchmark page, at two thirds of the cost.
+TRIALS = 3
 
 
 class LanguageStep(Step):
@@ -41,13 +44,27 @@ class LanguageStep(Step):
             self._factory = factory
         return self._factory
 
+    def sample(self, doc: Document) -> str:
+        """The first `sample_chars` of the prose (of all kept lines, if there is none);
+        lines are read only until the sample is full."""
+        prose: list[str] = []
+        size = 0
+        for line in doc.lines:
+            if not line.removed and looks_like_prose(line.text):
+                prose.append(line.text)
+                size += len(line.text) + 1
+                if size >= self.sample_chars:
+                    break
+        if not prose:
+            prose = [line.text for line in doc.kept]
+        return "\n".join(prose)[: self.sample_chars]
+
     def process(self, doc: Document) -> None:
-        kept = doc.kept
-        prose = [line.text for line in kept if looks_like_prose(line.text)]
-        sample = "\n".join(prose or [line.text for line in kept])[: self.sample_chars]
+        sample = self.sample(doc)
         if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
             return
         detector = self._detector_factory().create()
+        detector.n_trial = TRIALS
         detector.append(sample)
         try:
             best = detector.get_probabilities()[0]

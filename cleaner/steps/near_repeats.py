@@ -23,19 +23,22 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from itertools import pairwise
 
 from cleaner.document import Document
 from cleaner.steps.base import Step
 
 _WORD = re.compile(r"\w+")
-SHINGLE = 2
 Shingle = tuple[str, ...]
 
 
 def shingle_set(text: str) -> frozenset[Shingle]:
     """Word 2-grams, case-folded; the tuples themselves, so results never depend on hash seeds."""
-    words = [w.casefold() for w in _WORD.findall(text)]
-    return frozenset(tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
+    return _shingles_of([w.casefold() for w in _WORD.findall(text)])
+
+
+def _shingles_of(words: list[str]) -> frozenset[Shingle]:
+    return frozenset(pairwise(words))
 
 
 class NearRepeatStep(Step):
@@ -63,9 +66,10 @@ class NearRepeatStep(Step):
         index: dict[Shingle, list[int]] = defaultdict(list)  # shingle -> earlier paragraphs
         kept: list[tuple[int, frozenset[Shingle]]] = []  # (line number, shingles)
         for line in doc.kept:
-            if len(_WORD.findall(line.text)) < self.min_words:
+            words = _WORD.findall(line.text)
+            if len(words) < self.min_words:
                 continue
-            shingles = shingle_set(line.text)
+            shingles = _shingles_of([w.casefold() for w in words])
             match = self._best_match(shingles, index, kept)
             if match is not None and not line.content:
                 number, similarity = match
