@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner.dates import parse_date
 from cleaner.document import Document
@@ -82,8 +84,10 @@ def test_back_to_back_repeats_keep_the_first_copy() -> None:
 
 def test_distant_repeats_go_only_when_long() -> None:
     short = "Where did you grow up, and why?"  # the same question to each interviewee
-    long = ("This paragraph is long enough to be a pasted copy rather than a recurring "
-            "line of structure, so the second copy of it goes.")
+    long = (
+        "This paragraph is long enough to be a pasted copy rather than a recurring "
+        "line of structure, so the second copy of it goes."
+    )
     lines = [short, "First answer.", short, "Second answer.", long, "Middle.", long]
     assert _dedup(lines) == [short, "First answer.", short, "Second answer.", long, "Middle."]
 
@@ -163,3 +167,23 @@ def test_too_little_text_has_no_language() -> None:
     NormalizeStep()(doc)
     LanguageStep()(doc)
     assert "language" not in doc.metadata
+
+
+MOJIBAKE_ALPHABET = "aZ .,\n\t’“”–—…éÃÂâ€™œšŸ¢£ÐÑВГРС°µ×²³√≈‚Äà¹ΒΓ\x85\x9d«»¡¿ØÙ"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=MOJIBAKE_ALPHABET, max_size=60), st.text(alphabet="ab cd.\n", max_size=80))
+def test_windowed_mojibake_test_agrees_with_ftfy(fragment, padding) -> None:
+    from ftfy.badness import is_bad
+
+    from cleaner.steps.normalize import looks_like_mojibake
+
+    long_gap = padding * 3
+    for text in (
+        fragment,
+        padding + fragment,
+        fragment + long_gap + fragment,
+        long_gap + fragment + padding,
+    ):
+        assert looks_like_mojibake(text) == is_bad(text), repr(text)

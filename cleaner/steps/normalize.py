@@ -39,11 +39,47 @@ def _canonical_characters(text: str) -> str:
     return _INVISIBLE.sub("", _ODD_SPACES.sub(" ", text))
 
 
-def _normalize_once(text: str) -> str:
-    text = _canonical_characters(text)
-    if is_bad(text):  # C1 controls are still there: mojibake such as "â€\x9d" needs them
-        text = _canonical_characters(ftfy.fix_encoding(text))
-    return _CONTROL.sub("", text)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+#: Every pattern of ftfy's badness test holds a non-ASCII character and spans at most 8
+#: characters, so it lies within this many characters of one.
+_MOJIBAKE_REACH = 8
+
+
+def looks_like_mojibake(text: str) -> bool:
+    """ftfy's `is_bad`, on the neighbourhoods of the non-ASCII characters only.
+
+    News text in Latin scripts is mostly ASCII: testing a few short windows instead of the
+    whole text makes this cheap, with the same answer. Windows are joined by NUL, which no
+    pattern matches, so no match spans two windows that were apart in the text."""
+    positions = [match.start() for match in _NON_ASCII.finditer(text)]
+    if not positions:
+        return False
+    if len(positions) * 4 * _MOJIBAKE_REACH > len(text):  # mostly non-ASCII: the whole text
+        return is_bad(text)
+    windows: list[str] = []
+    start, end = positions[0] - _MOJIBAKE_REACH, positions[0] + _MOJIBAKE_REACH + 1
+    for position in positions[1:]:
+        if position - _MOJIBAKE_REACH > end:
+            windows.append(text[max(start, 0) : end])
+            start = position - _MOJIBAKE_REACH
+        end = position + _MOJIBAKE_REACH + 1
+    windows.append(text[max(start, 0) : end])
+    lead = "" if positions[0] - _MOJIBAKE_REACH <= 0 else "\x00"  # "^" means the text's start
+    return is_bad(lead + "\x00".join(windows))
+
+
+def _normalize_once(text: str) -> tuple[str, bool]:
+    """The text normalized, and whether another pass could change it."""
+    canonical = _canonical_characters(text)
+    repaired = looks_like_mojibake(
+        canonical
+    )  # C1 controls still there: mojibake like "â€\x9d" needs them
+    if repaired:
+        canonical = _canonical_characters(ftfy.fix_encoding(canonical))
+    normalized = _CONTROL.sub("", canonical)
+    # Canonical characters are a fixed point; only a repair or a removed control
+    # character can reveal more mojibake.
+    return normalized, repaired or normalized != canonical
 
 
 def normalize_text(raw: str, max_passes: int = 4) -> str:
@@ -55,9 +91,9 @@ def normalize_text(raw: str, max_passes: int = 4) -> str:
     """
     text = raw
     for _ in range(max_passes):
-        normalized = _normalize_once(text)
-        if normalized == text:
-            break
+        normalized, unsettled = _normalize_once(text)
+        if normalized == text or not unsettled:
+            return normalized
         text = normalized
     return text
 
