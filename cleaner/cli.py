@@ -16,7 +16,7 @@ from rich.table import Table
 from cleaner import __version__
 from cleaner.check import check as check_outputs
 from cleaner.config import Config, OutputFormat
-from cleaner.errors import CleanerError
+from cleaner.errors import CleanerError, UsageError
 from cleaner.evaluate import evaluate_run
 from cleaner.executors import ExecutorName, make_executor
 from cleaner.explain import RuleHit, explain_document, render, render_hits, rule_hits
@@ -30,6 +30,7 @@ from cleaner.ruleset.lint import lint as lint_rules
 from cleaner.ruleset.loader import load_rules
 from cleaner.ruleset.suggest import suggest_rules
 from cleaner.runner import run as run_pipeline
+from cleaner.writers import atomic_write
 
 EXIT_OK, EXIT_DOCUMENTS_FAILED, EXIT_USAGE, EXIT_CHECK_FAILED, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -416,7 +417,11 @@ def rules_suggest(
     if output is None:
         print(draft, end="")
     else:
-        output.write_text(draft, encoding="utf-8")
+        with user_errors():
+            try:
+                atomic_write(output, draft.encode("utf-8"))
+            except OSError as exc:
+                raise UsageError(f"{output}: cannot write the draft ({exc.strerror})") from None
         err_console.print(
             f"draft rules written to {output}; review, then `cleaner rules test {output}`"
         )
