@@ -201,3 +201,14 @@ def test_outputs_are_readable_by_others_as_with_open(tmp_path) -> None:
         os.umask(old)
     modes = {path.name: path.stat().st_mode & 0o777 for path in out.iterdir()}
     assert set(modes.values()) == {0o644}, modes
+
+
+def test_to_json_is_the_standard_librarys_indented_json() -> None:
+    import json
+
+    from cleaner.writers import to_json
+
+    value = {"a": [1, 2.5, None, True], "é": {"x": "line\u2028sep \x00", "n": 10**30}, "e": []}
+    assert to_json(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    small = {k: v for k, v in value.items() if k != "é"}
+    assert to_json(small) == json.dumps(small, ensure_ascii=False, indent=2) + "\n"
