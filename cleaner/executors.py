@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -65,9 +67,18 @@ class InlineExecutor(Executor):
 _worker_cleaner: Cleaner | None = None
 
 
-def _install_cleaner(cleaner: Cleaner) -> None:
+def _install_cleaner(cleaner: Cleaner, parent: int) -> None:
     global _worker_cleaner
     _worker_cleaner = cleaner
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int, every: float = 1.0) -> None:
+    """A worker whose parent was killed (kill -9 gives it no chance to stop the pool)
+    would wait for work forever: it leaves as soon as it is orphaned."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 def _run_in_worker(task: Task[R], batch: Sequence[Item]) -> R:
@@ -89,11 +100,12 @@ class ProcessExecutor(Executor):
     def map(
         self, task: Task[R], cleaner: Cleaner, batches: Iterable[Sequence[Item]]
     ) -> Iterator[R]:
+        cleaner.load_resources()  # once, here: forked workers inherit them
         with ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=self.context,
             initializer=_install_cleaner,
-            initargs=(cleaner,),
+            initargs=(cleaner, os.getpid()),
         ) as pool:
             pending: deque[Future[R]] = deque()
             limit = self.workers * IN_FLIGHT_PER_WORKER

@@ -81,6 +81,12 @@ class Cleaner:
             )
         ]
 
+    def load_resources(self) -> None:
+        """Load what steps otherwise load at their first document (language profiles), so
+        that worker processes forked afterwards share it instead of each loading it."""
+        for step in self.steps:
+            step.load_resources()
+
     def prepare(self, doc: Document) -> Document:
         """Only extraction and normalization: what the corpus pass counts."""
         for step in self.reading:

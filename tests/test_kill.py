@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from helpers import FIXTURES, ROOT
@@ -86,3 +87,36 @@ def test_rerun_after_kill_reuses_finished_inputs_and_matches_a_fresh_run(tmp_pat
     run([source], fresh, Config())
     assert outputs(out) == outputs(fresh)
     assert not list(out.rglob(".*.tmp"))
+
+
+def _processes_mentioning(marker: str) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and marker in (proc / "cmdline").read_bytes().decode():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to list processes")
+def test_workers_leave_when_the_run_is_killed(tmp_path) -> None:
+    source = tmp_path / "in-workers-leave"
+    for copy in range(6):
+        shutil.copytree(
+            FIXTURES / "dumps", source / f"c{copy}", ignore=shutil.ignore_patterns("*.md")
+        )
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "cleaner", "run", str(source), str(out), "-q", "-w", "2"]
+    process = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    deadline = time.monotonic() + 60
+    while len(_processes_mentioning(str(source))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)  # the run and its two workers
+    assert len(_processes_mentioning(str(source))) >= 3
+    process.send_signal(signal.SIGKILL)  # the parent only, as the OOM killer would
+    process.wait()
+    deadline = time.monotonic() + 10
+    while _processes_mentioning(str(source)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_mentioning(str(source)) == []

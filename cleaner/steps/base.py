@@ -28,6 +28,9 @@ class Step(ABC):
     def process(self, doc: Document) -> None:
         """Clean one document in place."""
 
+    def load_resources(self) -> None:  # noqa: B027 - most steps load nothing
+        """Load now what would otherwise load with the first document."""
+
     def __call__(self, doc: Document) -> Document:
         started = time.perf_counter()
         removals_before = len(doc.removals)
@@ -57,6 +60,10 @@ class UntilStable(Step):
         super().__init__()
         self.steps = steps
         self.max_rounds = max_rounds
+
+    def load_resources(self) -> None:
+        for step in self.steps:
+            step.load_resources()
 
     def process(self, doc: Document) -> None:
         # Each step cleans to its own fixed point, so a step whose input has not changed

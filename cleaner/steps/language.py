@@ -36,6 +36,9 @@ class LanguageStep(Step):
         """Sent to a worker without the loaded profiles: it loads its own when first needed."""
         return {**self.__dict__, "_factory": None}
 
+    def load_resources(self) -> None:
+        self._detector_factory()
+
     def _detector_factory(self) -> DetectorFactory:
         if self._factory is None:  # profiles take a second to load: only when first needed
             factory = DetectorFactory()

@@ -58,14 +58,21 @@ class RulesStep(Step):
         # the document being cleaned are kept, so later rounds only redo the scopes.
         self._cached_doc: Document | None = None
         self._cached: dict[tuple[int, int, str], list[Match]] = {}
+        self._settled_at = -1  # removals the cached document had when the rules last ran
 
     def __getstate__(self) -> dict[str, object]:
         """Sent to a worker without its matchers (RE2 sets do not pickle): rebuilt there."""
         state = self.__dict__.copy()
-        state.update(_matchers={}, _cached_doc=None, _cached={})
+        state.update(_matchers={}, _cached_doc=None, _cached={}, _settled_at=-1)
         return state
 
     def process(self, doc: Document) -> None:
+        if self._cached_doc is doc and self._settled_at == len(doc.removals):
+            return  # nothing removed since this document last went through: nothing to do
+        self._process(doc)
+        self._settled_at = len(doc.removals)
+
+    def _process(self, doc: Document) -> None:
         domain = site_domain(doc.metadata.get("url"))
         self.apply(doc, [rule for rule in self.ruleset.rules if rule.applies_to_site(domain)])
         found = site_domain(doc.metadata.get("url"))
