@@ -202,3 +202,17 @@ def test_verbose_lists_removals_per_rule(tmp_path) -> None:
     assert "sidebar-footer" in result.output and "comment-section-header" in result.output
     quiet = invoke("run", SEEDS, tmp_path / "out2")
     assert "sidebar-footer" not in quiet.output
+
+
+def test_debug_shows_the_traceback_of_a_failed_document(tmp_path, monkeypatch) -> None:
+    from cleaner.steps.title import TitleStep
+
+    def broken(self, doc):
+        raise KeyError("no such thing")
+
+    monkeypatch.setattr(TitleStep, "process", broken)
+    plain = invoke("run", SEEDS, tmp_path / "a", "-q", "-w", "1")
+    assert plain.exit_code == 1 and "internal error: KeyError" in plain.output
+    assert "Traceback" not in plain.output
+    debug = invoke("--debug", "run", SEEDS, tmp_path / "b", "-q", "-w", "1")
+    assert debug.exit_code == 1 and "Traceback" in debug.output and "broken" in debug.output
