@@ -11,7 +11,10 @@ _SENTENCE_END = frozenset(".!?…\"”’»)]'")
 
 def line_key(text: str, *, casefold: bool = True) -> str:
     """The comparison form of a line: spaces collapsed, ends stripped, case folded."""
-    key = _SPACES.sub(" ", text).strip()
+    if "  " in text or not text.isprintable():  # else only a plain space can be there
+        key = _SPACES.sub(" ", text).strip()
+    else:
+        key = text.strip(" ")
     return key.casefold() if casefold else key
 
 

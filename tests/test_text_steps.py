@@ -187,3 +187,13 @@ def test_windowed_mojibake_test_agrees_with_ftfy(fragment, padding) -> None:
         long_gap + fragment + padding,
     ):
         assert looks_like_mojibake(text) == is_bad(text), repr(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab \t\n\r\x0b\x0c\x1c\x85\u00a0\u2003\u2028\u200b\x00é", max_size=20))
+def test_line_key_fast_path_agrees_with_the_regex(text) -> None:
+    import re
+
+    from cleaner.text import line_key
+
+    assert line_key(text) == re.sub(r"\s+", " ", text).strip().casefold()

@@ -28,6 +28,8 @@ _SPACE_RUNS = re.compile(" {2,}")
 
 def normalize_line(text: str) -> str:
     """One line in canonical form: NFC, plain spaces, no invisibles, trimmed."""
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return text.strip()  # nothing below can match: the common case, at a tenth of the cost
     text = _ODD_SPACES.sub(" ", text)
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub("", text)
