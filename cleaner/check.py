@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cleaner.config import Config
+from cleaner.executors import Executor
 from cleaner.pipeline import Cleaner
 from cleaner.report import RunReport
 from cleaner.runner import REPORT_NAME, run
@@ -55,12 +56,17 @@ def _summary(expected: Path, actual: Path) -> str:
 
 
 def check(
-    inputs: Sequence[Path], out: Path, config: Config | None = None, cleaner: Cleaner | None = None
+    inputs: Sequence[Path],
+    out: Path,
+    config: Config | None = None,
+    cleaner: Cleaner | None = None,
+    executor: Executor | None = None,
 ) -> CheckResult:
-    """Compare OUT with what a run would write, without touching OUT."""
+    """Compare OUT with what a run would write, without touching OUT (a full run into a
+    temporary folder: OUT's manifest is not trusted, files in it may have been edited)."""
     with tempfile.TemporaryDirectory(prefix="cleaner-check-") as tmp:
         expected_dir = Path(tmp) / "out"
-        report = run(inputs, expected_dir, config, cleaner=cleaner)
+        report = run(inputs, expected_dir, config, cleaner=cleaner, executor=executor)
         expected, actual = _files(expected_dir), _files(out)
         result = CheckResult(report=report)
         result.missing = sorted(set(expected) - set(actual))

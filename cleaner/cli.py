@@ -18,7 +18,7 @@ from cleaner.check import check as check_outputs
 from cleaner.config import Config, OutputFormat
 from cleaner.errors import CleanerError, UsageError
 from cleaner.evaluate import evaluate_run
-from cleaner.executors import ExecutorName, make_executor
+from cleaner.executors import Executor, ExecutorName, make_executor
 from cleaner.explain import RuleHit, explain_document, render, render_hits, rule_hits
 from cleaner.html_report import write_html_report
 from cleaner.pipeline import Cleaner
@@ -257,7 +257,9 @@ def run(
         drop_duplicates=drop_duplicates,
     )
     if check_only:
-        _check(inputs, out, config, quiet)
+        with user_errors():
+            pool = make_executor(executor.value, workers, ray_address)
+        _check(inputs, out, config, quiet, pool)
         return
     with user_errors():
         pool = make_executor(executor.value, workers, ray_address)
@@ -479,9 +481,9 @@ def rules_test(
         raise typer.Exit(1)
 
 
-def _check(inputs: list[Path], out: Path, config: Config, quiet: bool) -> None:
+def _check(inputs: list[Path], out: Path, config: Config, quiet: bool, executor: Executor) -> None:
     with user_errors():
-        result = check_outputs(inputs, out, config)
+        result = check_outputs(inputs, out, config, executor=executor)
     for name in result.missing:
         out_console.print(f"would write {out / name}", soft_wrap=True)
     for name in result.extra:
