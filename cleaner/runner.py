@@ -195,8 +195,16 @@ class _Collector:
         assert self.manifest is not None
         entry = self.manifest.entries[item.name.as_posix()]
         for doc in entry.documents:
-            text = (self.out / f"{doc.id}.txt").read_text(encoding="utf-8")
-            record = json.loads((self.out / f"{doc.id}.json").read_text(encoding="utf-8"))
+            try:
+                text = (self.out / f"{doc.id}.txt").read_text(encoding="utf-8")
+                record = json.loads((self.out / f"{doc.id}.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:  # changed or removed since the run began
+                self.fail(
+                    str(item.path),
+                    f"its output {doc.id} could not be read back ({exc}); "
+                    "run again to clean this input anew",
+                )
+                continue
             cleaned = CleanedDocument(
                 doc.id,
                 text,

@@ -212,3 +212,18 @@ def test_to_json_is_the_standard_librarys_indented_json() -> None:
     assert to_json(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
     small = {k: v for k, v in value.items() if k != "é"}
     assert to_json(small) == json.dumps(small, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_damaged_reused_output_fails_that_input_and_is_rebuilt_next_time(tmp_path) -> None:
+    source = copy_inputs(tmp_path)
+    out = tmp_path / "out"
+    run([source], out, Config())
+    damaged = next(out.glob("2c46*.json"))
+    damaged.write_text("{ not json")
+    report = run([source], out, Config())
+    assert len(report.failures) == 1 and "could not be read back" in report.failures[0].reason
+    again = run([source], out, Config())  # the input is cleaned anew: whole again
+    assert not again.failures and again.reused == again.inputs - 1
+    fresh = tmp_path / "fresh"
+    run([source], fresh, Config())
+    assert outputs(out) == outputs(fresh)
