@@ -277,9 +277,9 @@ def run(
         skipped = sum(report.skipped.values())
         out_console.print(
             f"{report.inputs} inputs: {report.written} documents written to {out}, "
-            f"{len(report.failures)} failed, {skipped} records skipped, {removed} removals, "
-            f"{report.reused} inputs unchanged since the last run "
-            f"(report: {out / 'report.json'})",
+            f"{len(report.failures)} failed, {skipped} records skipped, {removed} removals"
+            + (f", {report.reused} inputs unchanged since the last run" if report.reused else "")
+            + f" (report: {out / 'report.json'})",
             soft_wrap=True,
         )
     if verbosity.verbose and not quiet:
@@ -521,8 +521,6 @@ def _print_details(report: RunReport) -> None:
     for rule_id, count in report.removals_by_rule.most_common():
         table.add_row(rule_id, str(count))
     out_console.print(table)
-    if report.reused:
-        out_console.print(f"{report.reused} inputs reused from the last run (unchanged)")
 
 
 def main() -> None:

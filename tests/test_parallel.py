@@ -227,3 +227,20 @@ def test_damaged_reused_output_fails_that_input_and_is_rebuilt_next_time(tmp_pat
     fresh = tmp_path / "fresh"
     run([source], fresh, Config())
     assert outputs(out) == outputs(fresh)
+
+
+def test_progress_bar_shows_documents_per_second() -> None:
+    import io
+
+    from rich.console import Console
+
+    from cleaner.progress import BarProgress
+
+    stream = io.StringIO()
+    bar = BarProgress(Console(file=stream, force_terminal=True, width=100))
+    bar.start(inputs=2, total_bytes=200)
+    bar.advance(documents=5, inputs=1, nbytes=100)
+    bar.bar.refresh()
+    bar.stop()
+    shown = stream.getvalue()
+    assert "5 docs" in shown and "docs/s" in shown and "50%" in shown
