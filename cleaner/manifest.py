@@ -130,11 +130,15 @@ class Manifest:
         self._journal.write(_line(name, entry))
         self._journal.flush()
 
-    def compact(self) -> None:
-        """Rewrite the file with one line per input, sorted: the same run, the same bytes."""
+    def close(self) -> None:
+        """Stop appending (a run that stops early: the lines so far stand as they are)."""
         if self._journal is not None:
             self._journal.close()
             self._journal = None
+
+    def compact(self) -> None:
+        """Rewrite the file with one line per input, sorted: the same run, the same bytes."""
+        self.close()
         lines = [_line(name, entry) for name, entry in sorted(self.entries.items())]
         atomic_write(self.path, "".join(lines).encode("utf-8"))
 

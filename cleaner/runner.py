@@ -303,6 +303,8 @@ def run(
     finally:
         progress.stop()
         executor.close()
+        if manifest is not None:
+            manifest.close()
     writer.close()
     collector.forget_missing_inputs(prune)
     collector.save_manifest()
