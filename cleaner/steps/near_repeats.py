@@ -22,7 +22,6 @@ removals in HTML mode were gold article text, against 72 of 440 in text dumps.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from itertools import pairwise
 
 from cleaner.document import Document
@@ -59,18 +58,36 @@ class NearRepeatStep(Step):
         self.min_words = min_words
         self.max_growth = max_growth
         self.in_html = in_html
+        # The step runs again while other steps remove lines (UntilStable): the shingles
+        # of the document being cleaned are kept between rounds.
+        self._cached_doc: Document | None = None
+        self._cached: dict[tuple[int, str], frozenset[Shingle] | None] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_cached_doc": None, "_cached": {}}
 
     def process(self, doc: Document) -> None:
         if doc.html is not None and not self.in_html:
             return
-        index: dict[Shingle, list[int]] = defaultdict(list)  # shingle -> earlier paragraphs
         kept: list[tuple[int, frozenset[Shingle]]] = []  # (line number, shingles)
+        seen: set[Shingle] = set()  # every shingle of the kept paragraphs so far
+        # Any of the three similarities reaching the threshold needs this share of the
+        # later paragraph's shingles in one earlier paragraph, hence in `seen`.
+        least_share = self.threshold / self.max_growth - 1e-9
+        if self._cached_doc is not doc:  # a line's shingles depend only on its text
+            self._cached_doc, self._cached = doc, {}
         for line in doc.kept:
-            words = _WORD.findall(line.text)
-            if len(words) < self.min_words:
+            key = (line.number, line.text)
+            if key not in self._cached:
+                words = _WORD.findall(line.text)
+                enough = len(words) >= self.min_words
+                self._cached[key] = _shingles_of([w.casefold() for w in words]) if enough else None
+            shingles = self._cached[key]
+            if shingles is None:
                 continue
-            shingles = _shingles_of([w.casefold() for w in words])
-            match = self._best_match(shingles, index, kept)
+            match = None
+            if len(shingles & seen) >= least_share * len(shingles):  # rare: compare one by one
+                match = self._best_match(shingles, kept)
             if match is not None and not line.content:
                 number, similarity = match
                 doc.drop(
@@ -80,10 +97,8 @@ class NearRepeatStep(Step):
                     reason=f"restates line {number} (similarity {similarity:.2f})",
                 )
                 continue
-            position = len(kept)
             kept.append((line.number, shingles))
-            for shingle in shingles:
-                index[shingle].append(position)
+            seen.update(shingles)
 
     def similarity(
         self, later: frozenset[Shingle], earlier: frozenset[Shingle], common: int
@@ -96,18 +111,15 @@ class NearRepeatStep(Step):
         return max(jaccard, later_inside, earlier_inside)
 
     def _best_match(
-        self,
-        shingles: frozenset[Shingle],
-        index: dict[Shingle, list[int]],
-        kept: list[tuple[int, frozenset[Shingle]]],
+        self, shingles: frozenset[Shingle], kept: list[tuple[int, frozenset[Shingle]]]
     ) -> tuple[int, float] | None:
-        shared: dict[int, int] = defaultdict(int)
-        for shingle in shingles:
-            for position in index.get(shingle, ()):
-                shared[position] += 1
+        """The earliest of the most similar kept paragraphs, if it reaches the threshold."""
         best: tuple[int, float] | None = None
-        for position, common in sorted(shared.items()):
-            score = self.similarity(shingles, kept[position][1], common)
+        for number, earlier in kept:
+            common = len(shingles & earlier)
+            if not common:
+                continue
+            score = self.similarity(shingles, earlier, common)
             if score >= self.threshold and (best is None or score > best[1]):
-                best = (kept[position][0], score)
+                best = (number, score)
         return best
