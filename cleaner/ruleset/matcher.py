@@ -21,6 +21,8 @@ from cleaner.text import line_key
 Match = tuple[Rule, regex.Match[str] | bool]
 #: A pattern that hits the time bound this often is not tried again.
 MAX_TIMEOUTS = 3
+#: Memory RE2 may give the set's automaton (a cache that fills only as lines need it).
+DFA_MEMORY = 64 << 20
 
 
 class RuleMatcher:
@@ -81,6 +83,9 @@ def _re2_set(rules: Sequence[Rule]) -> tuple[re2.Set | None, dict[str, int]]:
     """An RE2 set of the patterns it accepts, and each rule's position in it."""
     options = re2.Options()
     options.log_errors = False
+    # With RE2's default 8 MB the set's DFA runs out of room and falls back to a
+    # slower automaton: 15 us a line against 2 us with the built-in rules.
+    options.max_mem = DFA_MEMORY
     found = re2.Set.SearchSet(options)
     index: dict[str, int] = {}
     for rule in rules:
