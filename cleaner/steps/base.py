@@ -6,7 +6,7 @@ import time
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from cleaner.document import Document
 
@@ -19,10 +19,27 @@ class Step(ABC):
     """
 
     name: ClassVar[str]
+    #: The step cleans to its own fixed point: run again on a document that lost no line
+    #: since, it would change nothing, so it is skipped (UntilStable runs steps again).
+    settles: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
         self.seconds = 0.0
+        self._memo_doc: Document | None = None
+        self._memo: dict[Any, Any] = {}
+        self._settled_at = -1  # the memo document's removals when the step last ran on it
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Sent to a worker without what it remembers of the document being cleaned."""
+        return {**self.__dict__, "_memo_doc": None, "_memo": {}, "_settled_at": -1}
+
+    def memo(self, doc: Document) -> dict[Any, Any]:
+        """A dictionary for what the step computes from `doc` and may need again while
+        it runs again on the same document; emptied when the document changes."""
+        if self._memo_doc is not doc:
+            self._memo_doc, self._memo, self._settled_at = doc, {}, -1
+        return self._memo
 
     @abstractmethod
     def process(self, doc: Document) -> None:
@@ -32,9 +49,14 @@ class Step(ABC):
         """Load now what would otherwise load with the first document."""
 
     def __call__(self, doc: Document) -> Document:
+        if self.settles and self._memo_doc is doc and self._settled_at == len(doc.removals):
+            return doc
         started = time.perf_counter()
         removals_before = len(doc.removals)
         self.process(doc)
+        if self.settles:
+            self.memo(doc)
+            self._settled_at = len(doc.removals)
         self.seconds += time.perf_counter() - started
         self.counts["documents"] += 1
         for removal in doc.removals[removals_before:]:
@@ -66,15 +88,9 @@ class UntilStable(Step):
             step.load_resources()
 
     def process(self, doc: Document) -> None:
-        # Each step cleans to its own fixed point, so a step whose input has not changed
-        # since it last ran (no removal since) would change nothing: it is skipped.
-        after_step: dict[int, int] = {}  # step index -> removals right after it last ran
         for _ in range(self.max_rounds):
             before = len(doc.removals)
-            for index, step in enumerate(self.steps):
-                if after_step.get(index) == len(doc.removals):
-                    continue
-                step(doc)
-                after_step[index] = len(doc.removals)
+            for step in self.steps:
+                step(doc)  # a step that `settles` skips a document unchanged since its last run
             if len(doc.removals) == before:
                 return

@@ -78,18 +78,12 @@ class ClassifyStep(Step):
     """Drops the lines the classifier judges not to be part of the article."""
 
     name = "classifier"
+    settles = True
 
     def __init__(self, settings: ClassifierSettings) -> None:
         super().__init__()
         self.settings = settings
         self.stopwords = Stopwords()
-        # Passes and UntilStable rounds judge the same lines again: the verdicts of the
-        # document being cleaned are kept.
-        self._cached_doc: Document | None = None
-        self._cached: dict[tuple[int, str, bool, str | None], tuple[Kind, str]] = {}
-
-    def __getstate__(self) -> dict[str, object]:
-        return {**self.__dict__, "_cached_doc": None, "_cached": {}}
 
     def process(self, doc: Document) -> None:
         if not self.settings.enabled or (doc.html is not None and not self.settings.in_html):
@@ -105,15 +99,16 @@ class ClassifyStep(Step):
                 break
 
     def _one_pass(self, doc: Document, language: str | None) -> int:
-        if self._cached_doc is not doc:  # a line's own verdict depends only on the line
-            self._cached_doc, self._cached = doc, {}
+        # Passes and UntilStable rounds judge the same lines again; a line's own verdict
+        # depends only on the line.
+        known = self.memo(doc)
         judged = []
         for line in doc.kept:
             key = (line.number, line.text, line.content, language)
-            if key not in self._cached:
+            if key not in known:
                 alone = self.judge(line, language)
-                self._cached[key] = (alone.first, alone.why)
-            first, why = self._cached[key]
+                known[key] = (alone.first, alone.why)
+            first, why = known[key]
             judged.append(Judged(line, first, first, why))
         self.revise(judged)
         kept_words = sum(len(_WORD.findall(i.line.text)) for i in judged if i.kind is not Kind.BAD)

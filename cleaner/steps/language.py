@@ -39,7 +39,7 @@ class LanguageStep(Step):
 
     def __getstate__(self) -> dict[str, object]:
         """Sent to a worker without the loaded profiles: it loads its own when first needed."""
-        return {**self.__dict__, "_factory": None}
+        return {**super().__getstate__(), "_factory": None}
 
     def load_resources(self) -> None:
         self._detector_factory()

@@ -45,6 +45,7 @@ class NearRepeatStep(Step):
 
     name = "dedup"
     rule = "dedup:near-repeat"
+    settles = True
 
     def __init__(
         self,
@@ -58,13 +59,6 @@ class NearRepeatStep(Step):
         self.min_words = min_words
         self.max_growth = max_growth
         self.in_html = in_html
-        # The step runs again while other steps remove lines (UntilStable): the shingles
-        # of the document being cleaned are kept between rounds.
-        self._cached_doc: Document | None = None
-        self._cached: dict[tuple[int, str], frozenset[Shingle] | None] = {}
-
-    def __getstate__(self) -> dict[str, object]:
-        return {**self.__dict__, "_cached_doc": None, "_cached": {}}
 
     def process(self, doc: Document) -> None:
         if doc.html is not None and not self.in_html:
@@ -74,15 +68,14 @@ class NearRepeatStep(Step):
         # Any of the three similarities reaching the threshold needs this share of the
         # later paragraph's shingles in one earlier paragraph, hence in `seen`.
         least_share = self.threshold / self.max_growth - 1e-9
-        if self._cached_doc is not doc:  # a line's shingles depend only on its text
-            self._cached_doc, self._cached = doc, {}
+        known = self.memo(doc)  # a line's shingles depend only on its text: kept for rounds
         for line in doc.kept:
             key = (line.number, line.text)
-            if key not in self._cached:
+            if key not in known:
                 words = _WORD.findall(line.text)
                 enough = len(words) >= self.min_words
-                self._cached[key] = _shingles_of([w.casefold() for w in words]) if enough else None
-            shingles = self._cached[key]
+                known[key] = _shingles_of([w.casefold() for w in words]) if enough else None
+            shingles = known[key]
             if shingles is None:
                 continue
             match = None

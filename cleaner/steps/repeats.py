@@ -60,6 +60,7 @@ class RepeatedLineStep(Step):
     """
 
     name = "dedup"
+    settles = True
 
     def __init__(self, min_words: int = 4, distant_min_words: int = 20) -> None:
         super().__init__()

@@ -48,31 +48,19 @@ class RulesStep(Step):
     """Applies a rule set to every document."""
 
     name = "rules"
+    settles = True
 
     def __init__(self, ruleset: RuleSet, prose_min_words: int = 12) -> None:
         super().__init__()
         self.ruleset = ruleset
         self.prose_min_words = prose_min_words
         self._matchers: dict[tuple[str, ...], RuleMatcher] = {}
-        # The rules run again while other steps remove lines (UntilStable): the matches of
-        # the document being cleaned are kept, so later rounds only redo the scopes.
-        self._cached_doc: Document | None = None
-        self._cached: dict[tuple[int, int, str], list[Match]] = {}
-        self._settled_at = -1  # removals the cached document had when the rules last ran
 
     def __getstate__(self) -> dict[str, object]:
         """Sent to a worker without its matchers (RE2 sets do not pickle): rebuilt there."""
-        state = self.__dict__.copy()
-        state.update(_matchers={}, _cached_doc=None, _cached={}, _settled_at=-1)
-        return state
+        return {**super().__getstate__(), "_matchers": {}}
 
     def process(self, doc: Document) -> None:
-        if self._cached_doc is doc and self._settled_at == len(doc.removals):
-            return  # nothing removed since this document last went through: nothing to do
-        self._process(doc)
-        self._settled_at = len(doc.removals)
-
-    def _process(self, doc: Document) -> None:
         domain = site_domain(doc.metadata.get("url"))
         self.apply(doc, [rule for rule in self.ruleset.rules if rule.applies_to_site(domain)])
         found = site_domain(doc.metadata.get("url"))
@@ -85,14 +73,15 @@ class RulesStep(Step):
     def apply(self, doc: Document, rules: list[Rule]) -> None:
         lines = doc.kept
         matcher = self._matcher(rules)
-        if self._cached_doc is not doc:  # matches depend only on a line's text: reuse them
-            self._cached_doc, self._cached = doc, {}
+        # The rules run again while other steps remove lines (UntilStable): a line's
+        # matches depend only on its text, so later rounds only redo the scopes.
+        known = self.memo(doc)
         matches = []
         for line in lines:
             key = (id(matcher), line.number, line.text)
-            if key not in self._cached:
-                self._cached[key] = matcher.matches(line.text)
-            matches.append(self._cached[key])
+            if key not in known:
+                known[key] = matcher.matches(line.text)
+            matches.append(known[key])
         for rule_id in matcher.last_timeouts:
             doc.rule_timeouts.append(rule_id)
             doc.warnings.append(
