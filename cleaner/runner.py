@@ -59,12 +59,14 @@ def read_guarded(
 
 
 def stream_items(
-    files: Sequence[InputFile], config: Config, reuse: frozenset[int] = frozenset()
+    files: Sequence[InputFile],
+    config: Config,
+    reusable: Callable[[int], bool] | None = None,
 ) -> Iterator[Item]:
     """Every input's documents in canonical order, each input closed by an `InputDone`.
-    Inputs in `reuse` are not read: their outputs are already up to date."""
+    Inputs that `reusable` accepts are not read: their outputs are already up to date."""
     for index, item in enumerate(files):
-        if index in reuse:
+        if reusable is not None and reusable(index):
             yield InputDone(index)
             continue
         stats = ReadStats()
@@ -120,12 +122,29 @@ class _Collector:
         self.report, self.writer, self.progress = report, writer, progress
         self.manifest, self.on_failure = manifest, on_failure
         self.finder = DuplicateFinder(config.near_duplicate_threshold)
-        self.reuse: frozenset[int] = frozenset()
-        self.hashes: list[str] = []
-        self.settings = ""
+        self.sizes = [_size(item.path) for item in files]
+        self.settings = ""  # the settings digest, when there is a manifest
+        self.reuse: set[int] = set()
+        self.hashes: dict[int, str] = {}
         self.skipped: Counter[str] = Counter()
         self._documents: list[DocumentEntry] = []
         self._incomplete = False
+
+    def reusable(self, index: int) -> bool:
+        """Whether an input's outputs are up to date. Each input is hashed as the stream
+        reaches it, just before it would be read: one pass over the inputs, not two."""
+        assert self.manifest is not None
+        item = self.files[index]
+        try:
+            self.hashes[index] = file_sha256(item.path)
+        except OSError:  # unreadable: the reader says why, as a failure of this input
+            self.hashes[index] = ""
+            return False
+        name = item.name.as_posix()
+        if self.manifest.reusable(name, self.hashes[index], self.settings, self.out):
+            self.reuse.add(index)
+            return True
+        return False
 
     def take(self, result: CleanedDocument | RecordFailure | InputDone) -> None:
         if isinstance(result, RecordFailure):
@@ -188,7 +207,7 @@ class _Collector:
                 self._remove_outputs([doc.id for doc in old.documents if doc.id not in kept])
             self.manifest.record(name, entry)
         self._documents, self._incomplete = [], False
-        self.progress.advance(inputs=1, nbytes=_size(item.path))
+        self.progress.advance(inputs=1, nbytes=self.sizes[done.index])
 
     def _replay(self, item: InputFile) -> dict[str, int]:
         """An unchanged input: its outputs are read back, for duplicates and the report."""
@@ -284,19 +303,13 @@ def run(
     manifest = Manifest.load(out) if incremental else None
     writer = make_writer(out, config.format)
     collector = _Collector(out, config, files, report, writer, progress, manifest, on_failure)
+    reusable = None
     if manifest is not None:
         collector.settings = settings_digest(config, cleaner.ruleset.digest, table)
-        collector.hashes = [file_sha256(item.path) for item in files]
-        collector.reuse = frozenset(
-            index
-            for index, item in enumerate(files)
-            if manifest.reusable(
-                item.name.as_posix(), collector.hashes[index], collector.settings, out
-            )
-        )
-    progress.start(len(files), sum(_size(item.path) for item in files))
+        reusable = collector.reusable
+    progress.start(len(files), sum(collector.sizes))
     try:
-        batches = batched(stream_items(files, config, collector.reuse))
+        batches = batched(stream_items(files, config, reusable))
         for results in executor.map(clean_items, cleaner, batches):
             for result in results:
                 collector.take(result)

@@ -244,3 +244,21 @@ def test_progress_bar_shows_documents_per_second() -> None:
     bar.stop()
     shown = stream.getvalue()
     assert "5 docs" in shown and "docs/s" in shown and "50%" in shown
+
+
+def test_an_input_that_cannot_be_hashed_is_cleaned_not_reused(tmp_path, monkeypatch) -> None:
+    import cleaner.runner
+
+    source = copy_inputs(tmp_path)
+    out = tmp_path / "out"
+    first = run([source], out, Config())
+    real = cleaner.runner.file_sha256
+
+    def flaky(path):
+        if path.name.startswith("2c46"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(cleaner.runner, "file_sha256", flaky)
+    again = run([source], out, Config())
+    assert not again.failures and again.reused == first.inputs - 1
