@@ -12,6 +12,7 @@ from rich.text import Text
 
 from cleaner.document import Document
 from cleaner.errors import UsageError
+from cleaner.outputs import OutputEntry, read_outputs
 from cleaner.pipeline import Cleaner
 from cleaner.readers import discover_inputs, read_text_file
 
@@ -85,8 +86,6 @@ class RuleHit:
 
 def rule_hits(out: Path, rule_id: str) -> Iterator[RuleHit]:
     """Every removal by `rule_id` across a finished run's outputs, in document order."""
-    from cleaner.html_report import OutputEntry, read_outputs  # reading OUT: with the report
-
     if not out.is_dir():
         raise UsageError(f"{out}: not a folder; --rule searches the output folder of a run")
     for entry in read_outputs(out):

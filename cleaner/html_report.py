@@ -10,16 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from cleaner.errors import UsageError
-from cleaner.runner import REPORT_NAME
-from cleaner.writers import JsonlWriter, ParquetWriter, atomic_write
+from cleaner.outputs import UnreadableOutput, read_outputs, read_report
+from cleaner.writers import atomic_write
 
 TOP_RULES = 15  # bars in the chart; the rest are summed in one line
 LIST_LIMIT = 1000  # failures, warnings and notes shown; the rest are counted
@@ -189,108 +188,6 @@ class RunView:
     words_kept: int = 0
     words_removed: int = 0
     notes: list[str] = field(default_factory=list)  # records left out, and why
-
-
-# ------------------------------------------------------------------------ reading OUT
-
-
-@dataclass(frozen=True, slots=True)
-class OutputEntry:
-    """A document in OUT: where it is (for notes), its record, and how to get its text."""
-
-    where: str
-    data: Any
-    load_text: Callable[[], str]
-
-
-@dataclass(frozen=True, slots=True)
-class UnreadableOutput:
-    where: str
-    reason: str
-
-
-def read_report(out: Path) -> dict[str, Any]:
-    """OUT/report.json; a missing or broken one means OUT is not a finished run's output."""
-    if not out.is_dir():
-        raise UsageError(f"{out}: no such folder; give the output folder of a `cleaner run`")
-    path = out / REPORT_NAME
-    if not path.is_file():
-        raise UsageError(
-            f"{path} not found: is {out} the output folder of a finished `cleaner run`?"
-        )
-    try:
-        report = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"{path}: cannot read ({exc}); run `cleaner run` again") from None
-    if not isinstance(report, dict):
-        raise UsageError(f"{path}: not a run report (a JSON object); run `cleaner run` again")
-    return report
-
-
-def read_outputs(out: Path) -> Iterator[OutputEntry | UnreadableOutput]:
-    """The documents of OUT in their written order, whatever the layout."""
-    if (out / JsonlWriter.FILE_NAME).is_file():
-        yield from _jsonl_entries(out / JsonlWriter.FILE_NAME)
-    elif (out / ParquetWriter.FILE_NAME).is_file():
-        yield from _parquet_entries(out / ParquetWriter.FILE_NAME)
-    else:
-        yield from _txt_entries(out)
-
-
-def _txt_entries(out: Path) -> Iterator[OutputEntry | UnreadableOutput]:
-    """OUT/<id>.json + OUT/<id>.txt, sorted by path (the txt layout keeps no order)."""
-    for path in sorted(out.rglob("*.json")):
-        relative = path.relative_to(out)
-        if relative == Path(REPORT_NAME) or any(p.startswith(".") for p in relative.parts):
-            continue
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            yield UnreadableOutput(relative.as_posix(), f"cannot read: {exc}")
-            continue
-        text_path = path.with_suffix(".txt")
-        yield OutputEntry(relative.as_posix(), data, partial(text_path.read_text, encoding="utf-8"))
-
-
-def _jsonl_entries(path: Path) -> Iterator[OutputEntry | UnreadableOutput]:
-    try:
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                where = f"{path.name} line {number}"
-                try:
-                    data = json.loads(line)
-                except ValueError as exc:
-                    yield UnreadableOutput(where, f"not valid JSON: {exc}")
-                    continue
-                text = data.get("text") if isinstance(data, dict) else None
-                yield OutputEntry(where, data, partial(_text_field, text))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read ({exc}); run `cleaner run` again") from None
-
-
-def _parquet_entries(path: Path) -> Iterator[OutputEntry | UnreadableOutput]:
-    try:
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise UsageError(
-            f"{path}: reading Parquet needs pyarrow: pip install 'cleaner[parquet]'"
-        ) from None
-    try:
-        batches = pq.ParquetFile(path).iter_batches()
-        number = 0
-        for batch in batches:
-            for row in batch.to_pylist():
-                number += 1
-                text = partial(_text_field, row.get("text"))
-                yield OutputEntry(f"{path.name} row {number}", row, text)
-    except (OSError, ValueError) as exc:  # pyarrow's errors derive from these
-        raise UsageError(f"{path}: cannot read ({exc}); run `cleaner run` again") from None
-
-
-def _text_field(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError("field 'text' is missing or not a str")
-    return value
 
 
 def load_run(out: Path, max_documents: int = 1000) -> RunView:
