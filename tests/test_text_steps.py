@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from helpers import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
 
 from cleaner.dates import parse_date
 from cleaner.document import Document
+from cleaner.langdetect_numpy import NumpyDetectorFactory
 from cleaner.steps.language import LanguageStep
 from cleaner.steps.normalize import NormalizeStep, normalize_line
 from cleaner.steps.repeats import RepeatedLineStep, self_repeat_half
@@ -160,6 +164,43 @@ def test_language_is_detected_and_reproducible(text, language) -> None:
         LanguageStep(seed=0)(doc)
         results.add((doc.metadata["language"], doc.metadata["language_confidence"]))
     assert len(results) == 1 and next(iter(results))[0] == language
+
+
+LANGUAGE_SAMPLES = [
+    *(path.read_text(encoding="utf-8") for path in sorted((ROOT / "seeds").glob("*.txt"))),
+    *(path.read_text(encoding="utf-8") for path in sorted((ROOT / "fixtures" / "dumps").glob("*.txt"))),
+    "Los ministros se reunieron el viernes en Ginebra y acordaron continuar las conversaciones.",
+    "東京で金曜日に会議が開かれ、来週も協議を続けることで合意した。",
+    "12 34 ... 56",  # no letters: both raise
+]
+
+
+@pytest.fixture(scope="module")
+def detector_factories() -> tuple[DetectorFactory, NumpyDetectorFactory]:
+    stock, ours = DetectorFactory(), NumpyDetectorFactory()
+    for factory in (stock, ours):
+        factory.load_profile(PROFILES_DIRECTORY)
+        factory.set_seed(0)
+    return stock, ours
+
+
+@pytest.mark.parametrize("trials", [1, 3, 7])
+def test_numpy_detector_gives_langdetects_probabilities_exactly(detector_factories, trials):
+    def detect(factory: DetectorFactory, text: str) -> list[tuple[str, float]] | str:
+        detector = factory.create()
+        detector.n_trial = trials
+        detector.append(text[:2000])
+        try:
+            return [(found.lang, found.prob) for found in detector.get_probabilities()]
+        except LangDetectException as error:
+            return str(error)
+
+    stock, ours = detector_factories
+    answers = [(detect(stock, text), detect(ours, text)) for text in LANGUAGE_SAMPLES]
+    assert all(mine == theirs for theirs, mine in answers)
+    assert all(type(prob) is float for _, mine in answers[:3] for _, prob in mine)
+    assert len({mine[0][0] for _, mine in answers if not isinstance(mine, str)}) >= 3
+    assert isinstance(answers[-1][1], str)
 
 
 def test_too_little_text_has_no_language() -> None:

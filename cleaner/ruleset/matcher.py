@@ -2,8 +2,9 @@
 exact rules answered by one dictionary lookup, `max_words` checked before any pattern.
 
 Patterns: one RE2 set match per line (linear time, whatever the patterns) says which of
-them can match at all; only those run with the `regex` module, to get their groups, under
-a time bound. Almost no line matches any rule, so the bounded matches are rare. Patterns
+them can match at all (each pattern widened so that RE2 never says no where `regex` would
+say yes: see re2_superset); only those run with the `regex` module, to get their groups,
+under a time bound. Almost no line matches any rule, so the bounded matches are rare. Patterns
 RE2 cannot parse (lookbehind, backreferences) always run under the time bound.
 """
 
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 import re2
 import regex
 
+from cleaner.ruleset.re2_superset import re2_superset
 from cleaner.ruleset.rule import MATCH_TIMEOUT, Rule
 from cleaner.text import line_key
 
@@ -89,9 +91,10 @@ def _re2_set(rules: Sequence[Rule]) -> tuple[re2.Set | None, dict[str, int]]:
     found = re2.Set.SearchSet(options)
     index: dict[str, int] = {}
     for rule in rules:
-        if rule.spec.regex is None:
+        widened = None if rule.spec.regex is None else re2_superset(rule.spec.regex)
+        if widened is None:
             continue
-        pattern = rule.spec.regex if rule.spec.case_sensitive else f"(?i:{rule.spec.regex})"
+        pattern = widened if rule.spec.case_sensitive else f"(?i:{widened})"
         try:
             index[rule.id] = found.Add(pattern)
         except Exception:

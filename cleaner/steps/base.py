@@ -22,6 +22,10 @@ class Step(ABC):
     #: The step cleans to its own fixed point: run again on a document that lost no line
     #: since, it would change nothing, so it is skipped (UntilStable runs steps again).
     settles: ClassVar[bool] = False
+    #: Stronger: removing lines never gives the step more to remove (it only compares a
+    #: line with kept lines before it, and fewer kept lines match less), so its first run
+    #: on a document is final and UntilStable's later rounds skip it.
+    settles_in_one_run: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
@@ -49,12 +53,16 @@ class Step(ABC):
         """Load now what would otherwise load with the first document."""
 
     def __call__(self, doc: Document) -> Document:
-        if self.settles and self._memo_doc is doc and self._settled_at == len(doc.removals):
+        if self._memo_doc is doc and (
+            self._settled_at == len(doc.removals)
+            if self.settles
+            else self.settles_in_one_run and self._settled_at >= 0
+        ):
             return doc
         started = time.perf_counter()
         removals_before = len(doc.removals)
         self.process(doc)
-        if self.settles:
+        if self.settles or self.settles_in_one_run:
             self.memo(doc)
             self._settled_at = len(doc.removals)
         self.seconds += time.perf_counter() - started

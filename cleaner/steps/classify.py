@@ -72,6 +72,7 @@ class Judged:
     first: Kind  # from the line alone
     kind: Kind  # after the neighbours had their say
     why: str = ""
+    words: int = 0
 
 
 class ClassifyStep(Step):
@@ -107,11 +108,11 @@ class ClassifyStep(Step):
             key = (line.number, line.text, line.content, language)
             if key not in known:
                 alone = self.judge(line, language)
-                known[key] = (alone.first, alone.why)
-            first, why = known[key]
-            judged.append(Judged(line, first, first, why))
+                known[key] = (alone.first, alone.why, len(_WORD.findall(line.text)))
+            first, why, words = known[key]
+            judged.append(Judged(line, first, first, why, words))
         self.revise(judged)
-        kept_words = sum(len(_WORD.findall(i.line.text)) for i in judged if i.kind is not Kind.BAD)
+        kept_words = sum(item.words for item in judged if item.kind is not Kind.BAD)
         if kept_words < self.settings.min_article_words:
             # No article found (a results table, a listing): better a page with its menus
             # than an empty one. The rules have already had their say.
@@ -234,7 +235,7 @@ class ClassifyStep(Step):
         for i, item in enumerate(judged):
             if item.kind is not Kind.GOOD or item.line.content:
                 continue
-            if len(_WORD.findall(item.line.text)) >= limit:
+            if item.words >= limit:
                 continue
             if (
                 self._neighbour(judged, i, -1, True) is Kind.BAD
@@ -249,7 +250,7 @@ class ClassifyStep(Step):
         (an article split by an inline link list). Good lines outside them go."""
         scores = []
         for item in judged:
-            words = len(_WORD.findall(item.line.text)) or 1
+            words = item.words or 1
             penalty = max(words, self.settings.main_block_min_penalty)
             good = item.kind is Kind.GOOD
             scores.append(words if good else -self.settings.main_block_bad_weight * penalty)

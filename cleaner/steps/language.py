@@ -7,11 +7,12 @@ global random state is touched; the sample keeps detection cost flat on long tex
 
 from __future__ import annotations
 
-from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.detector_factory import PROFILES_DIRECTORY
 from langdetect.lang_detect_exception import LangDetectException
 from langdetect.language import Language
 
 from cleaner.document import Document
+from cleaner.langdetect_numpy import NumpyDetectorFactory
 from cleaner.steps.base import Step
 from cleaner.text import looks_like_prose
 
@@ -35,7 +36,7 @@ class LanguageStep(Step):
         super().__init__()
         self.seed = seed
         self.sample_chars = sample_chars
-        self._factory: DetectorFactory | None = None
+        self._factory: NumpyDetectorFactory | None = None
 
     def __getstate__(self) -> dict[str, object]:
         """Sent to a worker without the loaded profiles: it loads its own when first needed."""
@@ -53,9 +54,9 @@ class LanguageStep(Step):
         except (LangDetectException, IndexError):
             return None
 
-    def _detector_factory(self) -> DetectorFactory:
+    def _detector_factory(self) -> NumpyDetectorFactory:
         if self._factory is None:  # profiles take a second to load: only when first needed
-            factory = DetectorFactory()
+            factory = NumpyDetectorFactory()
             factory.load_profile(PROFILES_DIRECTORY)
             factory.set_seed(self.seed)
             self._factory = factory

@@ -45,7 +45,7 @@ class NearRepeatStep(Step):
 
     name = "dedup"
     rule = "dedup:near-repeat"
-    settles = True
+    settles_in_one_run = True  # a line kept against more earlier lines stays kept with fewer
 
     def __init__(
         self,
@@ -68,16 +68,11 @@ class NearRepeatStep(Step):
         # Any of the three similarities reaching the threshold needs this share of the
         # later paragraph's shingles in one earlier paragraph, hence in `seen`.
         least_share = self.threshold / self.max_growth - 1e-9
-        known = self.memo(doc)  # a line's shingles depend only on its text: kept for rounds
         for line in doc.kept:
-            key = (line.number, line.text)
-            if key not in known:
-                words = _WORD.findall(line.text)
-                enough = len(words) >= self.min_words
-                known[key] = _shingles_of([w.casefold() for w in words]) if enough else None
-            shingles = known[key]
-            if shingles is None:
+            words = _WORD.findall(line.text)
+            if len(words) < self.min_words:
                 continue
+            shingles = _shingles_of([w.casefold() for w in words])
             match = None
             if len(shingles & seen) >= least_share * len(shingles):  # rare: compare one by one
                 match = self._best_match(shingles, kept)

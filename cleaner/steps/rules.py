@@ -76,12 +76,15 @@ class RulesStep(Step):
         # The rules run again while other steps remove lines (UntilStable): a line's
         # matches depend only on its text, so later rounds only redo the scopes.
         known = self.memo(doc)
-        matches = []
+        matches: list[list[Match]] = []
+        prose_words: list[int] = []
         for line in lines:
             key = (id(matcher), line.number, line.text)
             if key not in known:
-                known[key] = matcher.matches(line.text)
-            matches.append(known[key])
+                known[key] = (matcher.matches(line.text), self._prose_words(line.text))
+            line_matches, words = known[key]
+            matches.append(line_matches)
+            prose_words.append(words)
         for rule_id in matcher.last_timeouts:
             doc.rule_timeouts.append(rule_id)
             doc.warnings.append(
@@ -89,7 +92,7 @@ class RulesStep(Step):
                 "(a pattern that backtracks without end?); the line was kept"
             )
         matcher.last_timeouts.clear()
-        head_end, tail_start, prose_before = self._prose_bounds(lines, matches)
+        head_end, tail_start, prose_before = self._prose_bounds(prose_words, matches)
         for index, line_matches in enumerate(matches):
             if any(rule.spec.action is Action.KEEP for rule, _ in line_matches):
                 lines[index].content = True
@@ -110,25 +113,23 @@ class RulesStep(Step):
             self._matchers[key] = RuleMatcher(rules)
         return self._matchers[key]
 
+    def _prose_words(self, text: str) -> int:
+        """The words of a prose line; 0 for a line that is not prose."""
+        return word_count(text) if looks_like_prose(text, self.prose_min_words) else 0
+
+    @staticmethod
     def _prose_bounds(
-        self, lines: list[Line], matches: list[list[Match]]
+        prose_words: list[int], matches: list[list[Match]]
     ) -> tuple[int, int, list[int]]:
         """Index of the first and last prose line that no drop rule matches, and the words
         of such prose before each line."""
-        prose = [
-            i
-            for i, line in enumerate(lines)
-            if looks_like_prose(line.text, self.prose_min_words)
-            and not any(rule.drops for rule, _ in matches[i])
-        ]
-        before, total, prose_set = [], 0, set(prose)
-        for i, line in enumerate(lines):
+        before, total, first, last = [], 0, len(prose_words), -1
+        for i, words in enumerate(prose_words):
             before.append(total)
-            if i in prose_set:
-                total += word_count(line.text)
-        if not prose:
-            return len(lines), -1, before
-        return prose[0], prose[-1], before
+            if words and not any(rule.drops for rule, _ in matches[i]):
+                total += words
+                first, last = min(first, i), i
+        return first, last, before
 
     def _fire(
         self,
