@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 from helpers import write_rules
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner import Cleaner, Config, RuleError, load_rules
+from cleaner.steps.classify import _SENTENCE_END, _ends_like_sentence
 
 MENU = ["Home", "News", "Politics", "Sport", "Culture", "Weather", "Contact"]
 FOOTER = ["Impressum", "Privacy", "Terms", "Jobs", "Advertise", "Archive"]
@@ -148,3 +151,9 @@ def test_every_threshold_is_documented_in_the_builtin_file() -> None:
     documented = yaml.safe_load((builtin_rules_dir() / "classifier.yaml").read_text())["classifier"]
     assert set(documented) == set(ClassifierSettings.model_fields)
     assert ClassifierSettings.model_validate(documented) == ClassifierSettings()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab .!?…。\"”’»)-,:; \t", max_size=12))
+def test_sentence_end_is_read_from_the_lines_tail_alone(text: str) -> None:
+    assert _ends_like_sentence(text) == bool(_SENTENCE_END.search(text))

@@ -15,6 +15,8 @@ from helpers import FIXTURES, SEEDS, write_rules
 
 from cleaner import Cleaner, Config, run
 from cleaner.config import OutputFormat
+from cleaner.document import Document
+from cleaner.readers import ReadStats, discover_inputs, read_input
 
 WARC = FIXTURES / "warc"
 ARTICLE = FIXTURES / "html" / "article.html"
@@ -310,3 +312,44 @@ def test_explicit_file_with_unknown_suffix_is_sniffed(tmp_path, cleaner) -> None
     shutil.copy(WARC / "warcio__example-iana.org-chunked.warc", tmp_path / "capture.bin")
     report, _ = run_one(tmp_path, cleaner, tmp_path / "capture.bin")
     assert report["counts"]["written"] == 1
+
+
+def _html_pages() -> list[tuple[str, str | None]]:
+    """Every HTML page among the fixtures: the article, and the WARC fixtures' responses."""
+    pages = [((FIXTURES / "html" / "article.html").read_text(encoding="utf-8"), None)]
+    for item in discover_inputs([FIXTURES / "warc"]):
+        for doc in read_input(item, ReadStats()):
+            if isinstance(doc, Document) and doc.html is not None:
+                pages.append((doc.html, doc.metadata.get("url")))
+    return pages
+
+
+SITE_PAGE = """<html><head><title>Harbour works start | harbourgazette</title>
+<meta name="author" content="Ana Lima"><meta property="og:site_name" content="9to5harbour">
+<meta name="description" content="The council approved the works.">
+<link rel="canonical" href="https://harbour.example/news/works">
+<meta property="article:published_time" content="2021-05-04T10:00:00Z"></head>
+<body><article><h1>Harbour works start</h1><p>The council approved the works on Tuesday,
+after a long debate about the cost of dredging the old basin.</p></article></body></html>"""
+
+
+def test_page_metadata_matches_trafilaturas_extract_metadata() -> None:
+    """Our trimmed copy of trafilatura's metadata extraction gives trafilatura's answers."""
+    from trafilatura.metadata import extract_metadata
+    from trafilatura.utils import load_html
+
+    from cleaner.steps.extract import DATE_SEARCH, page_metadata
+
+    pages = [*_html_pages(), (SITE_PAGE, None)]
+    assert len(pages) >= 4
+    fields = ("title", "author", "url", "sitename", "description", "date")
+    for html, url in pages:
+        ours = page_metadata(load_html(html), url)
+        theirs = extract_metadata(html, url, DATE_SEARCH)
+        assert [getattr(ours, f) for f in fields] == [getattr(theirs, f) for f in fields]
+    site_page = page_metadata(load_html(SITE_PAGE), None)
+    assert (site_page.author, site_page.sitename, site_page.date) == (
+        "Ana Lima",
+        "9To5Harbour",  # trafilatura capitalises so (as it does 9to5Mac)
+        "2021-05-04",
+    )

@@ -32,6 +32,7 @@ from cleaner.stopwords import Stopwords
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?…。！？」』\"”’»)]\W{0,3}$")
+_SENTENCE_END_REACH = 4  # a match starts within this many characters of the line's end
 _SEPARATORS = re.compile(r"\s[|·•/]\s|\s[|·•]$|^[|·•]\s")
 _LIST_ITEM = re.compile(r"^(?:[-*•·–—▪►✓]|\(?\d{1,3}[.)]|[a-z][.)])\s")
 _NO_SPACES = frozenset({"zh-cn", "zh-tw", "ja", "th", "lo", "km", "my"})
@@ -49,6 +50,10 @@ def _max_subarray(scores: list[float], lo: int, hi: int) -> tuple[float, int, in
         if running > 0 and (best is None or running > best[0]):
             best = (running, start, i)
     return best
+
+
+def _ends_like_sentence(text: str) -> bool:
+    return _SENTENCE_END.search(text[-_SENTENCE_END_REACH:]) is not None  # not the whole line
 
 
 def _title_case_share(words: list[str]) -> float:
@@ -135,7 +140,7 @@ class ClassifyStep(Step):
         words = _WORD.findall(text)
         no_spaces = language in _NO_SPACES
         length = len(text) * (s.cjk_length_factor if no_spaces else 1)
-        ends_like_sentence = bool(_SENTENCE_END.search(text))
+        ends_like_sentence = _ends_like_sentence(text)
         stoplist = None if no_spaces else self.stopwords.get(language)
         if _SEPARATORS.search(text) and not ends_like_sentence:
             return self._bad(line, "separators")
@@ -146,7 +151,7 @@ class ClassifyStep(Step):
             # paragraphs stays, a list of them goes, as for short lines.
             return Judged(line, Kind.SHORT, Kind.SHORT, "headline")
         if stoplist is not None and words:
-            density = sum(1 for w in words if w.casefold() in stoplist) / len(words)
+            density = sum(map(stoplist.__contains__, map(str.casefold, words))) / len(words)
         else:  # no list: a sentence ending stands in for stop words
             density = s.stopwords_high if ends_like_sentence else 0.0
         if s.sentence_end_required and not ends_like_sentence and length <= s.length_high:
@@ -202,7 +207,7 @@ class ClassifyStep(Step):
             after = self._neighbour(judged, i, 1, ignore_neargood=True)
             if before is Kind.GOOD and after is Kind.GOOD:
                 updates[i] = (Kind.GOOD, "")
-            elif Kind.GOOD in (before, after) and _SENTENCE_END.search(item.line.text):
+            elif Kind.GOOD in (before, after) and _ends_like_sentence(item.line.text):
                 updates[i] = (Kind.GOOD, "")  # a short sentence beside prose belongs to it
             elif before is Kind.BAD and after is Kind.BAD:
                 updates[i] = (Kind.BAD, "short-among-furniture")
@@ -311,6 +316,6 @@ class ClassifyStep(Step):
         items = sum(
             1
             for j in run
-            if _LIST_ITEM.match(judged[j].line.text) or _SENTENCE_END.search(judged[j].line.text)
+            if _LIST_ITEM.match(judged[j].line.text) or _ends_like_sentence(judged[j].line.text)
         )
         return items * 2 >= len(run)
