@@ -16,15 +16,14 @@ from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from enum import StrEnum
-from typing import TypeVar
 
 from cleaner.errors import UsageError
 from cleaner.pipeline import Cleaner
-from cleaner.work import Item
+from cleaner.work import BatchTask, Item, R
 
-R = TypeVar("R")
-Task = Callable[[Cleaner, Sequence[Item]], R]
+Work = Callable[[Cleaner, Sequence[Item]], R]
 #: Batches in flight per worker: enough to keep every worker busy, few enough to bound memory.
 IN_FLIGHT_PER_WORKER = 3
 
@@ -44,7 +43,7 @@ class Executor(ABC):
 
     @abstractmethod
     def map(
-        self, task: Task[R], cleaner: Cleaner, batches: Iterable[Sequence[Item]]
+        self, task: BatchTask[R], cleaner: Cleaner, batches: Iterable[Sequence[Item]]
     ) -> Iterator[R]:
         """The task's result for each batch, in order."""
 
@@ -56,10 +55,10 @@ class InlineExecutor(Executor):
     """This process, one batch after another: no start-up cost, the reference behaviour."""
 
     def map(
-        self, task: Task[R], cleaner: Cleaner, batches: Iterable[Sequence[Item]]
+        self, task: BatchTask[R], cleaner: Cleaner, batches: Iterable[Sequence[Item]]
     ) -> Iterator[R]:
         for batch in batches:
-            yield task(cleaner, batch)
+            yield task.run(cleaner, batch)
 
 
 # The pool's worker processes each hold one Cleaner, installed once when the process starts
@@ -81,13 +80,20 @@ def _exit_with_parent(parent: int, every: float = 1.0) -> None:
     os._exit(1)
 
 
-def _run_in_worker(task: Task[R], batch: Sequence[Item]) -> R:
+def _run_in_worker(work: Work[R], batch: Sequence[Item]) -> R:
     assert _worker_cleaner is not None, "the pool initializer installs the cleaner"
-    return task(_worker_cleaner, batch)
+    return work(_worker_cleaner, batch)
 
 
 class ProcessExecutor(Executor):
-    """A pool of worker processes on this machine."""
+    """A pool of worker processes on this machine.
+
+    A worker that dies (a segfault in a native library, the out-of-memory killer) takes
+    down the pool and every batch in flight, with no word of which document did it. The
+    batches in flight then run again one at a time in a fresh one-worker pool; a batch
+    that kills that one too runs document by document, and the document that still kills
+    its worker fails alone (`BatchTask.crashed`). Then a new pool takes the rest.
+    """
 
     def __init__(self, workers: int) -> None:
         if workers < 1:
@@ -97,24 +103,79 @@ class ProcessExecutor(Executor):
         # fork starts workers in milliseconds with the parent's imports; spawn elsewhere.
         self.context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
-    def map(
-        self, task: Task[R], cleaner: Cleaner, batches: Iterable[Sequence[Item]]
-    ) -> Iterator[R]:
-        cleaner.load_resources()  # once, here: forked workers inherit them
-        with ProcessPoolExecutor(
-            max_workers=self.workers,
+    def _pool(self, cleaner: Cleaner, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=workers,
             mp_context=self.context,
             initializer=_install_cleaner,
             initargs=(cleaner, os.getpid()),
-        ) as pool:
-            pending: deque[Future[R]] = deque()
-            limit = self.workers * IN_FLIGHT_PER_WORKER
+        )
+
+    def map(
+        self, task: BatchTask[R], cleaner: Cleaner, batches: Iterable[Sequence[Item]]
+    ) -> Iterator[R]:
+        cleaner.load_resources()  # once, here: forked workers inherit them
+        pool = self._pool(cleaner, self.workers)
+        pending: deque[tuple[Sequence[Item], Future[R]]] = deque()
+        limit = self.workers * IN_FLIGHT_PER_WORKER
+        try:
             for batch in batches:
-                pending.append(pool.submit(_run_in_worker, task, batch))
-                if len(pending) >= limit:
-                    yield pending.popleft().result()
+                if pool is None:  # the last one broke: a new one for the rest
+                    pool = self._pool(cleaner, self.workers)
+                pending.append((batch, pool.submit(_run_in_worker, task.run, batch)))
+                while len(pending) >= limit or (pending and pending[0][1].done()):
+                    try:
+                        yield pending[0][1].result()
+                        pending.popleft()
+                    except BrokenProcessPool:
+                        pool = self._discard(pool)
+                        yield from self._recover(task, cleaner, pending)
+                        break
             while pending:
-                yield pending.popleft().result()
+                try:
+                    yield pending[0][1].result()
+                    pending.popleft()
+                except BrokenProcessPool:
+                    pool = self._discard(pool)
+                    yield from self._recover(task, cleaner, pending)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+
+    @staticmethod
+    def _discard(pool: ProcessPoolExecutor | None) -> None:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _recover(
+        self,
+        task: BatchTask[R],
+        cleaner: Cleaner,
+        pending: deque[tuple[Sequence[Item], Future[R]]],
+    ) -> Iterator[R]:
+        """Results for the batches that were in flight when a worker died, in order."""
+        while pending:
+            batch, future = pending.popleft()
+            if future.done() and not future.cancelled() and future.exception() is None:
+                yield future.result()  # finished before the crash
+                continue
+            whole = self._alone(task.run, cleaner, batch)
+            if whole is not None:
+                yield whole[0]
+                continue
+            parts = []
+            for item in batch:
+                single = self._alone(task.run, cleaner, [item])
+                parts.append(single[0] if single is not None else task.crashed(item))
+            yield task.combine(parts)
+
+    def _alone(self, work: Work[R], cleaner: Cleaner, batch: Sequence[Item]) -> tuple[R] | None:
+        """`work` on `batch` in a fresh one-worker pool; None if that worker dies too."""
+        with self._pool(cleaner, 1) as pool:
+            try:
+                return (pool.submit(_run_in_worker, work, batch).result(),)
+            except BrokenProcessPool:
+                return None
 
 
 class ExecutorName(StrEnum):

@@ -11,13 +11,13 @@ loaded). Every node needs the same version of cleaner installed (`pip install
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from cleaner.errors import UsageError
-from cleaner.executors import IN_FLIGHT_PER_WORKER, Executor, R, Task
+from cleaner.executors import IN_FLIGHT_PER_WORKER, Executor, R
 from cleaner.pipeline import Cleaner
-from cleaner.work import Item
+from cleaner.work import BatchTask, Item
 
 
 class _CleanerActor:
@@ -26,8 +26,8 @@ class _CleanerActor:
     def __init__(self, cleaner: Cleaner) -> None:
         self.cleaner = cleaner
 
-    def run(self, task: Task[R], batch: Sequence[Item]) -> R:
-        return task(self.cleaner, batch)
+    def run(self, work: Callable[[Cleaner, Sequence[Item]], R], batch: Sequence[Item]) -> R:
+        return work(self.cleaner, batch)
 
 
 def _import_ray() -> Any:
@@ -69,7 +69,7 @@ class RayExecutor(Executor):
         self.workers = self.requested or max(1, cpus)
 
     def map(
-        self, task: Task[R], cleaner: Cleaner, batches: Iterable[Sequence[Item]]
+        self, task: BatchTask[R], cleaner: Cleaner, batches: Iterable[Sequence[Item]]
     ) -> Iterator[R]:
         self._connect()
         ray = self.ray
@@ -81,7 +81,7 @@ class RayExecutor(Executor):
         try:
             for number, batch in enumerate(batches):
                 actor = actors[number % len(actors)]
-                pending.append(actor.run.remote(task, batch))
+                pending.append(actor.run.remote(task.run, batch))
                 if len(pending) >= limit:
                     yield ray.get(pending.popleft())
             while pending:

@@ -24,7 +24,7 @@ from cleaner.pipeline import Cleaner
 from cleaner.progress import NoProgress, Progress
 from cleaner.readers import InputFile, ReadStats, RecordFailure, discover_inputs, read_input
 from cleaner.report import Failure, RunReport
-from cleaner.work import CleanedDocument, InputDone, Item, clean_items, count_items
+from cleaner.work import CLEAN, COUNT, CleanedDocument, InputDone, Item
 from cleaner.writers import Writer, atomic_write, make_writer, remove_stale_temporaries, to_json
 
 REPORT_NAME = "report.json"
@@ -99,7 +99,7 @@ def build_corpus_table(
     (read failures wait for the cleaning pass, which reports them)."""
     table = CorpusTable()
     executor = executor or InlineExecutor()
-    for part in executor.map(count_items, cleaner, batched(stream_items(files, config))):
+    for part in executor.map(COUNT, cleaner, batched(stream_items(files, config))):
         table.merge(part)
     return table
 
@@ -310,7 +310,7 @@ def run(
     progress.start(len(files), sum(collector.sizes))
     try:
         batches = batched(stream_items(files, config, reusable))
-        for results in executor.map(clean_items, cleaner, batches):
+        for results in executor.map(CLEAN, cleaner, batches):
             for result in results:
                 collector.take(result)
     finally:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import traceback
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from cleaner.corpus import CorpusTable
 from cleaner.document import Document
@@ -84,3 +84,51 @@ def count_items(cleaner: Cleaner, items: Sequence[Item]) -> CorpusTable:
             except Exception:  # it fails again, and is reported, in the cleaning pass
                 continue
     return table
+
+
+#: What a document contributes when the worker process cleaning it died (a crash in a
+#: native library, or the kernel's out-of-memory killer): it fails alone.
+WORKER_DIED = (
+    "the worker process died while cleaning this document (a crash in a native library, "
+    "or out of memory); the other documents were cleaned"
+)
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class BatchTask(Generic[R]):
+    """What executors run over batches: the work itself, what a document that killed its
+    worker contributes instead, and how results of parts of a batch add up to the batch's.
+    The last two let a process pool find the one document that crashes and go on."""
+
+    run: Callable[[Cleaner, Sequence[Item]], R]
+    crashed: Callable[[Item], R]
+    combine: Callable[[list[R]], R]
+
+
+def _crashed_document(item: Item) -> list[Result]:
+    if isinstance(item, Document):
+        return [RecordFailure(item.source, WORKER_DIED)]
+    return [item]  # failures and markers pass through untouched: they cannot crash
+
+
+def _concatenated(parts: list[list[Result]]) -> list[Result]:
+    return [result for part in parts for result in part]
+
+
+def _merged(parts: list[CorpusTable]) -> CorpusTable:
+    table = CorpusTable()
+    for part in parts:
+        table.merge(part)
+    return table
+
+
+def _uncounted(item: Item) -> CorpusTable:
+    """A document that crashes the corpus pass counts for nothing there (and fails, with a
+    reason, in the cleaning pass)."""
+    return CorpusTable()
+
+
+CLEAN = BatchTask(clean_items, _crashed_document, _concatenated)
+COUNT = BatchTask(count_items, _uncounted, _merged)

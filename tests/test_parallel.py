@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -11,7 +12,9 @@ import pytest
 from helpers import FIXTURES, SEEDS, write_rules
 
 from cleaner.config import Config, OutputFormat
+from cleaner.document import Document
 from cleaner.executors import InlineExecutor, ProcessExecutor, make_executor
+from cleaner.pipeline import Cleaner
 from cleaner.progress import NoProgress, PlainProgress, make_progress
 from cleaner.readers import discover_inputs
 from cleaner.runner import batched, run, stream_items
@@ -262,3 +265,60 @@ def test_an_input_that_cannot_be_hashed_is_cleaned_not_reused(tmp_path, monkeypa
     monkeypatch.setattr(cleaner.runner, "file_sha256", flaky)
     again = run([source], out, Config())
     assert not again.failures and again.reused == first.inputs - 1
+
+
+class CrashingCleaner(Cleaner):
+    """Kills the worker process on any document whose text holds the fuse, as a segfault in
+    a native library or the out-of-memory killer would; in `prepare` too, with `in_prepare`."""
+
+    FUSE = "SELF-DESTRUCT"
+
+    def __init__(self, in_prepare: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.in_prepare = in_prepare
+
+    def _maybe_die(self, doc: Document) -> None:
+        if self.FUSE in doc.raw and os.getpid() != self.parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    def prepare(self, doc: Document) -> Document:
+        if self.in_prepare:
+            self._maybe_die(doc)
+        return super().prepare(doc)
+
+    def clean(self, doc: Document) -> Document:
+        self._maybe_die(doc)
+        return super().clean(doc)
+
+
+@pytest.mark.parametrize("corpus_pass", [False, True])
+def test_a_document_that_kills_its_worker_fails_alone(tmp_path, corpus_pass) -> None:
+    inputs = tmp_path / "in"
+    shutil.copytree(SEEDS, inputs)
+    for number in (3, 17):  # two bombs, in different batches
+        (inputs / f"bomb-{number:02d}.txt").write_text(
+            f"{CrashingCleaner.FUSE}\n\nThe council met on Tuesday to discuss the budget.\n",
+            encoding="utf-8",
+        )
+    for number in range(20):
+        (inputs / f"filler-{number:02d}.txt").write_text(
+            f"Filler document {number} says the library opens on Sundays again this year.\n",
+            encoding="utf-8",
+        )
+    config = Config(corpus_pass=corpus_pass)
+    serial = tmp_path / "serial"
+    run([inputs], serial, config, cleaner=Cleaner(config), executor=InlineExecutor())
+    cleaner = CrashingCleaner(in_prepare=corpus_pass, config=config)
+    cleaner.parent = os.getpid()
+    out = tmp_path / "out"
+    report = run([inputs], out, config, cleaner=cleaner, executor=ProcessExecutor(2))
+    failed = {Path(failure.source).name: failure.reason for failure in report.failures}
+    written, expected = outputs(out), outputs(serial)
+    if corpus_pass:  # the corpus pass's own Cleaner crashed; the cleaning pass builds another
+        assert not failed
+    else:
+        assert sorted(failed) == ["bomb-03.txt", "bomb-17.txt"]
+        assert all("worker process died" in reason for reason in failed.values())
+        expected = {name: data for name, data in expected.items() if not name.startswith("bomb-")}
+    del written["report.json"], expected["report.json"]
+    assert written == expected
