@@ -14,7 +14,7 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from enum import StrEnum
@@ -115,37 +115,41 @@ class ProcessExecutor(Executor):
         self, task: BatchTask[R], cleaner: Cleaner, batches: Iterable[Sequence[Item]]
     ) -> Iterator[R]:
         cleaner.load_resources()  # once, here: forked workers inherit them
-        pool = self._pool(cleaner, self.workers)
+        pool: ProcessPoolExecutor | None = None
         pending: deque[tuple[Sequence[Item], Future[R]]] = deque()
         limit = self.workers * IN_FLIGHT_PER_WORKER
         try:
             for batch in batches:
-                if pool is None:  # the last one broke: a new one for the rest
-                    pool = self._pool(cleaner, self.workers)
+                pool = pool or self._pool(cleaner, self.workers)  # a new one after a crash
                 pending.append((batch, pool.submit(_run_in_worker, task.run, batch)))
-                while len(pending) >= limit or (pending and pending[0][1].done()):
-                    try:
-                        yield pending[0][1].result()
-                        pending.popleft()
-                    except BrokenProcessPool:
-                        pool = self._discard(pool)
-                        yield from self._recover(task, cleaner, pending)
-                        break
-            while pending:
-                try:
-                    yield pending[0][1].result()
-                    pending.popleft()
-                except BrokenProcessPool:
-                    pool = self._discard(pool)
-                    yield from self._recover(task, cleaner, pending)
+                if len(pending) >= limit:
+                    pool = yield from self._drain(task, cleaner, pool, pending, keep=limit - 1)
+            yield from self._drain(task, cleaner, pool, pending, keep=0)
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
 
-    @staticmethod
-    def _discard(pool: ProcessPoolExecutor | None) -> None:
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+    def _drain(
+        self,
+        task: BatchTask[R],
+        cleaner: Cleaner,
+        pool: ProcessPoolExecutor | None,
+        pending: deque[tuple[Sequence[Item], Future[R]]],
+        keep: int,
+    ) -> Generator[R, None, ProcessPoolExecutor | None]:
+        """Results from the front of `pending` until `keep` are left, and the pool. If a
+        worker died: every pending result (found without the broken pool), and no pool."""
+        while len(pending) > keep:
+            try:
+                result = pending[0][1].result()
+            except BrokenProcessPool:
+                if pool is not None:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                yield from self._recover(task, cleaner, pending)
+                return None
+            pending.popleft()
+            yield result
+        return pool
 
     def _recover(
         self,
