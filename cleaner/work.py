@@ -86,7 +86,7 @@ def count_items(cleaner: Cleaner, items: Sequence[Item]) -> CorpusTable:
     return table
 
 
-#: What a document contributes when the worker process cleaning it died (a crash in a
+#: The failure reason of a document whose worker process died on it, twice (a crash in a
 #: native library, or the kernel's out-of-memory killer): it fails alone.
 WORKER_DIED = (
     "the worker process died while cleaning this document (a crash in a native library, "

@@ -62,7 +62,8 @@ def page_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
     """trafilatura's `extract_metadata` for the fields a record has (title, author, url,
     site, description, date), step for step, without the categories, tags and licence it
     also looks for: those cost a fifth of HTML mode's time and nothing here reads them.
-    Reads the tree without changing it. tests/test_inputs.py holds it to trafilatura's."""
+    It reads the tree trafilatura then extracts from, as `extract_metadata` does inside
+    `bare_extraction`. tests/test_inputs.py holds it to trafilatura's answers."""
     metadata = examine_meta(tree)
     if metadata.author and " " not in metadata.author:
         metadata.author = None
@@ -97,9 +98,10 @@ class ExtractStep(Step):
         if doc.html is None:
             return
         tree = load_html(doc.html)
-        metadata = page_metadata(tree, doc.metadata.get("url")) if tree is not None else None
-        result = None
-        if tree is not None:
+        metadata = result = None
+        with suppress(TypeError, ValueError):  # what bare_extraction turns into "no result"
+            metadata = page_metadata(tree, doc.metadata.get("url")) if tree is not None else None
+        if tree is not None and metadata is not None:
             result = trafilatura.bare_extraction(
                 tree,  # copied by trafilatura before it prunes
                 url=doc.metadata.get("url") or metadata.url,
