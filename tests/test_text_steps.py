@@ -13,6 +13,7 @@ from cleaner.dates import parse_date
 from cleaner.document import Document
 from cleaner.langdetect_numpy import NumpyDetectorFactory
 from cleaner.steps.language import LanguageStep
+from cleaner.steps.near_repeats import NearRepeatStep
 from cleaner.steps.normalize import NormalizeStep, normalize_line
 from cleaner.steps.repeats import RepeatedLineStep, self_repeat_half
 from cleaner.steps.title import looks_like_headline
@@ -238,3 +239,47 @@ def test_line_key_fast_path_agrees_with_the_regex(text) -> None:
     from cleaner.text import line_key
 
     assert line_key(text) == re.sub(r"\s+", " ", text).strip().casefold()
+
+
+NEAR_BASES = [
+    "the council met on tuesday evening to discuss the budget of the public library",
+    "residents asked for the reading room to open on sundays again this year",
+    "a decision is expected next month after the finance committee looked at the costs",
+]
+
+
+def near_copy(base: int, cut: int, credit: bool) -> str:
+    """A base sentence with one word left out (cut past the end: none), maybe a credit."""
+    words = [w for i, w in enumerate(NEAR_BASES[base].split()) if i != cut]
+    return " ".join(words + (["photo", "reuters"] if credit else []))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    paragraphs=st.lists(
+        st.builds(near_copy, st.integers(0, 2), st.integers(0, 20), st.booleans()),
+        min_size=2,
+        max_size=10,
+    ),
+    removed_by_others=st.sets(st.integers(0, 9)),
+)
+def test_near_repeats_settle_in_one_run(paragraphs: list[str], removed_by_others) -> None:
+    """Why UntilStable may skip NearRepeatStep after its first run: once other steps have
+    removed lines, a second run removes nothing more."""
+    doc = Document("d", "d", "\n".join(paragraphs))
+    NormalizeStep()(doc)
+    NearRepeatStep()(doc)
+    for line in doc.kept:
+        if line.number - 1 in removed_by_others:
+            doc.drop(line, step="other", rule="other")
+    before = len(doc.removals)
+    NearRepeatStep()(doc)  # a fresh step: nothing remembered of the first run
+    assert len(doc.removals) == before
+
+
+def test_near_copies_are_near_repeats() -> None:
+    """The generator above makes paragraphs the step removes (a credit appended)."""
+    doc = Document("d", "d", "\n".join([near_copy(0, 20, False), near_copy(0, 20, True)]))
+    NormalizeStep()(doc)
+    NearRepeatStep()(doc)
+    assert [line.number for line in doc.kept] == [1]
