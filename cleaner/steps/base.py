@@ -52,12 +52,16 @@ class Step(ABC):
     def load_resources(self) -> None:  # noqa: B027 - most steps load nothing
         """Load now what would otherwise load with the first document."""
 
+    def _settled(self, doc: Document) -> bool:
+        """Whether running again on `doc` would change nothing (see `settles`)."""
+        if self._memo_doc is not doc:
+            return False
+        if self.settles_in_one_run:
+            return self._settled_at >= 0
+        return self.settles and self._settled_at == len(doc.removals)
+
     def __call__(self, doc: Document) -> Document:
-        if self._memo_doc is doc and (
-            self._settled_at == len(doc.removals)
-            if self.settles
-            else self.settles_in_one_run and self._settled_at >= 0
-        ):
+        if self._settled(doc):
             return doc
         started = time.perf_counter()
         removals_before = len(doc.removals)
