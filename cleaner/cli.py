@@ -15,7 +15,7 @@ from rich.table import Table
 
 from cleaner import __version__
 from cleaner.check import check as check_outputs
-from cleaner.config import Config, OutputFormat
+from cleaner.config import DEFAULT_MAX_BYTES, Config, OutputFormat
 from cleaner.errors import CleanerError, UsageError
 from cleaner.evaluate import evaluate_run
 from cleaner.executors import Executor, ExecutorName, make_executor
@@ -145,7 +145,7 @@ def run(
             "instead of being read.",
             min=1,
         ),
-    ] = 100_000_000,
+    ] = DEFAULT_MAX_BYTES,
     no_classifier: Annotated[
         bool,
         typer.Option("--no-classifier", help="Do not run the line classifier on text documents."),

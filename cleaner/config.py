@@ -7,6 +7,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+#: Text and HTML files larger than this (after decompression) fail instead of being read.
+DEFAULT_MAX_BYTES = 100_000_000
+
 
 class OutputFormat(StrEnum):
     TXT = "txt"  # OUT/<name>.txt + OUT/<name>.json per document
@@ -40,4 +43,4 @@ class Config(BaseModel):
     drop_duplicates: bool = False
     language_seed: int = 0
     text_field: str = Field("text", description="the text field of JSON Lines inputs")
-    max_bytes: int = Field(100_000_000, gt=0, description="larger text/HTML files fail")
+    max_bytes: int = Field(DEFAULT_MAX_BYTES, gt=0, description="larger text/HTML files fail")

@@ -63,8 +63,17 @@ def minhash(num_perm: int, hashvalues: tuple[int, ...] | None = None) -> MinHash
     )
 
 
-def fingerprint(text: str, num_perm: int | None = NUM_PERM) -> Fingerprint:
-    digest = hashlib.sha256(text.encode()).hexdigest()
+def signature_size(near_threshold: float | None) -> int | None:
+    """MinHash permutations per signature: none when near duplicates are off. One answer
+    for workers and the finder, so their signatures always compare."""
+    return NUM_PERM if near_threshold else None
+
+
+def fingerprint(
+    text: str, num_perm: int | None = NUM_PERM, sha256: str | None = None
+) -> Fingerprint:
+    """`sha256`: the text's hex digest, when the caller has it already."""
+    digest = sha256 or hashlib.sha256(text.encode()).hexdigest()
     if not text or not num_perm:
         return Fingerprint(digest, None)
     signature = minhash(num_perm)
@@ -75,12 +84,12 @@ def fingerprint(text: str, num_perm: int | None = NUM_PERM) -> Fingerprint:
 class DuplicateFinder:
     """Remembers the documents seen so far and names the one a new document duplicates."""
 
-    def __init__(self, near_threshold: float | None = 0.8, num_perm: int = NUM_PERM) -> None:
+    def __init__(self, near_threshold: float | None = 0.8) -> None:
         self.exact: dict[str, str] = {}
         self.near_threshold = near_threshold
-        self.num_perm = num_perm if near_threshold else None
+        self.num_perm = signature_size(near_threshold)
         self.lsh = (
-            MinHashLSH(threshold=near_threshold, num_perm=num_perm) if near_threshold else None
+            MinHashLSH(threshold=near_threshold, num_perm=self.num_perm) if self.num_perm else None
         )
         self.signatures: dict[str, MinHash] = {}
         self.order: dict[str, int] = {}

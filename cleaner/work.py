@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from cleaner.corpus import CorpusTable
 from cleaner.document import Document
-from cleaner.duplicates import NUM_PERM, Fingerprint, fingerprint
+from cleaner.duplicates import Fingerprint, fingerprint, signature_size
 from cleaner.errors import CleanerError
 from cleaner.pipeline import Cleaner, document_record
 from cleaner.readers import RecordFailure
@@ -50,11 +50,12 @@ def clean_document(cleaner: Cleaner, doc: Document, num_perm: int | None) -> Res
     try:
         cleaner.clean(doc)
         text = doc.text
+        record = document_record(doc, text)
         return CleanedDocument(
             id=doc.id,
             text=text,
-            record=document_record(doc, text),
-            fingerprint=fingerprint(text, num_perm),
+            record=record,
+            fingerprint=fingerprint(text, num_perm, sha256=record["sha256"]),
             rules_fired=Counter(rule_id for rule_id, _ in doc.rules_fired),
             rule_timeouts=Counter(doc.rule_timeouts),
         )
@@ -67,7 +68,7 @@ def clean_document(cleaner: Cleaner, doc: Document, num_perm: int | None) -> Res
 
 def clean_items(cleaner: Cleaner, items: Sequence[Item]) -> list[Result]:
     """A batch: documents are cleaned, failures and markers pass through in place."""
-    num_perm = NUM_PERM if cleaner.config.near_duplicate_threshold else None
+    num_perm = signature_size(cleaner.config.near_duplicate_threshold)
     return [
         clean_document(cleaner, item, num_perm) if isinstance(item, Document) else item
         for item in items

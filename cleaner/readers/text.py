@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from cleaner.config import DEFAULT_MAX_BYTES
 from cleaner.document import Document
 from cleaner.errors import DocumentError
 from cleaner.readers.compression import DECOMPRESSION_ERRORS, open_decompressed
 from cleaner.readers.decode import decode_bytes
 from cleaner.readers.discover import InputFile, InputKind
-
-DEFAULT_MAX_BYTES = 100_000_000
 
 
 def read_bytes(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -18,8 +17,9 @@ def read_bytes(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     source = str(item.path)
     limit = f"over the {max_bytes:,}-byte limit; raise it with --max-bytes if this is a text"
     try:
-        if item.path.stat().st_size > max_bytes:
-            raise DocumentError(source, f"file is {item.path.stat().st_size:,} bytes, {limit}")
+        size = item.path.stat().st_size
+        if size > max_bytes:
+            raise DocumentError(source, f"file is {size:,} bytes, {limit}")
         with open_decompressed(item.path) as stream:
             data = stream.read(max_bytes + 1)
     except DECOMPRESSION_ERRORS as exc:

@@ -55,9 +55,10 @@ class RuleMatcher:
     def matches(self, text: str) -> list[Match]:
         words = len(text.split())
         found: list[Match] = []
-        candidates = self.folded.get(line_key(text), [])
+        key = line_key(text, casefold=False)
+        candidates = self.folded.get(key.casefold(), [])  # line_key(text), without redoing it
         if self.exact_case:
-            candidates = candidates + self.exact_case.get(line_key(text, casefold=False), [])
+            candidates = candidates + self.exact_case.get(key, [])
         for rule in candidates:
             if rule.spec.max_words is None or words <= rule.spec.max_words:
                 found.append((rule, True))

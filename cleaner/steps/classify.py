@@ -113,7 +113,7 @@ class ClassifyStep(Step):
             key = (line.number, line.text, line.content, language)
             if key not in known:
                 alone = self.judge(line, language)
-                known[key] = (alone.first, alone.why, len(_WORD.findall(line.text)))
+                known[key] = (alone.first, alone.why, alone.words)
             first, why, words = known[key]
             judged.append(Judged(line, first, first, why, words))
         self.revise(judged)
@@ -133,11 +133,16 @@ class ClassifyStep(Step):
     # --- the line alone ---------------------------------------------------------------------
 
     def judge(self, line: Line, language: str | None) -> Judged:
+        words = _WORD.findall(line.text)
+        judged = self._judge(line, language, words)
+        judged.words = len(words)
+        return judged
+
+    def _judge(self, line: Line, language: str | None, words: list[str]) -> Judged:
         s = self.settings
         text = line.text
         if line.content:
             return Judged(line, Kind.GOOD, Kind.GOOD)
-        words = _WORD.findall(text)
         no_spaces = language in _NO_SPACES
         length = len(text) * (s.cjk_length_factor if no_spaces else 1)
         ends_like_sentence = _ends_like_sentence(text)

@@ -1,11 +1,13 @@
 """Paragraphs that restate an earlier one almost word for word (a caption repeated with a
 credit added, a lede repeated with small edits, a quote pulled out of a paragraph).
 
-Measure: sets of word 2-grams per paragraph, found through an inverted index, so each
-paragraph is compared only with earlier ones that share a 2-gram: the work grows with the
-text, not with the square of the paragraph count (difflib-style alignment is quadratic in
-both). 2-grams because one edited word costs one shingle per side of it, so small edits
-keep a high score, while different paragraphs that share a quote stay far apart.
+Measure: sets of word 2-grams per paragraph. One set holds every 2-gram of the kept
+paragraphs so far; a paragraph is compared with the earlier ones one by one only when
+enough of its 2-grams are in that set for any of them to reach the threshold, which is
+rare, so the work grows with the text (difflib-style alignment is quadratic in the
+paragraph count). 2-grams because one edited word costs one shingle per side of it, so
+small edits keep a high score, while different paragraphs that share a quote stay far
+apart.
 
 A later paragraph goes, naming the earlier one, when at `threshold` or more its 2-grams
   - are the same set as an earlier kept paragraph's (Jaccard), or
@@ -31,12 +33,8 @@ _WORD = re.compile(r"\w+")
 Shingle = tuple[str, ...]
 
 
-def shingle_set(text: str) -> frozenset[Shingle]:
-    """Word 2-grams, case-folded; the tuples themselves, so results never depend on hash seeds."""
-    return _shingles_of([w.casefold() for w in _WORD.findall(text)])
-
-
 def _shingles_of(words: list[str]) -> frozenset[Shingle]:
+    """Word 2-grams; the tuples themselves, so results never depend on hash seeds."""
     return frozenset(pairwise(words))
 
 

@@ -70,8 +70,9 @@ def looks_like_mojibake(text: str) -> bool:
     return is_bad(lead + "\x00".join(windows))
 
 
-def _normalize_once(text: str) -> tuple[str, bool]:
-    """The text normalized, and whether another pass could change it."""
+def _normalize_once(text: str) -> tuple[str, bool, bool]:
+    """The text normalized, whether it looked like mojibake (and went through ftfy), and
+    whether another pass could change it."""
     canonical = _canonical_characters(text)
     repaired = looks_like_mojibake(
         canonical
@@ -81,7 +82,7 @@ def _normalize_once(text: str) -> tuple[str, bool]:
     normalized = _CONTROL.sub("", canonical)
     # Canonical characters are a fixed point; only a repair or a removed control
     # character can reveal more mojibake.
-    return normalized, repaired or normalized != canonical
+    return normalized, repaired, repaired or normalized != canonical
 
 
 def normalize_text(raw: str, max_passes: int = 4) -> str:
@@ -91,13 +92,19 @@ def normalize_text(raw: str, max_passes: int = 4) -> str:
     Repeated until nothing changes (removing a control character can reveal mojibake),
     so normalizing normalized text changes nothing.
     """
-    text = raw
+    return _normalize(raw, max_passes)[0]
+
+
+def _normalize(raw: str, max_passes: int = 4) -> tuple[str, bool]:
+    """normalize_text's answer, and whether any pass repaired mojibake."""
+    text, repaired_any = raw, False
     for _ in range(max_passes):
-        normalized, unsettled = _normalize_once(text)
+        normalized, repaired, unsettled = _normalize_once(text)
+        repaired_any = repaired_any or repaired
         if normalized == text or not unsettled:
-            return normalized
+            return normalized, repaired_any
         text = normalized
-    return text
+    return text, repaired_any
 
 
 class NormalizeStep(Step):
@@ -106,8 +113,8 @@ class NormalizeStep(Step):
     name = "normalize"
 
     def process(self, doc: Document) -> None:
-        text = normalize_text(doc.raw)
-        if text != unicodedata.normalize("NFC", doc.raw).replace("\r\n", "\n"):
+        text, repaired = _normalize(doc.raw)
+        if repaired:
             self.counts["mojibake_fixed"] += 1
         lines = []
         for number, raw_line in enumerate(text.split("\n"), start=1):
