@@ -14,7 +14,7 @@ from cleaner.document import Document
 from cleaner.langdetect_numpy import NumpyDetectorFactory
 from cleaner.steps.language import LanguageStep
 from cleaner.steps.near_repeats import NearRepeatStep
-from cleaner.steps.normalize import NormalizeStep, normalize_line
+from cleaner.steps.normalize import NormalizeStep, normalize_line, normalize_text
 from cleaner.steps.repeats import RepeatedLineStep, self_repeat_half
 from cleaner.steps.title import looks_like_headline
 
@@ -212,6 +212,16 @@ def test_too_little_text_has_no_language() -> None:
 
 
 MOJIBAKE_ALPHABET = "aZ .,\n\t’“”–—…éÃÂâ€™œšŸ¢£ÐÑВГРС°µ×²³√≈‚Äà¹ΒΓ\x85\x9d«»¡¿ØÙ"
+LINE_MOJIBAKE_ALPHABET = MOJIBAKE_ALPHABET.replace("\n", "") + "\x91¬ß"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet=LINE_MOJIBAKE_ALPHABET, max_size=12), min_size=1, max_size=4))
+def test_a_lines_normal_form_does_not_depend_on_the_lines_around(lines) -> None:
+    """Removing lines must not change how the others normalize, or cleaning clean output
+    would change it (seen: "¬ß" kept beside "\x91", repaired to "§" once alone)."""
+    whole = normalize_text("\n".join(lines)).split("\n")
+    assert [normalize_text(line) for line in whole] == whole
 
 
 @settings(max_examples=400, deadline=None)

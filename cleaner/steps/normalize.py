@@ -70,6 +70,17 @@ def looks_like_mojibake(text: str) -> bool:
     return is_bad(lead + "\x00".join(windows))
 
 
+def _fix_encoding_by_line(text: str) -> str:
+    """ftfy's repair, line by line: a line's repair then depends on that line alone, so it
+    is the same whether or not the lines around it are still there (cleaning clean output
+    changes nothing). Whole-text repair could leave "¬ß" alone beside a C1 character and
+    fix it to "§" once that line was removed."""
+    return "\n".join(
+        ftfy.fix_encoding(line) if looks_like_mojibake(line) else line
+        for line in text.split("\n")
+    )
+
+
 def _normalize_once(text: str) -> tuple[str, bool, bool]:
     """The text normalized, whether it looked like mojibake (and went through ftfy), and
     whether another pass could change it."""
@@ -78,7 +89,7 @@ def _normalize_once(text: str) -> tuple[str, bool, bool]:
         canonical
     )  # C1 controls still there: mojibake like "â€\x9d" needs them
     if repaired:
-        canonical = _canonical_characters(ftfy.fix_encoding(canonical))
+        canonical = _canonical_characters(_fix_encoding_by_line(canonical))
     normalized = _CONTROL.sub("", canonical)
     # Canonical characters are a fixed point; only a repair or a removed control
     # character can reveal more mojibake.
