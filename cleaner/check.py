@@ -28,8 +28,8 @@ class CheckResult:
     report: RunReport | None = None
 
     @property
-    def clean(self) -> bool:
-        return not (self.missing or self.extra or self.changed)
+    def differences(self) -> int:
+        return len(self.missing) + len(self.extra) + len(self.changed)
 
 
 def _files(folder: Path) -> dict[str, Path]:
@@ -42,10 +42,10 @@ def _files(folder: Path) -> dict[str, Path]:
     }
 
 
-def _summary(expected: Path, actual: Path) -> str:
+def _summary(expected: bytes, actual: bytes) -> str:
     try:
-        old = actual.read_text(encoding="utf-8").splitlines()
-        new = expected.read_text(encoding="utf-8").splitlines()
+        old = actual.decode("utf-8").splitlines()
+        new = expected.decode("utf-8").splitlines()
     except UnicodeDecodeError:
         return "binary content differs"
     diff = list(difflib.unified_diff(old, new, lineterm="", n=0))
@@ -72,6 +72,7 @@ def check(
         result.missing = sorted(set(expected) - set(actual))
         result.extra = sorted(set(actual) - set(expected))
         for name in sorted(set(expected) & set(actual)):
-            if expected[name].read_bytes() != actual[name].read_bytes():
-                result.changed[name] = _summary(expected[name], actual[name])
+            wanted, found = expected[name].read_bytes(), actual[name].read_bytes()
+            if wanted != found:
+                result.changed[name] = _summary(wanted, found)
     return result

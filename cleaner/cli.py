@@ -81,7 +81,7 @@ def user_errors() -> Iterator[None]:
     except CleanerError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
         raise typer.Exit(EXIT_USAGE) from None
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+    except (typer.Exit, typer.Abort):
         raise
     except Exception as exc:
         if verbosity.debug:
@@ -256,13 +256,12 @@ def run(
         near_duplicate_threshold=near_duplicate_threshold or None,
         drop_duplicates=drop_duplicates,
     )
+    with user_errors():
+        pool = make_executor(executor.value, workers, ray_address)
     if check_only:
-        with user_errors():
-            pool = make_executor(executor.value, workers, ray_address)
         _check(inputs, out, config, quiet, pool)
         return
     with user_errors():
-        pool = make_executor(executor.value, workers, ray_address)
         report = run_pipeline(
             inputs,
             out,
@@ -490,9 +489,8 @@ def _check(inputs: list[Path], out: Path, config: Config, quiet: bool, executor:
         out_console.print(f"would not write {out / name} (no input gives it)", soft_wrap=True)
     for name, summary in result.changed.items():
         out_console.print(f"would change {out / name}: {summary}", soft_wrap=True)
-    differences = len(result.missing) + len(result.extra) + len(result.changed)
-    if differences:
-        err_console.print(f"{differences} file(s) would change in {out}")
+    if result.differences:
+        err_console.print(f"{result.differences} file(s) would change in {out}")
         raise typer.Exit(EXIT_CHECK_FAILED)
     if not quiet:
         out_console.print(f"{out} is up to date")

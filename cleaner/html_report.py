@@ -16,6 +16,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from cleaner.document import Removal
 from cleaner.errors import UsageError
 from cleaner.outputs import UnreadableOutput, read_outputs, read_report
 from cleaner.writers import atomic_write
@@ -28,17 +29,6 @@ LIST_LIMIT = 1000  # failures, warnings and notes shown; the rest are counted
 
 
 @dataclass(frozen=True, slots=True)
-class Removed:
-    """One entry of a record's `removed` list."""
-
-    rule: str
-    step: str
-    text: str
-    line: int | None
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
 class DocumentRecord:
     """The parts of a document record (`document_record`) the report needs, validated."""
 
@@ -47,7 +37,7 @@ class DocumentRecord:
     url: str | None
     words: int
     kept_lines: tuple[int, ...]
-    removed: tuple[Removed, ...]
+    removed: tuple[Removal, ...]
 
     @classmethod
     def from_dict(cls, data: Any) -> DocumentRecord:
@@ -84,13 +74,13 @@ def _optional_str(data: dict[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _removed(item: Any) -> Removed:
+def _removed(item: Any) -> Removal:
     if not isinstance(item, dict):
         raise ValueError("an entry of 'removed' is not a JSON object")
     line = item.get("line")
     if line is not None and type(line) is not int:
         raise ValueError("an entry of 'removed' has a 'line' that is not a line number")
-    return Removed(
+    return Removal(
         rule=_field(item, "rule", str),
         step=_field(item, "step", str),
         text=_field(item, "text", str),
@@ -104,7 +94,7 @@ class Segment:
     """A run of text on one input line: kept (`removal` is None) or removed."""
 
     text: str
-    removal: Removed | None = None
+    removal: Removal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +121,7 @@ class DocumentView:
     lines: tuple[LineView, ...]
 
     @property
-    def removals(self) -> list[Removed]:
+    def removals(self) -> list[Removal]:
         return [s.removal for line in self.lines for s in line.segments if s.removal]
 
     @property
@@ -155,7 +145,7 @@ def build_view(record: DocumentRecord, text: str) -> DocumentView:
             "'kept_lines' (was the text edited after the run?)"
         )
     kept = dict(zip(record.kept_lines, paragraphs, strict=True))
-    by_line: dict[int | None, list[Removed]] = {}
+    by_line: dict[int | None, list[Removal]] = {}
     for removal in record.removed:
         by_line.setdefault(removal.line, []).append(removal)
     lines = [LineView(None, (Segment(r.text, r),)) for r in by_line.pop(None, [])]
@@ -317,7 +307,7 @@ def _charts(report: dict[str, Any]) -> str:
     )
 
 
-def _del(removal: Removed) -> str:
+def _del(removal: Removal) -> str:
     tip = f"{removal.rule} ({removal.step})" + (f": {removal.reason}" if removal.reason else "")
     return (
         f'<del data-rule="{escape(removal.rule)}" data-step="{escape(removal.step)}" '

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 from cleaner import __version__
 from cleaner.config import Config
 from cleaner.corpus import CorpusTable
-from cleaner.writers import atomic_write
+from cleaner.writers import atomic_write, txt_paths
 
 MANIFEST_NAME = ".cleaner-manifest.jsonl"  # hidden: no document id can take its name
 FORMAT_VERSION = 1
@@ -113,10 +113,7 @@ class Manifest:
             return False
         if entry.sha256 != sha256 or entry.settings != settings:
             return False
-        return all(
-            (out / f"{doc.id}.txt").is_file() and (out / f"{doc.id}.json").is_file()
-            for doc in entry.documents
-        )
+        return all(path.is_file() for doc in entry.documents for path in txt_paths(out, doc.id))
 
     def record(self, name: str, entry: InputEntry | None) -> None:
         """Set (or, with None, forget) an input's entry, and append it to the file at once."""

@@ -25,7 +25,14 @@ from cleaner.progress import NoProgress, Progress
 from cleaner.readers import InputFile, ReadStats, RecordFailure, discover_inputs, read_input
 from cleaner.report import Failure, RunReport
 from cleaner.work import CLEAN, COUNT, CleanedDocument, InputDone, Item
-from cleaner.writers import Writer, atomic_write, make_writer, remove_stale_temporaries, to_json
+from cleaner.writers import (
+    Writer,
+    atomic_write,
+    make_writer,
+    remove_stale_temporaries,
+    to_json,
+    txt_paths,
+)
 
 REPORT_NAME = "report.json"
 BATCH_DOCUMENTS = 8  # per task: amortizes the hand-over, small enough to balance the workers
@@ -175,16 +182,17 @@ class _Collector:
         if not reused:
             self.writer.write(cleaned.text, cleaned.record)
         elif changed:  # an earlier input changed: this one's duplicate_of with it
-            path = self.out / f"{cleaned.id}.json"
-            atomic_write(path, to_json(cleaned.record).encode("utf-8"))
+            _, record_path = txt_paths(self.out, cleaned.id)
+            atomic_write(record_path, to_json(cleaned.record).encode("utf-8"))
         self.report.add_document(cleaned.record, cleaned.rules_fired, cleaned.rule_timeouts)
-        self._documents.append(
-            DocumentEntry(
-                cleaned.id,
-                dict(sorted(cleaned.rules_fired.items())),
-                dict(sorted(cleaned.rule_timeouts.items())),
+        if self.manifest is not None:
+            self._documents.append(
+                DocumentEntry(
+                    cleaned.id,
+                    dict(sorted(cleaned.rules_fired.items())),
+                    dict(sorted(cleaned.rule_timeouts.items())),
+                )
             )
-        )
 
     def _input_done(self, done: InputDone) -> None:
         item = self.files[done.index]
@@ -214,9 +222,10 @@ class _Collector:
         assert self.manifest is not None
         entry = self.manifest.entries[item.name.as_posix()]
         for doc in entry.documents:
+            text_path, record_path = txt_paths(self.out, doc.id)
             try:
-                text = (self.out / f"{doc.id}.txt").read_text(encoding="utf-8")
-                record = json.loads((self.out / f"{doc.id}.json").read_text(encoding="utf-8"))
+                text = text_path.read_text(encoding="utf-8")
+                record = json.loads(record_path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:  # changed or removed since the run began
                 self.fail(
                     str(item.path),
@@ -238,8 +247,8 @@ class _Collector:
 
     def _remove_outputs(self, ids: Iterable[str]) -> None:
         for doc_id in ids:
-            for suffix in (".txt", ".json"):
-                (self.out / f"{doc_id}{suffix}").unlink(missing_ok=True)
+            for path in txt_paths(self.out, doc_id):
+                path.unlink(missing_ok=True)
 
     def forget_missing_inputs(self, prune: bool) -> None:
         """Inputs gone since the last run: their outputs go with --prune, else stay listed."""

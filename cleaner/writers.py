@@ -22,18 +22,36 @@ def _file_mode() -> int:
     return 0o666 & ~umask
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that readers see the old file or the new one, never half."""
+def _temporary_beside(path: Path) -> tuple[int, Path]:
+    """A new file in `path`'s folder to write `path` into before renaming it: named
+    `.name.XXXX.tmp` (what remove_stale_temporaries looks for), with the mode a plain new
+    file gets (mkstemp makes it private)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.fchmod(fd, _file_mode())  # mkstemp makes it private; outputs are plain files
+        os.fchmod(fd, _file_mode())
+    except BaseException:
+        os.close(fd)
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return fd, Path(tmp)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never half."""
+    fd, tmp = _temporary_beside(path)
+    try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def txt_paths(out: Path, doc_id: str) -> tuple[Path, Path]:
+    """The txt layout's two files for a document: its clean text and its metadata."""
+    return out / f"{doc_id}.txt", out / f"{doc_id}.json"
 
 
 def to_json(value: Any) -> str:
@@ -59,8 +77,9 @@ class TxtWriter:
         self.out = out
 
     def write(self, text: str, record: dict[str, Any]) -> None:
-        atomic_write(self.out / f"{record['id']}.txt", text.encode("utf-8"))
-        atomic_write(self.out / f"{record['id']}.json", to_json(record).encode("utf-8"))
+        text_path, record_path = txt_paths(self.out, record["id"])
+        atomic_write(text_path, text.encode("utf-8"))
+        atomic_write(record_path, to_json(record).encode("utf-8"))
 
     def close(self) -> None:
         pass
@@ -71,10 +90,7 @@ class _StreamingFile:
 
     def __init__(self, path: Path, mode: str) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.fchmod(fd, _file_mode())
-        self.tmp = Path(tmp)
+        fd, self.tmp = _temporary_beside(path)
         self.handle = os.fdopen(
             fd, mode, **({"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {})
         )

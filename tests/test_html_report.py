@@ -17,10 +17,10 @@ from helpers import SEEDS
 
 from bench.report_screenshot import find_chromium, launch_chromium
 from cleaner import Config, run
+from cleaner.document import Removal
 from cleaner.errors import UsageError
 from cleaner.html_report import (
     DocumentRecord,
-    Removed,
     build_view,
     load_run,
     write_html_report,
@@ -261,8 +261,8 @@ def test_text_is_escaped(tmp_path: Path) -> None:
 # ------------------------------------------------------------- the line order model
 
 
-def removal(rule: str, line: int | None, text: str) -> Removed:
-    return Removed(rule=rule, step="s", text=text, line=line, reason="")
+def removal(rule: str, line: int | None, text: str) -> Removal:
+    return Removal(rule=rule, step="s", text=text, line=line, reason="")
 
 
 def test_build_view_puts_removals_back_in_place() -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from cleaner.ruleset.cases import run_case
 from cleaner.ruleset.loader import RuleSet
 from cleaner.ruleset.rule import Rule
-from cleaner.ruleset.schema import Action
+from cleaner.ruleset.schema import RuleCase, Where
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,14 +28,14 @@ def _drop_texts(rule: Rule) -> list[str]:
 
 def _shadowed_by(rule: Rule, earlier: list[Rule]) -> Rule | None:
     drops = _drop_texts(rule)
-    if not drops or rule.spec.action is not Action.DROP:
+    if not drops or not rule.drops:
         return None
     for other in earlier:
-        if other.spec.action is not Action.DROP or other.sites != rule.sites:
+        if not other.drops or other.sites != rule.sites:
             continue
-        if other.where is not rule.where and other.where.value != "anywhere":
+        if other.where is not rule.where and other.where is not Where.ANYWHERE:
             continue
-        if all(run_case(other, type(rule.spec.tests[0])(drop=text)).passed for text in drops):
+        if all(run_case(other, RuleCase(drop=text)).passed for text in drops):
             return other
     return None
 

@@ -76,8 +76,7 @@ def _fix_encoding_by_line(text: str) -> str:
     changes nothing). Whole-text repair could leave "¬ß" alone beside a C1 character and
     fix it to "§" once that line was removed."""
     return "\n".join(
-        ftfy.fix_encoding(line) if looks_like_mojibake(line) else line
-        for line in text.split("\n")
+        ftfy.fix_encoding(line) if looks_like_mojibake(line) else line for line in text.split("\n")
     )
 
 
@@ -85,9 +84,8 @@ def _normalize_once(text: str) -> tuple[str, bool, bool]:
     """The text normalized, whether it looked like mojibake (and went through ftfy), and
     whether another pass could change it."""
     canonical = _canonical_characters(text)
-    repaired = looks_like_mojibake(
-        canonical
-    )  # C1 controls still there: mojibake like "â€\x9d" needs them
+    # C1 controls are still there: mojibake like "â€\x9d" needs them to be recognised.
+    repaired = looks_like_mojibake(canonical)
     if repaired:
         canonical = _canonical_characters(_fix_encoding_by_line(canonical))
     normalized = _CONTROL.sub("", canonical)
