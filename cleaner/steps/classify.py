@@ -36,6 +36,7 @@ _SENTENCE_END_REACH = 4  # a match starts within this many characters of the lin
 _SEPARATORS = re.compile(r"\s[|·•/]\s|\s[|·•]$|^[|·•]\s")
 _LIST_ITEM = re.compile(r"^(?:[-*•·–—▪►✓]|\(?\d{1,3}[.)]|[a-z][.)])\s")
 _NO_SPACES = frozenset({"zh-cn", "zh-tw", "ja", "th", "lo", "km", "my"})
+_CHARS_PER_WORD = 6  # a word and its space in spaced scripts, to weigh unspaced text alike
 
 
 def _max_subarray(scores: list[float], lo: int, hi: int) -> tuple[float, int, int] | None:
@@ -136,6 +137,11 @@ class ClassifyStep(Step):
         words = _WORD.findall(line.text)
         judged = self._judge(line, language, words)
         judged.words = len(words)
+        if language in _NO_SPACES:
+            # A run of Chinese or Japanese is one \w+ "word": weigh the line by its
+            # length instead, as its length is weighed against the thresholds.
+            weight = len(line.text) * self.settings.cjk_length_factor / _CHARS_PER_WORD
+            judged.words = max(judged.words, round(weight))
         return judged
 
     def _judge(self, line: Line, language: str | None, words: list[str]) -> Judged:
@@ -254,16 +260,22 @@ class ClassifyStep(Step):
                 item.kind, item.why = Kind.BAD, "isolated-prose"
 
     def _main_block(self, judged: list[Judged]) -> None:
-        """Keep the densest runs of prose: the maximum subarray over the lines (+words when
-        good, -words when not, each line costing at least `main_block_min_penalty`), then
-        on each side of it any further run worth `main_block_secondary` of the main one
-        (an article split by an inline link list). Good lines outside them go."""
+        """Keep the densest runs of prose: the maximum subarray over the lines, then on
+        each side of it any further run worth `main_block_secondary` of the main one (an
+        article split by an inline link list). Good lines outside them go.
+
+        A line scores +words when it is prose, -words when not, each line costing at
+        least `main_block_min_penalty`. Prose means good, and good on its own: a short
+        line that its neighbours made good still costs. A subhead costs little beside
+        the paragraphs it heads; a listing's headline, byline and date lines around each
+        one-paragraph teaser cost more than the teaser brings. A heading just above a
+        block belongs to it."""
         scores = []
         for item in judged:
             words = item.words or 1
             penalty = max(words, self.settings.main_block_min_penalty)
-            good = item.kind is Kind.GOOD
-            scores.append(words if good else -self.settings.main_block_bad_weight * penalty)
+            prose = item.kind is Kind.GOOD and self._prose(item)
+            scores.append(words if prose else -self.settings.main_block_bad_weight * penalty)
         inside = [False] * len(judged)
         main = _max_subarray(scores, 0, len(scores))
         if main is None:
@@ -275,12 +287,27 @@ class ClassifyStep(Step):
             if found is None or found[0] < self.settings.main_block_secondary * main[0]:
                 continue
             _, first, last = found
+            if first > lo and self._heads_block(judged[first - 1]):
+                first -= 1
             for i in range(first, last + 1):
                 inside[i] = True
             intervals += [(lo, first), (last + 1, hi)]
         for i, item in enumerate(judged):
             if item.kind is Kind.GOOD and not item.line.content and not inside[i]:
                 item.kind, item.why = Kind.BAD, "outside-main-text"
+
+    @staticmethod
+    def _prose(item: Judged) -> bool:
+        """Prose on its own, a short sentence or a list item: not a label or a headline."""
+        if item.first in (Kind.GOOD, Kind.NEARGOOD):
+            return True
+        text = item.line.text
+        return _ends_like_sentence(text) or _LIST_ITEM.match(text) is not None
+
+    @staticmethod
+    def _heads_block(item: Judged) -> bool:
+        """A headline kept just above a block of prose is its heading, and belongs to it."""
+        return item.kind is Kind.GOOD and looks_like_headline(item.line.text)
 
     def _headings(self, judged: list[Judged]) -> None:
         """A short, headline-shaped line just before good prose is a heading (or the title)."""

@@ -1,10 +1,10 @@
 """The headline: the first line left after the rules, when it is shaped like one.
 
-It runs before the classifier and vouches for that line, because a headline is short and
-stands at the edge of the text, exactly where the classifier looks for furniture.
-
-The title stays as the first paragraph of the text (so cleaning clean output finds
-the same title again) and its later copies go, so it is never printed twice.
+It becomes the `title` metadata. In the text the line is judged like any other: a
+headline right above the article stays as its heading, while a page title that menus
+separate from the article (html-text and browser dumps start with the page's <title>)
+goes with them, as HTML extraction leaves the title out of the text. Later copies of
+the title go, so it is never printed twice.
 """
 
 from __future__ import annotations
@@ -41,4 +41,3 @@ class TitleStep(Step):
         kept = doc.kept
         if len(kept) >= 2 and looks_like_headline(kept[0].text):
             doc.metadata["title"] = kept[0].text
-            kept[0].content = True  # the headline stays, whatever the classifier thinks
