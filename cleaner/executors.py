@@ -163,15 +163,7 @@ class ProcessExecutor(Executor):
             if future.done() and not future.cancelled() and future.exception() is None:
                 yield future.result()  # finished before the crash
                 continue
-            whole = self._alone(task.run, cleaner, batch)
-            if whole is not None:
-                yield whole[0]
-                continue
-            parts = []
-            for item in batch:
-                single = self._alone(task.run, cleaner, [item])
-                parts.append(single[0] if single is not None else task.crashed(item))
-            yield task.combine(parts)
+            yield rerun_after_crash(task, batch, lambda part: self._alone(task.run, cleaner, part))
 
     def _alone(self, work: Work[R], cleaner: Cleaner, batch: Sequence[Item]) -> tuple[R] | None:
         """`work` on `batch` in a fresh one-worker pool; None if that worker dies too."""
@@ -180,6 +172,24 @@ class ProcessExecutor(Executor):
                 return (pool.submit(_run_in_worker, work, batch).result(),)
             except BrokenProcessPool:
                 return None
+
+
+def rerun_after_crash(
+    task: BatchTask[R],
+    batch: Sequence[Item],
+    alone: Callable[[Sequence[Item]], tuple[R] | None],
+) -> R:
+    """The result of a batch that was in flight when its worker died, which names no
+    culprit: the batch again on a fresh worker of its own (`alone`, None if that one dies
+    too), then document by document; a document that still kills its worker fails alone."""
+    whole = alone(batch)
+    if whole is not None:
+        return whole[0]
+    parts = []
+    for item in batch:
+        single = alone([item])
+        parts.append(single[0] if single is not None else task.crashed(item))
+    return task.combine(parts)
 
 
 class ExecutorName(StrEnum):

@@ -13,7 +13,7 @@ from helpers import FIXTURES, SEEDS, write_rules
 
 from cleaner.config import Config, OutputFormat
 from cleaner.document import Document
-from cleaner.executors import InlineExecutor, ProcessExecutor, make_executor
+from cleaner.executors import Executor, InlineExecutor, ProcessExecutor, make_executor
 from cleaner.pipeline import Cleaner
 from cleaner.progress import NoProgress, PlainProgress, make_progress
 from cleaner.readers import discover_inputs
@@ -291,30 +291,37 @@ class CrashingCleaner(Cleaner):
         return super().clean(doc)
 
 
-@pytest.mark.parametrize("corpus_pass", [False, True])
-def test_a_document_that_kills_its_worker_fails_alone(tmp_path, corpus_pass) -> None:
-    inputs = tmp_path / "in"
-    shutil.copytree(SEEDS, inputs)
-    for number in (3, 17):  # two bombs, in different batches
-        (inputs / f"bomb-{number:02d}.txt").write_text(
+def inputs_with_bombs(folder: Path) -> Path:
+    """The seeds, twenty fillers and two documents that kill their worker, in different
+    batches."""
+    shutil.copytree(SEEDS, folder)
+    for number in (3, 17):
+        (folder / f"bomb-{number:02d}.txt").write_text(
             f"{CrashingCleaner.FUSE}\n\nThe council met on Tuesday to discuss the budget.\n",
             encoding="utf-8",
         )
     for number in range(20):
-        (inputs / f"filler-{number:02d}.txt").write_text(
+        (folder / f"filler-{number:02d}.txt").write_text(
             f"Filler document {number} says the library opens on Sundays again this year.\n",
             encoding="utf-8",
         )
+    return folder
+
+
+def check_bombs_failed_alone(tmp_path: Path, executor: Executor, corpus_pass: bool) -> None:
+    """A run with `executor` writes what a serial run writes, less the bombs, which fail
+    (in the corpus pass, its own Cleaner crashes: the cleaning pass builds another)."""
+    inputs = inputs_with_bombs(tmp_path / "in")
     config = Config(corpus_pass=corpus_pass)
     serial = tmp_path / "serial"
     run([inputs], serial, config, cleaner=Cleaner(config), executor=InlineExecutor())
     cleaner = CrashingCleaner(in_prepare=corpus_pass, config=config)
     cleaner.parent = os.getpid()
     out = tmp_path / "out"
-    report = run([inputs], out, config, cleaner=cleaner, executor=ProcessExecutor(2))
+    report = run([inputs], out, config, cleaner=cleaner, executor=executor)
     failed = {Path(failure.source).name: failure.reason for failure in report.failures}
     written, expected = outputs(out), outputs(serial)
-    if corpus_pass:  # the corpus pass's own Cleaner crashed; the cleaning pass builds another
+    if corpus_pass:
         assert not failed
     else:
         assert sorted(failed) == ["bomb-03.txt", "bomb-17.txt"]
@@ -322,3 +329,8 @@ def test_a_document_that_kills_its_worker_fails_alone(tmp_path, corpus_pass) -> 
         expected = {name: data for name, data in expected.items() if not name.startswith("bomb-")}
     del written["report.json"], expected["report.json"]
     assert written == expected
+
+
+@pytest.mark.parametrize("corpus_pass", [False, True])
+def test_a_document_that_kills_its_worker_fails_alone(tmp_path, corpus_pass) -> None:
+    check_bombs_failed_alone(tmp_path, ProcessExecutor(2), corpus_pass)

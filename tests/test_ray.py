@@ -6,7 +6,7 @@ import builtins
 
 import pytest
 from helpers import FIXTURES, SEEDS
-from test_parallel import outputs
+from test_parallel import check_bombs_failed_alone, outputs
 
 from cleaner.config import Config, OutputFormat
 from cleaner.errors import UsageError
@@ -26,6 +26,19 @@ def test_ray_output_is_the_local_output(tmp_path) -> None:
         report = run(INPUTS, on_ray, config, executor=executor)
         assert report.written > 20 and not report.failures
         assert outputs(on_ray) == outputs(local)
+
+
+@pytest.mark.parametrize("corpus_pass", [False, True])
+def test_a_document_that_kills_its_actor_fails_alone(tmp_path, corpus_pass) -> None:
+    ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
+    import test_parallel
+
+    # The actors unpickle the test's CrashingCleaner: send its module's code along.
+    ray.cloudpickle.register_pickle_by_value(test_parallel)
+    try:
+        check_bombs_failed_alone(tmp_path, make_executor("ray", workers=2), corpus_pass)
+    finally:
+        ray.cloudpickle.unregister_pickle_by_value(test_parallel)
 
 
 def test_without_ray_the_error_names_the_pip_command(monkeypatch) -> None:
