@@ -98,7 +98,7 @@ def test_a_listing_of_teasers_after_the_article_goes(classifier_only) -> None:
     assert {r.rule for r in doc.removals if r.text in summaries} == {"classifier:outside-main-text"}
 
 
-def test_unspaced_scripts_weigh_by_length_not_by_word_runs(classifier_only) -> None:
+def test_unspaced_scripts_weigh_by_length_not_by_word_runs() -> None:
     """A run of Japanese is one \\w+ match: counted as one word, a paragraph would weigh
     less than the menu lines around it."""
     step = ClassifyStep(load_rules().classifier)
