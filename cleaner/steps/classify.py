@@ -57,6 +57,11 @@ def _ends_like_sentence(text: str) -> bool:
     return _SENTENCE_END.search(text[-_SENTENCE_END_REACH:]) is not None  # not the whole line
 
 
+def _reads_as_item(text: str) -> bool:
+    """A list item (numbered or bulleted) or a short sentence: not a label or a headline."""
+    return _LIST_ITEM.match(text) is not None or _ends_like_sentence(text)
+
+
 def _title_case_share(words: list[str]) -> float:
     """Share of the words of 3+ letters that start with a capital letter."""
     lettered = [w for w in words if len(w) >= 3 and w[0].isalpha()]
@@ -299,10 +304,7 @@ class ClassifyStep(Step):
     @staticmethod
     def _prose(item: Judged) -> bool:
         """Prose on its own, a short sentence or a list item: not a label or a headline."""
-        if item.first in (Kind.GOOD, Kind.NEARGOOD):
-            return True
-        text = item.line.text
-        return _ends_like_sentence(text) or _LIST_ITEM.match(text) is not None
+        return item.first in (Kind.GOOD, Kind.NEARGOOD) or _reads_as_item(item.line.text)
 
     @staticmethod
     def _heads_block(item: Judged) -> bool:
@@ -345,9 +347,5 @@ class ClassifyStep(Step):
         )
         if not enclosed:
             return False
-        items = sum(
-            1
-            for j in run
-            if _LIST_ITEM.match(judged[j].line.text) or _ends_like_sentence(judged[j].line.text)
-        )
+        items = sum(1 for j in run if _reads_as_item(judged[j].line.text))
         return items * 2 >= len(run)
