@@ -2,7 +2,8 @@
 
 Like `black --check`: a repository of archived captures can keep its cleaned text
 committed and have CI verify it. report.json (its wall time differs on every run) and
-hidden files (the manifest of incremental runs) are left out of the comparison.
+hidden files and folders (the manifest of incremental runs, the parts of a single-file
+layout) are left out of the comparison.
 """
 
 from __future__ import annotations
@@ -35,11 +36,13 @@ class CheckResult:
 def _files(folder: Path) -> dict[str, Path]:
     if not folder.is_dir():
         return {}
-    return {
-        p.relative_to(folder).as_posix(): p
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != REPORT_NAME and not p.name.startswith(".")
-    }
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        hidden = any(part.startswith(".") for part in relative.parts)
+        if path.is_file() and path.name != REPORT_NAME and not hidden:
+            found[relative.as_posix()] = path
+    return found
 
 
 def _summary(expected: bytes, actual: bytes) -> str:

@@ -1,10 +1,9 @@
 """OUT/.cleaner-manifest.jsonl: which input made which outputs, under which rules and settings.
 
 A re-run skips an input whose bytes and settings are unchanged and whose outputs are all
-there, re-cleans the rest, and removes outputs no input makes any more. Entries are
-saved as inputs finish, so a run killed at any moment resumes where it stopped. Only the
-`txt` layout (a file per document) can be updated in place; the single-file layouts
-are rewritten whole.
+there (the writer of OUT's layout says), re-cleans the rest, and removes outputs no input
+makes any more. Entries are saved as inputs finish, so a run killed at any moment resumes
+where it stopped.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from typing import Any, TextIO
 from cleaner import __version__
 from cleaner.config import Config
 from cleaner.corpus import CorpusTable
-from cleaner.writers import atomic_write, txt_paths
+from cleaner.writers import atomic_write
 
 MANIFEST_NAME = ".cleaner-manifest.jsonl"  # hidden: no document id can take its name
 FORMAT_VERSION = 1
@@ -106,14 +105,15 @@ class Manifest:
                 continue  # a line cut short by a killed run, or not ours
         return cls(out, entries)
 
-    def reusable(self, name: str, sha256: str, settings: str, out: Path) -> bool:
-        """Whether the input's outputs in OUT are exactly what cleaning it again would write."""
+    def up_to_date(self, name: str, sha256: str, settings: str) -> InputEntry | None:
+        """The input's entry, if cleaning it again would write what that entry lists: the
+        same bytes, the same settings, and no document failed."""
         entry = self.entries.get(name)
         if entry is None or not entry.complete:
-            return False
+            return None
         if entry.sha256 != sha256 or entry.settings != settings:
-            return False
-        return all(path.is_file() for doc in entry.documents for path in txt_paths(out, doc.id))
+            return None
+        return entry
 
     def record(self, name: str, entry: InputEntry | None) -> None:
         """Set (or, with None, forget) an input's entry, and append it to the file at once."""

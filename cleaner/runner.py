@@ -7,13 +7,12 @@ the output is the same for any executor, any number of workers and any input ord
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from cleaner.config import Config, OutputFormat
+from cleaner.config import Config
 from cleaner.corpus import CorpusTable
 from cleaner.document import Document
 from cleaner.duplicates import DuplicateFinder
@@ -25,14 +24,7 @@ from cleaner.progress import NoProgress, Progress
 from cleaner.readers import InputFile, ReadStats, RecordFailure, discover_inputs, read_input
 from cleaner.report import Failure, RunReport
 from cleaner.work import CLEAN, COUNT, CleanedDocument, InputDone, Item
-from cleaner.writers import (
-    Writer,
-    atomic_write,
-    make_writer,
-    remove_stale_temporaries,
-    to_json,
-    txt_paths,
-)
+from cleaner.writers import Writer, atomic_write, make_writer, remove_stale_temporaries, to_json
 
 REPORT_NAME = "report.json"
 BATCH_DOCUMENTS = 8  # per task: amortizes the hand-over, small enough to balance the workers
@@ -122,7 +114,7 @@ class _Collector:
         report: RunReport,
         writer: Writer,
         progress: Progress,
-        manifest: Manifest | None,
+        manifest: Manifest,
         on_failure: Callable[[Failure], None] | None,
     ) -> None:
         self.out, self.config, self.files = out, config, files
@@ -140,7 +132,6 @@ class _Collector:
     def reusable(self, index: int) -> bool:
         """Whether an input's outputs are up to date. Each input is hashed as the stream
         reaches it, just before it would be read: one pass over the inputs, not two."""
-        assert self.manifest is not None
         item = self.files[index]
         try:
             self.hashes[index] = file_sha256(item.path)
@@ -148,7 +139,8 @@ class _Collector:
             self.hashes[index] = ""
             return False
         name = item.name.as_posix()
-        if self.manifest.reusable(name, self.hashes[index], self.settings, self.out):
+        entry = self.manifest.up_to_date(name, self.hashes[index], self.settings)
+        if entry is not None and self.writer.has_outputs(name, [d.id for d in entry.documents]):
             self.reuse.add(index)
             return True
         return False
@@ -177,22 +169,20 @@ class _Collector:
             self.report.dropped_duplicates += 1
             self._incomplete = True  # a dropped document has no output to reuse next time
             if reused:
-                self._remove_outputs([cleaned.id])
+                self.writer.drop_documents([cleaned.id])
             return
-        if not reused:
+        if reused:  # an earlier input may have changed, and this one's duplicate_of with it
+            self.writer.keep(cleaned.text, cleaned.record, changed)
+        else:
             self.writer.write(cleaned.text, cleaned.record)
-        elif changed:  # an earlier input changed: this one's duplicate_of with it
-            _, record_path = txt_paths(self.out, cleaned.id)
-            atomic_write(record_path, to_json(cleaned.record).encode("utf-8"))
         self.report.add_document(cleaned.record, cleaned.rules_fired, cleaned.rule_timeouts)
-        if self.manifest is not None:
-            self._documents.append(
-                DocumentEntry(
-                    cleaned.id,
-                    dict(sorted(cleaned.rules_fired.items())),
-                    dict(sorted(cleaned.rule_timeouts.items())),
-                )
+        self._documents.append(
+            DocumentEntry(
+                cleaned.id,
+                dict(sorted(cleaned.rules_fired.items())),
+                dict(sorted(cleaned.rule_timeouts.items())),
             )
+        )
 
     def _input_done(self, done: InputDone) -> None:
         item = self.files[done.index]
@@ -200,44 +190,41 @@ class _Collector:
         if done.index in self.reuse:
             skipped = self._replay(item)
         self.skipped.update(skipped)
-        if self.manifest is not None:
-            name = item.name.as_posix()
-            old = self.manifest.entries.get(name)
-            entry = InputEntry(
-                self.hashes[done.index],
-                self.settings,
-                self._documents,
-                skipped,
-                complete=not self._incomplete,
-            )
-            if old is not None:  # what the input made before and makes no more
-                kept = {doc.id for doc in entry.documents}
-                self._remove_outputs([doc.id for doc in old.documents if doc.id not in kept])
-            self.manifest.record(name, entry)
+        name = item.name.as_posix()
+        self.writer.input_done(name)
+        old = self.manifest.entries.get(name)
+        entry = InputEntry(
+            self.hashes[done.index],
+            self.settings,
+            self._documents,
+            skipped,
+            complete=not self._incomplete,
+        )
+        if old is not None:  # what the input made before and makes no more
+            kept = {doc.id for doc in entry.documents}
+            self.writer.drop_documents([doc.id for doc in old.documents if doc.id not in kept])
+        self.manifest.record(name, entry)
         self._documents, self._incomplete = [], False
         self.progress.advance(inputs=1, nbytes=self.sizes[done.index])
 
     def _replay(self, item: InputFile) -> dict[str, int]:
         """An unchanged input: its outputs are read back, for duplicates and the report."""
-        assert self.manifest is not None
-        entry = self.manifest.entries[item.name.as_posix()]
-        for doc in entry.documents:
-            text_path, record_path = txt_paths(self.out, doc.id)
-            try:
-                text = text_path.read_text(encoding="utf-8")
-                record = json.loads(record_path.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:  # changed or removed since the run began
+        name = item.name.as_posix()
+        entry = self.manifest.entries[name]
+        stored = self.writer.read_back(name, [doc.id for doc in entry.documents])
+        for doc, found in zip(entry.documents, stored, strict=True):
+            if found.error:  # changed or removed since the run began
                 self.fail(
                     str(item.path),
-                    f"its output {doc.id} could not be read back ({exc}); "
+                    f"its output {doc.id} could not be read back ({found.error}); "
                     "run again to clean this input anew",
                 )
                 continue
             cleaned = CleanedDocument(
                 doc.id,
-                text,
-                record,
-                self.finder.fingerprint(text),
+                found.text,
+                found.record,
+                self.finder.fingerprint(found.text),
                 Counter(doc.rules_fired),
                 Counter(doc.rule_timeouts),
             )
@@ -245,26 +232,21 @@ class _Collector:
         self.report.reused += 1
         return entry.skipped
 
-    def _remove_outputs(self, ids: Iterable[str]) -> None:
-        for doc_id in ids:
-            for path in txt_paths(self.out, doc_id):
-                path.unlink(missing_ok=True)
-
     def forget_missing_inputs(self, prune: bool) -> None:
         """Inputs gone since the last run: their outputs go with --prune, else stay listed."""
-        if self.manifest is None:
-            return
         present = {item.name.as_posix() for item in self.files}
         for name in sorted(set(self.manifest.entries) - present):
             if prune:
-                self._remove_outputs(doc.id for doc in self.manifest.entries[name].documents)
+                self.writer.drop_input(name, (d.id for d in self.manifest.entries[name].documents))
                 self.manifest.record(name, None)
             else:
                 self.report.orphaned += 1
 
-    def save_manifest(self) -> None:
-        if self.manifest is not None:
-            self.manifest.compact()
+    def finish(self) -> None:
+        """The layout's last word (a single-file layout is put together now), then the
+        manifest, compacted."""
+        self.writer.close(sorted(self.manifest.entries))
+        self.manifest.compact()
 
 
 def _size(path: Path) -> int:
@@ -286,8 +268,8 @@ def run(
 ) -> RunReport:
     """Clean every input under `inputs` into `out`; one bad document never stops the run.
 
-    With the `txt` layout a run is incremental: inputs unchanged since the run that wrote
-    OUT (same bytes, same rules and settings) are not cleaned again (see manifest.py).
+    A run is incremental: inputs unchanged since the run that wrote OUT (same bytes, same
+    rules and settings) are not cleaned again (see manifest.py).
     """
     config = config or Config()
     executor = executor or InlineExecutor()
@@ -308,28 +290,22 @@ def run(
     )
     report.inputs = len(files)
     remove_stale_temporaries(out)  # what a killed run was writing: never finished files
-    incremental = config.format is OutputFormat.TXT
-    manifest = Manifest.load(out) if incremental else None
+    manifest = Manifest.load(out)
     writer = make_writer(out, config.format)
     collector = _Collector(out, config, files, report, writer, progress, manifest, on_failure)
-    reusable = None
-    if manifest is not None:
-        collector.settings = settings_digest(config, cleaner.ruleset.digest, table)
-        reusable = collector.reusable
+    collector.settings = settings_digest(config, cleaner.ruleset.digest, table)
     progress.start(len(files), sum(collector.sizes))
     try:
-        batches = batched(stream_items(files, config, reusable))
+        batches = batched(stream_items(files, config, collector.reusable))
         for results in executor.map(CLEAN, cleaner, batches):
             for result in results:
                 collector.take(result)
     finally:
         progress.stop()
         executor.close()
-        if manifest is not None:
-            manifest.close()
-    writer.close()
+        manifest.close()
     collector.forget_missing_inputs(prune)
-    collector.save_manifest()
+    collector.finish()
     report.skipped = collector.skipped
     report.duplicates = dict(collector.finder.counts)
     report.wall_seconds = time.perf_counter() - started

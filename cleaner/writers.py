@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -65,13 +68,51 @@ def to_json(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """A document an earlier run wrote, read back for a re-run that reuses its input."""
+
+    id: str
+    text: str = ""
+    record: dict[str, Any] = field(default_factory=dict)
+    error: str = ""  # why it could not be read back; then text and record are empty
+
+
 class Writer(Protocol):
-    def write(self, text: str, record: dict[str, Any]) -> None: ...
-    def close(self) -> None: ...
+    """A layout of OUT: where each input's documents go, and how a re-run finds them.
+
+    The run hands over documents in canonical order, input after input, and calls
+    `input_done` when an input's documents are all there."""
+
+    def write(self, text: str, record: dict[str, Any]) -> None:
+        """A document cleaned in this run."""
+
+    def keep(self, text: str, record: dict[str, Any], changed: bool) -> None:
+        """A document of a reused input; `changed`: its record differs from the stored
+        one (an earlier input changed, and with it `duplicate_of`)."""
+
+    def input_done(self, name: str) -> None:
+        """Every document of input `name` has been written or kept."""
+
+    def has_outputs(self, name: str, doc_ids: Sequence[str]) -> bool:
+        """Whether the outputs input `name` made in an earlier run are all there."""
+
+    def read_back(self, name: str, doc_ids: Sequence[str]) -> Iterator[StoredDocument]:
+        """Those outputs, one per id and in that order."""
+
+    def drop_documents(self, doc_ids: Iterable[str]) -> None:
+        """Documents the current run no longer writes (stale, or duplicates to drop)."""
+
+    def drop_input(self, name: str, doc_ids: Iterable[str]) -> None:
+        """Every output of an input that is gone (--prune)."""
+
+    def close(self, names: Sequence[str]) -> None:
+        """End of the run; `names`: the inputs whose outputs OUT holds, in canonical order."""
 
 
 class TxtWriter:
-    """OUT/<id>.txt (clean text) and OUT/<id>.json (metadata) per document."""
+    """OUT/<id>.txt (clean text) and OUT/<id>.json (metadata) per document: each file is
+    an output, so a re-run updates OUT in place."""
 
     def __init__(self, out: Path) -> None:
         self.out = out
@@ -81,12 +122,42 @@ class TxtWriter:
         atomic_write(text_path, text.encode("utf-8"))
         atomic_write(record_path, to_json(record).encode("utf-8"))
 
-    def close(self) -> None:
+    def keep(self, text: str, record: dict[str, Any], changed: bool) -> None:
+        if changed:
+            _, record_path = txt_paths(self.out, record["id"])
+            atomic_write(record_path, to_json(record).encode("utf-8"))
+
+    def input_done(self, name: str) -> None:
+        pass
+
+    def has_outputs(self, name: str, doc_ids: Sequence[str]) -> bool:
+        return all(path.is_file() for doc_id in doc_ids for path in txt_paths(self.out, doc_id))
+
+    def read_back(self, name: str, doc_ids: Sequence[str]) -> Iterator[StoredDocument]:
+        for doc_id in doc_ids:
+            text_path, record_path = txt_paths(self.out, doc_id)
+            try:
+                text = text_path.read_text(encoding="utf-8")
+                record = json.loads(record_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:  # changed or removed since the run began
+                yield StoredDocument(doc_id, error=str(exc))
+                continue
+            yield StoredDocument(doc_id, text, record)
+
+    def drop_documents(self, doc_ids: Iterable[str]) -> None:
+        for doc_id in doc_ids:
+            for path in txt_paths(self.out, doc_id):
+                path.unlink(missing_ok=True)
+
+    def drop_input(self, name: str, doc_ids: Iterable[str]) -> None:
+        self.drop_documents(doc_ids)
+
+    def close(self, names: Sequence[str]) -> None:
         pass
 
 
 class _StreamingFile:
-    """A file built up during the run in a temporary file, renamed into place at the end."""
+    """A file built up in a temporary file, renamed into place when finished."""
 
     def __init__(self, path: Path, mode: str) -> None:
         self.path = path
@@ -100,29 +171,116 @@ class _StreamingFile:
         os.replace(self.tmp, self.path)
 
 
-class JsonlWriter:
+def _jsonl_line(text: str, record: dict[str, Any]) -> str:
+    return json.dumps({"text": text, **record}, ensure_ascii=False) + "\n"
+
+
+class _PartsWriter:
+    """The single-file layouts. Each input's documents first go to a part of their own,
+    OUT/.cleaner-parts/<input>.jsonl, renamed into place when the input is done; at the
+    end of the run the parts, in canonical order, make the one output file. A re-run
+    reads an unchanged input's part instead of cleaning it again, and a run killed at any
+    moment keeps the parts of the inputs it finished. The parts take about as much room
+    as the output file itself."""
+
+    PARTS = ".cleaner-parts"  # hidden: no document id can take its name
+    FILE_NAME: str
+    MODE = "w"
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self._part: _StreamingFile | None = None
+
+    def part_path(self, name: str) -> Path:
+        return self.out / self.PARTS / f"{name}.jsonl"
+
+    def write(self, text: str, record: dict[str, Any]) -> None:
+        if self._part is None:
+            self._part = self._new_part()
+        self._part.handle.write(_jsonl_line(text, record))
+
+    def keep(self, text: str, record: dict[str, Any], changed: bool) -> None:
+        self.write(text, record)  # the input's new part is written whole
+
+    def input_done(self, name: str) -> None:
+        if self._part is None:  # an input with no documents: an empty part says so
+            self._part = self._new_part()
+        self._part.path = self.part_path(name)
+        self._part.path.parent.mkdir(parents=True, exist_ok=True)
+        self._part.finish()
+        self._part = None
+
+    def _new_part(self) -> _StreamingFile:
+        """The part being written; its input is named when it is done."""
+        return _StreamingFile(self.out / self.PARTS / "in-progress.jsonl", "w")
+
+    def has_outputs(self, name: str, doc_ids: Sequence[str]) -> bool:
+        return self.part_path(name).is_file()
+
+    def read_back(self, name: str, doc_ids: Sequence[str]) -> Iterator[StoredDocument]:
+        path = self.part_path(name)
+        wanted = iter(doc_ids)
+        try:
+            with path.open(encoding="utf-8") as handle:
+                # Lines first: when the part runs out, no id has been taken from `wanted`.
+                for line, doc_id in zip(handle, wanted, strict=False):
+                    yield _stored(doc_id, line)
+        except (OSError, UnicodeDecodeError) as exc:
+            yield from (StoredDocument(doc_id, error=str(exc)) for doc_id in wanted)
+            return
+        yield from (StoredDocument(doc_id, error=f"missing from {path}") for doc_id in wanted)
+
+    def drop_documents(self, doc_ids: Iterable[str]) -> None:
+        pass  # an input's part is written whole: what it no longer makes is not in it
+
+    def drop_input(self, name: str, doc_ids: Iterable[str]) -> None:
+        self.part_path(name).unlink(missing_ok=True)
+
+    def close(self, names: Sequence[str]) -> None:
+        final = _StreamingFile(self.out / self.FILE_NAME, self.MODE)
+        try:
+            self.assemble(final, [self.part_path(name) for name in names])
+        except BaseException:
+            final.handle.close()
+            final.tmp.unlink(missing_ok=True)
+            raise
+        final.finish()
+
+    def assemble(self, final: _StreamingFile, parts: list[Path]) -> None:
+        raise NotImplementedError
+
+
+def _stored(doc_id: str, line: str) -> StoredDocument:
+    try:
+        data = json.loads(line)
+        text = data.pop("text")
+    except (ValueError, AttributeError, KeyError) as exc:
+        return StoredDocument(doc_id, error=f"not a stored document: {exc}")
+    if not isinstance(text, str) or data.get("id") != doc_id:
+        return StoredDocument(doc_id, error="its stored record does not match the manifest")
+    return StoredDocument(doc_id, text, data)
+
+
+class JsonlWriter(_PartsWriter):
     """OUT/documents.jsonl: one object per document, `text` first, then the metadata."""
 
     FILE_NAME = "documents.jsonl"
 
-    def __init__(self, out: Path) -> None:
-        self.file = _StreamingFile(out / self.FILE_NAME, "w")
-
-    def write(self, text: str, record: dict[str, Any]) -> None:
-        record = {"text": text, **record}
-        self.file.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-    def close(self) -> None:
-        self.file.finish()
+    def assemble(self, final: _StreamingFile, parts: list[Path]) -> None:
+        for part in parts:
+            with part.open(encoding="utf-8") as handle:
+                shutil.copyfileobj(handle, final.handle)
 
 
-class ParquetWriter:
+class ParquetWriter(_PartsWriter):
     """OUT/documents.parquet: the JSON Lines columns, for dataset pipelines (needs pyarrow)."""
 
     FILE_NAME = "documents.parquet"
+    MODE = "wb"
     BATCH = 1000
 
     def __init__(self, out: Path) -> None:
+        super().__init__(out)
         try:
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -157,29 +315,28 @@ class ParquetWriter:
             ("extra", pa.string()),
         ]
         self.schema = pa.schema(fields)
-        self.file = _StreamingFile(out / self.FILE_NAME, "wb")
-        self.writer = pq.ParquetWriter(self.file.handle, self.schema)
-        self.rows: list[dict[str, Any]] = []
 
-    def write(self, text: str, record: dict[str, Any]) -> None:
-        record = {"text": text, **record}
+    def row(self, document: dict[str, Any]) -> dict[str, Any]:
+        """A stored document as a row: the schema's columns, anything else as JSON in `extra`."""
         names = set(self.schema.names)
-        extra = {k: v for k, v in record.items() if k not in names}
-        row = {k: v for k, v in record.items() if k in names}
+        extra = {k: v for k, v in document.items() if k not in names}
+        row = {k: v for k, v in document.items() if k in names}
         row["extra"] = json.dumps(extra, ensure_ascii=False) if extra else None
-        self.rows.append(row)
-        if len(self.rows) >= self.BATCH:
-            self._flush()
+        return row
 
-    def _flush(self) -> None:
-        if self.rows:
-            self.writer.write_table(self.pa.Table.from_pylist(self.rows, schema=self.schema))
-            self.rows = []
-
-    def close(self) -> None:
-        self._flush()
-        self.writer.close()
-        self.file.finish()
+    def assemble(self, final: _StreamingFile, parts: list[Path]) -> None:
+        writer = self.pq.ParquetWriter(final.handle, self.schema)
+        rows: list[dict[str, Any]] = []
+        for part in parts:
+            with part.open(encoding="utf-8") as handle:
+                for line in handle:
+                    rows.append(self.row(json.loads(line)))
+                    if len(rows) >= self.BATCH:
+                        writer.write_table(self.pa.Table.from_pylist(rows, schema=self.schema))
+                        rows = []
+        if rows:
+            writer.write_table(self.pa.Table.from_pylist(rows, schema=self.schema))
+        writer.close()
 
 
 def make_writer(out: Path, output_format: OutputFormat) -> Writer:

@@ -308,6 +308,16 @@ def test_txt_file_holding_a_page_is_read_as_html(tmp_path, cleaner) -> None:
     assert "<p>" not in (out / "saved.txt").read_text()
 
 
+def test_hidden_files_and_folders_in_a_folder_are_not_inputs(tmp_path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "notes.txt").write_text("not a capture\n")
+    (tmp_path / ".draft.txt").write_text("not a capture\n")
+    (tmp_path / "page.txt").write_text("A capture.\n")
+    assert [item.name.as_posix() for item in discover_inputs([tmp_path])] == ["page"]
+    # Named explicitly, a hidden file is an input like any other.
+    assert len(discover_inputs([tmp_path / ".git" / "notes.txt"])) == 1
+
+
 def test_explicit_file_with_unknown_suffix_is_sniffed(tmp_path, cleaner) -> None:
     shutil.copy(WARC / "warcio__example-iana.org-chunked.warc", tmp_path / "capture.bin")
     report, _ = run_one(tmp_path, cleaner, tmp_path / "capture.bin")

@@ -56,7 +56,13 @@ def test_sigkill_then_rerun(tmp_path, delay) -> None:
     assert json.loads((out / "report.json").read_text())["counts"]["failed"] == 0
 
 
-def test_rerun_after_kill_reuses_finished_inputs_and_matches_a_fresh_run(tmp_path) -> None:
+@pytest.mark.parametrize(
+    ("output_format", "finished"),
+    [("txt", "**/*.json"), ("jsonl", ".cleaner-parts/**/*.jsonl")],  # what shows progress
+)
+def test_rerun_after_kill_reuses_finished_inputs_and_matches_a_fresh_run(
+    tmp_path, output_format, finished
+) -> None:
     """Two workers, killed mid-run: the manifest lines appended so far are honoured."""
     source = tmp_path / "in"
     for copy in range(6):  # enough documents that the kill lands mid-run
@@ -74,17 +80,20 @@ def test_rerun_after_kill_reuses_finished_inputs_and_matches_a_fresh_run(tmp_pat
         "-q",
         "-w",
         "2",
+        "--format",
+        output_format,
     ]
     process = subprocess.Popen(command, start_new_session=True)
     deadline = time.monotonic() + 60
-    while len(list(out.glob("**/*.json"))) < 12 and time.monotonic() < deadline:
+    while len(list(out.glob(finished))) < 12 and time.monotonic() < deadline:
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     assert not (out / "report.json").exists(), "the run finished before it was killed"
-    report = run([source], out, Config())
+    config = Config(format=output_format)
+    report = run([source], out, config)
     assert report.reused > 0  # what finished before the kill is not done again
-    run([source], fresh, Config())
+    run([source], fresh, config)
     assert outputs(out) == outputs(fresh)
     assert not list(out.rglob(".*.tmp"))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import signal
@@ -14,6 +15,7 @@ from helpers import FIXTURES, SEEDS, write_rules
 from cleaner.config import Config, OutputFormat
 from cleaner.document import Document
 from cleaner.executors import Executor, InlineExecutor, ProcessExecutor, make_executor
+from cleaner.outputs import read_outputs
 from cleaner.pipeline import Cleaner
 from cleaner.progress import NoProgress, PlainProgress, make_progress
 from cleaner.readers import discover_inputs
@@ -27,7 +29,8 @@ def outputs(out: Path) -> dict[str, bytes]:
     """Every file a user sees in OUT, report.json less its wall time."""
     files = {}
     for path in sorted(out.rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
+        hidden = any(part.startswith(".") for part in path.relative_to(out).parts)
+        if path.is_file() and not hidden:
             data = path.read_bytes()
             if path.name == "report.json":
                 data = b"\n".join(
@@ -163,6 +166,85 @@ rules:
     report = run([source], out, Config(rules=(rules,)))
     assert report.reused == 0
     assert run([source], out, Config(rules=(rules,))).reused == report.inputs
+
+
+SINGLE_FILE = [
+    OutputFormat.JSONL,
+    pytest.param(
+        OutputFormat.PARQUET,
+        marks=pytest.mark.skipif(
+            importlib.util.find_spec("pyarrow") is None, reason="needs pyarrow"
+        ),
+    ),
+]
+
+
+def stored_documents(out: Path) -> list[dict]:
+    """The documents of a single-file OUT, as written."""
+    return [entry.data for entry in read_outputs(out)]
+
+
+@pytest.mark.parametrize("output_format", SINGLE_FILE)
+def test_single_file_layouts_rerun_only_what_changed(tmp_path, output_format) -> None:
+    source = copy_inputs(tmp_path)
+    out = tmp_path / "out"
+    config = Config(format=output_format)
+    first = run([source], out, config)
+    written = outputs(out)
+    before = {doc["id"]: doc for doc in stored_documents(out)}
+    second = run([source], out, config)
+    assert second.reused == first.inputs and second.written == first.written
+    assert outputs(out) == written
+    changed = next(source.glob("2c46*.txt"))
+    changed.write_text(
+        changed.read_text() + "\nA new closing paragraph that was not there before.\n"
+    )
+    deleted = next(source.glob("20b2*.txt"))
+    deleted.unlink()
+    shutil.copy(next((source / "seeds").glob("001_*")), source / "added.txt")
+    third = run([source], out, config, prune=True)
+    assert third.reused == first.inputs - 2  # all but the changed and the deleted one
+    fresh = tmp_path / "fresh"
+    run([source], fresh, config)
+    assert outputs(out) == outputs(fresh)
+    documents = {doc["id"]: doc for doc in stored_documents(out)}
+    assert not any(doc_id.startswith("20b2") for doc_id in documents)  # pruned
+    changed_id = next(doc_id for doc_id in documents if doc_id.startswith("2c46"))
+    assert documents[changed_id]["chars_in"] > before[changed_id]["chars_in"]  # cleaned anew
+    # added.txt, a copy of seeds/001, comes first: the reused seed now names it.
+    seed = next(doc for doc_id, doc in documents.items() if doc_id.startswith("seeds/001_"))
+    assert seed["duplicate_of"] == "added"
+
+
+@pytest.mark.parametrize("output_format", SINGLE_FILE)
+def test_single_file_layouts_keep_deleted_inputs_until_prune(tmp_path, output_format) -> None:
+    source = copy_inputs(tmp_path)
+    out = tmp_path / "out"
+    config = Config(format=output_format)
+    run([source], out, config)
+    next(source.glob("20b2*.txt")).unlink()
+
+    def deleted_ones() -> int:
+        return sum(doc["id"].startswith("20b2") for doc in stored_documents(out))
+
+    assert run([source], out, config).orphaned == 1 and deleted_ones() == 1
+    assert run([source], out, config, prune=True).orphaned == 0 and deleted_ones() == 0
+
+
+def test_damaged_part_fails_that_input_and_is_rebuilt_next_time(tmp_path) -> None:
+    source = copy_inputs(tmp_path)
+    out = tmp_path / "out"
+    config = Config(format=OutputFormat.JSONL)
+    run([source], out, config)
+    part = next((out / ".cleaner-parts").glob("2c46*.jsonl"))
+    part.write_text("{ not json\n")
+    report = run([source], out, config)
+    assert len(report.failures) == 1 and "could not be read back" in report.failures[0].reason
+    again = run([source], out, config)
+    assert not again.failures and again.reused == again.inputs - 1
+    fresh = tmp_path / "fresh"
+    run([source], fresh, config)
+    assert outputs(out) == outputs(fresh)
 
 
 # Progress

@@ -84,7 +84,9 @@ def discover_inputs(paths: Iterable[Path]) -> list[InputFile]:
     """Input files under the paths, in a stable order; output names mirror the folders.
 
     Inside folders only known suffixes count (so a run's own .json output is never read
-    back); a file named explicitly is taken whatever its suffix, its format sniffed.
+    back), and hidden files and folders are left out (`.git`, a run's own bookkeeping in
+    `.cleaner-parts`); a file named explicitly is taken whatever its suffix, its format
+    sniffed.
     """
     found: list[InputFile] = []
     for root in paths:
@@ -92,8 +94,9 @@ def discover_inputs(paths: Iterable[Path]) -> list[InputFile]:
             for path in sorted(root.rglob("*")):
                 stem, suffix = _split_name(path.name)
                 kind = _SUFFIX_KINDS.get(suffix)
-                if kind and path.is_file() and not path.name.startswith("."):
-                    relative = PurePosixPath(path.relative_to(root).as_posix())
+                relative = PurePosixPath(path.relative_to(root).as_posix())
+                hidden = any(part.startswith(".") for part in relative.parts)
+                if kind and path.is_file() and not hidden:
                     found.append(InputFile(path, _output_name(relative, stem), kind))
         elif root.is_file():
             stem, suffix = _split_name(root.name)
