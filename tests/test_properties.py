@@ -63,6 +63,8 @@ FAST = settings(max_examples=150, deadline=None,
 @given(documents)
 @example("Title line here\n" + "ab" * 40)  # halves twice
 @example("Â\x0c0")  # a form feed next to what looks like mojibake
+@example("Â\x80Ä\x0c")  # ftfy reads "Â€Ä " and "Â€Ä" (no trailing space) differently
+@example("x \n  Â x")  # mojibake at a line start only once the spaces before it are gone
 @example("0:0:0:0:0:0:0:1\n0:0:0:0\n0:0:0:0:0:0:0:0\n0:0:0:0")  # removal makes a new pair
 @example("000000 000000 000000 000000000000 000000 000000 000000")  # cut twice
 def test_builtin_pipeline_properties(raw: str) -> None:

@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 import ftfy
-from ftfy.badness import is_bad
+from ftfy.badness import BADNESS_RE
 
 from cleaner.document import Document, Line
 from cleaner.steps.base import Step
@@ -45,10 +45,14 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 #: Every pattern of ftfy's badness test holds a non-ASCII character and spans at most 8
 #: characters, so it lies within this many characters of one.
 _MOJIBAKE_REACH = 8
+#: ftfy's badness test (`is_bad`) with "^" at the start of every line: on lines joined by
+#: newlines, it finds whatever it finds on any one of them alone.
+_BADNESS_BY_LINE = re.compile(BADNESS_RE.pattern, BADNESS_RE.flags | re.MULTILINE)
 
 
 def looks_like_mojibake(text: str) -> bool:
-    """ftfy's `is_bad`, on the neighbourhoods of the non-ASCII characters only.
+    """ftfy's `is_bad` (on each line: a line start counts as the text's start), on the
+    neighbourhoods of the non-ASCII characters only.
 
     News text in Latin scripts is mostly ASCII: testing a few short windows instead of the
     whole text makes this cheap, with the same answer. Windows are joined by NUL, which no
@@ -57,7 +61,7 @@ def looks_like_mojibake(text: str) -> bool:
     if not positions:
         return False
     if len(positions) * 4 * _MOJIBAKE_REACH > len(text):  # mostly non-ASCII: the whole text
-        return is_bad(text)
+        return _BADNESS_BY_LINE.search(text) is not None
     windows: list[str] = []
     start, end = positions[0] - _MOJIBAKE_REACH, positions[0] + _MOJIBAKE_REACH + 1
     for position in positions[1:]:
@@ -67,16 +71,16 @@ def looks_like_mojibake(text: str) -> bool:
         end = position + _MOJIBAKE_REACH + 1
     windows.append(text[max(start, 0) : end])
     lead = "" if positions[0] - _MOJIBAKE_REACH <= 0 else "\x00"  # "^" means the text's start
-    return is_bad(lead + "\x00".join(windows))
+    return _BADNESS_BY_LINE.search(lead + "\x00".join(windows)) is not None
 
 
-def _fix_encoding_by_line(text: str) -> str:
+def _fix_encoding_by_line(lines: list[str]) -> str:
     """ftfy's repair, line by line: a line's repair then depends on that line alone, so it
     is the same whether or not the lines around it are still there (cleaning clean output
     changes nothing). Whole-text repair could leave "¬ß" alone beside a C1 character and
     fix it to "§" once that line was removed."""
     return "\n".join(
-        ftfy.fix_encoding(line) if looks_like_mojibake(line) else line for line in text.split("\n")
+        ftfy.fix_encoding(line) if looks_like_mojibake(line) else line for line in lines
     )
 
 
@@ -84,10 +88,14 @@ def _normalize_once(text: str) -> tuple[str, bool, bool]:
     """The text normalized, whether it looked like mojibake (and went through ftfy), and
     whether another pass could change it."""
     canonical = _canonical_characters(text)
-    # C1 controls are still there: mojibake like "â€\x9d" needs them to be recognised.
+    # Mojibake is judged and repaired on the lines as they will be written (spaces
+    # trimmed): ftfy reads "Â€Ä " and "Â€Ä" differently, and clean output has no trailing
+    # space. C1 controls are still there: mojibake like "â€\x9d" needs them to be recognised.
+    lines = [_SPACE_RUNS.sub(" ", line).strip(" ") for line in canonical.split("\n")]
+    canonical = "\n".join(lines)
     repaired = looks_like_mojibake(canonical)
     if repaired:
-        canonical = _canonical_characters(_fix_encoding_by_line(canonical))
+        canonical = _canonical_characters(_fix_encoding_by_line(lines))
     normalized = _CONTROL.sub("", canonical)
     # Canonical characters are a fixed point; only a repair or a removed control
     # character can reveal more mojibake.
