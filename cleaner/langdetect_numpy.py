@@ -12,6 +12,7 @@ stays shared between workers, since nothing writes to it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -19,6 +20,23 @@ from langdetect.detector import Detector
 from langdetect.detector_factory import DetectorFactory
 from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 from langdetect.language import Language
+from langdetect.utils.ngram import NGram
+
+
+class NormalizedChars(dict[int, str]):
+    """`str.translate`'s table for langdetect's per-character `NGram.normalize`, filled
+    as characters are first seen: one C pass over a text instead of a call per character."""
+
+    def __missing__(self, code: int) -> str:
+        normalized = self[code] = NGram.normalize(chr(code))
+        return normalized
+
+
+_SPACE_RUNS = re.compile(" {2,}")
+_LATIN = re.compile("[A-z]")  # langdetect's 'A' <= ch <= 'z', brackets and all
+# langdetect also means to spare the "Latin Extended Additional" block here, but compares
+# a block number with a block name, so every character from U+0300 counts.
+_NON_LATIN = re.compile("[\u0300-\U0010ffff]")
 
 
 class NumpyDetectorFactory(DetectorFactory):
@@ -27,6 +45,7 @@ class NumpyDetectorFactory(DetectorFactory):
     def __init__(self) -> None:
         super().__init__()
         self.profile_matrix = np.zeros((0, 0))
+        self.normalized_chars = NormalizedChars()
 
     def load_profile(self, profile_directory: str) -> None:
         super().load_profile(profile_directory)
@@ -47,6 +66,49 @@ class NumpyDetector(Detector):
     def __init__(self, factory: NumpyDetectorFactory) -> None:
         super().__init__(factory)
         self.profile_matrix = factory.profile_matrix
+        self.normalized_chars = factory.normalized_chars
+
+    # langdetect reads the text a character at a time, in Python, three times: to append
+    # it, to clean it and to cut it into n-grams. The same steps on whole strings:
+
+    def append(self, text: str) -> None:
+        text = self.URL_RE.sub(" ", text)
+        text = self.MAIL_RE.sub(" ", text)
+        text = NGram.normalize_vi(text)
+        # A space right after a space is dropped, as langdetect's loop does.
+        self.text += _SPACE_RUNS.sub(" ", text[: self.max_text_length])
+
+    def cleaning_text(self) -> None:
+        """Latin letters go from a text mostly in another script."""
+        latin = len(_LATIN.findall(self.text))
+        if latin and latin * 2 < len(_NON_LATIN.findall(self.text)):
+            self.text = _LATIN.sub("", self.text)
+
+    def _extract_ngrams(self) -> list[str]:
+        """langdetect's NGram buffer, inlined: the 1- to 3-grams ending at each character
+        of a word (a space begins and ends one), none inside an all-capitals word."""
+        known = self.word_lang_prob_map
+        found: list[str] = []
+        grams = " "
+        for char in self.text.translate(self.normalized_chars):
+            last = grams[-1]
+            if last == " ":
+                grams = " "
+                if char == " ":
+                    continue
+            elif len(grams) >= NGram.N_GRAM:
+                grams = grams[1:]
+            grams += char
+            if char.isupper() and last.isupper():  # langdetect's `capitalword`
+                continue
+            if char != " " and char in known:
+                found.append(char)
+            if len(grams) >= 2:
+                if grams[-2:] in known:
+                    found.append(grams[-2:])
+                if len(grams) == 3 and grams in known:
+                    found.append(grams)
+        return found
 
     def _init_probability(self) -> np.ndarray:
         if self.prior_map is not None:

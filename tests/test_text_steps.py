@@ -204,6 +204,39 @@ def test_numpy_detector_gives_langdetects_probabilities_exactly(detector_factori
     assert isinstance(answers[-1][1], str)
 
 
+#: Every branch of langdetect's character handling: capitals, space runs, URLs and mail
+#: addresses, Latin-1 exclusions, Romanian and Vietnamese letters, Farsi yeh, CJK, kana,
+#: Bopomofo, Hangul, and Latin letters inside another script.
+LANGDETECT_ALPHABET = (
+    "aeinrstAEINRST  \n.,'-_@/:[]^`0"
+    "éüßæøñ×÷¡¿ ș ț ơ ư ạ ả ế ỳ ی ي ع ב ש"
+    "российский ελληνικά 中文漢字 ひらがな カタカナ ㄅㄆ 한국어"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet=LANGDETECT_ALPHABET, max_size=40),
+            st.sampled_from(["http://example.com/a?b=1", "ann.lee@example.org", "NATO"]),
+        ),
+        max_size=12,
+    )
+)
+def test_numpy_detector_reads_text_as_langdetect_does(detector_factories, pieces) -> None:
+    """The whole-string append, cleaning and n-grams are langdetect's, character for
+    character, on any text."""
+    stock, ours = detector_factories
+    text = "".join(pieces)
+    mine, theirs = ours.create(), stock.create()
+    for detector in (mine, theirs):
+        detector.append(text)
+        detector.cleaning_text()
+    assert mine.text == theirs.text
+    assert mine._extract_ngrams() == theirs._extract_ngrams()
+
+
 def test_too_little_text_has_no_language() -> None:
     doc = Document("d", "d", "12 34 ...")
     NormalizeStep()(doc)

@@ -79,7 +79,7 @@ class LanguageStep(Step):
 
     def process(self, doc: Document) -> None:
         sample = self.sample(doc)
-        if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+        if sum(map(str.isalpha, sample)) < MIN_LETTERS:
             return
         # A short sample settles most documents; only an uncertain answer pays for the
         # whole sample (langdetect's cost grows with the characters it reads).
