@@ -17,9 +17,8 @@ from typing import Any, TextIO
 from cleaner import __version__
 from cleaner.config import Config
 from cleaner.corpus import CorpusTable
-from cleaner.writers import atomic_write
+from cleaner.writers import MANIFEST_NAME, atomic_write
 
-MANIFEST_NAME = ".cleaner-manifest.jsonl"  # hidden: no document id can take its name
 FORMAT_VERSION = 1
 
 

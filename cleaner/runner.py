@@ -24,7 +24,14 @@ from cleaner.progress import NoProgress, Progress
 from cleaner.readers import InputFile, ReadStats, RecordFailure, discover_inputs, read_input
 from cleaner.report import Failure, RunReport
 from cleaner.work import CLEAN, COUNT, CleanedDocument, InputDone, Item
-from cleaner.writers import Writer, atomic_write, make_writer, remove_stale_temporaries, to_json
+from cleaner.writers import (
+    Writer,
+    atomic_write,
+    check_layout,
+    make_writer,
+    remove_stale_temporaries,
+    to_json,
+)
 
 REPORT_NAME = "report.json"
 BATCH_DOCUMENTS = 8  # per task: amortizes the hand-over, small enough to balance the workers
@@ -276,6 +283,7 @@ def run(
     progress = progress or NoProgress()
     started = time.perf_counter()
     _check_output_dir(inputs, out)
+    check_layout(out, config.format)
     files = discover_inputs(inputs)
     if cleaner is None:  # rule errors surface here, before anything is written
         cleaner = Cleaner(config)

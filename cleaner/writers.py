@@ -17,6 +17,8 @@ from cleaner.config import OutputFormat
 from cleaner.document import METADATA_KEYS
 from cleaner.errors import UsageError
 
+MANIFEST_NAME = ".cleaner-manifest.jsonl"  # hidden: no document id can take its name
+
 
 def _file_mode() -> int:
     """The mode `open()` would give a new file: 0o666 less the process's umask."""
@@ -337,6 +339,27 @@ class ParquetWriter(_PartsWriter):
         if rows:
             writer.write_table(self.pa.Table.from_pylist(rows, schema=self.schema))
         writer.close()
+
+
+def layout_in(out: Path) -> OutputFormat | None:
+    """The layout an earlier run wrote into OUT, if any."""
+    for layout in (JsonlWriter, ParquetWriter):
+        if (out / layout.FILE_NAME).is_file():
+            return OutputFormat.JSONL if layout is JsonlWriter else OutputFormat.PARQUET
+    if (out / MANIFEST_NAME).is_file() and not (out / _PartsWriter.PARTS).is_dir():
+        return OutputFormat.TXT
+    return None
+
+
+def check_layout(out: Path, output_format: OutputFormat) -> None:
+    """One layout per OUT: a run in another format would leave the earlier one there,
+    stale, beside the new one (and `cleaner report` would read the wrong one)."""
+    found = layout_in(out)
+    if found is not None and found is not output_format:
+        raise UsageError(
+            f"{out} holds --format {found.value} output from an earlier run; write "
+            f"--format {output_format.value} to another folder, or empty this one first"
+        )
 
 
 def make_writer(out: Path, output_format: OutputFormat) -> Writer:

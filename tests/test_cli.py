@@ -97,6 +97,17 @@ def test_jsonl_format(tmp_path) -> None:
     assert "Add new comment" not in records[0]["text"]
 
 
+def test_one_layout_per_output_folder(tmp_path) -> None:
+    out = tmp_path / "out"
+    assert invoke("run", SEEDS, out, "--format", "jsonl").exit_code == 0
+    result = invoke("run", SEEDS, out)  # txt now: the jsonl file would be left stale
+    assert result.exit_code == 2 and "holds --format jsonl output" in result.output
+    assert invoke("run", SEEDS, tmp_path / "txt").exit_code == 0
+    result = invoke("run", SEEDS, tmp_path / "txt", "--format", "jsonl")
+    assert result.exit_code == 2 and "holds --format txt output" in result.output
+    assert invoke("run", SEEDS, out, "--format", "jsonl").exit_code == 0  # the same: fine
+
+
 def test_explain_marks_removed_lines_with_their_rule() -> None:
     result = invoke("explain", SEEDS / "000_fb5aa608aeb41b4f.txt")
     assert result.exit_code == 0, result.output
