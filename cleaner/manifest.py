@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
+
+import orjson
 
 from cleaner import __version__
 from cleaner.config import Config
@@ -38,6 +40,19 @@ class InputEntry:
     documents: list[DocumentEntry] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
     complete: bool = True  # False: a document failed; the input is cleaned again next time
+
+    def to_dict(self) -> dict[str, Any]:
+        """As `dataclasses.asdict` would, a tenth of the cost (a line per input)."""
+        return {
+            "sha256": self.sha256,
+            "settings": self.settings,
+            "documents": [
+                {"id": d.id, "rules_fired": d.rules_fired, "rule_timeouts": d.rule_timeouts}
+                for d in self.documents
+            ],
+            "skipped": self.skipped,
+            "complete": self.complete,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> InputEntry:
@@ -140,5 +155,5 @@ class Manifest:
 
 
 def _line(name: str, entry: InputEntry | None) -> str:
-    data = {"format": FORMAT_VERSION, "input": name, "entry": asdict(entry) if entry else None}
-    return json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n"
+    data = {"format": FORMAT_VERSION, "input": name, "entry": entry.to_dict() if entry else None}
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode("utf-8") + "\n"

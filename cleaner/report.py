@@ -48,9 +48,9 @@ class RunReport:
         self.warnings.extend(Failure(source, warning) for warning in record["warnings"])
         self.rule_timeouts.update(rule_timeouts)
         self.rules_fired.update(rules_fired)
-        for removal in record["removed"]:
-            self.removals_by_rule[removal["rule"]] += 1
-            self.removals_by_step[removal["step"]] += 1
+        removed = record["removed"]
+        self.removals_by_rule.update(removal["rule"] for removal in removed)
+        self.removals_by_step.update(removal["step"] for removal in removed)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -31,8 +31,11 @@ def _temporary_beside(path: Path) -> tuple[int, Path]:
     """A new file in `path`'s folder to write `path` into before renaming it: named
     `.name.XXXX.tmp` (what remove_stale_temporaries looks for), with the mode a plain new
     file gets (mkstemp makes it private)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except FileNotFoundError:  # the folder is new: made on demand, not tried every time
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, _file_mode())
     except BaseException:

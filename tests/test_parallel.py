@@ -136,6 +136,18 @@ def test_rerun_skips_unchanged_inputs_and_matches_a_fresh_run(tmp_path) -> None:
     assert b'"duplicate_of": "added"' in seed_record
 
 
+def test_manifest_entries_save_every_field() -> None:
+    from dataclasses import asdict
+
+    from cleaner.manifest import DocumentEntry, InputEntry
+
+    entry = InputEntry(
+        "a" * 64, "b" * 64, [DocumentEntry("x/é", {"r": 2}, {"t": 1})], {"request": 3}, False
+    )
+    assert entry.to_dict() == asdict(entry)
+    assert InputEntry.from_dict(entry.to_dict()) == entry
+
+
 def test_deleted_inputs_keep_their_outputs_without_prune(tmp_path) -> None:
     source = copy_inputs(tmp_path)
     out = tmp_path / "out"
