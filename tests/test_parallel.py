@@ -106,22 +106,27 @@ def copy_inputs(tmp_path: Path) -> Path:
     return source
 
 
+def change_delete_add(source: Path) -> None:
+    """Change one input (2c46...), delete one (20b2...), add one (added.txt, a copy of
+    seeds/001, which comes first in canonical order)."""
+    changed = next(source.glob("2c46*.txt"))
+    changed.write_text(
+        changed.read_text() + "\nA new closing paragraph that was not there before.\n"
+    )
+    next(source.glob("20b2*.txt")).unlink()
+    shutil.copy(next((source / "seeds").glob("001_*")), source / "added.txt")
+
+
 def test_rerun_skips_unchanged_inputs_and_matches_a_fresh_run(tmp_path) -> None:
     source = copy_inputs(tmp_path)
     out = tmp_path / "out"
     first = run([source], out, Config())
     assert first.reused == 0
+    written = outputs(out)
     second = run([source], out, Config())
     assert second.reused == first.inputs and second.written == first.written
-    assert outputs(out) == outputs(out)  # same files
-    # Change one input, delete one, add one: only those are cleaned again.
-    changed = next(source.glob("2c46*.txt"))
-    changed.write_text(
-        changed.read_text() + "\nA new closing paragraph that was not there before.\n"
-    )
-    deleted = next(source.glob("20b2*.txt"))
-    deleted.unlink()
-    shutil.copy(next((source / "seeds").glob("001_*")), source / "added.txt")
+    assert outputs(out) == written
+    change_delete_add(source)  # only those are cleaned again
     third = run([source], out, Config(), prune=True)
     assert third.reused == first.inputs - 2  # all but the changed and the deleted one
     assert not list(out.glob("20b2*"))  # pruned
@@ -207,13 +212,7 @@ def test_single_file_layouts_rerun_only_what_changed(tmp_path, output_format) ->
     second = run([source], out, config)
     assert second.reused == first.inputs and second.written == first.written
     assert outputs(out) == written
-    changed = next(source.glob("2c46*.txt"))
-    changed.write_text(
-        changed.read_text() + "\nA new closing paragraph that was not there before.\n"
-    )
-    deleted = next(source.glob("20b2*.txt"))
-    deleted.unlink()
-    shutil.copy(next((source / "seeds").glob("001_*")), source / "added.txt")
+    change_delete_add(source)
     third = run([source], out, config, prune=True)
     assert third.reused == first.inputs - 2  # all but the changed and the deleted one
     fresh = tmp_path / "fresh"
