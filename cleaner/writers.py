@@ -242,9 +242,12 @@ class _PartsWriter:
         self.part_path(name).unlink(missing_ok=True)
 
     def close(self, names: Sequence[str]) -> None:
+        # A part can only be missing for an input gone since an earlier run (an orphan)
+        # whose part was removed by hand: its documents are gone with it.
+        parts = [path for name in names if (path := self.part_path(name)).is_file()]
         final = _StreamingFile(self.out / self.FILE_NAME, self.MODE)
         try:
-            self.assemble(final, [self.part_path(name) for name in names])
+            self.assemble(final, parts)
         except BaseException:
             final.handle.close()
             final.tmp.unlink(missing_ok=True)
@@ -332,16 +335,33 @@ class ParquetWriter(_PartsWriter):
     def assemble(self, final: _StreamingFile, parts: list[Path]) -> None:
         writer = self.pq.ParquetWriter(final.handle, self.schema)
         rows: list[dict[str, Any]] = []
-        for part in parts:
-            with part.open(encoding="utf-8") as handle:
-                for line in handle:
-                    rows.append(self.row(json.loads(line)))
-                    if len(rows) >= self.BATCH:
-                        writer.write_table(self.pa.Table.from_pylist(rows, schema=self.schema))
-                        rows = []
-        if rows:
-            writer.write_table(self.pa.Table.from_pylist(rows, schema=self.schema))
-        writer.close()
+        try:
+            for part in parts:
+                with part.open(encoding="utf-8") as handle:
+                    for number, line in enumerate(handle, 1):
+                        rows.append(self.row(_part_line(part, number, line)))
+                        if len(rows) >= self.BATCH:
+                            writer.write_table(self.pa.Table.from_pylist(rows, schema=self.schema))
+                            rows = []
+            if rows:
+                writer.write_table(self.pa.Table.from_pylist(rows, schema=self.schema))
+        finally:
+            writer.close()  # also on an error: its file is then thrown away
+
+
+def _part_line(part: Path, number: int, line: str) -> dict[str, Any]:
+    """A stored document of a part. Parts of current inputs were just written; one an
+    earlier run left for an input gone since can have been damaged by hand."""
+    try:
+        document = json.loads(line)
+    except ValueError as exc:
+        document = exc
+    if not isinstance(document, dict):
+        raise UsageError(
+            f"{part} line {number}: damaged ({document}); delete the file, or run with "
+            "--prune if its input is gone"
+        )
+    return document
 
 
 def layout_in(out: Path) -> OutputFormat | None:

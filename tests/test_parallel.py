@@ -14,6 +14,7 @@ from helpers import FIXTURES, SEEDS, write_rules
 
 from cleaner.config import Config, OutputFormat
 from cleaner.document import Document
+from cleaner.errors import UsageError
 from cleaner.executors import Executor, InlineExecutor, ProcessExecutor, make_executor
 from cleaner.outputs import read_outputs
 from cleaner.pipeline import Cleaner
@@ -240,6 +241,23 @@ def test_single_file_layouts_keep_deleted_inputs_until_prune(tmp_path, output_fo
 
     assert run([source], out, config).orphaned == 1 and deleted_ones() == 1
     assert run([source], out, config, prune=True).orphaned == 0 and deleted_ones() == 0
+
+
+def test_orphan_parts_damaged_or_removed_by_hand(tmp_path) -> None:
+    pytest.importorskip("pyarrow")
+    source = copy_inputs(tmp_path)
+    out = tmp_path / "out"
+    config = Config(format=OutputFormat.PARQUET)
+    run([source], out, config)
+    next(source.glob("20b2*.txt")).unlink()
+    orphan = next((out / ".cleaner-parts").glob("20b2*.jsonl"))
+    orphan.write_text("{ not json\n")
+    with pytest.raises(UsageError, match=r"20b2.*line 1: damaged.*--prune"):
+        run([source], out, config)
+    orphan.unlink()  # its documents go with it
+    report = run([source], out, config)
+    assert report.orphaned == 1
+    assert not any(doc["id"].startswith("20b2") for doc in stored_documents(out))
 
 
 def test_damaged_part_fails_that_input_and_is_rebuilt_next_time(tmp_path) -> None:
