@@ -14,9 +14,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from cleaner.config import OutputFormat
 from cleaner.errors import UsageError
 from cleaner.runner import REPORT_NAME
-from cleaner.writers import JsonlWriter, ParquetWriter
+from cleaner.writers import JsonlWriter, ParquetWriter, layout_in
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +55,10 @@ def read_report(out: Path) -> dict[str, Any]:
 
 def read_outputs(out: Path) -> Iterator[OutputEntry | UnreadableOutput]:
     """The documents of OUT in their written order, whatever the layout."""
-    if (out / JsonlWriter.FILE_NAME).is_file():
+    found = layout_in(out)
+    if found is OutputFormat.JSONL:
         yield from _jsonl_entries(out / JsonlWriter.FILE_NAME)
-    elif (out / ParquetWriter.FILE_NAME).is_file():
+    elif found is OutputFormat.PARQUET:
         yield from _parquet_entries(out / ParquetWriter.FILE_NAME)
     else:
         yield from _txt_entries(out)

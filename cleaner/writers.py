@@ -364,11 +364,18 @@ def _part_line(part: Path, number: int, line: str) -> dict[str, Any]:
     return document
 
 
+#: The single-file layouts, by format; everything else is the txt layout.
+SINGLE_FILE_WRITERS: dict[OutputFormat, type[_PartsWriter]] = {
+    OutputFormat.JSONL: JsonlWriter,
+    OutputFormat.PARQUET: ParquetWriter,
+}
+
+
 def layout_in(out: Path) -> OutputFormat | None:
     """The layout an earlier run wrote into OUT, if any."""
-    for layout in (JsonlWriter, ParquetWriter):
-        if (out / layout.FILE_NAME).is_file():
-            return OutputFormat.JSONL if layout is JsonlWriter else OutputFormat.PARQUET
+    for output_format, writer in SINGLE_FILE_WRITERS.items():
+        if (out / writer.FILE_NAME).is_file():
+            return output_format
     if (out / MANIFEST_NAME).is_file() and not (out / _PartsWriter.PARTS).is_dir():
         return OutputFormat.TXT
     return None
@@ -386,11 +393,8 @@ def check_layout(out: Path, output_format: OutputFormat) -> None:
 
 
 def make_writer(out: Path, output_format: OutputFormat) -> Writer:
-    if output_format is OutputFormat.JSONL:
-        return JsonlWriter(out)
-    if output_format is OutputFormat.PARQUET:
-        return ParquetWriter(out)
-    return TxtWriter(out)
+    writer = SINGLE_FILE_WRITERS.get(output_format, TxtWriter)
+    return writer(out)
 
 
 def remove_stale_temporaries(out: Path) -> int:
