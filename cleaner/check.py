@@ -17,6 +17,7 @@ from pathlib import Path
 from cleaner.config import Config
 from cleaner.executors import Executor
 from cleaner.pipeline import Cleaner
+from cleaner.readers.names import is_hidden
 from cleaner.report import RunReport
 from cleaner.runner import REPORT_NAME, run
 
@@ -39,8 +40,7 @@ def _files(folder: Path) -> dict[str, Path]:
     found = {}
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
-        hidden = any(part.startswith(".") for part in relative.parts)
-        if path.is_file() and path.name != REPORT_NAME and not hidden:
+        if path.is_file() and path.name != REPORT_NAME and not is_hidden(relative):
             found[relative.as_posix()] = path
     return found
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from cleaner.config import OutputFormat
 from cleaner.errors import UsageError
+from cleaner.readers.names import is_hidden
 from cleaner.runner import REPORT_NAME
 from cleaner.writers import JsonlWriter, ParquetWriter, layout_in
 
@@ -68,7 +69,7 @@ def _txt_entries(out: Path) -> Iterator[OutputEntry | UnreadableOutput]:
     """OUT/<id>.json + OUT/<id>.txt, sorted by path (the txt layout keeps no order)."""
     for path in sorted(out.rglob("*.json")):
         relative = path.relative_to(out)
-        if relative == Path(REPORT_NAME) or any(p.startswith(".") for p in relative.parts):
+        if relative == Path(REPORT_NAME) or is_hidden(relative):
             continue
         try:
             data = json.loads(path.read_text(encoding="utf-8"))

@@ -20,6 +20,7 @@ from cleaner.outputs import read_outputs
 from cleaner.pipeline import Cleaner
 from cleaner.progress import NoProgress, PlainProgress, make_progress
 from cleaner.readers import discover_inputs
+from cleaner.readers.names import is_hidden
 from cleaner.runner import batched, run, stream_items
 from cleaner.work import InputDone
 
@@ -30,8 +31,7 @@ def outputs(out: Path) -> dict[str, bytes]:
     """Every file a user sees in OUT, report.json less its wall time."""
     files = {}
     for path in sorted(out.rglob("*")):
-        hidden = any(part.startswith(".") for part in path.relative_to(out).parts)
-        if path.is_file() and not hidden:
+        if path.is_file() and not is_hidden(path.relative_to(out)):
             data = path.read_bytes()
             if path.name == "report.json":
                 data = b"\n".join(

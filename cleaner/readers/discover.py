@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from cleaner.errors import UsageError
 from cleaner.readers.compression import open_decompressed, strip_compression_suffix
-from cleaner.readers.names import safe_name
+from cleaner.readers.names import is_hidden, safe_name
 
 
 class InputKind(StrEnum):
@@ -95,8 +95,7 @@ def discover_inputs(paths: Iterable[Path]) -> list[InputFile]:
                 stem, suffix = _split_name(path.name)
                 kind = _SUFFIX_KINDS.get(suffix)
                 relative = PurePosixPath(path.relative_to(root).as_posix())
-                hidden = any(part.startswith(".") for part in relative.parts)
-                if kind and path.is_file() and not hidden:
+                if kind and path.is_file() and not is_hidden(relative):
                     found.append(InputFile(path, _output_name(relative, stem), kind))
         elif root.is_file():
             stem, suffix = _split_name(root.name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import PurePath
 
 MAX_NAME_CHARS = 120
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -25,3 +26,9 @@ def safe_name(raw: str, fallback: str = "document") -> str:
     if name != raw:
         name = f"{name}-{hashlib.sha1(raw.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
     return name
+
+
+def is_hidden(relative: PurePath) -> bool:
+    """A path with a component starting with "." (`.git/x.txt`, OUT's `.cleaner-parts/`):
+    not an input inside a folder, and not an output a user compares."""
+    return any(part.startswith(".") for part in relative.parts)
