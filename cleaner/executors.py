@@ -21,9 +21,8 @@ from enum import StrEnum
 
 from cleaner.errors import UsageError
 from cleaner.pipeline import Cleaner
-from cleaner.work import BatchTask, Item, R
+from cleaner.work import BatchTask, Item, R, Work
 
-Work = Callable[[Cleaner, Sequence[Item]], R]
 #: Batches in flight per worker: enough to keep every worker busy, few enough to bound memory.
 IN_FLIGHT_PER_WORKER = 3
 

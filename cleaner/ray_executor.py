@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from cleaner.errors import UsageError
-from cleaner.executors import IN_FLIGHT_PER_WORKER, Executor, R, Work, rerun_after_crash
+from cleaner.executors import IN_FLIGHT_PER_WORKER, Executor, rerun_after_crash
 from cleaner.pipeline import Cleaner
-from cleaner.work import BatchTask, Item
+from cleaner.work import BatchTask, Item, R, Work
 
 #: A batch on its way: the actor's slot, the actor, the batch, and the result's reference.
 _InFlight = tuple[int, Any, Sequence[Item], Any]
@@ -33,7 +33,7 @@ class _CleanerActor:
     def __init__(self, cleaner: Cleaner) -> None:
         self.cleaner = cleaner
 
-    def run(self, work: Callable[[Cleaner, Sequence[Item]], R], batch: Sequence[Item]) -> R:
+    def run(self, work: Work[R], batch: Sequence[Item]) -> R:
         return work(self.cleaner, batch)
 
 

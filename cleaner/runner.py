@@ -115,7 +115,6 @@ class _Collector:
 
     def __init__(
         self,
-        out: Path,
         config: Config,
         files: Sequence[InputFile],
         report: RunReport,
@@ -124,7 +123,7 @@ class _Collector:
         manifest: Manifest,
         on_failure: Callable[[Failure], None] | None,
     ) -> None:
-        self.out, self.config, self.files = out, config, files
+        self.config, self.files = config, files
         self.report, self.writer, self.progress = report, writer, progress
         self.manifest, self.on_failure = manifest, on_failure
         self.finder = DuplicateFinder(config.near_duplicate_threshold)
@@ -300,7 +299,7 @@ def run(
     remove_stale_temporaries(out)  # what a killed run was writing: never finished files
     manifest = Manifest.load(out)
     writer = make_writer(out, config.format)
-    collector = _Collector(out, config, files, report, writer, progress, manifest, on_failure)
+    collector = _Collector(config, files, report, writer, progress, manifest, on_failure)
     collector.settings = settings_digest(config, cleaner.ruleset.digest, table)
     progress.start(len(files), sum(collector.sizes))
     try:

@@ -95,6 +95,8 @@ WORKER_DIED = (
 )
 
 R = TypeVar("R")
+#: What runs on a batch, wherever an executor sends it.
+Work = Callable[[Cleaner, Sequence[Item]], R]
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ class BatchTask(Generic[R]):
     worker contributes instead, and how results of parts of a batch add up to the batch's.
     The last two let a process pool find the one document that crashes and go on."""
 
-    run: Callable[[Cleaner, Sequence[Item]], R]
+    run: Work[R]
     crashed: Callable[[Item], R]
     combine: Callable[[list[R]], R]
 
