@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cleaner.text import words_of
+
 METADATA_KEYS = (
     "url",
     "title",
@@ -52,6 +54,24 @@ class Line:
     number: int
     removed: bool = False
     content: bool = False  # a rule vouched for it: heuristic steps leave it alone
+    # The words of `_words_of` (the text they were split from), and their case-folded forms.
+    _words_of: str | None = field(default=None, repr=False, compare=False)
+    _words: list[str] = field(default_factory=list, repr=False, compare=False)
+    _folded: list[str] | None = field(default=None, repr=False, compare=False)
+
+    def words(self) -> list[str]:
+        """The line's words (`\\w+`): rules, classifier, dedup and fingerprint all need
+        them, so they are split once per text. A step that changes `text` gets new ones."""
+        if self._words_of is not self.text:
+            self._words_of, self._words, self._folded = self.text, words_of(self.text), None
+        return self._words
+
+    def folded_words(self) -> list[str]:
+        """`words()`, case-folded."""
+        words = self.words()
+        if self._folded is None:
+            self._folded = [word.casefold() for word in words]
+        return self._folded
 
 
 @dataclass(slots=True)
@@ -105,3 +125,8 @@ class Document:
         """The clean text: kept lines as paragraphs, one blank line apart, final newline."""
         paragraphs = [line.text for line in self.lines if not line.removed and line.text]
         return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
+
+    def folded_words(self) -> list[str]:
+        """The case-folded words of the clean text: `words_of(self.text)` case-folded,
+        from the lines' own (no word spans the blank line between two paragraphs)."""
+        return [word for line in self.lines if not line.removed for word in line.folded_words()]

@@ -9,7 +9,6 @@ counts only when its estimated Jaccard similarity reaches the threshold.
 from __future__ import annotations
 
 import hashlib
-import re
 import zlib
 from dataclasses import dataclass
 from functools import cache
@@ -17,7 +16,8 @@ from functools import cache
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-_WORD = re.compile(r"\w+")
+from cleaner.text import words_of
+
 SHINGLE = 5
 NUM_PERM = 64
 MINHASH_SCHEME = "affine32"  # named: signatures made in workers are rebuilt here
@@ -29,8 +29,8 @@ SHINGLE_HASH = zlib.crc32
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 
-def _shingles(text: str) -> list[bytes]:
-    words = [w.casefold() for w in _WORD.findall(text)]
+def _shingles(words: list[str]) -> list[bytes]:
+    """Word 5-grams of the case-folded words, as bytes."""
     return [
         " ".join(words[i : i + SHINGLE]).encode() for i in range(max(1, len(words) - SHINGLE + 1))
     ]
@@ -70,14 +70,20 @@ def signature_size(near_threshold: float | None) -> int | None:
 
 
 def fingerprint(
-    text: str, num_perm: int | None = NUM_PERM, sha256: str | None = None
+    text: str,
+    num_perm: int | None = NUM_PERM,
+    sha256: str | None = None,
+    folded_words: list[str] | None = None,
 ) -> Fingerprint:
-    """`sha256`: the text's hex digest, when the caller has it already."""
+    """`sha256` and `folded_words` (the text's words, case-folded): when the caller has
+    them already."""
     digest = sha256 or hashlib.sha256(text.encode()).hexdigest()
     if not text or not num_perm:
         return Fingerprint(digest, None)
+    if folded_words is None:
+        folded_words = [word.casefold() for word in words_of(text)]
     signature = minhash(num_perm)
-    signature.update_batch(_shingles(text))
+    signature.update_batch(_shingles(folded_words))
     return Fingerprint(digest, tuple(signature.hashvalues.tolist()))
 
 

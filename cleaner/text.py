@@ -18,11 +18,19 @@ def line_key(text: str, *, casefold: bool = True) -> str:
     return key.casefold() if casefold else key
 
 
+def words_of(text: str) -> list[str]:
+    """The words of a text: runs of letters, digits and underscores."""
+    return _WORD.findall(text)
+
+
 def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def looks_like_prose(text: str, min_words: int = 12) -> bool:
-    """A sentence-like paragraph: long enough and ending like a sentence."""
+def looks_like_prose(text: str, min_words: int = 12, words: list[str] | None = None) -> bool:
+    """A sentence-like paragraph: long enough and ending like a sentence. `words`: the
+    text's words, when the caller has them already."""
     stripped = text.rstrip()
-    return bool(stripped) and stripped[-1] in _SENTENCE_END and word_count(stripped) >= min_words
+    if not stripped or stripped[-1] not in _SENTENCE_END:
+        return False
+    return (word_count(stripped) if words is None else len(words)) >= min_words

@@ -55,7 +55,12 @@ def clean_document(cleaner: Cleaner, doc: Document, num_perm: int | None) -> Res
             id=doc.id,
             text=text,
             record=record,
-            fingerprint=fingerprint(text, num_perm, sha256=record["sha256"]),
+            fingerprint=fingerprint(
+                text,
+                num_perm,
+                sha256=record["sha256"],
+                folded_words=doc.folded_words() if num_perm else None,
+            ),
             rules_fired=Counter(rule_id for rule_id, _ in doc.rules_fired),
             rule_timeouts=Counter(doc.rule_timeouts),
         )

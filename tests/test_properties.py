@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from cleaner import Cleaner, Config, Document, load_rules
 from cleaner.ruleset.loader import RuleSet, parse_rule_file
 from cleaner.steps.normalize import normalize_line, normalize_text
+from cleaner.text import words_of
 
 BUILTIN = Cleaner(Config())
 WORDS = ["the", "council", "met", "on", "Tuesday", "Add", "new", "comment", "Home", "Share",
@@ -70,6 +71,8 @@ FAST = settings(max_examples=150, deadline=None,
 def test_builtin_pipeline_properties(raw: str) -> None:
     doc = BUILTIN.clean_text(raw)
     check_accounting(raw, doc)
+    # The words the steps and the fingerprint read from the lines are the clean text's.
+    assert doc.folded_words() == [word.casefold() for word in words_of(doc.text)]
     paragraphs = set(normalized_lines(raw).values())
     for paragraph in filter(None, doc.text.split("\n\n")):
         line = paragraph.strip()

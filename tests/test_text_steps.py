@@ -48,6 +48,18 @@ def test_normalize_splits_lines_and_keeps_their_numbers() -> None:
     assert doc.lines[0].text == "Caf\u00e9"  # NFC
 
 
+def test_line_words_follow_its_text() -> None:
+    doc = Document("d", "d", "Share this: Share this")
+    NormalizeStep()(doc)
+    line = doc.lines[0]
+    assert line.folded_words() == ["share", "this", "share", "this"]
+    doc.cut(line, "Share this:", " Share this", step="dedup", rule="dedup:self-repeat")
+    assert line.words() == ["Share", "this"]
+    assert line.folded_words() == ["share", "this"]
+    line.text = "Über alles"  # set directly, as a step may
+    assert doc.folded_words() == ["über", "alles"]
+
+
 def test_normalize_repairs_mojibake() -> None:
     doc = Document("d", "d", "The caf\u00c3\u00a9 said \u00e2\u20ac\u0153hello\u00e2\u20ac\u009d")
     NormalizeStep()(doc)

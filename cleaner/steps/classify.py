@@ -30,7 +30,6 @@ from cleaner.steps.base import Step
 from cleaner.steps.title import looks_like_headline
 from cleaner.stopwords import Stopwords
 
-_WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?…。！？」』\"”’»)]\W{0,3}$")
 _SENTENCE_END_REACH = 4  # a match starts within this many characters of the line's end
 _SEPARATORS = re.compile(r"\s[|·•/]\s|\s[|·•]$|^[|·•]\s")
@@ -139,7 +138,7 @@ class ClassifyStep(Step):
     # --- the line alone ---------------------------------------------------------------------
 
     def judge(self, line: Line, language: str | None) -> Judged:
-        words = _WORD.findall(line.text)
+        words = line.words()
         judged = self._judge(line, language, words)
         judged.words = len(words)
         if language in _NO_SPACES:
@@ -167,7 +166,7 @@ class ClassifyStep(Step):
             # paragraphs stays, a list of them goes, as for short lines.
             return Judged(line, Kind.SHORT, Kind.SHORT, "headline")
         if stoplist is not None and words:
-            density = sum(map(stoplist.__contains__, map(str.casefold, words))) / len(words)
+            density = sum(map(stoplist.__contains__, line.folded_words())) / len(words)
         else:  # no list: a sentence ending stands in for stop words
             density = s.stopwords_high if ends_like_sentence else 0.0
         if s.sentence_end_required and not ends_like_sentence and length <= s.length_high:

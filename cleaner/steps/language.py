@@ -68,7 +68,7 @@ class LanguageStep(Step):
         prose: list[str] = []
         size = 0
         for line in doc.lines:
-            if not line.removed and looks_like_prose(line.text):
+            if not line.removed and looks_like_prose(line.text, words=line.words()):
                 prose.append(line.text)
                 size += len(line.text) + 1
                 if size >= self.sample_chars:

@@ -23,13 +23,11 @@ removals in HTML mode were gold article text, against 72 of 440 in text dumps.
 
 from __future__ import annotations
 
-import re
 from itertools import pairwise
 
 from cleaner.document import Document
 from cleaner.steps.base import Step
 
-_WORD = re.compile(r"\w+")
 Shingle = tuple[str, ...]
 
 
@@ -67,10 +65,10 @@ class NearRepeatStep(Step):
         # later paragraph's shingles in one earlier paragraph, hence in `seen`.
         least_share = self.threshold / self.max_growth - 1e-9
         for line in doc.kept:
-            words = _WORD.findall(line.text)
+            words = line.folded_words()
             if len(words) < self.min_words:
                 continue
-            shingles = _shingles_of([w.casefold() for w in words])
+            shingles = _shingles_of(words)
             match = None
             if len(shingles & seen) >= least_share * len(shingles):  # rare: compare one by one
                 match = self._best_match(shingles, kept)

@@ -18,7 +18,7 @@ from cleaner.ruleset.matcher import Match, RuleMatcher
 from cleaner.ruleset.rule import MATCH_TIMEOUT, Rule
 from cleaner.ruleset.schema import Action, Extent, Where
 from cleaner.steps.base import Step
-from cleaner.text import looks_like_prose, word_count
+from cleaner.text import looks_like_prose
 
 MAX_BLOCK_LINES = 30  # a block rule's end must come within this many lines of its start
 _URL_TRAILING = ".,;:!?)]}'\""
@@ -81,7 +81,7 @@ class RulesStep(Step):
         for line in lines:
             key = (id(matcher), line.number, line.text)
             if key not in known:
-                known[key] = (matcher.matches(line.text), self._prose_words(line.text))
+                known[key] = (matcher.matches(line.text), self._prose_words(line))
             line_matches, words = known[key]
             matches.append(line_matches)
             prose_words.append(words)
@@ -113,9 +113,10 @@ class RulesStep(Step):
             self._matchers[key] = RuleMatcher(rules)
         return self._matchers[key]
 
-    def _prose_words(self, text: str) -> int:
+    def _prose_words(self, line: Line) -> int:
         """The words of a prose line; 0 for a line that is not prose."""
-        return word_count(text) if looks_like_prose(text, self.prose_min_words) else 0
+        words = line.words()
+        return len(words) if looks_like_prose(line.text, self.prose_min_words, words) else 0
 
     @staticmethod
     def _prose_bounds(
