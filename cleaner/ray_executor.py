@@ -14,6 +14,7 @@ is replaced, and its batches run again as the process pool reruns them
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -32,6 +33,7 @@ class _CleanerActor:
 
     def __init__(self, cleaner: Cleaner) -> None:
         self.cleaner = cleaner
+        gc.freeze()  # the actor's heap lives as long as the actor: see long_lived_frozen
 
     def run(self, work: Work[R], batch: Sequence[Item]) -> R:
         return work(self.cleaner, batch)

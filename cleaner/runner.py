@@ -17,7 +17,7 @@ from cleaner.corpus import CorpusTable
 from cleaner.document import Document
 from cleaner.duplicates import DuplicateFinder
 from cleaner.errors import CleanerError, UsageError
-from cleaner.executors import Executor, InlineExecutor
+from cleaner.executors import Executor, InlineExecutor, long_lived_frozen
 from cleaner.manifest import DocumentEntry, InputEntry, Manifest, file_sha256, settings_digest
 from cleaner.pipeline import Cleaner
 from cleaner.progress import NoProgress, Progress
@@ -304,9 +304,10 @@ def run(
     progress.start(len(files), sum(collector.sizes))
     try:
         batches = batched(stream_items(files, config, collector.reusable))
-        for results in executor.map(CLEAN, cleaner, batches):
-            for result in results:
-                collector.take(result)
+        with long_lived_frozen():
+            for results in executor.map(CLEAN, cleaner, batches):
+                for result in results:
+                    collector.take(result)
     finally:
         progress.stop()
         executor.close()

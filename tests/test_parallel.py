@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import os
 import shutil
@@ -90,6 +91,32 @@ def test_batches_keep_every_item_in_order() -> None:
     batches = list(batched(iter(items), size=3))
     assert [item for batch in batches for item in batch] == items
     assert [i.index for i in items if isinstance(i, InputDone)] == list(range(len(files)))
+
+
+def test_a_run_freezes_the_heap_only_while_it_runs(tmp_path) -> None:
+    """The objects alive before the run stay out of the collector's passes during it
+    (long_lived_frozen), and are given back to it afterwards."""
+    frozen_during: list[int] = []
+
+    class Watching(InlineExecutor):
+        def map(self, task, cleaner, batches):
+            frozen_during.append(gc.get_freeze_count())
+            yield from super().map(task, cleaner, batches)
+
+    assert gc.get_freeze_count() == 0
+    run([SEEDS], tmp_path / "out", Config(), executor=Watching())
+    assert frozen_during and frozen_during[0] > 10_000
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_run_leaves_a_callers_frozen_heap_alone(tmp_path) -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        run([SEEDS], tmp_path / "out", Config())
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
 
 
 def test_make_executor_names() -> None:
