@@ -53,19 +53,24 @@ class RuleMatcher:
                 target[key].append(rule)
 
     def matches(self, text: str) -> list[Match]:
-        words = len(text.split())
         found: list[Match] = []
         key = line_key(text, casefold=False)
         candidates = self.folded.get(key.casefold(), [])  # line_key(text), without redoing it
         if self.exact_case:
             candidates = candidates + self.exact_case.get(key, [])
-        for rule in candidates:
-            if rule.spec.max_words is None or words <= rule.spec.max_words:
-                found.append((rule, True))
         hits = self.prefilter.Match(text) if self.prefilter is not None else None
-        candidates = [self.by_position[position] for position in hits or ()]
-        for rule in (*candidates, *self.unfiltered) if self.unfiltered else candidates:
+        if hits:
+            candidates = candidates + [self.by_position[position] for position in hits]
+        if self.unfiltered:
+            candidates = candidates + self.unfiltered
+        if not candidates:
+            return found  # almost every line
+        words = len(text.split())
+        for rule in candidates:
             if rule.spec.max_words is not None and words > rule.spec.max_words:
+                continue
+            if rule.pattern is None:
+                found.append((rule, True))
                 continue
             if self.timeouts[rule.id] >= MAX_TIMEOUTS:
                 continue

@@ -56,6 +56,13 @@ def _ends_like_sentence(text: str) -> bool:
     return _SENTENCE_END.search(text[-_SENTENCE_END_REACH:]) is not None  # not the whole line
 
 
+def _has_separator(text: str) -> bool:
+    # Four substring tests rule out almost every line at a tenth of the pattern's cost.
+    if "|" in text or "·" in text or "•" in text or "/" in text:
+        return _SEPARATORS.search(text) is not None
+    return False
+
+
 def _reads_as_item(text: str) -> bool:
     """A list item (numbered or bulleted) or a short sentence: not a label or a headline."""
     return _LIST_ITEM.match(text) is not None or _ends_like_sentence(text)
@@ -157,7 +164,7 @@ class ClassifyStep(Step):
         length = len(text) * (s.cjk_length_factor if no_spaces else 1)
         ends_like_sentence = _ends_like_sentence(text)
         stoplist = None if no_spaces else self.stopwords.get(language)
-        if _SEPARATORS.search(text) and not ends_like_sentence:
+        if _has_separator(text) and not ends_like_sentence:
             return self._bad(line, "separators")
         if length < s.length_low:
             return Judged(line, Kind.SHORT, Kind.SHORT, "short")

@@ -28,8 +28,10 @@ _SPACE_RUNS = re.compile(" {2,}")
 
 def normalize_line(text: str) -> str:
     """One line in canonical form: NFC, plain spaces, no invisibles, trimmed."""
-    if text.isascii() and text.isprintable() and "  " not in text:
-        return text.strip()  # nothing below can match: the common case, at a tenth of the cost
+    if text.isprintable() and "  " not in text:
+        # Odd spaces, invisibles and controls are all unprintable (Unicode Z*, Cf, Cc):
+        # nothing below can match. The common case, at a tenth of the cost.
+        return text.strip()
     text = _ODD_SPACES.sub(" ", text)
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub("", text)
@@ -91,7 +93,7 @@ def _normalize_once(text: str) -> tuple[str, bool, bool]:
     # Mojibake is judged and repaired on the lines as they will be written (spaces
     # trimmed): ftfy reads "Â€Ä " and "Â€Ä" differently, and clean output has no trailing
     # space. C1 controls are still there: mojibake like "â€\x9d" needs them to be recognised.
-    lines = [_SPACE_RUNS.sub(" ", line).strip(" ") for line in canonical.split("\n")]
+    lines = [line.strip(" ") for line in _SPACE_RUNS.sub(" ", canonical).split("\n")]
     canonical = "\n".join(lines)
     repaired = looks_like_mojibake(canonical)
     if repaired:
