@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cleaner.text import words_of
+from cleaner.text import ends_like_sentence, words_of
 
 METADATA_KEYS = (
     "url",
@@ -65,6 +65,14 @@ class Line:
         if self._words_of is not self.text:
             self._words_of, self._words, self._folded = self.text, words_of(self.text), None
         return self._words
+
+    def prose_words(self, min_words: int = 12) -> int:
+        """The words of a prose line (text.looks_like_prose), 0 for a line that is not
+        prose; the ending is checked first, so only sentences are split into words."""
+        if not ends_like_sentence(self.text):
+            return 0
+        words = len(self.words())
+        return words if words >= min_words else 0
 
     def folded_words(self) -> list[str]:
         """`words()`, case-folded."""

@@ -27,10 +27,11 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def looks_like_prose(text: str, min_words: int = 12, words: list[str] | None = None) -> bool:
-    """A sentence-like paragraph: long enough and ending like a sentence. `words`: the
-    text's words, when the caller has them already."""
+def ends_like_sentence(text: str) -> bool:
     stripped = text.rstrip()
-    if not stripped or stripped[-1] not in _SENTENCE_END:
-        return False
-    return (word_count(stripped) if words is None else len(words)) >= min_words
+    return bool(stripped) and stripped[-1] in _SENTENCE_END
+
+
+def looks_like_prose(text: str, min_words: int = 12) -> bool:
+    """A sentence-like paragraph: long enough and ending like a sentence."""
+    return ends_like_sentence(text) and word_count(text) >= min_words

@@ -14,7 +14,6 @@ from langdetect.language import Language
 from cleaner.document import Document
 from cleaner.langdetect_numpy import NumpyDetectorFactory
 from cleaner.steps.base import Step
-from cleaner.text import looks_like_prose
 
 SAMPLE_CHARS = 1000  # langdetect's cost grows with the sample; prose is plenty at this size
 MIN_LETTERS = 20  # fewer letters than this say nothing reliable about a language
@@ -68,7 +67,7 @@ class LanguageStep(Step):
         prose: list[str] = []
         size = 0
         for line in doc.lines:
-            if not line.removed and looks_like_prose(line.text, words=line.words()):
+            if not line.removed and line.prose_words():
                 prose.append(line.text)
                 size += len(line.text) + 1
                 if size >= self.sample_chars:

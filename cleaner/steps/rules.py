@@ -18,7 +18,6 @@ from cleaner.ruleset.matcher import Match, RuleMatcher
 from cleaner.ruleset.rule import MATCH_TIMEOUT, Rule
 from cleaner.ruleset.schema import Action, Extent, Where
 from cleaner.steps.base import Step
-from cleaner.text import looks_like_prose
 
 MAX_BLOCK_LINES = 30  # a block rule's end must come within this many lines of its start
 _URL_TRAILING = ".,;:!?)]}'\""
@@ -75,16 +74,19 @@ class RulesStep(Step):
         matcher = self._matcher(rules)
         # The rules run again while other steps remove lines (UntilStable): a line's
         # matches depend only on its text, so later rounds only redo the scopes.
-        known = self.memo(doc)
+        known = self.memo(doc).setdefault(id(matcher), {})
         matches: list[list[Match]] = []
         prose_words: list[int] = []
         for line in lines:
-            key = (id(matcher), line.number, line.text)
-            if key not in known:
-                known[key] = (matcher.matches(line.text), self._prose_words(line))
-            line_matches, words = known[key]
-            matches.append(line_matches)
-            prose_words.append(words)
+            key = (line.number, line.text)
+            found = known.get(key)
+            if found is None:
+                found = known[key] = (
+                    matcher.matches(line.text),
+                    line.prose_words(self.prose_min_words),
+                )
+            matches.append(found[0])
+            prose_words.append(found[1])
         for rule_id in matcher.last_timeouts:
             doc.rule_timeouts.append(rule_id)
             doc.warnings.append(
@@ -93,11 +95,12 @@ class RulesStep(Step):
             )
         matcher.last_timeouts.clear()
         head_end, tail_start, prose_before = self._prose_bounds(prose_words, matches)
-        for index, line_matches in enumerate(matches):
-            if any(rule.spec.action is Action.KEEP for rule, _ in line_matches):
+        matched = [index for index, line_matches in enumerate(matches) if line_matches]
+        for index in matched:
+            if any(rule.spec.action is Action.KEEP for rule, _ in matches[index]):
                 lines[index].content = True
-        for index, line_matches in enumerate(matches):
-            for rule, match in line_matches:
+        for index in matched:
+            for rule, match in matches[index]:
                 if rule.where is Where.HEAD and index >= head_end:
                     continue
                 if rule.where is Where.TAIL and index <= tail_start:
@@ -113,11 +116,6 @@ class RulesStep(Step):
             self._matchers[key] = RuleMatcher(rules)
         return self._matchers[key]
 
-    def _prose_words(self, line: Line) -> int:
-        """The words of a prose line; 0 for a line that is not prose."""
-        words = line.words()
-        return len(words) if looks_like_prose(line.text, self.prose_min_words, words) else 0
-
     @staticmethod
     def _prose_bounds(
         prose_words: list[int], matches: list[list[Match]]
@@ -127,7 +125,7 @@ class RulesStep(Step):
         before, total, first, last = [], 0, len(prose_words), -1
         for i, words in enumerate(prose_words):
             before.append(total)
-            if words and not any(rule.drops for rule, _ in matches[i]):
+            if words and not (matches[i] and any(rule.drops for rule, _ in matches[i])):
                 total += words
                 first, last = min(first, i), i
         return first, last, before
