@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cleaner.text import ends_like_sentence, words_of
+from cleaner.text import ends_with_sentence_mark, words_of
 
 METADATA_KEYS = (
     "url",
@@ -69,7 +69,7 @@ class Line:
     def prose_words(self, min_words: int = 12) -> int:
         """The words of a prose line (text.looks_like_prose), 0 for a line that is not
         prose; the ending is checked first, so only sentences are split into words."""
-        if not ends_like_sentence(self.text):
+        if not ends_with_sentence_mark(self.text):
             return 0
         words = len(self.words())
         return words if words >= min_words else 0

@@ -27,11 +27,12 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def ends_like_sentence(text: str) -> bool:
+def ends_with_sentence_mark(text: str) -> bool:
+    """The last visible character ends a sentence (a full stop, a closing quote...)."""
     stripped = text.rstrip()
     return bool(stripped) and stripped[-1] in _SENTENCE_END
 
 
 def looks_like_prose(text: str, min_words: int = 12) -> bool:
     """A sentence-like paragraph: long enough and ending like a sentence."""
-    return ends_like_sentence(text) and word_count(text) >= min_words
+    return ends_with_sentence_mark(text) and word_count(text) >= min_words
