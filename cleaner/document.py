@@ -67,8 +67,9 @@ class Line:
         return self._words
 
     def prose_words(self, min_words: int = 12) -> int:
-        """The words of a prose line (text.looks_like_prose), 0 for a line that is not
-        prose; the ending is checked first, so only sentences are split into words."""
+        """The words of a prose line (a sentence-like paragraph: it ends like a sentence and
+        has `min_words` or more), 0 for a line that is not prose; the ending is checked
+        first, so only sentences are split into words."""
         if not ends_with_sentence_mark(self.text):
             return 0
         words = len(self.words())

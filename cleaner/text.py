@@ -32,7 +32,3 @@ def ends_with_sentence_mark(text: str) -> bool:
     stripped = text.rstrip()
     return bool(stripped) and stripped[-1] in _SENTENCE_END
 
-
-def looks_like_prose(text: str, min_words: int = 12) -> bool:
-    """A sentence-like paragraph: long enough and ending like a sentence."""
-    return ends_with_sentence_mark(text) and word_count(text) >= min_words

@@ -19,7 +19,7 @@ from cleaner.document import Document
 from cleaner.pipeline import Cleaner
 from cleaner.readers import InputFile, ReadStats
 from cleaner.runner import build_corpus_table, read_guarded
-from cleaner.text import line_key, looks_like_prose, word_count
+from cleaner.text import line_key
 
 MAX_FURNITURE_WORDS = 40  # longer lines are rarely furniture worth an exact rule
 
@@ -61,14 +61,13 @@ def collect(
             for line in doc.lines:
                 count = table.line_documents.get(line_hash(site, line_key(line.text)), 0)
                 frequent = count >= min_docs and count / total >= min_share
-                if frequent and word_count(line.text) <= MAX_FURNITURE_WORDS:
+                if frequent and len(line.words()) <= MAX_FURNITURE_WORDS:
                     key = line_hash(site, line_key(line.text))
                     found.furniture.setdefault(key, (line.text, count))
                 elif (
                     not frequent
                     and found.content_example is None
-                    and looks_like_prose(line.text)
-                    and word_count(line.text) <= 60
+                    and 0 < line.prose_words() <= 60
                 ):
                     found.content_example = line.text
     return findings

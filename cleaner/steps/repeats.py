@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cleaner.document import Document
 from cleaner.steps.base import Step
-from cleaner.text import line_key, word_count
+from cleaner.text import line_key
 
 _SEPARATORS = frozenset({"", ".", "|", "·", "•", "-", "–", "—", "/"})
 MIN_HALF_CHARS = 12  # "ha ha" and "no no" are language, not a paste accident
@@ -84,7 +84,7 @@ class RepeatedLineStep(Step):
             if (
                 key in first_seen
                 and not line.content
-                and (key == title_key or self._is_repeat(key, previous, word_count(line.text)))
+                and (key == title_key or self._is_repeat(key, previous, len(line.words())))
             ):
                 where = first_seen[key]
                 reason = f"repeats line {where}" if where else "repeats the page title"
