@@ -32,7 +32,7 @@ class NormalizedChars(dict[int, str]):
         return normalized
 
 
-_SPACE_RUNS = re.compile(" {2,}")
+_SPACE_RUNS = re.compile("  +")  # " {2,}", with a prefix that is searched for fast
 _LATIN = re.compile("[A-z]")  # langdetect's 'A' <= ch <= 'z', brackets and all
 # langdetect also means to spare the "Latin Extended Additional" block here, but compares
 # a block number with a block name, so every character from U+0300 counts.

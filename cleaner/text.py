@@ -31,4 +31,3 @@ def ends_with_sentence_mark(text: str) -> bool:
     """The last visible character ends a sentence (a full stop, a closing quote...)."""
     stripped = text.rstrip()
     return bool(stripped) and stripped[-1] in _SENTENCE_END
-

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from helpers import ROOT
 from hypothesis import example, given, settings
@@ -256,7 +258,7 @@ def test_too_little_text_has_no_language() -> None:
     assert "language" not in doc.metadata
 
 
-MOJIBAKE_ALPHABET = "aZ .,\n\t’“”–—…éÃÂâ€™œšŸ¢£ÐÑВГРС°µ×²³√≈‚Äà¹ΒΓ\x85\x9d«»¡¿ØÙ"
+MOJIBAKE_ALPHABET = "aZ .,\n\t’“”–—…éÃÂâ€™œšŸ¢£ÐÑВГРСвЂаα°µ×²³√≈‚Äà¹ΒΓ\x85\x9d«»¡¿ØÙ"
 LINE_MOJIBAKE_ALPHABET = MOJIBAKE_ALPHABET.replace("\n", "") + "\x91¬ß"
 
 
@@ -290,6 +292,59 @@ def test_windowed_mojibake_test_agrees_with_ftfy(fragment, padding) -> None:
         assert looks_like_mojibake(text) == whole_text, repr(text)
         if "\n" not in text:
             assert whole_text == is_bad(text), repr(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="a \n\r\t\x0b\x0c\x85\u00a0\u1680\u2003\u200b\u202f\u2028\u2029\u3000\ufeff\u00ad\u180e\u2060e\u0301"))
+def test_canonical_characters_fast_path_agrees_with_the_substitutions(text) -> None:
+    from cleaner.steps import normalize
+
+    expected = normalize._LINE_BREAKS.sub("\n", unicodedata.normalize("NFC", text))
+    expected = normalize._INVISIBLE.sub("", normalize._ODD_SPACES.sub(" ", expected))
+    assert normalize._canonical_characters(text) == expected
+
+
+def _characters_of(item: tuple) -> set[str] | None:
+    """The characters one element of a parsed pattern matches, if it is a plain set."""
+    from re import _constants as sre
+
+    op, arg = item
+    if op is sre.LITERAL:
+        return {chr(arg)}
+    if op is not sre.IN:
+        return None
+    found: set[str] = set()
+    for kind, value in arg:
+        if kind is sre.LITERAL:
+            found.add(chr(value))
+        elif kind is sre.RANGE:
+            found.update(map(chr, range(value[0], value[1] + 1)))
+        else:  # a negated set or a category: not a plain set
+            return None
+    return found
+
+
+def test_every_mojibake_pattern_needs_an_anchor_character() -> None:
+    """The mojibake test looks only near `_MOJIBAKE_ANCHOR` characters: each alternative
+    of ftfy's pattern (read from ftfy itself, so a new ftfy release is checked too) must
+    need one, or mojibake made of ordinary characters alone would go unseen."""
+    from re import _constants as sre
+    from re import _parser
+
+    from ftfy.badness import BADNESS_RE
+
+    from cleaner.steps.normalize import _MOJIBAKE_ANCHOR
+
+    (op, (_, alternatives)), *rest = _parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+    assert op is sre.BRANCH and not rest
+    assert len(alternatives) > 30
+    for alternative in alternatives:
+        needs_anchor = any(
+            chars and all(_MOJIBAKE_ANCHOR.match(char) for char in chars)
+            for chars in map(_characters_of, alternative)
+        )
+        assert needs_anchor, alternative
+    assert not _MOJIBAKE_ANCHOR.search("plain ASCII, “quotes” – dashes… ’ and лучше")
 
 
 @settings(max_examples=500, deadline=None)

@@ -65,9 +65,7 @@ def collect(
                     key = line_hash(site, line_key(line.text))
                     found.furniture.setdefault(key, (line.text, count))
                 elif (
-                    not frequent
-                    and found.content_example is None
-                    and 0 < line.prose_words() <= 60
+                    not frequent and found.content_example is None and 0 < line.prose_words() <= 60
                 ):
                     found.content_example = line.text
     return findings

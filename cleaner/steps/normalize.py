@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 import ftfy
-from ftfy.badness import BADNESS_RE
+from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
 
 from cleaner.document import Document, Line
 from cleaner.steps.base import Step
@@ -23,7 +23,11 @@ _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u180e]")
 # C0/C1 control characters other than newline (tabs are handled as spaces above).
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\x85]")
-_SPACE_RUNS = re.compile(" {2,}")
+#: Any character that `_canonical_characters` replaces, found in one scan.
+_NOT_CANONICAL = re.compile(
+    f"[{_ODD_SPACES.pattern[1:-1]}{_INVISIBLE.pattern[1:-1]}\r\u2028\u2029\x85]"
+)
+_SPACE_RUNS = re.compile("  +")  # " {2,}", with a prefix that is searched for fast
 
 
 def normalize_line(text: str) -> str:
@@ -39,13 +43,25 @@ def normalize_line(text: str) -> str:
 
 
 def _canonical_characters(text: str) -> str:
-    text = _LINE_BREAKS.sub("\n", unicodedata.normalize("NFC", text))
+    text = unicodedata.normalize("NFC", text)
+    if _NOT_CANONICAL.search(text) is None:  # most texts: one scan instead of three
+        return text
+    text = _LINE_BREAKS.sub("\n", text)
     return _INVISIBLE.sub("", _ODD_SPACES.sub(" ", text))
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-#: Every pattern of ftfy's badness test holds a non-ASCII character and spans at most 8
-#: characters, so it lies within this many characters of one.
+#: Characters of clean text that no pattern of ftfy's badness test needs: ASCII, ftfy's
+#: "common" and quotation categories (curly quotes, dashes, the ellipsis) and lower-case
+#: Greek and Cyrillic. Every pattern needs some other character (a test reads ftfy's
+#: patterns to check it), so in most news text there is little to look at. The category
+#: strings are written to go inside a character class, as ftfy uses them.
+_MOJIBAKE_ANCHOR = re.compile(
+    "[^\\x00-\\x7f{common}{start_punctuation}{end_punctuation}{lower_common}]".format(
+        **MOJIBAKE_CATEGORIES
+    )
+)
+#: Every pattern of ftfy's badness test spans at most 8 characters, so it lies within
+#: this many characters of the anchor it needs.
 _MOJIBAKE_REACH = 8
 #: ftfy's badness test (`is_bad`) with "^" at the start of every line: on lines joined by
 #: newlines, it finds whatever it finds on any one of them alone.
@@ -54,15 +70,15 @@ _BADNESS_BY_LINE = re.compile(BADNESS_RE.pattern, BADNESS_RE.flags | re.MULTILIN
 
 def looks_like_mojibake(text: str) -> bool:
     """ftfy's `is_bad` (on each line: a line start counts as the text's start), on the
-    neighbourhoods of the non-ASCII characters only.
+    neighbourhoods of the characters a pattern needs (`_MOJIBAKE_ANCHOR`) only.
 
-    News text in Latin scripts is mostly ASCII: testing a few short windows instead of the
+    News text in Latin scripts has few of them: testing a few short windows instead of the
     whole text makes this cheap, with the same answer. Windows are joined by NUL, which no
     pattern matches, so no match spans two windows that were apart in the text."""
-    positions = [match.start() for match in _NON_ASCII.finditer(text)]
+    positions = [match.start() for match in _MOJIBAKE_ANCHOR.finditer(text)]
     if not positions:
         return False
-    if len(positions) * 4 * _MOJIBAKE_REACH > len(text):  # mostly non-ASCII: the whole text
+    if len(positions) * 4 * _MOJIBAKE_REACH > len(text):  # anchors all over: the whole text
         return _BADNESS_BY_LINE.search(text) is not None
     windows: list[str] = []
     start, end = positions[0] - _MOJIBAKE_REACH, positions[0] + _MOJIBAKE_REACH + 1
