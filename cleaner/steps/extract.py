@@ -18,7 +18,6 @@ from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstru
 from trafilatura.metadata import (
     META_URL,
     examine_meta,
-    extract_author,
     extract_meta_json,
     extract_sitename,
     extract_title,
@@ -27,6 +26,7 @@ from trafilatura.metadata import (
 from trafilatura.settings import Document as PageMetadata
 from trafilatura.utils import is_dubious_html, repair_faulty_html
 
+from cleaner.author_search import find_author
 from cleaner.dates import parse_date
 from cleaner.document import Document
 from cleaner.steps.base import Step
@@ -120,7 +120,7 @@ def page_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
     with suppress(Exception):  # trafilatura guards its JSON-LD reader the same way
         metadata = extract_meta_json(tree, metadata)
     metadata.title = metadata.title or extract_title(tree)
-    metadata.author = metadata.author or extract_author(tree)
+    metadata.author = metadata.author or find_author(tree)
     metadata.url = metadata.url or extract_url(tree, url)
     metadata.date = find_date(tree, **DATE_SEARCH, url=metadata.url)
     metadata.sitename = metadata.sitename or extract_sitename(tree)

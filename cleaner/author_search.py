@@ -1,0 +1,167 @@
+"""trafilatura's `extract_author`, with its XPath expressions evaluated in Python.
+
+libxml2 evaluates trafilatura's author expressions (`//*[self::a or ... or re:test(...)]`)
+at about 2 ms a page each, and a page without an author in its meta tags needs up to
+five of them: a third of HTML mode's time beyond extraction. Walking the elements once
+in Python and testing the same conditions takes a tenth of that. lxml's `re:test` is
+Python's `re.search` on the attribute's value ("" when missing), so the regexes are
+trafilatura's own.
+
+The conditions are a translation of trafilatura's expressions as they stand in the
+releases listed in `TRANSLATED`; with any other expressions, trafilatura's own function
+runs. tests/test_inputs.py compares the two on generated pages and on the benchmark's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from copy import deepcopy
+from functools import cache
+
+from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura.json_metadata import normalize_authors
+from trafilatura.metadata import extract_author
+from trafilatura.utils import trim
+from trafilatura.xml import delete_element
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
+
+LEN_LIMIT = 120  # extract_author's `len_limit`
+
+_DISCARD_ID = re.compile("^comments|comment-?list|ProductReviews")
+_DISCARD_CLASS = re.compile(
+    "^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|embedly-instagram|"
+    "article-(?:share|support)|print|category|meta-date|meta-reviewer"
+)
+_SPECIFIC_CLASS = re.compile("author-?name|AuthorName|authorName")
+_GENERIC_ID = re.compile("author|zuozhe|bianji|xiaobian")
+_GENERIC_CLASS = re.compile(
+    "author|channel-name|zuozhe|bianji|xiaobian|submitted-by|posted-by|journalist-name"
+)
+_ANY_ID = re.compile("[Aa]uthor")
+_ANY_CLASS = re.compile("[Aa]uthor|screenname|writer|[Bb]yline")
+
+
+#: sha256 of the author expressions (spaces collapsed) that the conditions below
+#: translate: trafilatura 2.3.1's.
+TRANSLATED = frozenset({"e929b65c7921b496c0325db4e0a1e9b841480de7d92753fd465d8800b1f6413c"})
+
+
+def expressions_digest() -> str:
+    """sha256 of the installed trafilatura's author expressions, spaces collapsed."""
+    paths = [xpath.path for xpath in (*AUTHOR_DISCARD_XPATHS, *AUTHOR_XPATHS)]
+    return hashlib.sha256("\n".join(" ".join(path.split()) for path in paths).encode()).hexdigest()
+
+
+@cache
+def translation_applies() -> bool:
+    """Whether the installed trafilatura's expressions are the ones translated here."""
+    return expressions_digest() in TRANSLATED
+
+
+def _string_value(element: HtmlElement) -> str:
+    """XPath's string-value of an element: all the text inside it."""
+    return "".join(element.itertext())
+
+
+_DISCARD_TAGS = ("a", "div", "section", "span")
+_SPECIFIC_TAGS = frozenset({"a", "address", "div", "link", "p", "span", "strong"})
+_GENERIC_TAGS = frozenset({"a", "div", "h3", "h4", "p", "span"})
+
+
+def discarded(element: HtmlElement) -> bool:
+    """AUTHOR_DISCARD_XPATHS[0]'s condition (comments, sidebars, quotes, dates...)."""
+    if element.tag not in _DISCARD_TAGS:
+        return False
+    id_, class_ = element.get("id"), element.get("class")
+    return (
+        id_ == "comments"
+        or class_ in ("comments", "title", "date")
+        or _DISCARD_ID.search(id_ or "") is not None
+        or _DISCARD_CLASS.search(class_ or "") is not None
+        or "Figure" in (element.get("data-component") or "")
+    )
+
+
+def specific_author(element: HtmlElement) -> bool:
+    """AUTHOR_XPATHS[0]'s condition ("rel='me'" there is a child element <rel>, not an
+    attribute: translated as written)."""
+    tag = element.tag
+    if tag not in _SPECIFIC_TAGS:
+        return tag == "author"
+    class_ = element.get("class")
+    return (
+        element.get("rel") == "author"
+        or element.get("id") == "author"
+        or class_ == "author"
+        or element.get("itemprop") == "author name"
+        or (
+            element.find("rel") is not None
+            and any(_string_value(child) == "me" for child in element.iterchildren("rel"))
+        )
+        or element.get("data-testid") in ("AuthorCard", "AuthorURL")
+        or (class_ is not None and _SPECIFIC_CLASS.search(class_) is not None)
+    )
+
+
+def generic_author(element: HtmlElement) -> bool:
+    """AUTHOR_XPATHS[1]'s condition."""
+    if element.tag not in _GENERIC_TAGS:
+        return False
+    class_ = element.get("class")
+    return (
+        class_ in ("byline", "username", "byl", "BBL")
+        or "author" in (element.get("itemprop") or "")
+        or _GENERIC_ID.search(element.get("id") or "") is not None
+        or _GENERIC_CLASS.search(class_ or "") is not None
+    )
+
+
+def any_author(element: HtmlElement) -> bool:
+    """AUTHOR_XPATHS[2]'s condition, on any element."""
+    return (
+        "Byline" in (element.get("data-component") or "")
+        or "author" in (element.get("itemprop") or "")
+        or _ANY_ID.search(element.get("id") or "") is not None
+        or _ANY_CLASS.search(element.get("class") or "") is not None
+    )
+
+
+#: The conditions in the order of AUTHOR_XPATHS.
+AUTHOR_CONDITIONS: tuple[Callable[[HtmlElement], bool], ...] = (
+    specific_author,
+    generic_author,
+    any_author,
+)
+
+
+def _elements(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Every element of the tree's document, root included, in document order (`//*`)."""
+    return tree.getroottree().getroot().iter(etree.Element)
+
+
+def _prune(tree: HtmlElement) -> None:
+    """prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS): each expression's matches,
+    found before any is deleted, deleted in document order (tails kept)."""
+    found = [e for e in tree.iterdescendants(*_DISCARD_TAGS) if discarded(e)]  # .//*[self::a...]
+    for element in found:
+        delete_element(element)
+    for element in [e for e in _elements(tree) if e.tag in ("time", "figure")]:
+        delete_element(element)
+
+
+def find_author(tree: HtmlElement) -> str | None:
+    """What `trafilatura.metadata.extract_author(tree)` returns."""
+    if not translation_applies():
+        return extract_author(tree)
+    subtree = deepcopy(tree)
+    _prune(subtree)
+    for condition in AUTHOR_CONDITIONS:
+        for element in _elements(subtree):
+            if condition(element):
+                content = trim(" ".join(element.itertext()))
+                if content and 2 < len(content) < LEN_LIMIT:
+                    return normalize_authors(None, content)
+    return None
