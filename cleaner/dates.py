@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import datetime
+from datetime import date, datetime
 
 from dateutil import parser as date_parser
 
@@ -19,6 +19,9 @@ _TIME = re.compile(r"\d{1,2}:\d{2}")
 # 03/04/2019 is March or April depending on the country: ambiguous, so not a date.
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
 _NOISE = re.compile(r"[()\[\]]")
+#: What htmldate answers for every page with a date: read without dateutil (a tenth of a
+#: millisecond saved per page, the same answer).
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Two defaults that differ in every field: a field that comes out different was not stated.
 _DEFAULT_A = datetime(2001, 1, 1, 0, 0, 0)
 _DEFAULT_B = datetime(2002, 2, 2, 1, 1, 1)
@@ -31,6 +34,15 @@ def _offset(match: re.Match[str]) -> str:
 
 def parse_date(text: str) -> str | None:
     """ISO 8601 for a stated date (with time and offset when stated), else None."""
+    if _ISO_DAY.fullmatch(text):
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError:  # "2019-02-30"
+            return None
+    return _parse_stated_date(text)
+
+
+def _parse_stated_date(text: str) -> str | None:
     numeric = _NUMERIC.search(text)
     if numeric and numeric.group(1) != numeric.group(2) and max(map(int, numeric.groups())) <= 12:
         return None
