@@ -72,8 +72,10 @@ def test_conditions_select_what_the_expressions_select(page: str) -> None:
     assert tree is not None
     elements = list(tree.iter())
     assert [e for e in tree.iterdescendants() if discarded(e)] == AUTHOR_DISCARD_XPATHS[0](tree)
-    for condition, expression in zip(AUTHOR_CONDITIONS, AUTHOR_XPATHS, strict=True):
-        assert [e for e in elements if condition(e)] == expression(tree), condition.__name__
+    for (condition, tags), expression in zip(AUTHOR_CONDITIONS, AUTHOR_XPATHS, strict=True):
+        found = [e for e in elements if condition(e)]
+        assert found == expression(tree), condition.__name__
+        assert not tags or all(e.tag in tags for e in found)
     assert find_author(tree) == extract_author(tree)
 
 
@@ -95,7 +97,7 @@ def test_other_expressions_get_trafilaturas_own_search(monkeypatch) -> None:
 
     author_search.translation_applies.cache_clear()
     monkeypatch.setattr(author_search, "TRANSLATED", frozenset())
-    monkeypatch.setattr(author_search, "AUTHOR_CONDITIONS", (fail, fail, fail))
+    monkeypatch.setattr(author_search, "AUTHOR_CONDITIONS", ((fail, ()),) * 3)
     try:
         tree = parse_page('<html><body><p class="byline">Ana Lima</p></body></html>')
         assert find_author(tree) == "Ana Lima"
