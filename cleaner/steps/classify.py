@@ -123,10 +123,11 @@ class ClassifyStep(Step):
         judged = []
         for line in doc.kept:
             key = (line.number, line.text, line.content, language)
-            if key not in known:
+            verdict = known.get(key)
+            if verdict is None:
                 alone = self.judge(line, language)
-                known[key] = (alone.first, alone.why, alone.words)
-            first, why, words = known[key]
+                verdict = known[key] = (alone.first, alone.why, alone.words)
+            first, why, words = verdict
             judged.append(Judged(line, first, first, why, words))
         self.revise(judged)
         kept_words = sum(item.words for item in judged if item.kind is not Kind.BAD)
@@ -324,7 +325,8 @@ class ClassifyStep(Step):
             if not judged_alone or not looks_like_headline(item.line.text):
                 continue
             distance = 0
-            for later in judged[i + 1 :]:
+            for j in range(i + 1, len(judged)):  # not a slice: a copy of the rest per heading
+                later = judged[j]
                 if later.kind is Kind.GOOD:
                     item.kind = Kind.NEARGOOD
                     break
