@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import zstandard
 from helpers import FIXTURES, SEEDS, write_rules
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from cleaner import Cleaner, Config, run
 from cleaner.config import OutputFormat
@@ -396,3 +398,35 @@ def test_parse_page_builds_trafilaturas_tree() -> None:
         ours_text = trafilatura.bare_extraction(ours, **options)
         theirs_text = trafilatura.bare_extraction(theirs, **options)
         assert (ours_text and ours_text.text) == (theirs_text and theirs_text.text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.text(alphabet="\x00\x08\x09\x0b\x0c\x1f\x7f\ufffe\uffff\ufffd\ufeffé中 a", max_size=8))
+@example("", "\ud800")  # a lone surrogate, as surrogatepass lets through
+def test_invalid_xml_characters_found_on_bytes_as_the_regex_finds_them(text, rare) -> None:
+    from trafilatura.utils import INVALID_XML_CHARS
+
+    from cleaner.steps.extract import has_invalid_xml_chars
+
+    for candidate in (text, rare, text + rare + text):
+        assert has_invalid_xml_chars(candidate) == bool(INVALID_XML_CHARS.search(candidate))
+
+
+PAGE_STARTS = [
+    "<!DOCTYPE html/>\n<html><body><p>x</p></body></html>",
+    "<!doctype html>\n<html/>\n<body><p>x\x0b</p></body>",
+    "<html>\n<head/>\n<body><p>a\ufffeb</p></body></html>",
+    "\x00<!DOCTYPE html>",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(PAGE_STARTS), st.text(alphabet="ab<>/ \n\x01\ufffftml!DOCTYPE", max_size=40))
+def test_repair_page_is_trafilaturas_repair(start, more) -> None:
+    from trafilatura.utils import repair_faulty_html
+
+    from cleaner.steps.extract import repair_page
+
+    for html in (start + more, more + start, more):
+        beginning = html[:50].lower()
+        assert repair_page(html, beginning) == repair_faulty_html(html, beginning)
