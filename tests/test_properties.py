@@ -115,3 +115,13 @@ def test_arbitrary_rule_sets(raw: str, specs: list[dict]) -> None:
     doc = cleaner.clean_text(raw)
     check_accounting(raw, doc)
     check_idempotent(cleaner, doc)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="abé中", min_size=1, max_size=4), max_size=12))
+def test_shingles_are_the_word_windows(words: list[str]) -> None:
+    """The MinHash shingles: every run of 5 words (all the words, when fewer), as bytes."""
+    from cleaner.duplicates import SHINGLE, _shingles
+
+    windows = range(max(1, len(words) - SHINGLE + 1))
+    assert _shingles(words) == [" ".join(words[i : i + SHINGLE]).encode() for i in windows]
