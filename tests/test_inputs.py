@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 import zstandard
-from helpers import FIXTURES, SEEDS, write_rules
+from helpers import FIXTURES, ODD_PAGES, SEEDS, SITE_PAGE, html_fixture_pages, write_rules
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner, Config, run
 from cleaner.config import OutputFormat
-from cleaner.document import Document
-from cleaner.readers import ReadStats, discover_inputs, read_input
+from cleaner.readers import discover_inputs
 
 WARC = FIXTURES / "warc"
 ARTICLE = FIXTURES / "html" / "article.html"
@@ -326,32 +325,13 @@ def test_explicit_file_with_unknown_suffix_is_sniffed(tmp_path, cleaner) -> None
     assert report["counts"]["written"] == 1
 
 
-def _html_pages() -> list[tuple[str, str | None]]:
-    """Every HTML page among the fixtures: the article, and the WARC fixtures' responses."""
-    pages = [((FIXTURES / "html" / "article.html").read_text(encoding="utf-8"), None)]
-    for item in discover_inputs([FIXTURES / "warc"]):
-        for doc in read_input(item, ReadStats()):
-            if isinstance(doc, Document) and doc.html is not None:
-                pages.append((doc.html, doc.metadata.get("url")))
-    return pages
-
-
-SITE_PAGE = """<html><head><title>Harbour works start | harbourgazette</title>
-<meta name="author" content="Ana Lima"><meta property="og:site_name" content="9to5harbour">
-<meta name="description" content="The council approved the works.">
-<link rel="canonical" href="https://harbour.example/news/works">
-<meta property="article:published_time" content="2021-05-04T10:00:00Z"></head>
-<body><article><h1>Harbour works start</h1><p>The council approved the works on Tuesday,
-after a long debate about the cost of dredging the old basin.</p></article></body></html>"""
-
-
 def test_page_metadata_matches_trafilaturas_extract_metadata() -> None:
     """Our trimmed copy of trafilatura's metadata extraction gives trafilatura's answers."""
     from trafilatura.metadata import extract_metadata
 
     from cleaner.steps.extract import DATE_SEARCH, page_metadata, parse_page
 
-    pages = [*_html_pages(), (SITE_PAGE, None)]
+    pages = [*html_fixture_pages(), (SITE_PAGE, None)]
     assert len(pages) >= 4
     fields = ("title", "author", "url", "sitename", "description", "date")
     for html, url in pages:
@@ -366,18 +346,6 @@ def test_page_metadata_matches_trafilaturas_extract_metadata() -> None:
     )
 
 
-ODD_PAGES = [
-    SITE_PAGE,
-    '<?xml version="1.0" encoding="utf-8"?><html><body><p>Declared encoding</p></body></html>',
-    "<!DOCTYPE html>\n<html/>\n<body><p>Self-closing html tag</p></body>",
-    "<p>A fragment, not a page</p>",
-    "no markup at all",
-    "",
-    "<html><body><form><input name=q><label>Search</label><select><option>a</select>"
-    "<textarea>t</textarea></form><p>After the form</p></body></html>",
-]
-
-
 def test_parse_page_builds_trafilaturas_tree() -> None:
     """parse_page is load_html with a faster element lookup: the same tree, the same text."""
     import trafilatura
@@ -386,7 +354,7 @@ def test_parse_page_builds_trafilaturas_tree() -> None:
 
     from cleaner.steps.extract import parse_page
 
-    pages = [html for html, _ in _html_pages()] + ODD_PAGES
+    pages = [html for html, _ in html_fixture_pages()] + ODD_PAGES
     pages += [path.read_text(encoding="utf-8") for path in sorted((FIXTURES / "html").glob("*"))]
     for html in pages:
         ours, theirs = parse_page(html), load_html(html)

@@ -1,0 +1,100 @@
+"""main_text gives bare_extraction's text, without bare_extraction's copy of the tree."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import ODD_PAGES, html_fixture_pages
+from lxml import etree
+from trafilatura import bare_extraction
+
+from cleaner import main_text as module
+from cleaner.main_text import main_text
+from cleaner.steps.extract import parse_page
+
+#: A page whose main text trafilatura finds too short: bare_extraction returns None.
+EMPTY_BODY = "<html><head><title>Nothing</title></head><body><div></div></body></html>"
+
+PAGES = [*html_fixture_pages(), *((page, None) for page in (*ODD_PAGES, EMPTY_BODY))]
+
+
+def _bare_text(html: str, url: str | None, favor_precision: bool) -> str | None:
+    tree = parse_page(html)
+    result = bare_extraction(
+        tree,
+        url=url,
+        include_comments=False,
+        deduplicate=False,
+        favor_precision=favor_precision,
+        fast=True,
+    )
+    return None if result is None else result.text
+
+
+#: With another trafilatura's bare_extraction, main_text calls that one (the fallback test
+#: below): compare the new source with main_text's lines and add its digest to VERIFIED.
+verified = pytest.mark.skipif(
+    not module.shortcut_applies(),
+    reason="this trafilatura's bare_extraction is not the one main_text follows",
+)
+
+
+@pytest.mark.parametrize("favor_precision", [False, True])
+def test_main_text_is_bare_extractions_text(favor_precision: bool) -> None:
+    answers = []
+    for html, url in PAGES:
+        tree = parse_page(html)
+        if tree is None:
+            continue
+        ours = main_text(tree, url, favor_precision)
+        assert ours == _bare_text(html, url, favor_precision), html[:80]
+        answers.append(ours)
+    assert None in answers and sum(bool(text) for text in answers) >= 10
+
+
+@verified
+def test_the_tree_is_pruned_in_place_not_copied() -> None:
+    """What the shortcut saves: bare_extraction prunes a copy and leaves the tree alone."""
+    html = (
+        "<html><body><article><p>The council approved the harbour works on Tuesday, after "
+        "a long debate about the cost of dredging the old basin.</p></article>"
+        '<div class="comments"><p>First!</p></div></body></html>'
+    )
+    kept = parse_page(html)
+    before = etree.tostring(kept)
+    _ = bare_extraction(kept, include_comments=False, deduplicate=False, fast=True)
+    assert etree.tostring(kept) == before
+    pruned = parse_page(html)
+    assert main_text(pruned, None) == _bare_text(html, None, False)
+    assert etree.tostring(pruned) != before
+
+
+def test_another_bare_extraction_is_called_as_it_is(monkeypatch) -> None:
+    """With a bare_extraction main_text does not follow, trafilatura's own runs."""
+    calls = []
+
+    def sequence(*args: object) -> object:
+        calls.append(args)
+        raise AssertionError("the copied lines ran")
+
+    module.shortcut_applies.cache_clear()
+    monkeypatch.setattr(module, "VERIFIED", frozenset())
+    monkeypatch.setattr(module, "trafilatura_sequence", sequence)
+    try:
+        html, url = PAGES[0]
+        assert main_text(parse_page(html), url) == _bare_text(html, url, False)
+        assert not calls
+    finally:
+        module.shortcut_applies.cache_clear()
+
+
+def test_a_tree_size_limit_is_left_to_trafilatura(monkeypatch) -> None:
+    """A MAX_TREE_SIZE in trafilatura's settings takes bare_extraction's own path."""
+    from trafilatura.settings import DEFAULT_CONFIG
+
+    def sequence(*args: object) -> object:
+        raise AssertionError("the copied lines ran")
+
+    monkeypatch.setattr(module, "trafilatura_sequence", sequence)
+    monkeypatch.setitem(DEFAULT_CONFIG["DEFAULT"], "MAX_TREE_SIZE", "5000")
+    html, url = PAGES[0]
+    assert main_text(parse_page(html), url) == _bare_text(html, url, False)
