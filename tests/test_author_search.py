@@ -67,6 +67,13 @@ translated = pytest.mark.skipif(
 @settings(max_examples=300, deadline=None)
 @given(PAGES)
 @example("<html><body><p>By <rel>me</rel></p><span><rel>me</rel>Ana Lima</span></body></html>")
+# Pruned elements' tails join the text before them: "AnaLima", "Rui Sousa", then "me".
+@example('<html><body><p class="byline">Ana<time>today</time>Lima</p></body></html>')
+@example(
+    '<html><body><div id="author"><span class="date">May</span>Rui<figure>x</figure> '
+    "Sousa</div></body></html>"
+)
+@example("<html><body><span><rel>m<time>1</time>e</rel>Ana Lima</span></body></html>")
 def test_conditions_select_what_the_expressions_select(page: str) -> None:
     tree = parse_page(page)
     assert tree is not None
