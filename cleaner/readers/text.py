@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from cleaner.config import DEFAULT_MAX_BYTES
 from cleaner.document import Document
 from cleaner.errors import DocumentError
-from cleaner.readers.compression import DECOMPRESSION_ERRORS, open_decompressed
+from cleaner.readers.compression import DECOMPRESSION_ERRORS, read_decompressed
 from cleaner.readers.decode import decode_bytes
 from cleaner.readers.discover import InputFile, InputKind
 
@@ -20,8 +20,7 @@ def read_bytes(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         size = item.path.stat().st_size
         if size > max_bytes:
             raise DocumentError(source, f"file is {size:,} bytes, {limit}")
-        with open_decompressed(item.path) as stream:
-            data = stream.read(max_bytes + 1)
+        data = read_decompressed(item.path, max_bytes + 1)
     except DECOMPRESSION_ERRORS as exc:
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         raise DocumentError(source, f"cannot read: {reason}") from None
