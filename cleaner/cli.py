@@ -12,10 +12,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from cleaner import __version__
 from cleaner.check import check as check_outputs
-from cleaner.config import DEFAULT_MAX_BYTES, Config, OutputFormat
+from cleaner.config import DEFAULT_DOCUMENT_TIMEOUT, DEFAULT_MAX_BYTES, Config, OutputFormat
 from cleaner.errors import CleanerError, UsageError
 from cleaner.evaluate import evaluate_run
 from cleaner.executors import Executor, ExecutorName, make_executor
@@ -33,6 +34,7 @@ from cleaner.runner import run as run_pipeline
 from cleaner.writers import atomic_write
 
 EXIT_OK, EXIT_DOCUMENTS_FAILED, EXIT_USAGE, EXIT_CHECK_FAILED, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
 
 app = typer.Typer(
     add_completion=False,
@@ -42,8 +44,16 @@ app = typer.Typer(
 rules_app = typer.Typer(no_args_is_help=True, help="List and test boilerplate rules.")
 app.add_typer(rules_app, name="rules")
 
-out_console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# No markup: file names, rule ids and error messages are printed as they are ("[draft]"
+# in a file name is not a style); the few styled labels go through `labelled`.
+out_console = Console(highlight=False, markup=False)
+err_console = Console(stderr=True, highlight=False, markup=False)
+
+
+def labelled(label: str, style: str, message: str) -> Text:
+    """`label` in `style`, then the message as plain text."""
+    return Text.assemble((label, style), " ", message)
+
 
 RuleDirsArgument = Annotated[
     list[Path] | None, typer.Argument(help="Rule folders or files (default: the built-in rules).")
@@ -71,15 +81,19 @@ verbosity = Verbosity()
 
 
 @contextmanager
-def user_errors() -> Iterator[None]:
-    """Expected errors become one line on stderr and exit code 2, never a traceback.
+def user_errors(interrupted: str = "stopped before it finished") -> Iterator[None]:
+    """Expected errors become one line on stderr and exit code 2, never a traceback;
+    Ctrl-C becomes "interrupted: <interrupted>" and exit code 130, as shells expect.
 
     A bug (any other exception) is one line too, exit code 4, unless --debug asks for
     the traceback."""
     try:
         yield
+    except KeyboardInterrupt:
+        err_console.print(labelled("interrupted:", "bold red", interrupted), soft_wrap=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     except CleanerError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        err_console.print(labelled("error:", "bold red", str(exc)), soft_wrap=True)
         raise typer.Exit(EXIT_USAGE) from None
     except (typer.Exit, typer.Abort):
         raise
@@ -87,8 +101,12 @@ def user_errors() -> Iterator[None]:
         if verbosity.debug:
             raise
         err_console.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
-            "(a bug in cleaner: rerun with --debug for the traceback, and please report it)",
+            labelled(
+                "internal error:",
+                "bold red",
+                f"{type(exc).__name__}: {exc} (a bug in cleaner: rerun with --debug for the "
+                "traceback, and please report it)",
+            ),
             soft_wrap=True,
         )
         raise typer.Exit(EXIT_INTERNAL) from None
@@ -146,6 +164,12 @@ def run(
             min=1,
         ),
     ] = DEFAULT_MAX_BYTES,
+    document_timeout: Annotated[
+        float,
+        typer.Option(
+            help="Seconds a document may take to clean before it fails (0: no limit).", min=0
+        ),
+    ] = DEFAULT_DOCUMENT_TIMEOUT,
     no_classifier: Annotated[
         bool,
         typer.Option("--no-classifier", help="Do not run the line classifier on text documents."),
@@ -202,7 +226,8 @@ def run(
         typer.Option(
             "--workers",
             "-w",
-            help="Processes cleaning documents (default: the machine's cores; Ray: its CPUs).",
+            help="Processes cleaning documents (default: the cores this process may use, "
+            "within a container's CPU quota; Ray: its CPUs).",
             min=1,
             show_default=False,
         ),
@@ -237,8 +262,11 @@ def run(
     rules and settings) are not cleaned again."""
     if len(paths) < 2:
         err_console.print(
-            "[bold red]error:[/] give the input(s) and then the output folder, "
-            "e.g. cleaner run seeds/ out/"
+            labelled(
+                "error:",
+                "bold red",
+                "give the input(s) and then the output folder, e.g. cleaner run seeds/ out/",
+            )
         )
         raise typer.Exit(EXIT_USAGE)
     *inputs, out = paths
@@ -249,6 +277,7 @@ def run(
         text_field=text_field,
         classifier=not no_classifier,
         max_bytes=max_bytes,
+        document_timeout=document_timeout or None,
         corpus_pass=corpus_pass,
         corpus_min_docs=corpus_min_docs,
         corpus_min_share=corpus_min_share,
@@ -261,7 +290,9 @@ def run(
     if check_only:
         _check(inputs, out, config, quiet, pool)
         return
-    with user_errors():
+    with user_errors(
+        f"what was written stays in {out}; the same command goes on where this run stopped"
+    ):
         report = run_pipeline(
             inputs,
             out,
@@ -435,7 +466,7 @@ def rules_lint(dirs: RuleDirsArgument = None) -> None:
         ruleset = load_rules(dirs or (), builtin=not dirs)
     problems = list(lint_rules(ruleset))
     for problem in problems:
-        err_console.print(f"[bold red]LINT[/] {problem.describe()}", soft_wrap=True)
+        err_console.print(labelled("LINT", "bold red", problem.describe()), soft_wrap=True)
     out_console.print(f"{len(ruleset)} rules, {len(problems)} problem(s)")
     if problems:
         raise typer.Exit(1)
@@ -473,7 +504,7 @@ def rules_test(
     results = list(run_cases(ruleset))
     failures = [result for result in results if not result.passed]
     for failure in failures:
-        err_console.print(f"[bold red]FAIL[/] {failure.describe()}", soft_wrap=True)
+        err_console.print(labelled("FAIL", "bold red", failure.describe()), soft_wrap=True)
     passed = len(results) - len(failures)
     out_console.print(f"{passed} passed, {len(failures)} failed ({len(ruleset)} rules)")
     if failures:
@@ -501,20 +532,17 @@ def _check(inputs: list[Path], out: Path, config: Config, quiet: bool, executor:
 def _print_failure(failure: Failure) -> None:
     """One line per failed document, always naming its file (its traceback with --debug)."""
     where = "" if failure.reason.startswith(failure.source) else f"{failure.source}: "
-    err_console.print(
-        f"[bold red]failed:[/] {where}{failure.reason}",
-        soft_wrap=True,
-        markup=True,
-        highlight=False,
-    )
+    err_console.print(labelled("failed:", "bold red", f"{where}{failure.reason}"), soft_wrap=True)
     if verbosity.debug and failure.detail:
-        err_console.print(failure.detail, soft_wrap=True, markup=False, highlight=False)
+        err_console.print(failure.detail, soft_wrap=True)
 
 
 def _print_details(report: RunReport) -> None:
     """--verbose: the warnings and the removals per rule, after the summary line."""
     for warning in report.warnings:
-        err_console.print(f"[yellow]warning:[/] {warning.source}: {warning.reason}", soft_wrap=True)
+        err_console.print(
+            labelled("warning:", "yellow", f"{warning.source}: {warning.reason}"), soft_wrap=True
+        )
     table = Table("rule", "removals", box=None, pad_edge=False)
     for rule_id, count in report.removals_by_rule.most_common():
         table.add_row(rule_id, str(count))

@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 #: Text and HTML files larger than this (after decompression) fail instead of being read.
 DEFAULT_MAX_BYTES = 100_000_000
+#: A document that takes longer to clean fails (a page cleans in well under a second).
+DEFAULT_DOCUMENT_TIMEOUT = 120.0
 
 
 class OutputFormat(StrEnum):
@@ -44,3 +46,6 @@ class Config(BaseModel):
     language_seed: int = 0
     text_field: str = Field("text", description="the text field of JSON Lines inputs")
     max_bytes: int = Field(DEFAULT_MAX_BYTES, gt=0, description="larger text/HTML files fail")
+    document_timeout: float | None = Field(
+        DEFAULT_DOCUMENT_TIMEOUT, gt=0, description="seconds a document may take (None: no limit)"
+    )

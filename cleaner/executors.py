@@ -9,8 +9,10 @@ same results in the same order, so the output does not depend on it.
 from __future__ import annotations
 
 import gc
+import math
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -20,6 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from enum import StrEnum
+from pathlib import Path
 
 from cleaner.errors import UsageError
 from cleaner.pipeline import Cleaner
@@ -29,12 +32,30 @@ from cleaner.work import BatchTask, Item, R, Work
 IN_FLIGHT_PER_WORKER = 3
 
 
-def default_workers() -> int:
-    """The cores this process may use (a container's limit, not the host's count)."""
+def default_workers(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
+    """The cores this process may use: those it may run on, within a container's CPU quota
+    (`docker run --cpus 2` on a 64-core host: 2), not the host's count."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    quota = cpu_quota(cgroup)
+    return max(1, min(cores, quota) if quota else cores)
+
+
+def cpu_quota(cgroup: Path) -> int | None:
+    """CPUs the cgroup's quota allows, rounded up, or None (no quota, or not Linux)."""
+    try:
+        if (cgroup / "cpu.max").is_file():  # cgroup v2: "max 100000" or "200000 100000"
+            quota, period = (cgroup / "cpu.max").read_text().split()[:2]
+        else:  # cgroup v1
+            quota = (cgroup / "cpu" / "cpu.cfs_quota_us").read_text().strip()
+            period = (cgroup / "cpu" / "cpu.cfs_period_us").read_text().strip()
+        if quota in ("max", "-1"):
+            return None
+        return max(1, math.ceil(int(quota) / int(period)))
+    except (OSError, ValueError, ZeroDivisionError):
+        return None
 
 
 @contextmanager
@@ -77,6 +98,7 @@ class InlineExecutor(Executor):
     def map(
         self, task: BatchTask[R], cleaner: Cleaner, batches: Iterable[Sequence[Item]]
     ) -> Iterator[R]:
+        cleaner.load_resources()  # before the first document, not within its time limit
         for batch in batches:
             yield task.run(cleaner, batch)
 
@@ -89,6 +111,10 @@ _worker_cleaner: Cleaner | None = None
 def _install_cleaner(cleaner: Cleaner, parent: int) -> None:
     global _worker_cleaner
     _worker_cleaner = cleaner
+    # Ctrl-C reaches every process of the terminal's group; the parent alone decides
+    # what stops. A worker interrupted inside the pool's queue would leave its lock held,
+    # and the others waiting on it for ever.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.freeze()  # the worker's heap lives as long as the worker: see long_lived_frozen
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
 
@@ -139,16 +165,20 @@ class ProcessExecutor(Executor):
         pool: ProcessPoolExecutor | None = None
         pending: deque[tuple[Sequence[Item], Future[R]]] = deque()
         limit = self.workers * IN_FLIGHT_PER_WORKER
+        finished = False
         try:
             for batch in batches:
                 pool = pool or self._pool(cleaner, self.workers)  # a new one after a crash
-                pending.append((batch, pool.submit(_run_in_worker, task.run, batch)))
+                pending.append((batch, _submit(pool, task.run, batch)))
                 if len(pending) >= limit:
                     pool = yield from self._drain(task, cleaner, pool, pending, keep=limit - 1)
-            yield from self._drain(task, cleaner, pool, pending, keep=0)
+            pool = yield from self._drain(task, cleaner, pool, pending, keep=0)
+            finished = True
         finally:
             if pool is not None:
-                pool.shutdown(cancel_futures=True)
+                if not finished:  # Ctrl-C, or the caller gave up: no waiting for the batches
+                    _stop_workers(pool)
+                pool.shutdown(wait=finished, cancel_futures=True)
 
     def _drain(
         self,
@@ -195,6 +225,26 @@ class ProcessExecutor(Executor):
                 return None
 
 
+def _submit(pool: ProcessPoolExecutor, work: Work[R], batch: Sequence[Item]) -> Future[R]:
+    """The batch's future. A pool whose worker died refuses new work at once: the
+    batch's future then holds that error, for `_drain` to recover in order."""
+    try:
+        return pool.submit(_run_in_worker, work, batch)
+    except BrokenProcessPool as exc:
+        refused: Future[R] = Future()
+        refused.set_exception(exc)
+        return refused
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Ends the pool's workers now, whatever they are doing (ProcessPoolExecutor has no
+    public way: its shutdown waits for the running batches)."""
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        if process.is_alive():
+            process.terminate()
+
+
 def rerun_after_crash(
     task: BatchTask[R],
     batch: Sequence[Item],
@@ -221,6 +271,8 @@ class ExecutorName(StrEnum):
 def make_executor(name: str, workers: int | None = None, address: str | None = None) -> Executor:
     """The executor a user asked for by name (`--executor`)."""
     if name == ExecutorName.LOCAL:
+        if address is not None:
+            raise UsageError("--ray-address: add --executor ray to run on a Ray cluster")
         count = workers or default_workers()
         return InlineExecutor() if count == 1 else ProcessExecutor(count)
     if name == ExecutorName.RAY:

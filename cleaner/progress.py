@@ -111,10 +111,22 @@ class BarProgress:
         self.bar.stop()
 
 
-def make_progress(console: Console, quiet: bool = False) -> Progress:
-    """The bar on a terminal, plain lines elsewhere (CI), nothing when quiet."""
+def is_tty(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # closed
+        return False
+
+
+def make_progress(console: Console, quiet: bool = False, live: bool | None = None) -> Progress:
+    """The bar on a terminal, plain lines elsewhere (CI), nothing when quiet.
+
+    `live`: whether a redrawn bar can be shown; by default, whether the console writes to
+    a terminal. Not `console.is_terminal`: CI sets FORCE_COLOR for colours, and rich then
+    calls any stream a terminal, which would fill the log with redrawn bars."""
     if quiet:
         return NoProgress()
-    if console.is_terminal:
+    if is_tty(console.file) if live is None else live:
         return BarProgress(console)
     return PlainProgress(console.file)

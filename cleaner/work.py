@@ -19,6 +19,7 @@ from cleaner.duplicates import Fingerprint, fingerprint, signature_size
 from cleaner.errors import CleanerError
 from cleaner.pipeline import Cleaner, document_record
 from cleaner.readers import RecordFailure
+from cleaner.time_limit import DocumentTimedOut, time_limit
 
 
 @dataclass(slots=True)
@@ -45,25 +46,31 @@ Item = Document | RecordFailure | InputDone
 Result = CleanedDocument | RecordFailure | InputDone
 
 
-def clean_document(cleaner: Cleaner, doc: Document, num_perm: int | None) -> Result:
-    """One document through the pipeline; an error becomes that document's failure."""
+def clean_document(
+    cleaner: Cleaner, doc: Document, num_perm: int | None, seconds: float | None = None
+) -> Result:
+    """One document through the pipeline, within `seconds`; an error becomes that
+    document's failure."""
     try:
-        cleaner.clean(doc)
-        text = doc.text
-        record = document_record(doc, text)
-        return CleanedDocument(
-            id=doc.id,
-            text=text,
-            record=record,
-            fingerprint=fingerprint(
-                text,
-                num_perm,
-                sha256=record["sha256"],
-                folded_words=doc.folded_words() if num_perm else None,
-            ),
-            rules_fired=Counter(rule_id for rule_id, _ in doc.rules_fired),
-            rule_timeouts=Counter(doc.rule_timeouts),
-        )
+        with time_limit(seconds):
+            cleaner.clean(doc)
+            text = doc.text
+            record = document_record(doc, text)
+            return CleanedDocument(
+                id=doc.id,
+                text=text,
+                record=record,
+                fingerprint=fingerprint(
+                    text,
+                    num_perm,
+                    sha256=record["sha256"],
+                    folded_words=doc.folded_words() if num_perm else None,
+                ),
+                rules_fired=Counter(rule_id for rule_id, _ in doc.rules_fired),
+                rule_timeouts=Counter(doc.rule_timeouts),
+            )
+    except DocumentTimedOut:
+        return RecordFailure(doc.source, timed_out(seconds))
     except CleanerError as exc:
         return RecordFailure(doc.source, str(exc))
     except Exception as exc:  # a bug on one document must not lose the others
@@ -74,10 +81,18 @@ def clean_document(cleaner: Cleaner, doc: Document, num_perm: int | None) -> Res
 def clean_items(cleaner: Cleaner, items: Sequence[Item]) -> list[Result]:
     """A batch: documents are cleaned, failures and markers pass through in place."""
     num_perm = signature_size(cleaner.config.near_duplicate_threshold)
+    seconds = cleaner.config.document_timeout
     return [
-        clean_document(cleaner, item, num_perm) if isinstance(item, Document) else item
+        clean_document(cleaner, item, num_perm, seconds) if isinstance(item, Document) else item
         for item in items
     ]
+
+
+def timed_out(seconds: float | None) -> str:
+    return (
+        f"cleaning took longer than {seconds:g} s and was stopped (a page that sends a "
+        "library into an endless loop?); --document-timeout sets the limit"
+    )
 
 
 def count_items(cleaner: Cleaner, items: Sequence[Item]) -> CorpusTable:
@@ -86,8 +101,9 @@ def count_items(cleaner: Cleaner, items: Sequence[Item]) -> CorpusTable:
     for item in items:
         if isinstance(item, Document):
             try:
-                table.add(cleaner.prepare(item))
-            except Exception:  # it fails again, and is reported, in the cleaning pass
+                with time_limit(cleaner.config.document_timeout):
+                    table.add(cleaner.prepare(item))
+            except (Exception, DocumentTimedOut):  # it fails again, and is reported, later
                 continue
     return table
 

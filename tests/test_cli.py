@@ -227,3 +227,25 @@ def test_debug_shows_the_traceback_of_a_failed_document(tmp_path, monkeypatch) -
     assert "Traceback" not in plain.output
     debug = invoke("--debug", "run", SEEDS, tmp_path / "b", "-q", "-w", "1")
     assert debug.exit_code == 1 and "Traceback" in debug.output and "broken" in debug.output
+
+
+def test_names_with_brackets_are_printed_as_they_are(tmp_path) -> None:
+    """File names and folders are not rich markup: "[draft]" stays, "[/x]" cannot crash."""
+    inputs = tmp_path / "in[" / "x]"  # printed as .../in[/x]: a closing tag to rich
+    inputs.mkdir(parents=True)
+    (inputs / "notes[draft].txt").write_text("", encoding="utf-8")  # empty: a failure
+    seed = sorted(SEEDS.glob("*.txt"))[0]
+    (inputs / "page[b].txt").write_bytes(seed.read_bytes())
+    out = tmp_path / "out[b]"
+    result = invoke("run", inputs, out)
+    assert result.exit_code == 1, result.output
+    assert "notes[draft].txt" in result.output
+    assert f"written to {out}" in result.output
+    assert "Traceback" not in result.output and "MarkupError" not in result.output
+    missing = invoke("run", tmp_path / "gone[" / "z]", out)
+    assert missing.exit_code == 2 and "gone[/z]: no such file or folder" in missing.output
+
+
+def test_ray_address_needs_the_ray_executor(tmp_path) -> None:
+    result = invoke("run", SEEDS, tmp_path / "out", "--ray-address", "auto")
+    assert result.exit_code == 2 and "add --executor ray" in result.output

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import gc
 import importlib.util
+import multiprocessing
 import os
 import shutil
 import signal
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -324,13 +326,19 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_elsewhere() -> None:
     from rich.console import Console
 
     assert isinstance(make_progress(Console(file=io.StringIO()), quiet=True), NoProgress)
-    assert isinstance(
-        make_progress(Console(file=io.StringIO(), force_terminal=False)), PlainProgress
-    )
-    assert (
-        type(make_progress(Console(file=io.StringIO(), force_terminal=True))).__name__
-        == "BarProgress"
-    )
+    assert isinstance(make_progress(Console(file=io.StringIO())), PlainProgress)
+    # FORCE_COLOR (set in many CI setups) makes rich call any stream a terminal: a log
+    # still gets plain lines, not redrawn bars.
+    forced = Console(file=io.StringIO(), force_terminal=True)
+    assert forced.is_terminal
+    assert isinstance(make_progress(forced), PlainProgress)
+    assert type(make_progress(forced, live=True)).__name__ == "BarProgress"
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert type(make_progress(Console(file=Terminal()))).__name__ == "BarProgress"
 
 
 def test_outputs_are_readable_by_others_as_with_open(tmp_path) -> None:
@@ -472,3 +480,81 @@ def check_bombs_failed_alone(tmp_path: Path, executor: Executor, corpus_pass: bo
 @pytest.mark.parametrize("corpus_pass", [False, True])
 def test_a_document_that_kills_its_worker_fails_alone(tmp_path, corpus_pass) -> None:
     check_bombs_failed_alone(tmp_path, ProcessExecutor(2), corpus_pass)
+
+
+def test_a_pool_that_breaks_while_batches_are_handed_out_takes_the_rest(tmp_path) -> None:
+    """A worker can die between two hand-overs: the pool then refuses the next batch at
+    once. That batch, like those in flight, runs again on a fresh pool; only the bomb fails."""
+    from cleaner.readers import RecordFailure
+    from cleaner.work import CLEAN, WORKER_DIED, CleanedDocument
+
+    def document(name: str, text: str) -> Document:
+        return Document(id=name, source=name, raw=text)
+
+    filler = "The council met on Tuesday to discuss the budget for the public library.\n"
+
+    def batches():
+        yield [document("bomb", CrashingCleaner.FUSE + "\n\n" + filler)]
+        time.sleep(1.0)  # the worker is dead and the pool marked broken before the next
+        for number in range(12):
+            yield [document(f"doc-{number:02d}", filler)]
+
+    cleaner = CrashingCleaner(config=Config())
+    cleaner.parent = os.getpid()
+    results = [item for batch in ProcessExecutor(1).map(CLEAN, cleaner, batches()) for item in batch]
+    assert [r.id if isinstance(r, CleanedDocument) else r.source for r in results] == [
+        "bomb",
+        *(f"doc-{number:02d}" for number in range(12)),
+    ]
+    assert isinstance(results[0], RecordFailure) and results[0].reason == WORKER_DIED
+    assert all(isinstance(r, CleanedDocument) for r in results[1:])
+
+
+def test_ctrl_c_stops_a_pool_at_once_and_its_workers_ignore_it(tmp_path) -> None:
+    """Ctrl-C reaches every process of the terminal's group. The workers ignore it (one
+    interrupted inside the pool's queue would leave the others stuck on its lock); the
+    parent stops them without waiting for their batches."""
+    from cleaner.work import CLEAN
+
+    text = "The council met on Tuesday to discuss the budget for the public library.\n"
+    executor = ProcessExecutor(3)
+
+    def batches():
+        for number in range(200):
+            yield [Document(id=f"d{number}", source=f"d{number}", raw=text)]
+
+    results = executor.map(CLEAN, Cleaner(Config()), batches())
+    next(results)
+    pool_workers = [p for p in multiprocessing.active_children() if p.is_alive()]
+    assert pool_workers
+    for process in pool_workers:
+        os.kill(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C does
+    time.sleep(0.2)
+    assert all(process.is_alive() for process in pool_workers)
+    with pytest.raises(KeyboardInterrupt):
+        results.throw(KeyboardInterrupt)  # what the parent sees on Ctrl-C
+    for process in pool_workers:
+        process.join(timeout=10)
+    assert not any(process.is_alive() for process in pool_workers)
+
+
+def test_default_workers_keep_within_a_containers_cpu_quota(tmp_path) -> None:
+    """`docker run --cpus 2` on a large host: two workers, not one per host core."""
+    from cleaner.executors import cpu_quota, default_workers
+
+    v2 = tmp_path / "v2"
+    v2.mkdir()
+    (v2 / "cpu.max").write_text("150000 100000\n")
+    assert cpu_quota(v2) == 2
+    assert default_workers(v2) == min(2, len(os.sched_getaffinity(0)))
+    (v2 / "cpu.max").write_text("max 100000\n")
+    assert cpu_quota(v2) is None
+    v1 = tmp_path / "v1"
+    (v1 / "cpu").mkdir(parents=True)
+    (v1 / "cpu" / "cpu.cfs_quota_us").write_text("100000\n")
+    (v1 / "cpu" / "cpu.cfs_period_us").write_text("100000\n")
+    assert cpu_quota(v1) == 1 and default_workers(v1) == 1
+    (v1 / "cpu" / "cpu.cfs_quota_us").write_text("-1\n")
+    assert cpu_quota(v1) is None
+    assert cpu_quota(tmp_path / "none") is None
+    assert default_workers(tmp_path / "none") == len(os.sched_getaffinity(0))
