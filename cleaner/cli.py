@@ -312,6 +312,9 @@ def run(
             + f" (report: {out / 'report.json'})",
             soft_wrap=True,
         )
+    if not quiet:
+        for notice in report.notices:
+            err_console.print(labelled("note:", "yellow", notice), soft_wrap=True)
     if verbosity.verbose and not quiet:
         _print_details(report)
     if html_report is not None:

@@ -45,3 +45,16 @@ class DocumentError(CleanerError):
         self.source = source
         self.message = message
         super().__init__(f"{source}: {message}")
+
+
+class OutputError(CleanerError):
+    """OUT cannot be written: permissions, a full disk, a file where a folder must be."""
+
+    def __init__(self, out: Path, exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else out
+        if where.name.startswith(".") and where.name.endswith(".tmp"):
+            where = where.parent  # a temporary file's random name says nothing: its folder
+        super().__init__(
+            f"{where}: cannot write the output ({exc.strerror or exc}); check that {out} is "
+            "a folder you may write to, on a disk with room"
+        )

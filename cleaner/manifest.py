@@ -40,10 +40,12 @@ class InputEntry:
     documents: list[DocumentEntry] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
     complete: bool = True  # False: a document failed; the input is cleaned again next time
+    source: str = ""  # the input's path as that run was given it (records name it)
 
     def to_dict(self) -> dict[str, Any]:
         """As `dataclasses.asdict` would, a tenth of the cost (a line per input)."""
         return {
+            "source": self.source,
             "sha256": self.sha256,
             "settings": self.settings,
             "documents": [
@@ -57,13 +59,25 @@ class InputEntry:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> InputEntry:
         docs = [DocumentEntry(**d) for d in data.get("documents", [])]
+        unsafe = next((d.id for d in docs if not safe_output_id(d.id)), None)
+        if unsafe is not None:
+            raise ValueError(f"document id {unsafe!r} would be written outside OUT")
         return cls(
             sha256=data["sha256"],
             settings=data["settings"],
             documents=docs,
             skipped=dict(data.get("skipped", {})),
             complete=bool(data.get("complete", True)),
+            source=str(data.get("source", "")),
         )
+
+
+def safe_output_id(doc_id: object) -> bool:
+    """A document id as the readers make them: a relative path that stays inside OUT.
+    The manifest's ids name files to delete, and a manifest can be edited by hand."""
+    if not isinstance(doc_id, str) or "\\" in doc_id or "\0" in doc_id:
+        return False
+    return all(part not in ("", ".", "..") for part in doc_id.split("/"))  # "/x": "" first
 
 
 def file_sha256(path: Path) -> str:
@@ -98,28 +112,57 @@ class Manifest:
     def __init__(self, out: Path, entries: dict[str, InputEntry] | None = None) -> None:
         self.path = out / MANIFEST_NAME
         self.entries: dict[str, InputEntry] = entries or {}
+        self.problem = ""  # why some of the saved manifest could not be used, if it could not
         self._journal: TextIO | None = None
 
     @classmethod
     def load(cls, out: Path) -> Manifest:
-        """The saved entries; a missing or unreadable manifest means: clean everything."""
-        entries: dict[str, InputEntry] = {}
+        """The saved entries; what cannot be read is cleaned again (and `problem` says so)."""
+        manifest = cls(out)
         try:
-            lines = (out / MANIFEST_NAME).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            return cls(out)
-        for line in lines:
-            try:
-                data = json.loads(line)
-                if data.get("format") != FORMAT_VERSION:
-                    continue
-                if data.get("entry") is None:
-                    entries.pop(data["input"], None)
-                else:
-                    entries[data["input"]] = InputEntry.from_dict(data["entry"])
-            except (ValueError, KeyError, TypeError, AttributeError):
-                continue  # a line cut short by a killed run, or not ours
-        return cls(out, entries)
+            text = manifest.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return manifest
+        except (OSError, UnicodeDecodeError) as exc:
+            manifest.problem = f"cannot be read ({exc})"
+            return manifest
+        lines = text.splitlines()
+        if lines and not text.endswith("\n"):
+            lines.pop()  # cut short by a killed run: that input is simply cleaned again
+        unread = sum(not manifest._load_line(line) for line in lines)
+        if unread:
+            manifest.problem = (
+                f"{unread} of its {len(lines)} lines could not be read (written by another "
+                "version of cleaner, or damaged)"
+            )
+        return manifest
+
+    def _load_line(self, line: str) -> bool:
+        """Applies one saved line; False if it is not one this version wrote."""
+        try:
+            data = json.loads(line)
+            if data.get("format") != FORMAT_VERSION:
+                return False
+            name = data["input"]
+            if "pending" in data:
+                self._add_pending(name, data["pending"])
+            elif data.get("entry") is None:
+                self.entries.pop(name, None)
+            else:
+                self.entries[name] = InputEntry.from_dict(data["entry"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return False
+        return True
+
+    def _add_pending(self, name: str, doc_id: object) -> None:
+        """A document a run wrote before it was killed, ahead of its input's entry: listed,
+        so that the next run removes it if the input no longer makes it (or is gone)."""
+        if not safe_output_id(doc_id):
+            raise ValueError(f"document id {doc_id!r} would be written outside OUT")
+        entry = self.entries.setdefault(name, InputEntry("", "", complete=False))
+        entry.complete = False
+        if all(doc.id != doc_id for doc in entry.documents):
+            entry.documents.append(DocumentEntry(str(doc_id)))
 
     def up_to_date(self, name: str, sha256: str, settings: str) -> InputEntry | None:
         """The input's entry, if cleaning it again would write what that entry lists: the
@@ -137,10 +180,20 @@ class Manifest:
             self.entries.pop(name, None)
         else:
             self.entries[name] = entry
+        self._append(_line(name, entry))
+
+    def pending(self, name: str, doc_id: str) -> None:
+        """Note, before its files are written, that input `name` writes document `doc_id`:
+        a run killed before the input's entry is saved leaves no output unaccounted for."""
+        self._append(_pending_line(name, doc_id))
+
+    def _append(self, line: str) -> None:
         if self._journal is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._journal = self.path.open("a", encoding="utf-8")
-        self._journal.write(_line(name, entry))
+            if self._journal.tell() and not _ends_with_newline(self.path):
+                self._journal.write("\n")  # after a line a killed run cut short
+        self._journal.write(line)
         self._journal.flush()
 
     def close(self) -> None:
@@ -154,6 +207,17 @@ class Manifest:
         self.close()
         lines = [_line(name, entry) for name, entry in sorted(self.entries.items())]
         atomic_write(self.path, "".join(lines).encode("utf-8"))
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as handle:
+        handle.seek(-1, 2)
+        return handle.read(1) == b"\n"
+
+
+def _pending_line(name: str, doc_id: str) -> str:
+    data = {"format": FORMAT_VERSION, "input": name, "pending": doc_id}
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode("utf-8") + "\n"
 
 
 def _line(name: str, entry: InputEntry | None) -> str:

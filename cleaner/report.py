@@ -34,6 +34,7 @@ class RunReport:
     rule_timeouts: Counter[str] = field(default_factory=Counter)
     rules_fired: Counter[str] = field(default_factory=Counter)
     warnings: list[Failure] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # about the run as a whole
     wall_seconds: float = 0.0
 
     def add_document(
@@ -74,5 +75,6 @@ class RunReport:
             "failures": [{"source": f.source, "reason": f.reason} for f in self.failures],
             "warnings": [{"source": w.source, "reason": w.reason} for w in self.warnings],
             "incremental": {"reused_inputs": self.reused, "orphaned_inputs": self.orphaned},
+            "notices": self.notices,
             "wall_seconds": round(self.wall_seconds, 3),
         }

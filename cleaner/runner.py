@@ -10,26 +10,36 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
 
 from cleaner.config import Config
 from cleaner.corpus import CorpusTable
 from cleaner.document import Document
 from cleaner.duplicates import DuplicateFinder
-from cleaner.errors import CleanerError, UsageError
+from cleaner.errors import CleanerError, OutputError, UsageError
 from cleaner.executors import Executor, InlineExecutor, long_lived_frozen
 from cleaner.manifest import DocumentEntry, InputEntry, Manifest, file_sha256, settings_digest
 from cleaner.pipeline import Cleaner
 from cleaner.progress import NoProgress, Progress
-from cleaner.readers import InputFile, ReadStats, RecordFailure, discover_inputs, read_input
+from cleaner.readers import (
+    InputFile,
+    ReadStats,
+    RecordFailure,
+    UnreadableFolder,
+    discover_inputs,
+    read_input,
+)
 from cleaner.report import Failure, RunReport
 from cleaner.work import CLEAN, COUNT, CleanedDocument, InputDone, Item
 from cleaner.writers import (
+    LOCK_NAME,
     Writer,
     atomic_write,
     check_layout,
     make_writer,
     remove_stale_temporaries,
+    save_layout,
     to_json,
 )
 
@@ -38,6 +48,13 @@ BATCH_DOCUMENTS = 8  # per task: amortizes the hand-over, small enough to balanc
 
 
 def _check_output_dir(inputs: Sequence[Path], out: Path) -> None:
+    """OUT is a folder (or will be), and no input can be overwritten or read back: OUT is
+    neither inside an input folder nor around an input."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(
+            f"{out}: exists and is not a folder; give a new folder, or the output folder "
+            "of an earlier run"
+        )
     resolved_out = out.resolve()
     for path in inputs:
         resolved_in = path.resolve()
@@ -48,6 +65,20 @@ def _check_output_dir(inputs: Sequence[Path], out: Path) -> None:
                 f"{out}: the output folder must not be inside the input {path}; "
                 "choose an output folder elsewhere"
             )
+        if resolved_in.is_relative_to(resolved_out):
+            raise UsageError(
+                f"{path}: an input inside the output folder {out} could be overwritten; "
+                "move it out, or choose another output folder"
+            )
+
+
+@contextmanager
+def _writing(out: Path) -> Iterator[None]:
+    """Errors of the file system while OUT is written are the user's to fix, not bugs."""
+    try:
+        yield
+    except OSError as exc:
+        raise OutputError(out, exc) from None
 
 
 def read_guarded(
@@ -128,12 +159,14 @@ class _Collector:
         self.manifest, self.on_failure = manifest, on_failure
         self.finder = DuplicateFinder(config.near_duplicate_threshold)
         self.sizes = [_size(item.path) for item in files]
+        self.plain_names = _names_under_containers(files)
         self.settings = ""  # the settings digest, when there is a manifest
         self.reuse: set[int] = set()
         self.hashes: dict[int, str] = {}
         self.skipped: Counter[str] = Counter()
         self._documents: list[DocumentEntry] = []
         self._incomplete = False
+        self._inputs_done = 0  # so files[_inputs_done] is the input whose results come now
 
     def reusable(self, index: int) -> bool:
         """Whether an input's outputs are up to date. Each input is hashed as the stream
@@ -160,15 +193,27 @@ class _Collector:
             self._input_done(result)
 
     def fail(self, source: str, reason: str, detail: str = "") -> None:
-        failure = Failure(source, reason, detail)
-        self.report.failures.append(failure)
+        """A document of the current input failed: the input is cleaned again next time."""
         self._incomplete = True
+        self.report_failure(Failure(source, reason, detail))
+
+    def report_failure(self, failure: Failure) -> None:
+        self.report.failures.append(failure)
         if self.on_failure:
             self.on_failure(failure)
 
-    def _accept(self, cleaned: CleanedDocument, *, reused: bool) -> None:
+    def _accept(self, cleaned: CleanedDocument, *, reused: bool, moved: bool = False) -> None:
+        """A document, in canonical order. `moved`: a reused document whose input is now
+        named by another path (its stored record is rewritten)."""
+        if cleaned.id in self.plain_names and self.files[self._inputs_done].kind.is_container:
+            self.fail(
+                cleaned.record["source"],
+                f"its output name {cleaned.id} is already the name of another input's "
+                "output; give the record another id, or move that input",
+            )
+            return
         duplicate_of = self.finder.check(cleaned.id, cleaned.fingerprint)
-        changed = cleaned.record["duplicate_of"] != duplicate_of
+        changed = moved or cleaned.record["duplicate_of"] != duplicate_of
         cleaned.record["duplicate_of"] = duplicate_of
         self.progress.advance(documents=1)
         if self.config.drop_duplicates and duplicate_of:
@@ -180,6 +225,8 @@ class _Collector:
         if reused:  # an earlier input may have changed, and this one's duplicate_of with it
             self.writer.keep(cleaned.text, cleaned.record, changed)
         else:
+            if self.writer.files_per_document:
+                self.manifest.pending(self.files[self._inputs_done].name.as_posix(), cleaned.id)
             self.writer.write(cleaned.text, cleaned.record)
         self.report.add_document(cleaned.record, cleaned.rules_fired, cleaned.rule_timeouts)
         self._documents.append(
@@ -205,18 +252,21 @@ class _Collector:
             self._documents,
             skipped,
             complete=not self._incomplete,
+            source=item.path.as_posix(),
         )
         if old is not None:  # what the input made before and makes no more
             kept = {doc.id for doc in entry.documents}
             self.writer.drop_documents([doc.id for doc in old.documents if doc.id not in kept])
         self.manifest.record(name, entry)
         self._documents, self._incomplete = [], False
+        self._inputs_done += 1
         self.progress.advance(inputs=1, nbytes=self.sizes[done.index])
 
     def _replay(self, item: InputFile) -> dict[str, int]:
         """An unchanged input: its outputs are read back, for duplicates and the report."""
         name = item.name.as_posix()
         entry = self.manifest.entries[name]
+        source, earlier = item.path.as_posix(), entry.source
         stored = self.writer.read_back(name, [doc.id for doc in entry.documents])
         for doc, found in zip(entry.documents, stored, strict=True):
             if found.error:  # changed or removed since the run began
@@ -226,22 +276,30 @@ class _Collector:
                     "run again to clean this input anew",
                 )
                 continue
+            record = found.record
+            # Records name the input by its path as given: the same as a fresh run's.
+            moved = earlier not in ("", source) and record["source"].startswith(earlier)
+            if moved:
+                record["source"] = source + record["source"][len(earlier) :]
             cleaned = CleanedDocument(
                 doc.id,
                 found.text,
-                found.record,
+                record,
                 self.finder.fingerprint(found.text),
                 Counter(doc.rules_fired),
                 Counter(doc.rule_timeouts),
             )
-            self._accept(cleaned, reused=True)
+            self._accept(cleaned, reused=True, moved=moved)
         self.report.reused += 1
         return entry.skipped
 
-    def forget_missing_inputs(self, prune: bool) -> None:
-        """Inputs gone since the last run: their outputs go with --prune, else stay listed."""
+    def forget_missing_inputs(self, prune: bool, unlisted: Sequence[UnreadableFolder]) -> None:
+        """Inputs gone since the last run: their outputs go with --prune, else stay listed.
+        Inputs under a folder that could not be listed are not known to be gone."""
         present = {item.name.as_posix() for item in self.files}
         for name in sorted(set(self.manifest.entries) - present):
+            if any(PurePosixPath(name).is_relative_to(folder.name) for folder in unlisted):
+                continue
             if prune:
                 self.writer.drop_input(name, (d.id for d in self.manifest.entries[name].documents))
                 self.manifest.record(name, None)
@@ -253,6 +311,44 @@ class _Collector:
         manifest, compacted."""
         self.writer.close(sorted(self.manifest.entries))
         self.manifest.compact()
+
+
+@contextmanager
+def _sole_writer(out: Path) -> Iterator[None]:
+    """Holds a lock on OUT while a run writes it: a second run into the same folder would
+    take the first one's temporary files for a killed run's, and interleave manifests.
+    The lock goes with the process, so a killed run leaves none behind."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX (Windows): no lock
+        yield
+        return
+    with _writing(out):
+        handle = (out / LOCK_NAME).open("a")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError(
+                f"{out}: another cleaner run is writing into this folder now; wait for it "
+                "to finish, or choose another output folder"
+            ) from None
+        yield
+    finally:
+        handle.close()
+
+
+def _names_under_containers(files: Sequence[InputFile]) -> frozenset[str]:
+    """Output names of plain inputs inside a folder named like a container input (a/x.txt
+    beside a.jsonl): the names the container's records may not take."""
+    containers = {item.name for item in files if item.kind.is_container}
+    if not containers:
+        return frozenset()
+    return frozenset(
+        item.name.as_posix()
+        for item in files
+        if not item.kind.is_container and item.name.parent in containers
+    )
 
 
 def _size(path: Path) -> int:
@@ -283,7 +379,8 @@ def run(
     started = time.perf_counter()
     _check_output_dir(inputs, out)
     check_layout(out, config.format)
-    files = discover_inputs(inputs)
+    unlisted: list[UnreadableFolder] = []
+    files = discover_inputs(inputs, unlisted)
     if cleaner is None:  # rule errors surface here, before anything is written
         cleaner = Cleaner(config)
     table = None
@@ -296,26 +393,45 @@ def run(
         rule_ids=tuple(rule.id for rule in cleaner.ruleset.rules),
     )
     report.inputs = len(files)
-    remove_stale_temporaries(out)  # what a killed run was writing: never finished files
-    manifest = Manifest.load(out)
-    writer = make_writer(out, config.format)
-    collector = _Collector(config, files, report, writer, progress, manifest, on_failure)
-    collector.settings = settings_digest(config, cleaner.ruleset.digest, table)
-    progress.start(len(files), sum(collector.sizes))
-    try:
-        batches = batched(stream_items(files, config, collector.reusable))
-        with long_lived_frozen():
-            for results in executor.map(CLEAN, cleaner, batches):
-                for result in results:
-                    collector.take(result)
-    finally:
-        progress.stop()
-        executor.close()
-        manifest.close()
-    collector.forget_missing_inputs(prune)
-    collector.finish()
-    report.skipped = collector.skipped
-    report.duplicates = dict(collector.finder.counts)
-    report.wall_seconds = time.perf_counter() - started
-    atomic_write(out / REPORT_NAME, to_json(report.to_dict()).encode("utf-8"))
-    return report
+    with _writing(out):
+        out.mkdir(parents=True, exist_ok=True)
+    with _sole_writer(out):
+        with _writing(out):
+            remove_stale_temporaries(out)  # what a killed run was writing: never finished files
+            save_layout(out, config.format)  # before any output: a killed run's OUT says it too
+            manifest = Manifest.load(out)
+        if manifest.problem:
+            report.notices.append(
+                f"{manifest.path}: {manifest.problem}; the inputs it lists there are cleaned "
+                "again, and --prune cannot remove outputs of inputs it does not list"
+            )
+        writer = make_writer(out, config.format)
+        collector = _Collector(config, files, report, writer, progress, manifest, on_failure)
+        collector.settings = settings_digest(config, cleaner.ruleset.digest, table)
+        for folder in unlisted:  # no input's failure: no input is cleaned again for it
+            collector.report_failure(
+                Failure(
+                    str(folder.path),
+                    f"cannot list this folder ({folder.reason}); its files were left out, and "
+                    "the outputs of earlier runs kept",
+                )
+            )
+        progress.start(len(files), sum(collector.sizes))
+        try:
+            batches = batched(stream_items(files, config, collector.reusable))
+            with long_lived_frozen(), _writing(out):
+                for results in executor.map(CLEAN, cleaner, batches):
+                    for result in results:
+                        collector.take(result)
+        finally:
+            progress.stop()
+            executor.close()
+            manifest.close()
+        with _writing(out):
+            collector.forget_missing_inputs(prune, unlisted)
+            collector.finish()
+            report.skipped = collector.skipped
+            report.duplicates = dict(collector.finder.counts)
+            report.wall_seconds = time.perf_counter() - started
+            atomic_write(out / REPORT_NAME, to_json(report.to_dict()).encode("utf-8"))
+        return report

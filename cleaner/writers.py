@@ -18,6 +18,10 @@ from cleaner.document import METADATA_KEYS
 from cleaner.errors import UsageError
 
 MANIFEST_NAME = ".cleaner-manifest.jsonl"  # hidden: no document id can take its name
+#: The --format of the run that writes OUT, saved before its first output: a run in
+#: another format is refused even when the first one was killed before it finished.
+FORMAT_NAME = ".cleaner-format"
+LOCK_NAME = ".cleaner-lock"  # held by the run writing OUT (see runner._sole_writer)
 
 
 def _file_mode() -> int:
@@ -89,6 +93,10 @@ class Writer(Protocol):
     The run hands over documents in canonical order, input after input, and calls
     `input_done` when an input's documents are all there."""
 
+    #: Whether each document is files of its own in OUT, written as it comes (then the
+    #: manifest notes each one first), or goes to a part that lands only when complete.
+    files_per_document: bool
+
     def write(self, text: str, record: dict[str, Any]) -> None:
         """A document cleaned in this run."""
 
@@ -118,6 +126,8 @@ class Writer(Protocol):
 class TxtWriter:
     """OUT/<id>.txt (clean text) and OUT/<id>.json (metadata) per document: each file is
     an output, so a re-run updates OUT in place."""
+
+    files_per_document = True
 
     def __init__(self, out: Path) -> None:
         self.out = out
@@ -153,12 +163,23 @@ class TxtWriter:
         for doc_id in doc_ids:
             for path in txt_paths(self.out, doc_id):
                 path.unlink(missing_ok=True)
+            _remove_empty_folders(self.out, txt_paths(self.out, doc_id)[0].parent)
 
     def drop_input(self, name: str, doc_ids: Iterable[str]) -> None:
         self.drop_documents(doc_ids)
 
     def close(self, names: Sequence[str]) -> None:
         pass
+
+
+def _remove_empty_folders(out: Path, folder: Path) -> None:
+    """`folder` and the folders above it, up to OUT, as long as they are empty."""
+    while folder != out and folder.is_relative_to(out):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (or gone): the folders above are not empty either
+            return
+        folder = folder.parent
 
 
 class _StreamingFile:
@@ -191,6 +212,7 @@ class _PartsWriter:
     PARTS = ".cleaner-parts"  # hidden: no document id can take its name
     FILE_NAME: str
     MODE = "w"
+    files_per_document = False  # a killed run's documents are in a temporary part
 
     def __init__(self, out: Path) -> None:
         self.out = out
@@ -373,6 +395,10 @@ SINGLE_FILE_WRITERS: dict[OutputFormat, type[_PartsWriter]] = {
 
 def layout_in(out: Path) -> OutputFormat | None:
     """The layout an earlier run wrote into OUT, if any."""
+    try:
+        return OutputFormat((out / FORMAT_NAME).read_text(encoding="utf-8").strip())
+    except (OSError, UnicodeDecodeError, ValueError):
+        pass  # not saved (an OUT of an earlier version), or damaged: its files say
     for output_format, writer in SINGLE_FILE_WRITERS.items():
         if (out / writer.FILE_NAME).is_file():
             return output_format
@@ -385,11 +411,27 @@ def check_layout(out: Path, output_format: OutputFormat) -> None:
     """One layout per OUT: a run in another format would leave the earlier one there,
     stale, beside the new one (and `cleaner report` would read the wrong one)."""
     found = layout_in(out)
+    if found is None and output_format is OutputFormat.TXT and (out / _PartsWriter.PARTS).is_dir():
+        raise UsageError(
+            f"{out} holds --format jsonl or parquet output from an earlier run; write "
+            "--format txt to another folder, or empty this one first"
+        )
     if found is not None and found is not output_format:
         raise UsageError(
             f"{out} holds --format {found.value} output from an earlier run; write "
             f"--format {output_format.value} to another folder, or empty this one first"
         )
+
+
+def save_layout(out: Path, output_format: OutputFormat) -> None:
+    """Records OUT's format before anything else is written there (see check_layout)."""
+    if layout_in(out) is not output_format or not (out / FORMAT_NAME).is_file():
+        atomic_write(out / FORMAT_NAME, f"{output_format.value}\n".encode())
+
+
+def is_output_folder(out: Path) -> bool:
+    """Whether a run of cleaner has written into OUT."""
+    return (out / FORMAT_NAME).is_file() or (out / MANIFEST_NAME).is_file()
 
 
 def make_writer(out: Path, output_format: OutputFormat) -> Writer:
@@ -398,9 +440,10 @@ def make_writer(out: Path, output_format: OutputFormat) -> Writer:
 
 
 def remove_stale_temporaries(out: Path) -> int:
-    """Temporary files a killed run left behind (`.name.XXXX.tmp`): never finished outputs."""
+    """Temporary files a killed run left behind (`.name.XXXX.tmp`): never finished outputs.
+    Only in a folder a run wrote into: elsewhere such files are someone else's."""
     removed = 0
-    if out.is_dir():
+    if out.is_dir() and is_output_folder(out):
         for path in out.rglob(".*.tmp"):
             if path.is_file():
                 path.unlink()

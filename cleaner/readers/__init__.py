@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cleaner.document import Document
-from cleaner.readers.discover import InputFile, InputKind, discover_inputs
+from cleaner.readers.discover import InputFile, InputKind, UnreadableFolder, discover_inputs
 from cleaner.readers.jsonl import read_jsonl
 from cleaner.readers.records import ReadStats, RecordFailure
 from cleaner.readers.text import DEFAULT_MAX_BYTES, read_single, read_text_file
@@ -32,6 +32,7 @@ __all__ = [
     "InputKind",
     "ReadStats",
     "RecordFailure",
+    "UnreadableFolder",
     "discover_inputs",
     "read_input",
     "read_text_file",

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 
 from cleaner.errors import UsageError
 from cleaner.readers.compression import open_decompressed, strip_compression_suffix
-from cleaner.readers.names import is_hidden, safe_name
+from cleaner.readers.names import RESERVED_NAMES, is_hidden, safe_name
 
 
 class InputKind(StrEnum):
@@ -75,23 +77,54 @@ def sniff_kind(path: Path) -> InputKind | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class UnreadableFolder:
+    """A folder under an input folder that could not be listed: its files are unknown."""
+
+    path: Path
+    name: PurePosixPath  # the output names of its files would start with this
+    reason: str
+
+
 def _output_name(relative: PurePosixPath, stem: str) -> PurePosixPath:
     parts = [safe_name(part) for part in relative.parent.parts] + [safe_name(stem)]
+    if len(parts) == 1 and parts[0].lower() in RESERVED_NAMES:
+        parts[0] = f"{parts[0]}-{hashlib.sha1(parts[0].encode()).hexdigest()[:8]}"
     return PurePosixPath(*parts)
 
 
-def discover_inputs(paths: Iterable[Path]) -> list[InputFile]:
+def _files_under(root: Path, unreadable: list[UnreadableFolder]) -> Iterator[Path]:
+    """Every file under `root`; folders that cannot be listed go to `unreadable` (Path.rglob
+    passes over them without a word)."""
+
+    def note(error: OSError) -> None:
+        folder = Path(error.filename or root)
+        relative = PurePosixPath(folder.relative_to(root).as_posix())
+        name = PurePosixPath(*(safe_name(part) for part in relative.parts))
+        unreadable.append(UnreadableFolder(folder, name, error.strerror or str(error)))
+
+    for folder, folders, files in os.walk(root, onerror=note):
+        folders[:] = [name for name in folders if not name.startswith(".")]  # hidden: not read
+        for file_name in files:
+            yield Path(folder, file_name)
+
+
+def discover_inputs(
+    paths: Iterable[Path], unreadable: list[UnreadableFolder] | None = None
+) -> list[InputFile]:
     """Input files under the paths, in a stable order; output names mirror the folders.
 
     Inside folders only known suffixes count (so a run's own .json output is never read
     back), and hidden files and folders are left out (`.git`, a run's own bookkeeping in
     `.cleaner-parts`); a file named explicitly is taken whatever its suffix, its format
-    sniffed.
+    sniffed. A folder that cannot be listed is an error, unless the caller passes
+    `unreadable` to collect such folders and go on without them.
     """
     found: list[InputFile] = []
+    missed: list[UnreadableFolder] = []
     for root in paths:
         if root.is_dir():
-            for path in sorted(root.rglob("*")):
+            for path in _files_under(root, missed):
                 stem, suffix = _split_name(path.name)
                 kind = _SUFFIX_KINDS.get(suffix)
                 relative = PurePosixPath(path.relative_to(root).as_posix())
@@ -108,7 +141,22 @@ def discover_inputs(paths: Iterable[Path]) -> list[InputFile]:
             found.append(InputFile(root, PurePosixPath(safe_name(stem)), kind))
         else:
             raise UsageError(f"{root}: no such file or folder")
+    if unreadable is None and missed:
+        raise UsageError(
+            f"{missed[0].path}: cannot list this folder ({missed[0].reason}); "
+            "fix its permissions or leave it out"
+        )
+    if unreadable is not None:
+        unreadable.extend(missed)
     found.sort(key=lambda item: str(item.name))  # one canonical order, however paths were given
+    _check_names(found)
+    return found
+
+
+def _check_names(found: list[InputFile]) -> None:
+    """No two inputs may write the same output, nor one a file where another needs a
+    folder (`a.txt`, written as OUT/a.txt, beside `a.txt.jsonl`, whose records go in
+    OUT/a.txt/)."""
     names = [item.name for item in found]
     if len(set(names)) != len(names):
         clash = next(name for name in names if names.count(name) > 1)
@@ -116,4 +164,18 @@ def discover_inputs(paths: Iterable[Path]) -> list[InputFile]:
             f"two inputs would both be written as {clash}; "
             "give them separate folders or run them separately"
         )
-    return found
+    files = {
+        f"{item.name}{suffix}": item
+        for item in found
+        if not item.kind.is_container
+        for suffix in (".txt", ".json")
+    }
+    for item in found:
+        folders = [item.name, *item.name.parents] if item.kind.is_container else item.name.parents
+        for folder in folders:
+            other = files.get(str(folder))
+            if other is not None:
+                raise UsageError(
+                    f"{other.path} is written as OUT/{folder}, where {item.path} needs a "
+                    "folder; rename one of them or run them separately"
+                )

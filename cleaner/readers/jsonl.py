@@ -61,7 +61,7 @@ def _record(
         return
     raw_id = record.get("id")
     name = safe_name(str(raw_id)) if isinstance(raw_id, str | int) else f"line-{number:06d}"
-    if name in seen:
+    while name in seen:  # a repeated id; "-line-N" can itself be an id further up
         name = f"{name}-line-{number}"
     seen.add(name)
     doc = Document(id=f"{item.name}/{name}", source=source, raw=record.pop(text_field))

@@ -14,6 +14,10 @@ _RESERVED = frozenset(
 )
 
 
+#: Top-level output names a document may not take: OUT/report.json is the run's report.
+RESERVED_NAMES = frozenset({"report"})
+
+
 def safe_name(raw: str, fallback: str = "document") -> str:
     """One path component: ASCII letters, digits, `._-`; never `.`/`..`, empty or reserved.
 

@@ -49,7 +49,9 @@ def _crawl_date(raw: str | None, doc: Document) -> None:
         doc.warnings.append(f"malformed WARC-Date {raw!r} left out")
 
 
-def _document(record, item: InputFile, index: int, stats: ReadStats) -> Document | None:
+def _document(
+    record, item: InputFile, index: int, stats: ReadStats, seen: set[str]
+) -> Document | None:
     headers = record.rec_headers
     rec_type = record.rec_type
     if rec_type == "conversion":
@@ -72,8 +74,12 @@ def _document(record, item: InputFile, index: int, stats: ReadStats) -> Document
         return None
     payload = record.content_stream().read(MAX_PAYLOAD_BYTES + 1)
     record_id = headers.get_header("WARC-Record-ID")
+    name = _record_name(record_id, index)
+    while name in seen:  # a repeated WARC-Record-ID (or one named like our suffix)
+        name = f"{name}-record-{index:06d}"
+    seen.add(name)
     doc = document_from_bytes(
-        f"{item.name}/{_record_name(record_id, index)}",
+        f"{item.name}/{name}",
         f"{item.path.as_posix()}#{record_id or index}",
         payload[:MAX_PAYLOAD_BYTES],
         html=is_html,
@@ -105,6 +111,7 @@ def read_warc(item: InputFile, stats: ReadStats) -> Iterator[Document | RecordFa
     """
     index = 0
     position = 0
+    seen: set[str] = set()  # output names given so far: a record id can repeat
     with _open_archive(item.path) as stream:
         # Resynchronise only in a raw file (plain or gzip members): a bz2/xz/zstd stream
         # past its damage has nothing left to find.
@@ -116,7 +123,7 @@ def read_warc(item: InputFile, stats: ReadStats) -> Iterator[Document | RecordFa
             offset = position
             try:
                 for record in iterator:
-                    doc = _document(record, item, index, stats)
+                    doc = _document(record, item, index, stats, seen)
                     # Only after the payload is read: asked earlier, warcio skips the payload.
                     offset = position + iterator.get_record_offset()
                     index += 1

@@ -1,0 +1,253 @@
+"""OUT as a user can get it wrong, and as a killed or moved run leaves it: inputs are never
+overwritten, no two documents share an output, and a re-run still equals a fresh run."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import SEEDS
+from test_parallel import outputs
+
+from cleaner.config import Config, OutputFormat
+from cleaner.errors import OutputError, UsageError
+from cleaner.manifest import Manifest
+from cleaner.readers import discover_inputs
+from cleaner.runner import run
+from cleaner.writers import MANIFEST_NAME, TxtWriter
+
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+PARAGRAPH = "The council met on Tuesday to discuss the budget for the public library again.\n"
+
+
+def seeds_in(folder: Path) -> Path:
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def records(out: Path) -> dict[str, dict]:
+    return {
+        path.relative_to(out).as_posix(): json.loads(path.read_text(encoding="utf-8"))
+        for path in out.rglob("*.json")
+        if path.name != "report.json"
+    }
+
+
+def test_an_input_inside_the_output_folder_is_refused(tmp_path) -> None:
+    inputs = seeds_in(tmp_path / "in")
+    before = SEED_FILES[0].read_bytes()
+    with pytest.raises(UsageError, match="inside the output folder"):
+        run([inputs / SEED_FILES[0].name], inputs)  # OUT/x.txt would be the input itself
+    with pytest.raises(UsageError, match="inside the output folder"):
+        run([inputs], tmp_path)
+    assert (inputs / SEED_FILES[0].name).read_bytes() == before
+
+
+def test_an_output_folder_that_is_a_file_is_refused(tmp_path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("mine\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="is not a folder"):
+        run([SEEDS], afile)
+    assert afile.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_an_unwritable_output_is_a_users_error_naming_the_file(tmp_path, monkeypatch) -> None:
+    import cleaner.writers
+
+    real = cleaner.writers.atomic_write
+
+    def full_disk(path: Path, data: bytes) -> None:
+        if path.suffix == ".json" and path.name != ".cleaner-format":
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, data)
+
+    monkeypatch.setattr(cleaner.writers, "atomic_write", full_disk)
+    with pytest.raises(OutputError, match="No space left on device"):
+        run([SEEDS], tmp_path / "out")
+
+
+def test_an_input_named_report_does_not_take_the_reports_place(tmp_path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SEED_FILES[0], inputs / "report.txt")
+    shutil.copy(SEED_FILES[1], inputs / "Report.txt")  # the same file where case is ignored
+    out = tmp_path / "out"
+    first = run([inputs], out)
+    again = run([inputs], out)
+    assert not first.failures and not again.failures and again.reused == 2
+    assert json.loads((out / "report.json").read_text())["counts"]["written"] == 2
+    names = sorted(p.name for p in out.glob("*.txt"))
+    assert len(names) == 2 and all(n.lower().startswith("report-") for n in names)
+
+
+def test_a_record_cannot_take_the_output_name_of_another_input(tmp_path) -> None:
+    inputs = tmp_path / "in"
+    (inputs / "feed").mkdir(parents=True)
+    shutil.copy(SEED_FILES[0], inputs / "feed" / "x.txt")
+    lines = [{"id": "x", "text": PARAGRAPH * 3}, {"id": "y", "text": PARAGRAPH * 2}]
+    (inputs / "feed.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines))
+    out = tmp_path / "out"
+    report = run([inputs], out)
+    assert [(f.source, "already the name" in f.reason) for f in report.failures] == [
+        (f"{(inputs / 'feed.jsonl').as_posix()}:1", True)
+    ]
+    assert (out / "feed" / "x.txt").read_text() == outputs_of(SEED_FILES[0], tmp_path)
+    assert (out / "feed" / "y.txt").is_file()
+
+
+def outputs_of(seed: Path, tmp_path: Path) -> str:
+    alone = tmp_path / "alone"
+    run([seed], alone)
+    return (alone / f"{seed.stem}.txt").read_text()
+
+
+def test_a_file_where_another_input_needs_a_folder_is_refused(tmp_path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SEED_FILES[0], inputs / "a.txt")  # written as OUT/a.txt
+    (inputs / "a.txt.jsonl").write_text(json.dumps({"text": PARAGRAPH}) + "\n")  # OUT/a.txt/
+    with pytest.raises(UsageError, match="needs a folder"):
+        discover_inputs([inputs])
+
+
+def test_repeated_warc_record_ids_get_distinct_names(tmp_path) -> None:
+    def record(body: str) -> bytes:
+        payload = f"<html><body><p>{body}</p></body></html>".encode()
+        http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + payload
+        head = (
+            "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:same>\r\n"
+            "WARC-Target-URI: http://example.com/\r\nContent-Type: application/http\r\n"
+            f"Content-Length: {len(http)}\r\n\r\n"
+        ).encode()
+        return head + http + b"\r\n\r\n"
+
+    archive = tmp_path / "in" / "crawl.warc"
+    archive.parent.mkdir()
+    archive.write_bytes(record(PARAGRAPH * 3) + record("Another page. " + PARAGRAPH * 2))
+    report = run([archive.parent], tmp_path / "out", Config(near_duplicate_threshold=None))
+    assert not report.failures and report.written == 2
+    assert sorted(p.name for p in (tmp_path / "out" / "crawl").glob("*.txt")) == [
+        "same-record-000001.txt",
+        "same.txt",
+    ]
+
+
+def test_an_unlisted_folder_fails_and_its_outputs_are_not_pruned(tmp_path, monkeypatch) -> None:
+    inputs = seeds_in(tmp_path / "in")
+    (inputs / "locked").mkdir()
+    shutil.copy(SEED_FILES[0], inputs / "locked" / "page.txt")
+    out = tmp_path / "out"
+    run([inputs], out)
+    real = os.scandir
+
+    def refuse(path=".", *args):
+        if Path(path).name == "locked":
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real(path, *args)
+
+    monkeypatch.setattr(os, "scandir", refuse)  # as chmod 000 does (tests may run as root)
+    report = run([inputs], out, prune=True)
+    assert [(Path(f.source).name, "cannot list this folder" in f.reason) for f in report.failures] == [
+        ("locked", True)
+    ]
+    assert (out / "locked" / "page.txt").is_file()
+    assert report.reused == len(SEED_FILES)  # the failure is no input's: all still reused
+    with pytest.raises(UsageError, match="locked: cannot list this folder"):
+        discover_inputs([inputs])  # callers that cannot go on without it: an error
+
+
+def test_a_killed_single_file_run_keeps_its_format(tmp_path) -> None:
+    out = tmp_path / "out"
+    run([SEEDS], out, Config(format=OutputFormat.JSONL))
+    (out / "documents.jsonl").unlink()  # as a run killed before the parts were assembled
+    with pytest.raises(UsageError, match="holds --format jsonl output"):
+        run([SEEDS], out)
+    (out / ".cleaner-format").unlink()  # an OUT of an earlier version: its files say
+    with pytest.raises(UsageError, match="holds --format jsonl or parquet output"):
+        run([SEEDS], out)
+
+
+def test_a_moved_input_folder_rewrites_the_records_source(tmp_path) -> None:
+    inputs = seeds_in(tmp_path / "in")
+    out = tmp_path / "out"
+    run([inputs], out)
+    moved = inputs.rename(tmp_path / "moved")
+    again = run([moved], out)
+    fresh = tmp_path / "fresh"
+    run([moved], fresh)
+    assert again.reused == len(SEED_FILES)
+    assert records(out) == records(fresh)
+    assert all(r["source"].startswith(moved.as_posix()) for r in records(out).values())
+
+
+def test_outputs_of_a_killed_run_are_pruned_with_their_input(tmp_path, monkeypatch) -> None:
+    inputs = seeds_in(tmp_path / "in")
+    feed = inputs / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"id": f"r{n}", "text": PARAGRAPH * (n + 2)}) + "\n" for n in range(3)))
+    out = tmp_path / "out"
+    real = TxtWriter.write
+    written: list[str] = []
+
+    def killed_after_two(self, text: str, record: dict) -> None:
+        if record["id"].startswith("feed/") and len(written) == 2:
+            raise KeyboardInterrupt  # the run dies here, before feed's entry is saved
+        real(self, text, record)
+        if record["id"].startswith("feed/"):
+            written.append(record["id"])
+
+    monkeypatch.setattr(TxtWriter, "write", killed_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        run([inputs], out)
+    monkeypatch.undo()
+    assert sorted(p.name for p in (out / "feed").glob("*.txt")) == ["r0.txt", "r1.txt"]
+    feed.unlink()
+    run([inputs], out, prune=True)
+    assert not (out / "feed").exists()  # its files, and the folder they left empty
+    fresh = tmp_path / "fresh"
+    run([inputs], fresh)
+    assert outputs(out) == outputs(fresh)
+
+
+def test_a_damaged_manifest_is_reported_and_cannot_delete_outside_out(tmp_path) -> None:
+    inputs = seeds_in(tmp_path / "in")
+    out = tmp_path / "out"
+    run([inputs], out)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    entry = {"sha256": "", "settings": "", "documents": [{"id": "../victim"}]}
+    with (out / MANIFEST_NAME).open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"format": 1, "input": "gone", "entry": entry}) + "\n")
+        handle.write("not json\n")
+        handle.write('{"format": 1, "input": "cut sho')  # a killed run's last line: no notice
+    report = run([inputs], out, prune=True)
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+    assert len(report.notices) == 1 and "2 of its" in report.notices[0]
+    assert report.reused == len(SEED_FILES)  # the readable lines still count
+    manifest = Manifest.load(out)
+    assert not manifest.problem and set(manifest.entries) == {p.stem for p in SEED_FILES}
+
+
+def test_leftover_temporaries_are_removed_only_in_a_runs_output_folder(tmp_path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / ".notes.abc.tmp").write_text("a user's file\n")
+    run([SEEDS], mine)
+    assert (mine / ".notes.abc.tmp").is_file()  # not a folder cleaner wrote before
+    (mine / ".page.xyz.tmp").write_text("a killed run's\n")
+    run([SEEDS], mine)
+    assert not list(mine.glob(".*.tmp"))  # now it is one
+
+
+def test_a_second_run_into_the_same_folder_is_refused_while_the_first_writes(tmp_path) -> None:
+    fcntl = pytest.importorskip("fcntl")
+    out = tmp_path / "out"
+    run([SEEDS], out)
+    with (out / ".cleaner-lock").open("a") as held:  # as a run writing there holds it
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(UsageError, match="another cleaner run is writing"):
+            run([SEEDS], out)
+    assert run([SEEDS], out).reused == len(SEED_FILES)  # the lock went with its holder
