@@ -523,9 +523,10 @@ def test_ctrl_c_stops_a_pool_at_once_and_its_workers_ignore_it(tmp_path) -> None
         for number in range(200):
             yield [Document(id=f"d{number}", source=f"d{number}", raw=text)]
 
+    others = set(multiprocessing.active_children())  # earlier tests' processes, if any
     results = executor.map(CLEAN, Cleaner(Config()), batches())
     next(results)
-    pool_workers = [p for p in multiprocessing.active_children() if p.is_alive()]
+    pool_workers = [p for p in multiprocessing.active_children() if p not in others]
     assert pool_workers
     for process in pool_workers:
         os.kill(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C does
