@@ -393,12 +393,19 @@ SINGLE_FILE_WRITERS: dict[OutputFormat, type[_PartsWriter]] = {
 }
 
 
-def layout_in(out: Path) -> OutputFormat | None:
-    """The layout an earlier run wrote into OUT, if any."""
+def _saved_layout(out: Path) -> OutputFormat | None:
+    """The format saved in OUT; None if none is (an OUT of an earlier version), or damaged."""
     try:
         return OutputFormat((out / FORMAT_NAME).read_text(encoding="utf-8").strip())
     except (OSError, UnicodeDecodeError, ValueError):
-        pass  # not saved (an OUT of an earlier version), or damaged: its files say
+        return None
+
+
+def layout_in(out: Path) -> OutputFormat | None:
+    """The layout an earlier run wrote into OUT, if any."""
+    saved = _saved_layout(out)
+    if saved is not None:
+        return saved
     for output_format, writer in SINGLE_FILE_WRITERS.items():
         if (out / writer.FILE_NAME).is_file():
             return output_format
@@ -425,7 +432,7 @@ def check_layout(out: Path, output_format: OutputFormat) -> None:
 
 def save_layout(out: Path, output_format: OutputFormat) -> None:
     """Records OUT's format before anything else is written there (see check_layout)."""
-    if layout_in(out) is not output_format or not (out / FORMAT_NAME).is_file():
+    if _saved_layout(out) is not output_format:
         atomic_write(out / FORMAT_NAME, f"{output_format.value}\n".encode())
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from pathlib import Path, PurePosixPath
 
 from cleaner.errors import UsageError
 from cleaner.readers.compression import open_decompressed, strip_compression_suffix
-from cleaner.readers.names import RESERVED_NAMES, is_hidden, safe_name
+from cleaner.readers.names import RESERVED_NAMES, is_hidden, safe_name, with_hash
 
 
 class InputKind(StrEnum):
@@ -86,11 +85,16 @@ class UnreadableFolder:
     reason: str
 
 
+def _output_folder(relative: PurePosixPath) -> PurePosixPath:
+    """Where in OUT the files of input folder `relative` go."""
+    return PurePosixPath(*(safe_name(part) for part in relative.parts))
+
+
 def _output_name(relative: PurePosixPath, stem: str) -> PurePosixPath:
-    parts = [safe_name(part) for part in relative.parent.parts] + [safe_name(stem)]
-    if len(parts) == 1 and parts[0].lower() in RESERVED_NAMES:
-        parts[0] = f"{parts[0]}-{hashlib.sha1(parts[0].encode()).hexdigest()[:8]}"
-    return PurePosixPath(*parts)
+    name = safe_name(stem)
+    if not relative.parent.parts and name.lower() in RESERVED_NAMES:
+        name = with_hash(name, name)
+    return _output_folder(relative.parent) / name
 
 
 def _files_under(root: Path, unreadable: list[UnreadableFolder]) -> Iterator[Path]:
@@ -99,8 +103,7 @@ def _files_under(root: Path, unreadable: list[UnreadableFolder]) -> Iterator[Pat
 
     def note(error: OSError) -> None:
         folder = Path(error.filename or root)
-        relative = PurePosixPath(folder.relative_to(root).as_posix())
-        name = PurePosixPath(*(safe_name(part) for part in relative.parts))
+        name = _output_folder(PurePosixPath(folder.relative_to(root).as_posix()))
         unreadable.append(UnreadableFolder(folder, name, error.strerror or str(error)))
 
     for folder, folders, files in os.walk(root, onerror=note):

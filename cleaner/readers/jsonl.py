@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from cleaner.document import METADATA_KEYS, Document
 from cleaner.readers.compression import DECOMPRESSION_ERRORS, open_decompressed
 from cleaner.readers.discover import InputFile
-from cleaner.readers.names import safe_name
+from cleaner.readers.names import safe_name, unique_name
 from cleaner.readers.records import ReadStats, RecordFailure
 
 # Input fields that fill our metadata instead of passing through.
@@ -61,9 +61,7 @@ def _record(
         return
     raw_id = record.get("id")
     name = safe_name(str(raw_id)) if isinstance(raw_id, str | int) else f"line-{number:06d}"
-    while name in seen:  # a repeated id; "-line-N" can itself be an id further up
-        name = f"{name}-line-{number}"
-    seen.add(name)
+    name = unique_name(name, seen, f"-line-{number}")  # ids can repeat
     doc = Document(id=f"{item.name}/{name}", source=source, raw=record.pop(text_field))
     for key in list(record):
         if key in _METADATA_FIELDS and isinstance(record[key], str):

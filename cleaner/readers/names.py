@@ -27,8 +27,20 @@ def safe_name(raw: str, fallback: str = "document") -> str:
     name = _UNSAFE.sub("_", raw).strip("._-")[:MAX_NAME_CHARS] or fallback
     if name.split(".")[0].lower() in _RESERVED:
         name = "_" + name
-    if name != raw:
-        name = f"{name}-{hashlib.sha1(raw.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+    return with_hash(name, raw) if name != raw else name
+
+
+def with_hash(name: str, raw: str) -> str:
+    """`name` made from `raw`, with a short hash of `raw` so that it names `raw` alone."""
+    return f"{name}-{hashlib.sha1(raw.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+
+
+def unique_name(name: str, seen: set[str], suffix: str) -> str:
+    """`name`, or `name` with `suffix` (as often as it takes) if a record of the same
+    container already has it; then it is taken."""
+    while name in seen:
+        name += suffix
+    seen.add(name)
     return name
 
 

@@ -21,7 +21,7 @@ from cleaner.document import Document
 from cleaner.readers.compression import DECOMPRESSION_ERRORS, compression_of, open_decompressed
 from cleaner.readers.decode import charset_from_content_type
 from cleaner.readers.discover import InputFile
-from cleaner.readers.names import safe_name
+from cleaner.readers.names import safe_name, unique_name
 from cleaner.readers.records import ReadStats, RecordFailure
 from cleaner.readers.text import document_from_bytes
 
@@ -75,9 +75,7 @@ def _document(
     payload = record.content_stream().read(MAX_PAYLOAD_BYTES + 1)
     record_id = headers.get_header("WARC-Record-ID")
     name = _record_name(record_id, index)
-    while name in seen:  # a repeated WARC-Record-ID (or one named like our suffix)
-        name = f"{name}-record-{index:06d}"
-    seen.add(name)
+    name = unique_name(name, seen, f"-record-{index:06d}")  # WARC-Record-IDs can repeat
     doc = document_from_bytes(
         f"{item.name}/{name}",
         f"{item.path.as_posix()}#{record_id or index}",
