@@ -23,7 +23,7 @@ from cleaner.executors import Executor, ExecutorName, make_executor
 from cleaner.explain import RuleHit, explain_document, render, render_hits, rule_hits
 from cleaner.html_report import write_html_report
 from cleaner.pipeline import Cleaner
-from cleaner.progress import make_progress
+from cleaner.progress import is_tty, make_progress
 from cleaner.readers import discover_inputs
 from cleaner.report import Failure, RunReport
 from cleaner.ruleset.cases import run_cases
@@ -486,7 +486,7 @@ def rules_list(
     for rule in ruleset.rules:
         scope = rule.where.value + (f" of {', '.join(rule.sites)}" if rule.sites else "")
         rows.append((rule.id, rule.spec.description, scope, rule.location))
-    if out_console.is_terminal:
+    if is_tty(out_console.file):  # not is_terminal: FORCE_COLOR says yes to any pipe
         table = Table("id", "description", "scope", "file", box=None, pad_edge=False)
         for row in rows:
             table.add_row(*row)

@@ -135,6 +135,14 @@ def test_rules_list_shows_id_scope_and_file() -> None:
     assert "tail" in result.output and "rules" in result.output.splitlines()[-1]
 
 
+def test_rules_list_piped_is_tab_separated_even_with_force_color() -> None:
+    """CI often sets FORCE_COLOR; output piped to grep or cut stays one rule a line."""
+    result = runner.invoke(app, ["rules", "list"], env={"FORCE_COLOR": "1"})
+    assert result.exit_code == 0
+    rows = [line.split("\t") for line in result.output.splitlines()[:-1]]
+    assert rows and all(len(row) == 4 for row in rows)
+
+
 def test_rules_test_passes_on_builtins_and_fails_on_a_bad_case(tmp_path) -> None:
     ok = invoke("rules", "test")
     assert ok.exit_code == 0 and " 0 failed" in ok.output
