@@ -416,3 +416,29 @@ def test_near_copies_are_near_repeats() -> None:
     NormalizeStep()(doc)
     NearRepeatStep()(doc)
     assert [line.number for line in doc.kept] == [1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    paragraphs=st.lists(
+        st.builds(near_copy, st.integers(0, 2), st.integers(0, 20), st.booleans()),
+        min_size=2,
+        max_size=30,
+    )
+)
+def test_near_repeats_with_the_index_remove_what_one_by_one_removes(paragraphs: list[str]) -> None:
+    """A document past the scan budget compares through the 2-gram index: the same
+    paragraphs go, naming the same earlier line with the same similarity."""
+    import cleaner.steps.near_repeats as near_repeats
+
+    def removals(budget: int) -> list[tuple[str, str]]:
+        saved, near_repeats.SCAN_BUDGET = near_repeats.SCAN_BUDGET, budget
+        try:
+            doc = Document("d", "d", "\n".join(paragraphs))
+            NormalizeStep()(doc)
+            NearRepeatStep()(doc)
+        finally:
+            near_repeats.SCAN_BUDGET = saved
+        return [(r.text, r.reason) for r in doc.removals]
+
+    assert removals(0) == removals(10**9)
