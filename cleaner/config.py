@@ -45,7 +45,9 @@ class Config(BaseModel):
     drop_duplicates: bool = False
     language_seed: int = 0
     text_field: str = Field("text", description="the text field of JSON Lines inputs")
-    max_bytes: int = Field(DEFAULT_MAX_BYTES, gt=0, description="larger text/HTML files fail")
+    max_bytes: int = Field(
+        DEFAULT_MAX_BYTES, gt=0, description="larger text/HTML files, longer JSON lines fail"
+    )
     document_timeout: float | None = Field(
         DEFAULT_DOCUMENT_TIMEOUT, gt=0, description="seconds a document may take (None: no limit)"
     )

@@ -398,3 +398,38 @@ def test_repair_page_is_trafilaturas_repair(start, more) -> None:
     for html in (start + more, more + start, more):
         beginning = html[:50].lower()
         assert repair_page(html, beginning) == repair_faulty_html(html, beginning)
+
+
+def test_a_json_line_with_a_control_character_names_its_column_once(tmp_path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "feed.jsonl").write_text('{"text": "tab\tinside"}\n', encoding="utf-8")
+    report = run([folder], tmp_path / "out", Config(builtin_rules=False))
+    assert [f.reason for f in report.failures] == [
+        "invalid JSON (Invalid control character at column 14); fix or remove the line"
+    ]
+
+
+@pytest.mark.parametrize("compress", [None, gzip.compress])
+def test_a_json_line_over_the_size_limit_fails_alone(tmp_path, compress) -> None:
+    """A record that a small compressed file inflates to gigabytes must not be read whole:
+    it fails with one line, and the records around it are written."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    story = "The council met on Tuesday to discuss the budget for the coming year."
+    lines = [
+        json.dumps({"id": "before", "text": story}),
+        json.dumps({"id": "huge", "text": "word " * 5000}),
+        json.dumps({"id": "after", "text": story + " Again."}),
+    ]
+    data = ("\n".join(lines) + "\n").encode()
+    name = "feed.jsonl.gz" if compress else "feed.jsonl"
+    (folder / name).write_bytes(compress(data) if compress else data)
+    report = run([folder], tmp_path / "out", Config(builtin_rules=False, max_bytes=10_000))
+    assert [(f.source.rsplit("/", 1)[-1], f.reason) for f in report.failures] == [
+        (f"{name}:2", "a line over the 10,000-character limit; raise it with --max-bytes "
+         "if this is a text")
+    ]
+    assert sorted(p.name for p in (tmp_path / "out" / "feed").glob("*.txt")) == [
+        "after.txt", "before.txt"
+    ]

@@ -23,7 +23,7 @@ def read_input(
     if item.kind is InputKind.WARC:
         return read_warc(item, stats)
     if item.kind is InputKind.JSONL:
-        return read_jsonl(item, stats, text_field)
+        return read_jsonl(item, stats, text_field, max_bytes)
     return read_single(item, max_bytes)
 
 

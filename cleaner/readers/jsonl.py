@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from typing import TextIO
 
+from cleaner.config import DEFAULT_MAX_BYTES
 from cleaner.document import METADATA_KEYS, Document
 from cleaner.readers.compression import DECOMPRESSION_ERRORS, open_decompressed
 from cleaner.readers.discover import InputFile
@@ -20,20 +22,41 @@ def read_jsonl(
     item: InputFile,
     stats: ReadStats,
     text_field: str = "text",
+    max_chars: int = DEFAULT_MAX_BYTES,
 ) -> Iterator[Document | RecordFailure]:
-    """One document per line; a damaged compressed stream fails at the line it reached."""
+    """One document per line; a damaged compressed stream fails at the line it reached,
+    and a line longer than `max_chars` (--max-bytes) fails alone, read past in pieces."""
     seen: set[str] = set()  # output names given so far
     number = 0
     try:
         with open_decompressed(item.path) as binary:
             lines = io.TextIOWrapper(binary, encoding="utf-8", errors="replace")
-            for number, line in enumerate(lines, start=1):
+            for number, line in enumerate(_bounded_lines(lines, max_chars), start=1):
+                if line is None:
+                    yield RecordFailure(
+                        f"{item.path.as_posix()}:{number}",
+                        f"a line over the {max_chars:,}-character limit; raise it with "
+                        "--max-bytes if this is a text",
+                    )
+                    continue
                 yield from _record(item, number, line, text_field, seen)
     except DECOMPRESSION_ERRORS as exc:
         yield RecordFailure(
             f"{item.path.as_posix()}:{number + 1}",
             f"compressed data damaged after line {number}: {exc}",
         )
+
+
+def _bounded_lines(text: TextIO, limit: int, piece: int = 1 << 20) -> Iterator[str | None]:
+    """The lines of `text`, each None that is longer than `limit` characters: a record
+    inflated from a small compressed file must not have to fit in memory whole."""
+    while line := text.readline(limit + 1):
+        if len(line) <= limit or line.endswith("\n"):
+            yield line
+            continue
+        while (rest := text.readline(piece)) and not rest.endswith("\n"):
+            pass
+        yield None
 
 
 def _record(
@@ -50,8 +73,10 @@ def _record(
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
+        # Some of json's messages end in "at" already ("Invalid control character at").
+        what = exc.msg.removesuffix(" at")
         yield RecordFailure(
-            source, f"invalid JSON ({exc.msg} at column {exc.colno}); fix or remove the line"
+            source, f"invalid JSON ({what} at column {exc.colno}); fix or remove the line"
         )
         return
     if not isinstance(record, dict) or not isinstance(record.get(text_field), str):
