@@ -150,7 +150,7 @@ def run(
         typer.Option(
             "--format",
             help="txt: a .txt and a .json per document; jsonl: one documents.jsonl; "
-            "parquet: one documents.parquet (pip install 'cleaner[parquet]').",
+            "parquet: one documents.parquet (pip install 'cleaner\\[parquet]').",
         ),
     ] = OutputFormat.TXT,
     text_field: Annotated[
@@ -159,8 +159,8 @@ def run(
     max_bytes: Annotated[
         int,
         typer.Option(
-            help="Text and HTML files larger than this (bytes, after decompression) fail "
-            "instead of being read.",
+            help="Text and HTML files larger than this (bytes, after decompression), and "
+            "JSON Lines records longer than this (characters), fail instead of being read.",
             min=1,
         ),
     ] = DEFAULT_MAX_BYTES,
@@ -234,7 +234,9 @@ def run(
     ] = None,
     executor: Annotated[
         ExecutorName,
-        typer.Option(help="local: this machine; ray: a Ray cluster (pip install 'cleaner[ray]')."),
+        typer.Option(
+            help="local: this machine; ray: a Ray cluster (pip install 'cleaner\\[ray]')."
+        ),
     ] = ExecutorName.LOCAL,
     ray_address: Annotated[
         str | None,

@@ -114,8 +114,9 @@ def default_label_value(value: Any) -> str:
 
 
 def _cell(text: str | None) -> str:
-    """One Markdown table cell: no line breaks, pipes escaped."""
-    return " ".join((text or "").split()).replace("|", "\\|")
+    """One Markdown table cell: no line breaks, pipes escaped, and rich's escaped
+    brackets (a "[ray]" that --help must not read as markup) as written."""
+    return " ".join((text or "").split()).replace("|", "\\|").replace("\\[", "[")
 
 
 def _help(command: Command) -> str:

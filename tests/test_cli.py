@@ -257,3 +257,10 @@ def test_names_with_brackets_are_printed_as_they_are(tmp_path) -> None:
 def test_ray_address_needs_the_ray_executor(tmp_path) -> None:
     result = invoke("run", SEEDS, tmp_path / "out", "--ray-address", "auto")
     assert result.exit_code == 2 and "add --executor ray" in result.output
+
+
+def test_help_shows_the_extras_in_brackets() -> None:
+    """--help renders rich markup: an unescaped "[ray]" would vanish from the pip hint."""
+    result = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "'cleaner[ray]'" in result.output and "'cleaner[parquet]'" in result.output
