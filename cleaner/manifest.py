@@ -114,6 +114,9 @@ class Manifest:
         self.entries: dict[str, InputEntry] = entries or {}
         self.problem = ""  # why some of the saved manifest could not be used, if it could not
         self._journal: TextIO | None = None
+        # While loading: the document ids of each input with pending lines, so that a
+        # killed run's 100,000 pending lines load in linear time.
+        self._pending_ids: dict[str, set[str]] = {}
 
     @classmethod
     def load(cls, out: Path) -> Manifest:
@@ -130,6 +133,7 @@ class Manifest:
         if lines and not text.endswith("\n"):
             lines.pop()  # cut short by a killed run: that input is simply cleaned again
         unread = sum(not manifest._load_line(line) for line in lines)
+        manifest._pending_ids.clear()
         if unread:
             manifest.problem = (
                 f"{unread} of its {len(lines)} lines could not be read (written by another "
@@ -146,7 +150,9 @@ class Manifest:
             name = data["input"]
             if "pending" in data:
                 self._add_pending(name, data["pending"])
-            elif data.get("entry") is None:
+                return True
+            self._pending_ids.pop(name, None)
+            if data.get("entry") is None:
                 self.entries.pop(name, None)
             else:
                 self.entries[name] = InputEntry.from_dict(data["entry"])
@@ -161,7 +167,11 @@ class Manifest:
             raise ValueError(f"document id {doc_id!r} would be written outside OUT")
         entry = self.entries.setdefault(name, InputEntry("", "", complete=False))
         entry.complete = False
-        if all(doc.id != doc_id for doc in entry.documents):
+        known = self._pending_ids.get(name)
+        if known is None:
+            known = self._pending_ids[name] = {doc.id for doc in entry.documents}
+        if doc_id not in known:
+            known.add(str(doc_id))
             entry.documents.append(DocumentEntry(str(doc_id)))
 
     def up_to_date(self, name: str, sha256: str, settings: str) -> InputEntry | None:

@@ -67,11 +67,11 @@ class PlainProgress:
     def _print(self, now: float) -> None:
         elapsed = max(now - self.started, 1e-9)
         share = self.nbytes / self.total_bytes if self.total_bytes else 1.0
-        eta = elapsed * (1 - share) / share if share > 0 else 0.0
+        # Nothing done yet (workers still starting): no time left can be told.
+        eta = _clock(elapsed * (1 - share) / share) if share > 0 else "unknown"
         self.stream.write(
             f"cleaner: {self.documents:,} documents, {self.inputs:,}/{self.total_inputs:,} "
-            f"inputs ({share:.0%}), {self.documents / elapsed:,.1f} documents/s, "
-            f"ETA {_clock(eta)}\n"
+            f"inputs ({share:.0%}), {self.documents / elapsed:,.1f} documents/s, ETA {eta}\n"
         )
         self.stream.flush()
 
@@ -124,9 +124,13 @@ def make_progress(console: Console, quiet: bool = False, live: bool | None = Non
 
     `live`: whether a redrawn bar can be shown; by default, whether the console writes to
     a terminal. Not `console.is_terminal`: CI sets FORCE_COLOR for colours, and rich then
-    calls any stream a terminal, which would fill the log with redrawn bars."""
+    calls any stream a terminal, which would fill the log with redrawn bars. A terminal
+    that cannot move the cursor (TERM=dumb, as in Emacs' shell) gets the lines: rich draws
+    no live bar there at all."""
     if quiet:
         return NoProgress()
-    if is_tty(console.file) if live is None else live:
+    if live is None:
+        live = is_tty(console.file) and not console.is_dumb_terminal
+    if live:
         return BarProgress(console)
     return PlainProgress(console.file)

@@ -7,6 +7,7 @@ the output is the same for any executor, any number of workers and any input ord
 
 from __future__ import annotations
 
+import errno
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -45,6 +46,11 @@ from cleaner.writers import (
 
 REPORT_NAME = "report.json"
 BATCH_DOCUMENTS = 8  # per task: amortizes the hand-over, small enough to balance the workers
+#: A batch also closes at this many characters of documents, so that large pages go to
+#: the workers one by one instead of eight to one worker, and at this many items of any
+#: kind, so that the markers of unchanged inputs (and failures) move the progress along.
+BATCH_CHARS = 1 << 20
+BATCH_ITEMS = 256
 
 
 def _check_output_dir(inputs: Sequence[Path], out: Path) -> None:
@@ -111,17 +117,24 @@ def stream_items(
         yield InputDone(index, tuple(sorted(stats.skipped.items())))
 
 
-def batched(items: Iterable[Item], size: int = BATCH_DOCUMENTS) -> Iterator[list[Item]]:
-    """Groups of at most `size` documents (markers and failures ride along)."""
+def batched(
+    items: Iterable[Item],
+    size: int = BATCH_DOCUMENTS,
+    chars: int = BATCH_CHARS,
+    most: int = BATCH_ITEMS,
+) -> Iterator[list[Item]]:
+    """Groups of at most `size` documents (markers and failures ride along), closed early
+    once their documents reach `chars` characters or the group `most` items."""
     batch: list[Item] = []
-    documents = 0
+    documents = length = 0
     for item in items:
         batch.append(item)
         if isinstance(item, Document):
             documents += 1
-            if documents >= size:
-                yield batch
-                batch, documents = [], 0
+            length += len(item.raw) + len(item.html or "")
+        if documents >= size or length >= chars or len(batch) >= most:
+            yield batch
+            batch, documents, length = [], 0, 0
     if batch:
         yield batch
 
@@ -317,7 +330,9 @@ class _Collector:
 def _sole_writer(out: Path) -> Iterator[None]:
     """Holds a lock on OUT while a run writes it: a second run into the same folder would
     take the first one's temporary files for a killed run's, and interleave manifests.
-    The lock goes with the process, so a killed run leaves none behind."""
+    The lock goes with the process, so a killed run leaves none behind: a POSIX record
+    lock (lockf), which forked workers do not inherit, where flock's would stay held by
+    the killed run's workers until they notice, refusing the re-run meanwhile."""
     try:
         import fcntl
     except ImportError:  # not POSIX (Windows): no lock
@@ -327,12 +342,15 @@ def _sole_writer(out: Path) -> Iterator[None]:
         handle = (out / LOCK_NAME).open("a")
     try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UsageError(
-                f"{out}: another cleaner run is writing into this folder now; wait for it "
-                "to finish, or choose another output folder"
-            ) from None
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EAGAIN):
+                raise UsageError(
+                    f"{out}: another cleaner run is writing into this folder now; wait for "
+                    "it to finish, or choose another output folder"
+                ) from None
+            # Any other error: a file system without locks (NFS without its lock
+            # service); the run goes on unlocked, as on Windows.
         yield
     finally:
         handle.close()

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import errno
 import json
+import multiprocessing
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -15,9 +17,9 @@ from test_parallel import outputs
 
 from cleaner.config import Config, OutputFormat
 from cleaner.errors import OutputError, UsageError
-from cleaner.manifest import Manifest
+from cleaner.manifest import DocumentEntry, InputEntry, Manifest
 from cleaner.readers import discover_inputs
-from cleaner.runner import run
+from cleaner.runner import _sole_writer, run
 from cleaner.writers import MANIFEST_NAME, TxtWriter
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -246,8 +248,57 @@ def test_a_second_run_into_the_same_folder_is_refused_while_the_first_writes(tmp
     fcntl = pytest.importorskip("fcntl")
     out = tmp_path / "out"
     run([SEEDS], out)
-    with (out / ".cleaner-lock").open("a") as held:  # as a run writing there holds it
-        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    fork = multiprocessing.get_context("fork")
+    locked, release = fork.Event(), fork.Event()
+
+    def writing_run() -> None:  # holds the lock as a run writing there does
+        with (out / ".cleaner-lock").open("a") as held:
+            fcntl.lockf(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            locked.set()
+            release.wait(60)
+
+    holder = fork.Process(target=writing_run)
+    holder.start()
+    try:
+        assert locked.wait(60)
         with pytest.raises(UsageError, match="another cleaner run is writing"):
             run([SEEDS], out)
+    finally:
+        release.set()
+        holder.join(60)
     assert run([SEEDS], out).reused == len(SEED_FILES)  # the lock went with its holder
+
+
+def test_a_killed_runs_lock_is_not_kept_by_the_workers_it_forked(tmp_path) -> None:
+    """Pool workers outlive a run killed with kill -9 by up to a second: they must not
+    hold its lock, or the same command run again at once is refused."""
+    pytest.importorskip("fcntl")
+    out = tmp_path / "out"
+    out.mkdir()
+    fork = multiprocessing.get_context("fork")
+    with _sole_writer(out):
+        worker = fork.Process(target=time.sleep, args=(60,))  # forked while the lock is held
+        worker.start()
+    try:
+        with _sole_writer(out):  # the holder is done; its worker is still alive
+            assert worker.is_alive()
+    finally:
+        worker.kill()
+        worker.join()
+
+
+def test_pending_lines_list_each_document_once_until_the_inputs_entry(tmp_path) -> None:
+    """A killed run's pending lines (one per document written) are read back as one
+    unfinished entry per input; the entry a later line saves replaces them."""
+    manifest = Manifest(tmp_path)
+    for doc_id in ("big/r0", "big/r1", "big/r0", "big/r2"):
+        manifest.pending("big.jsonl", doc_id)
+    manifest.pending("small.txt", "small")
+    manifest.record("small.txt", InputEntry("sha", "settings", documents=[DocumentEntry("small")]))
+    manifest.pending("small.txt", "small-2")  # a later run, killed again
+    manifest.close()
+    loaded = Manifest.load(tmp_path)
+    big = loaded.entries["big.jsonl"]
+    assert not big.complete and [d.id for d in big.documents] == ["big/r0", "big/r1", "big/r2"]
+    small = loaded.entries["small.txt"]
+    assert not small.complete and [d.id for d in small.documents] == ["small", "small-2"]

@@ -95,6 +95,13 @@ def test_batches_keep_every_item_in_order() -> None:
     assert [i.index for i in items if isinstance(i, InputDone)] == list(range(len(files)))
 
 
+def test_large_documents_and_long_runs_of_markers_close_a_batch_early() -> None:
+    big = [Document(f"big{i}", "big", "x" * 600) for i in range(3)]
+    assert [len(b) for b in batched(iter(big), size=8, chars=1000)] == [2, 1]
+    markers = [InputDone(index) for index in range(600)]  # inputs unchanged since last run
+    assert [len(b) for b in batched(iter(markers), most=256)] == [256, 256, 88]
+
+
 def test_a_run_freezes_the_heap_only_while_it_runs(tmp_path) -> None:
     """The objects alive before the run stay out of the collector's passes during it
     (long_lived_frozen), and are given back to it afterwards."""
@@ -320,10 +327,21 @@ def test_plain_progress_prints_a_line_every_few_seconds(capsys) -> None:
     assert "20 documents, 2/4 inputs (50%), 4.0 documents/s, ETA 0:00:05" in line
 
 
-def test_progress_is_a_bar_on_a_terminal_and_lines_elsewhere() -> None:
+def test_plain_progress_tells_no_time_left_before_anything_is_done(capsys) -> None:
+    now = [0.0]
+    progress = PlainProgress(sys.stdout, every=5.0, clock=lambda: now[0])
+    progress.start(inputs=4, total_bytes=400)
+    now[0] = 6.0  # workers still starting
+    progress.advance()
+    assert "0/4 inputs (0%), 0.0 documents/s, ETA unknown" in capsys.readouterr().out
+
+
+def test_progress_is_a_bar_on_a_terminal_and_lines_elsewhere(monkeypatch) -> None:
     import io
 
     from rich.console import Console
+
+    monkeypatch.setenv("TERM", "xterm")  # a terminal that can redraw a bar
 
     assert isinstance(make_progress(Console(file=io.StringIO()), quiet=True), NoProgress)
     assert isinstance(make_progress(Console(file=io.StringIO())), PlainProgress)
@@ -339,6 +357,8 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_elsewhere() -> None:
             return True
 
     assert type(make_progress(Console(file=Terminal()))).__name__ == "BarProgress"
+    monkeypatch.setenv("TERM", "dumb")  # as in Emacs' shell: rich draws no live bar there
+    assert isinstance(make_progress(Console(file=Terminal())), PlainProgress)
 
 
 def test_outputs_are_readable_by_others_as_with_open(tmp_path) -> None:
