@@ -13,6 +13,10 @@ class UsageError(CleanerError):
     """Bad arguments or options."""
 
 
+class ClusterError(CleanerError):
+    """The Ray cluster cannot be joined, or starts no worker."""
+
+
 class RuleError(CleanerError):
     """A rule file that cannot be loaded: names the file, line and field."""
 

@@ -88,6 +88,10 @@ class Executor(ABC):
     ) -> Iterator[R]:
         """The task's result for each batch, in order."""
 
+    def start(self) -> None:  # noqa: B027 - a hook: most executors start nothing
+        """Reach what the executor needs (a Ray cluster, say) before anything is read or
+        written: a run that cannot start fails with OUT untouched."""
+
     def close(self) -> None:  # noqa: B027 - a hook: most executors hold nothing between maps
         """Give back what the executor started (a local Ray, say)."""
 

@@ -8,6 +8,7 @@ the output is the same for any executor, any number of workers and any input ord
 from __future__ import annotations
 
 import errno
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -34,7 +35,9 @@ from cleaner.readers import (
 from cleaner.report import Failure, RunReport
 from cleaner.work import CLEAN, COUNT, CleanedDocument, InputDone, Item
 from cleaner.writers import (
+    FORMAT_NAME,
     LOCK_NAME,
+    MANIFEST_NAME,
     Writer,
     atomic_write,
     check_layout,
@@ -356,6 +359,23 @@ def _sole_writer(out: Path) -> Iterator[None]:
         handle.close()
 
 
+def _remove_if_unused(out: Path) -> None:
+    """Removes an OUT this run created when the run stopped before it wrote anything of
+    its own (a Ray cluster that starts no worker, Ctrl-C at once): the folder would claim
+    a format, and say "written by cleaner", for nothing."""
+    try:
+        names = set(os.listdir(out))
+        if not names <= {FORMAT_NAME, LOCK_NAME, MANIFEST_NAME}:
+            return
+        if MANIFEST_NAME in names and (out / MANIFEST_NAME).stat().st_size:
+            return
+        for name in names:
+            (out / name).unlink()
+        out.rmdir()
+    except OSError:
+        pass  # what stays is harmless: a later run reads it as an empty output folder
+
+
 def _names_under_containers(files: Sequence[InputFile]) -> frozenset[str]:
     """Output names of plain inputs inside a folder named like a container input (a/x.txt
     beside a.jsonl): the names the container's records may not take."""
@@ -401,55 +421,63 @@ def run(
     files = discover_inputs(inputs, unlisted)
     if cleaner is None:  # rule errors surface here, before anything is written
         cleaner = Cleaner(config)
-    table = None
-    if config.corpus_pass:
-        table = build_corpus_table(files, cleaner, config, executor)
-        table = table.pruned(config.corpus_min_docs)
-        cleaner = Cleaner(config, ruleset=cleaner.ruleset, corpus=table)
-    report = RunReport(
-        rules_sha256=cleaner.ruleset.digest,
-        rule_ids=tuple(rule.id for rule in cleaner.ruleset.rules),
-    )
-    report.inputs = len(files)
-    with _writing(out):
-        out.mkdir(parents=True, exist_ok=True)
-    with _sole_writer(out):
+    created = not out.exists()
+    try:
+        executor.start()  # a cluster that cannot be reached fails here, with OUT untouched
+        table = None
+        if config.corpus_pass:
+            table = build_corpus_table(files, cleaner, config, executor)
+            table = table.pruned(config.corpus_min_docs)
+            cleaner = Cleaner(config, ruleset=cleaner.ruleset, corpus=table)
+        report = RunReport(
+            rules_sha256=cleaner.ruleset.digest,
+            rule_ids=tuple(rule.id for rule in cleaner.ruleset.rules),
+        )
+        report.inputs = len(files)
         with _writing(out):
-            remove_stale_temporaries(out)  # what a killed run was writing: never finished files
-            save_layout(out, config.format)  # before any output: a killed run's OUT says it too
-            manifest = Manifest.load(out)
-        if manifest.problem:
-            report.notices.append(
-                f"{manifest.path}: {manifest.problem}; the inputs it lists there are cleaned "
-                "again, and --prune cannot remove outputs of inputs it does not list"
-            )
-        writer = make_writer(out, config.format)
-        collector = _Collector(config, files, report, writer, progress, manifest, on_failure)
-        collector.settings = settings_digest(config, cleaner.ruleset.digest, table)
-        for folder in unlisted:  # no input's failure: no input is cleaned again for it
-            collector.report_failure(
-                Failure(
-                    str(folder.path),
-                    f"cannot list this folder ({folder.reason}); its files were left out, and "
-                    "the outputs of earlier runs kept",
+            out.mkdir(parents=True, exist_ok=True)
+        with _sole_writer(out):
+            with _writing(out):
+                remove_stale_temporaries(out)  # a killed run's never finished files
+                save_layout(out, config.format)  # before any output: a killed run's OUT says it
+                manifest = Manifest.load(out)
+            if manifest.problem:
+                report.notices.append(
+                    f"{manifest.path}: {manifest.problem}; the inputs it lists there are "
+                    "cleaned again, and --prune cannot remove outputs of inputs it does not list"
                 )
-            )
-        progress.start(len(files), sum(collector.sizes))
-        try:
-            batches = batched(stream_items(files, config, collector.reusable))
-            with long_lived_frozen(), _writing(out):
-                for results in executor.map(CLEAN, cleaner, batches):
-                    for result in results:
-                        collector.take(result)
-        finally:
-            progress.stop()
-            executor.close()
-            manifest.close()
-        with _writing(out):
-            collector.forget_missing_inputs(prune, unlisted)
-            collector.finish()
-            report.skipped = collector.skipped
-            report.duplicates = dict(collector.finder.counts)
-            report.wall_seconds = time.perf_counter() - started
-            atomic_write(out / REPORT_NAME, to_json(report.to_dict()).encode("utf-8"))
-        return report
+            writer = make_writer(out, config.format)
+            collector = _Collector(config, files, report, writer, progress, manifest, on_failure)
+            collector.settings = settings_digest(config, cleaner.ruleset.digest, table)
+            for folder in unlisted:  # no input's failure: no input is cleaned again for it
+                collector.report_failure(
+                    Failure(
+                        str(folder.path),
+                        f"cannot list this folder ({folder.reason}); its files were left out, "
+                        "and the outputs of earlier runs kept",
+                    )
+                )
+            progress.start(len(files), sum(collector.sizes))
+            try:
+                batches = batched(stream_items(files, config, collector.reusable))
+                with long_lived_frozen(), _writing(out):
+                    for results in executor.map(CLEAN, cleaner, batches):
+                        for result in results:
+                            collector.take(result)
+            finally:
+                progress.stop()
+                manifest.close()
+            with _writing(out):
+                collector.forget_missing_inputs(prune, unlisted)
+                collector.finish()
+                report.skipped = collector.skipped
+                report.duplicates = dict(collector.finder.counts)
+                report.wall_seconds = time.perf_counter() - started
+                atomic_write(out / REPORT_NAME, to_json(report.to_dict()).encode("utf-8"))
+            return report
+    except BaseException:
+        if created:
+            _remove_if_unused(out)
+        raise
+    finally:
+        executor.close()

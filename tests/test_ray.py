@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import builtins
+import gc
+import operator
+import socket
+import time
 
 import pytest
 from helpers import FIXTURES, SEEDS
 from test_parallel import check_bombs_failed_alone, outputs
 
 from cleaner.config import Config, OutputFormat
-from cleaner.errors import UsageError
+from cleaner.errors import ClusterError, UsageError
 from cleaner.executors import InlineExecutor, make_executor
 from cleaner.runner import run
 
@@ -52,3 +56,94 @@ def test_without_ray_the_error_names_the_pip_command(monkeypatch) -> None:
     monkeypatch.setattr(builtins, "__import__", no_ray)
     with pytest.raises(UsageError, match=r"pip install 'cleaner\[ray\]'"):
         make_executor("ray")
+
+
+def test_more_workers_than_the_cluster_has_cpus_still_finishes(tmp_path) -> None:
+    """Batches go only to actors that have started: the one the cluster cannot place
+    (it had every batch of its round-robin share before) no longer hangs the run."""
+    ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
+    local = tmp_path / "local"
+    run(INPUTS, local, Config(), executor=InlineExecutor())
+    ray.init(address="local", num_cpus=1, include_dashboard=False, log_to_driver=False)
+    try:
+        report = run(INPUTS, tmp_path / "ray", Config(), executor=make_executor("ray", workers=2))
+    finally:
+        ray.shutdown()
+    assert report.written > 20 and not report.failures
+    assert outputs(tmp_path / "ray") == outputs(local)
+
+
+class _Unloadable:
+    """Pickles, but cannot be unpickled: as a cleaner on a node without the same code."""
+
+    def __reduce__(self):
+        return operator.truediv, (1, 0)
+
+
+def test_a_worker_that_cannot_start_is_one_clear_error_and_out_stays_untouched(
+    tmp_path,
+) -> None:
+    pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
+    from cleaner.pipeline import Cleaner
+
+    cleaner = Cleaner(Config())
+    cleaner.unloadable = _Unloadable()  # type: ignore[attr-defined]
+    out = tmp_path / "out"
+    with pytest.raises(ClusterError, match=r"a Ray worker could not start \(.*ZeroDivisionError"):
+        run([SEEDS], out, Config(), cleaner=cleaner, executor=make_executor("ray", workers=1))
+    assert not out.exists()  # no format claimed, no lock left, for a run that wrote nothing
+
+
+def test_an_address_where_nothing_listens_fails_at_once(tmp_path) -> None:
+    pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
+    with socket.socket() as probe:  # a port that was free a moment ago
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    executor = make_executor("ray", address=f"127.0.0.1:{port}")
+    started = time.monotonic()
+    with pytest.raises(ClusterError, match=rf"--ray-address 127.0.0.1:{port}: nothing answers"):
+        run([SEEDS], tmp_path / "out", Config(), executor=executor)
+    assert time.monotonic() - started < 30
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_address_starts_a_local_ray_unless_ray_address_names_one(monkeypatch) -> None:
+    pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    assert make_executor("ray", workers=2)._target() == ("local", "a local Ray")
+    monkeypatch.setenv("RAY_ADDRESS", "10.0.0.5:6379")  # as inside `ray job submit`
+    assert make_executor("ray", workers=2)._target() == (None, "RAY_ADDRESS=10.0.0.5:6379")
+    assert make_executor("ray", address="auto")._target() == ("auto", "--ray-address auto")
+
+
+def test_a_refused_token_says_how_to_give_one() -> None:
+    pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
+    from cleaner.ray_executor import RayExecutor
+
+    detail = (
+        "Failed to connect to GCS at 10.0.0.5:6379.\n"
+        "RpcError: Unauthenticated: InvalidAuthToken: token is missing\nmore context"
+    )
+    message = RayExecutor._join_error("--ray-address 10.0.0.5:6379", detail)
+    assert "(RpcError: Unauthenticated: InvalidAuthToken: token is missing)" in message
+    assert "RAY_AUTH_MODE=token" in message and "\n" not in message
+
+
+def test_an_actor_loads_its_language_profiles_before_its_first_document() -> None:
+    """Not within the first document's time limit, which a short --document-timeout
+    would spend on loading them, failing good documents."""
+    pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
+    import pickle
+
+    from cleaner.pipeline import Cleaner
+    from cleaner.ray_executor import _CleanerActor
+    from cleaner.steps.language import LanguageStep
+
+    shipped = pickle.loads(pickle.dumps(Cleaner(Config())))  # as an actor receives it
+    language = next(step for step in shipped.steps if isinstance(step, LanguageStep))
+    assert language._factory is None
+    try:
+        _CleanerActor(shipped)
+    finally:
+        gc.unfreeze()  # the actor freezes its heap: this is the test's process
+    assert language._factory is not None
