@@ -38,9 +38,9 @@ import json
 import math
 import os
 import platform
+import re
 import resource
 import shlex
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -361,13 +361,28 @@ def cleaner_rows(data: Path, jobs: Sequence[Job], results: Sequence[Figures]) ->
     return rows
 
 
+def distinct_copy(text: str, copy: int) -> str:
+    """The text with every word of four or more letters marked with the copy's number, so
+    that no copy duplicates another, exactly or nearly: each document is a new entry in
+    the duplicate indexes, as in a real corpus of that size (plain copies would all be
+    found as duplicates of the first, and the indexes would not grow)."""
+    if copy == 0:
+        return text
+    mark = chr(ord("a") + copy % 26) * (1 + copy // 26)
+    return re.sub(r"\b([^\W\d_]{4,})\b", rf"\1{mark}", text)
+
+
 def measure_memory(data: Path) -> Figures:
-    """Peak RSS, 1 worker, text mode, over the corpus and over 20 copies of it (no warm-up:
-    the process is what `cleaner run` would be)."""
+    """Peak RSS, 1 worker, text mode, over the corpus and over 20 distinct copies of it (no
+    warm-up: the process is what `cleaner run` would be)."""
     with tempfile.TemporaryDirectory(prefix="speed-20x-") as tmp:
         big = Path(tmp) / "corpus"
         for copy in range(MEMORY_COPIES):
-            shutil.copytree(data / "text", big / f"copy{copy:02d}")
+            folder = big / f"copy{copy:02d}"
+            folder.mkdir(parents=True)
+            for path in sorted((data / "text").glob("*.txt")):
+                text = path.read_text(encoding="utf-8", errors="replace")
+                (folder / path.name).write_text(distinct_copy(text, copy), encoding="utf-8")
         runs = {}
         for label, folder in (("1x", data / "text"), (f"{MEMORY_COPIES}x", big)):
             print(f"  memory: {label} corpus", file=sys.stderr, flush=True)

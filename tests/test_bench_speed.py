@@ -52,3 +52,18 @@ def test_ticks_are_round_and_cover_the_highest_value(speed: ModuleType) -> None:
     assert speed.nice_ticks(0.0) == [0.0, 1.0]
     ticks = speed.nice_ticks(3.3)
     assert ticks[0] == 0 and ticks[-1] >= 3.3
+
+
+def test_the_memory_runs_copies_are_not_duplicates_of_each_other(speed: ModuleType) -> None:
+    """Plain copies would all be found as duplicates of the first: the duplicate indexes
+    would not grow, and the 20x run would hide what they cost per document."""
+    from helpers import SEEDS
+
+    from cleaner.duplicates import DuplicateFinder
+
+    finder = DuplicateFinder(near_threshold=0.8)
+    text = next(SEEDS.glob("003_*")).read_text(encoding="utf-8")
+    for copy in range(speed.MEMORY_COPIES):
+        copied = speed.distinct_copy(text, copy)
+        assert finder.check(f"copy{copy}", finder.fingerprint(copied)) is None
+    assert finder.check("again", finder.fingerprint(speed.distinct_copy(text, 7))) == "copy7"
