@@ -387,13 +387,13 @@ def near_copy(base: int, cut: int, credit: bool) -> str:
     return " ".join(words + (["photo", "reuters"] if credit else []))
 
 
+#: Paragraphs that are one of three base sentences or a near copy of one.
+NEAR_COPIES = st.builds(near_copy, st.integers(0, 2), st.integers(0, 20), st.booleans())
+
+
 @settings(max_examples=200, deadline=None)
 @given(
-    paragraphs=st.lists(
-        st.builds(near_copy, st.integers(0, 2), st.integers(0, 20), st.booleans()),
-        min_size=2,
-        max_size=10,
-    ),
+    paragraphs=st.lists(NEAR_COPIES, min_size=2, max_size=10),
     removed_by_others=st.sets(st.integers(0, 9)),
 )
 def test_near_repeats_settle_in_one_run(paragraphs: list[str], removed_by_others) -> None:
@@ -420,11 +420,7 @@ def test_near_copies_are_near_repeats() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(
-    paragraphs=st.lists(
-        st.builds(near_copy, st.integers(0, 2), st.integers(0, 20), st.booleans()),
-        min_size=2,
-        max_size=30,
-    )
+    paragraphs=st.lists(NEAR_COPIES, min_size=2, max_size=30)
 )
 def test_near_repeats_with_the_index_remove_what_one_by_one_removes(paragraphs: list[str]) -> None:
     """A document past the scan budget compares through the 2-gram index: the same
