@@ -2,16 +2,24 @@
 
 The kept document is the first in the run's canonical order (inputs sorted by output
 name, records in archive order), so the choice does not depend on how the paths were
-given. Near duplicates: MinHash of word 5-grams with LSH (datasketch); a candidate
-counts only when its estimated Jaccard similarity reaches the threshold.
+given. Near duplicates: MinHash of word 5-grams (datasketch), banded as datasketch's LSH
+bands them; a candidate counts only when its estimated Jaccard similarity reaches the
+threshold. The index lives in SQLite, on disk during a run (see DuplicateFinder).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import sqlite3
+import tempfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -90,19 +98,72 @@ def fingerprint(
     return Fingerprint(digest, tuple(signature.hashvalues.tolist()))
 
 
-class DuplicateFinder:
-    """Remembers the documents seen so far and names the one a new document duplicates."""
+def _bands(near_threshold: float, num_perm: int) -> tuple[int, int]:
+    """Bands and rows per band: datasketch's choice for its MinHashLSH index (false
+    positives and negatives weighed alike), so the candidates are those it would give."""
+    lsh = MinHashLSH(threshold=near_threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
 
-    def __init__(self, near_threshold: float | None = 0.8) -> None:
-        self.exact: dict[str, str] = {}
+
+_SCHEMA = """
+CREATE TABLE exact (sha256 BLOB PRIMARY KEY, original TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE kept (n INTEGER PRIMARY KEY, id TEXT NOT NULL, signature BLOB NOT NULL);
+CREATE TABLE band (key INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (key, n)) WITHOUT ROWID;
+"""
+#: SQLite's page cache for the index, in KiB: what the index costs in memory at most.
+CACHE_KIB = 16 * 1024
+
+
+class DuplicateFinder:
+    """Remembers the documents seen so far and names the one a new document duplicates.
+
+    What it remembers (a hash per document; for near duplicates, the kept documents'
+    signatures and their LSH band keys) is kept in SQLite: in a file under `folder` when
+    given one, so that a run's memory does not grow with its corpus (the index costs
+    about 0.7 KB of disk per document), else in memory. Close it to remove the file."""
+
+    def __init__(self, near_threshold: float | None = 0.8, folder: Path | None = None) -> None:
         self.near_threshold = near_threshold
         self.num_perm = signature_size(near_threshold)
-        self.lsh = (
-            MinHashLSH(threshold=near_threshold, num_perm=self.num_perm) if self.num_perm else None
+        self.bands = (
+            _bands(near_threshold, self.num_perm) if near_threshold and self.num_perm else None
         )
-        self.signatures: dict[str, MinHash] = {}
-        self.order: dict[str, int] = {}
         self.counts = {"exact": 0, "near": 0}
+        self.path: Path | None = None
+        if folder is not None:
+            # Named like a temporary output: a killed run's is removed by the next run.
+            fd, name = tempfile.mkstemp(dir=folder, prefix=".cleaner-duplicates.", suffix=".tmp")
+            os.close(fd)
+            self.path = Path(name)
+        with self._disk_errors():
+            self._db = sqlite3.connect(_database_uri(self.path), uri=True, isolation_level=None)
+            # Nothing to roll back or recover: the index lives as long as the run.
+            for pragma in ("journal_mode = OFF", "synchronous = OFF", f"cache_size = -{CACHE_KIB}"):
+                self._db.execute(f"PRAGMA {pragma}")
+            self._db.executescript(_SCHEMA)
+            self._db.execute("BEGIN")  # one transaction: no commit per document
+        self._kept = 0
+
+    @contextmanager
+    def _disk_errors(self) -> Iterator[None]:
+        """SQLite's errors of the disk (full, failing) as the OSError a write would raise,
+        which a run reports as OUT that cannot be written."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            raise OSError(errno.EIO, f"the duplicate index: {exc}", str(self.path)) from None
+
+    def close(self) -> None:
+        """Drops the index (and its file)."""
+        self._db.close()
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+    def __enter__(self) -> DuplicateFinder:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def fingerprint(self, text: str) -> Fingerprint:
         return fingerprint(text, self.num_perm)
@@ -111,27 +172,70 @@ class DuplicateFinder:
         """The id of the earlier document this one duplicates (and remember it if none)."""
         if found.sha256 == _EMPTY_SHA256:
             return None  # an empty text duplicates nothing
-        if found.sha256 in self.exact:
+        with self._disk_errors():
+            return self._check(doc_id, found)
+
+    def _check(self, doc_id: str, found: Fingerprint) -> str | None:
+        digest = bytes.fromhex(found.sha256)
+        row = self._db.execute("SELECT original FROM exact WHERE sha256 = ?", (digest,)).fetchone()
+        if row is not None:
             self.counts["exact"] += 1
-            return self.exact[found.sha256]
+            return row[0]
         original = self._near_original(doc_id, found)
-        self.exact[found.sha256] = original or doc_id  # later exact copies name the original too
+        # Later exact copies name the original too.
+        self._db.execute("INSERT INTO exact VALUES (?, ?)", (digest, original or doc_id))
         if original:
             self.counts["near"] += 1
         return original
 
     def _near_original(self, doc_id: str, found: Fingerprint) -> str | None:
-        if self.lsh is None or self.near_threshold is None or found.minhash is None:
+        """The earliest kept document whose estimated Jaccard similarity with this one
+        reaches the threshold, among those sharing a band with it; else this one is kept."""
+        if self.bands is None or self.near_threshold is None or found.minhash is None:
             return None
-        signature = minhash(self.num_perm, found.minhash)
-        matches = [
-            key
-            for key in self.lsh.query(signature)
-            if self.signatures[key].jaccard(signature) >= self.near_threshold
-        ]
-        if matches:
-            return min(matches, key=self.order.__getitem__)
-        self.order[doc_id] = len(self.order)
-        self.signatures[doc_id] = signature
-        self.lsh.insert(doc_id, signature)
+        signature = np.array(found.minhash, dtype=np.uint64)
+        keys = _band_keys(signature, *self.bands)
+        candidates = self._db.execute(
+            "SELECT kept.n, kept.id, kept.signature FROM kept WHERE kept.n IN "
+            f"(SELECT n FROM band WHERE key IN ({', '.join('?' * len(keys))})) ORDER BY kept.n",
+            keys,
+        )
+        for _, kept_id, kept_signature in candidates:
+            other = np.frombuffer(kept_signature, dtype=np.uint64)
+            if np.count_nonzero(other == signature) / len(signature) >= self.near_threshold:
+                return kept_id
+        self._kept += 1
+        self._db.execute(
+            "INSERT INTO kept VALUES (?, ?, ?)", (self._kept, doc_id, signature.tobytes())
+        )
+        self._db.executemany(
+            "INSERT OR IGNORE INTO band VALUES (?, ?)", ((key, self._kept) for key in keys)
+        )
         return None
+
+
+def _database_uri(path: Path | None) -> str:
+    """SQLite's address of the index. No file locks: the index is this process's alone,
+    and a file system without them (NFS without its lock service) must not stop a run."""
+    if path is None:
+        return ":memory:"
+    vfs = "?vfs=unix-none" if os.name == "posix" else ""
+    return path.resolve().as_uri() + vfs
+
+
+def _band_keys(signature: np.ndarray, bands: int, rows: int) -> list[int]:
+    """A 64-bit key per band of the signature (the band's number and values, hashed): two
+    signatures share a key where they share that band (or, one time in 2**64, by chance;
+    the similarity check then sorts them out)."""
+    return [
+        int.from_bytes(
+            hashlib.blake2b(
+                signature[band * rows : (band + 1) * rows].tobytes(),
+                digest_size=8,
+                salt=band.to_bytes(16, "little"),
+            ).digest(),
+            "little",
+            signed=True,
+        )
+        for band in range(bands)
+    ]

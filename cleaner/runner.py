@@ -173,7 +173,8 @@ class _Collector:
         self.config, self.files = config, files
         self.report, self.writer, self.progress = report, writer, progress
         self.manifest, self.on_failure = manifest, on_failure
-        self.finder = DuplicateFinder(config.near_duplicate_threshold)
+        # On disk, in OUT: the index of a million documents would take gigabytes of memory.
+        self.finder = DuplicateFinder(config.near_duplicate_threshold, folder=writer.out)
         self.sizes = [_size(item.path) for item in files]
         self.plain_names = _names_under_containers(files)
         self.settings = ""  # the settings digest, when there is a manifest
@@ -447,7 +448,10 @@ def run(
                     "cleaned again, and --prune cannot remove outputs of inputs it does not list"
                 )
             writer = make_writer(out, config.format)
-            collector = _Collector(config, files, report, writer, progress, manifest, on_failure)
+            with _writing(out):  # the duplicate index is a file in OUT
+                collector = _Collector(
+                    config, files, report, writer, progress, manifest, on_failure
+                )
             collector.settings = settings_digest(config, cleaner.ruleset.digest, table)
             for folder in unlisted:  # no input's failure: no input is cleaned again for it
                 collector.report_failure(
@@ -467,6 +471,7 @@ def run(
             finally:
                 progress.stop()
                 manifest.close()
+                collector.finder.close()
             with _writing(out):
                 collector.forget_missing_inputs(prune, unlisted)
                 collector.finish()

@@ -96,6 +96,7 @@ class Writer(Protocol):
     #: Whether each document is files of its own in OUT, written as it comes (then the
     #: manifest notes each one first), or goes to a part that lands only when complete.
     files_per_document: bool
+    out: Path  # the output folder
 
     def write(self, text: str, record: dict[str, Any]) -> None:
         """A document cleaned in this run."""

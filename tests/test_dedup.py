@@ -4,16 +4,21 @@
 from __future__ import annotations
 
 import json
+import random
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from datasketch import MinHashLSH
 from helpers import FIXTURES, SEEDS
 from typer.testing import CliRunner
 
 from cleaner import Cleaner, Config, load_rules, run
 from cleaner.cli import app
 from cleaner.document import Document
+from cleaner.duplicates import NUM_PERM, DuplicateFinder, Fingerprint, minhash
+from cleaner.errors import OutputError
 from cleaner.ruleset.cases import run_cases
 from cleaner.ruleset.loader import parse_rule_file
 from cleaner.steps.near_repeats import NearRepeatStep
@@ -235,3 +240,100 @@ def test_near_duplicates_can_be_turned_off(tmp_path) -> None:
 
 def test_cleaner_without_corpus_has_no_corpus_step() -> None:
     assert "corpus" not in [step.name for step in Cleaner(Config(builtin_rules=False)).steps]
+
+
+def _datasketch_finder(threshold: float) -> Callable[[str, Fingerprint], str | None]:
+    """What DuplicateFinder answered when it kept datasketch's MinHashLSH in memory: the
+    reference its index on disk must agree with."""
+    lsh, signatures, order, exact = MinHashLSH(threshold=threshold, num_perm=NUM_PERM), {}, {}, {}
+
+    def check(doc_id: str, found: Fingerprint) -> str | None:
+        if found.sha256 in exact:
+            return exact[found.sha256]
+        signature = minhash(NUM_PERM, found.minhash)
+        matches = [k for k in lsh.query(signature) if signatures[k].jaccard(signature) >= threshold]
+        original = min(matches, key=order.__getitem__) if matches else None
+        if original is None:
+            order[doc_id], signatures[doc_id] = len(order), signature
+            lsh.insert(doc_id, signature)
+        exact[found.sha256] = original or doc_id
+        return original
+
+    return check
+
+
+def test_the_index_on_disk_names_the_duplicates_datasketchs_lsh_names(tmp_path) -> None:
+    """Pages and copies of them with 0 to 60 words replaced, in a shuffled order: from the
+    exact copy to pages no longer similar enough, so every branch is taken."""
+    rng = random.Random(7)
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "dumps").glob("*.txt"))]
+    documents = []
+    for number, text in enumerate(texts):
+        for replaced in (0, 0, 1, 3, 8, 20, 60):
+            words = text.split()
+            for position in rng.sample(range(len(words)), min(replaced, len(words))):
+                words[position] = f"changed{rng.randrange(10**6)}"
+            documents.append((f"doc{number}-{replaced}-{len(documents)}", " ".join(words)))
+    rng.shuffle(documents)
+    with DuplicateFinder(0.8, folder=tmp_path) as finder:
+        reference = _datasketch_finder(0.8)
+        answers = [
+            (finder.check(doc_id, found), reference(doc_id, found))
+            for doc_id, text in documents
+            for found in [finder.fingerprint(text)]
+        ]
+        assert [ours for ours, _ in answers] == [theirs for _, theirs in answers]
+        assert finder.counts["exact"] > 0 and finder.counts["near"] > 0
+        assert sum(ours is None for ours, _ in answers) > len(texts)  # some copies too changed
+
+
+def test_a_runs_duplicate_index_is_a_temporary_file_in_out(tmp_path) -> None:
+    """On disk, so a run's memory does not grow with its corpus; named like a temporary
+    output, so a killed run's is removed by the next run; gone when the run ends."""
+    with DuplicateFinder(0.8, folder=tmp_path) as finder:
+        assert finder.path is not None and finder.path.parent == tmp_path
+        assert finder.path.name.startswith(".") and finder.path.suffix == ".tmp"
+        finder.check("a", finder.fingerprint("one two three four five six seven"))
+        assert finder.path.is_file()
+    assert not finder.path.exists()
+    out = tmp_path / "out"
+    run([SEEDS], out)
+    stale = out / ".cleaner-duplicates.killed.tmp"  # as a run killed with kill -9 leaves it
+    stale.write_bytes(b"SQLite format 3\0")
+    run([SEEDS], out)
+    assert not [path.name for path in out.iterdir() if path.name.startswith(".cleaner-dup")]
+
+
+def test_a_page_as_near_to_two_kept_pages_names_the_earlier() -> None:
+    """A kept, B kept (changed too much to be A's near duplicate), then C, halfway between
+    them and a near duplicate of both: C names A, the first in the run's order."""
+    rng = random.Random(3)
+    bridges = 0
+    for path in [*sorted(SEEDS.glob("*.txt")), *sorted((FIXTURES / "dumps").glob("*.txt"))]:
+        a = path.read_text(encoding="utf-8").split()
+        b, c = list(a), list(a)
+        for turn, position in enumerate(rng.sample(range(len(a)), len(a) // 50 * 2)):
+            b[position] = f"changed{position}"
+            if turn % 2:
+                c[position] = b[position]
+        finder, reference = DuplicateFinder(0.8), _datasketch_finder(0.8)
+        pages = {"a": a, "b": b, "c": c}
+        prints = {name: finder.fingerprint(" ".join(words)) for name, words in pages.items()}
+        answers = [finder.check(name, found) for name, found in prints.items()]
+        assert answers == [reference(name, found) for name, found in prints.items()]
+        signatures = {name: minhash(NUM_PERM, found.minhash) for name, found in prints.items()}
+        near_both = min(signatures[name].jaccard(signatures["c"]) for name in "ab") >= 0.8
+        bridges += answers == [None, None, "a"] and near_both
+    assert bridges > 0
+
+
+def test_a_full_disk_under_the_index_is_an_output_error_naming_out(tmp_path) -> None:
+    with DuplicateFinder(0.8, folder=tmp_path) as finder:
+        finder._db.execute("PRAGMA max_page_count = 8")  # as a disk with no room left
+        texts = (f"page {n} " + " ".join(f"w{n}x{i}" for i in range(300)) for n in range(200))
+        with pytest.raises(OSError, match="the duplicate index: database or disk is full") as err:
+            for number, text in enumerate(texts):
+                finder.check(f"doc{number}", finder.fingerprint(text))
+    message = str(OutputError(tmp_path, err.value))
+    assert message.startswith(f"{tmp_path}: cannot write the output (the duplicate index: ")
