@@ -1,8 +1,9 @@
 """What the main process keeps per document of a run, in memory and on disk.
 
 Workers hold a bounded number of batches; what grows with the corpus is in the process
-that writes OUT: the duplicate index (a SQLite file in OUT, with a bounded page cache)
-and the manifest's entry per document. This builds each as a run builds it, in a fresh
+that writes OUT: the duplicate index (a SQLite file in OUT, with a bounded page cache),
+the manifest (where each finished input's entry is in its file) and the document list
+of the input being cleaned (until it ends). This builds each as a run builds it, in a fresh
 process, from synthetic documents (random signatures: every document is kept, the
 index's worst case), and prints the growth of that process's RSS, the index's file size
 and the time per document.
@@ -24,7 +25,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cleaner.duplicates import NUM_PERM, DuplicateFinder, Fingerprint
-from cleaner.manifest import DocumentEntry, InputEntry
+from cleaner.manifest import DocumentEntry, InputEntry, Manifest
+
+DOCUMENTS_PER_INPUT = 100
 
 
 def rss_mib() -> float:
@@ -58,20 +61,34 @@ def measure(label: str, count: int, build: Callable[[], Path | None]) -> None:
     grown = rss_mib() - before
     on_disk = f"{file.stat().st_size / count:7.0f}" if file and file.exists() else "      -"
     print(
-        f"{label:<34} {grown:+8.1f} {grown * 1024 * 1024 / count:9.0f} {on_disk} "
+        f"{label:<38} {grown:+8.1f} {grown * 1024 * 1024 / count:9.0f} {on_disk} "
         f"{seconds / count * 1e6:8.1f}"
     )
 
 
 def build_structure(structure: str, count: int, folder: Path) -> None:
-    if structure == "manifest":
-        entries: list[InputEntry] = []
+    if structure == "manifest":  # finished inputs: where each one's entry is in the file
+        manifest = Manifest(folder)
 
-        def manifest_entries() -> None:
-            documents = [DocumentEntry(f"input/doc{n}", {"share-bar": 1}) for n in range(count)]
-            entries.append(InputEntry("0" * 64, "0" * 64, documents=documents))
+        def finished_inputs() -> Path:
+            for start in range(0, count, DOCUMENTS_PER_INPUT):
+                documents = [
+                    DocumentEntry(f"input{start}/doc{n}", {"share-bar": 1})
+                    for n in range(start, min(start + DOCUMENTS_PER_INPUT, count))
+                ]
+                manifest.record(f"input{start}", InputEntry("0" * 64, "0" * 64, documents))
+            return manifest.path
 
-        measure("manifest entries", count, manifest_entries)
+        measure(f"manifest, inputs of {DOCUMENTS_PER_INPUT} documents", count, finished_inputs)
+        manifest.close()
+        return
+    if structure == "input":  # held until the input ends: a WARC of `count` records
+        held: list[DocumentEntry] = []
+
+        def one_input() -> None:
+            held.extend(DocumentEntry(f"input/doc{n}", {"share-bar": 1}) for n in range(count))
+
+        measure("documents of the input being cleaned", count, one_input)
         return
     threshold = 0.8 if structure == "near" else None
     prints = fingerprints(count, near=threshold is not None)
@@ -86,7 +103,7 @@ def build_structure(structure: str, count: int, folder: Path) -> None:
         measure(label, count, index)
 
 
-STRUCTURES = ("near", "exact", "manifest")
+STRUCTURES = ("near", "exact", "manifest", "input")
 
 
 def main() -> None:
@@ -99,7 +116,7 @@ def main() -> None:
             build_structure(args.structure, args.documents, Path(tmp))
         return
     print(f"{args.documents:,} documents, each structure built in a fresh process")
-    print(f"{'structure':<34} {'RSS MiB':>8} {'B/doc':>9} {'disk B':>7} {'us/doc':>8}")
+    print(f"{'structure':<38} {'RSS MiB':>8} {'B/doc':>9} {'disk B':>7} {'us/doc':>8}")
     for structure in STRUCTURES:
         command = [sys.executable, __file__, "--documents", str(args.documents)]
         subprocess.run([*command, "--structure", structure], check=True)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -106,14 +107,19 @@ class Manifest:
 
     Appending one line is cheap however many inputs there are, and a run killed in the
     middle of a line loses only that line. Later lines win; the file is rewritten, sorted
-    and compact, at the end of a run.
+    and compact, at the end of a run. An input's entry stays in the file: what is held in
+    memory is where its latest line is, so a run's memory does not grow with the documents
+    of the inputs it has finished (or has yet to reach).
     """
 
-    def __init__(self, out: Path, entries: dict[str, InputEntry] | None = None) -> None:
+    def __init__(self, out: Path) -> None:
         self.path = out / MANIFEST_NAME
-        self.entries: dict[str, InputEntry] = entries or {}
         self.problem = ""  # why some of the saved manifest could not be used, if it could not
-        self._journal: TextIO | None = None
+        # Each input's latest entry: where its line is in the file (offset, length), or,
+        # for an input a killed run left pending lines for, the entry they make.
+        self._lines: dict[str, tuple[int, int]] = {}
+        self._pending: dict[str, InputEntry] = {}
+        self._journal: BinaryIO | None = None
         # While loading: the document ids of each input with pending lines, so that a
         # killed run's 100,000 pending lines load in linear time.
         self._pending_ids: dict[str, set[str]] = {}
@@ -122,26 +128,31 @@ class Manifest:
     def load(cls, out: Path) -> Manifest:
         """The saved entries; what cannot be read is cleaned again (and `problem` says so)."""
         manifest = cls(out)
+        lines = unread = 0
         try:
-            text = manifest.path.read_text(encoding="utf-8")
+            with manifest.path.open("rb") as saved:
+                offset = 0
+                for line in saved:
+                    if not line.endswith(b"\n"):
+                        break  # cut short by a killed run: that input is simply cleaned again
+                    lines += 1
+                    unread += not manifest._load_line(line, offset)
+                    offset += len(line)
         except FileNotFoundError:
             return manifest
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
             manifest.problem = f"cannot be read ({exc})"
-            return manifest
-        lines = text.splitlines()
-        if lines and not text.endswith("\n"):
-            lines.pop()  # cut short by a killed run: that input is simply cleaned again
-        unread = sum(not manifest._load_line(line) for line in lines)
+            manifest._lines.clear()
+            manifest._pending.clear()
         manifest._pending_ids.clear()
         if unread:
             manifest.problem = (
-                f"{unread} of its {len(lines)} lines could not be read (written by another "
+                f"{unread} of its {lines} lines could not be read (written by another "
                 "version of cleaner, or damaged)"
             )
         return manifest
 
-    def _load_line(self, line: str) -> bool:
+    def _load_line(self, line: bytes, offset: int) -> bool:
         """Applies one saved line; False if it is not one this version wrote."""
         try:
             data = json.loads(line)
@@ -151,11 +162,13 @@ class Manifest:
             if "pending" in data:
                 self._add_pending(name, data["pending"])
                 return True
+            if data.get("entry") is not None:
+                InputEntry.from_dict(data["entry"])  # refused here, not when it is needed
             self._pending_ids.pop(name, None)
-            if data.get("entry") is None:
-                self.entries.pop(name, None)
-            else:
-                self.entries[name] = InputEntry.from_dict(data["entry"])
+            self._pending.pop(name, None)
+            self._lines.pop(name, None)
+            if data.get("entry") is not None:
+                self._lines[name] = (offset, len(line))
         except (ValueError, KeyError, TypeError, AttributeError):
             return False
         return True
@@ -165,7 +178,11 @@ class Manifest:
         so that the next run removes it if the input no longer makes it (or is gone)."""
         if not safe_output_id(doc_id):
             raise ValueError(f"document id {doc_id!r} would be written outside OUT")
-        entry = self.entries.setdefault(name, InputEntry("", "", complete=False))
+        entry = self._pending.get(name)
+        if entry is None:
+            entry = self.get(name) or InputEntry("", "", complete=False)
+            self._lines.pop(name, None)
+            self._pending[name] = entry
         entry.complete = False
         known = self._pending_ids.get(name)
         if known is None:
@@ -174,10 +191,32 @@ class Manifest:
             known.add(str(doc_id))
             entry.documents.append(DocumentEntry(str(doc_id)))
 
+    def names(self) -> set[str]:
+        """The inputs the manifest lists."""
+        return self._lines.keys() | self._pending.keys()
+
+    def get(self, name: str) -> InputEntry | None:
+        """The input's entry (read from the file), or None if the manifest lists none."""
+        if name in self._pending:
+            return self._pending[name]
+        where = self._lines.get(name)
+        if where is None:
+            return None
+        offset, length = where
+        with self.path.open("rb") as saved:  # a handle per read: any thread may ask
+            saved.seek(offset)
+            data = json.loads(saved.read(length))
+        return InputEntry.from_dict(data["entry"])
+
+    @property
+    def entries(self) -> dict[str, InputEntry]:
+        """Every entry, read from the file: for tools and tests (a run asks `get`)."""
+        return {name: entry for name in sorted(self.names()) if (entry := self.get(name))}
+
     def up_to_date(self, name: str, sha256: str, settings: str) -> InputEntry | None:
         """The input's entry, if cleaning it again would write what that entry lists: the
         same bytes, the same settings, and no document failed."""
-        entry = self.entries.get(name)
+        entry = self.get(name)
         if entry is None or not entry.complete:
             return None
         if entry.sha256 != sha256 or entry.settings != settings:
@@ -186,25 +225,29 @@ class Manifest:
 
     def record(self, name: str, entry: InputEntry | None) -> None:
         """Set (or, with None, forget) an input's entry, and append it to the file at once."""
-        if entry is None:
-            self.entries.pop(name, None)
-        else:
-            self.entries[name] = entry
-        self._append(_line(name, entry))
+        line = _line(name, entry)
+        offset = self._append(line)
+        self._pending.pop(name, None)
+        self._lines.pop(name, None)
+        if entry is not None:
+            self._lines[name] = (offset, len(line))
 
     def pending(self, name: str, doc_id: str) -> None:
         """Note, before its files are written, that input `name` writes document `doc_id`:
         a run killed before the input's entry is saved leaves no output unaccounted for."""
         self._append(_pending_line(name, doc_id))
 
-    def _append(self, line: str) -> None:
+    def _append(self, line: bytes) -> int:
+        """Appends a line; returns where in the file it starts."""
         if self._journal is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._journal = self.path.open("a", encoding="utf-8")
+            self._journal = self.path.open("ab")
             if self._journal.tell() and not _ends_with_newline(self.path):
-                self._journal.write("\n")  # after a line a killed run cut short
+                self._journal.write(b"\n")  # after a line a killed run cut short
+        offset = self._journal.tell()
         self._journal.write(line)
         self._journal.flush()
+        return offset
 
     def close(self) -> None:
         """Stop appending (a run that stops early: the lines so far stand as they are)."""
@@ -213,10 +256,22 @@ class Manifest:
             self._journal = None
 
     def compact(self) -> None:
-        """Rewrite the file with one line per input, sorted: the same run, the same bytes."""
+        """Rewrite the file with one line per input, sorted: the same run, the same bytes.
+        Written entry by entry, as they are read from the file it replaces."""
         self.close()
-        lines = [_line(name, entry) for name, entry in sorted(self.entries.items())]
-        atomic_write(self.path, "".join(lines).encode("utf-8"))
+        lines: dict[str, tuple[int, int]] = {}
+        offset = 0
+
+        def sorted_lines() -> Iterator[bytes]:
+            nonlocal offset
+            for name in sorted(self.names()):
+                line = _line(name, self.get(name))
+                lines[name] = (offset, len(line))
+                offset += len(line)
+                yield line
+
+        atomic_write(self.path, sorted_lines())
+        self._lines, self._pending = lines, {}
 
 
 def _ends_with_newline(path: Path) -> bool:
@@ -225,11 +280,11 @@ def _ends_with_newline(path: Path) -> bool:
         return handle.read(1) == b"\n"
 
 
-def _pending_line(name: str, doc_id: str) -> str:
+def _pending_line(name: str, doc_id: str) -> bytes:
     data = {"format": FORMAT_VERSION, "input": name, "pending": doc_id}
-    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode("utf-8") + "\n"
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS) + b"\n"
 
 
-def _line(name: str, entry: InputEntry | None) -> str:
+def _line(name: str, entry: InputEntry | None) -> bytes:
     data = {"format": FORMAT_VERSION, "input": name, "entry": entry.to_dict() if entry else None}
-    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode("utf-8") + "\n"
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS) + b"\n"

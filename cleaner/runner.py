@@ -262,7 +262,7 @@ class _Collector:
         self.skipped.update(skipped)
         name = item.name.as_posix()
         self.writer.input_done(name)
-        old = self.manifest.entries.get(name)
+        old = self.manifest.get(name)
         entry = InputEntry(
             self.hashes[done.index],
             self.settings,
@@ -282,7 +282,8 @@ class _Collector:
     def _replay(self, item: InputFile) -> dict[str, int]:
         """An unchanged input: its outputs are read back, for duplicates and the report."""
         name = item.name.as_posix()
-        entry = self.manifest.entries[name]
+        entry = self.manifest.get(name)
+        assert entry is not None  # reused: its entry was up to date
         source, earlier = item.path.as_posix(), entry.source
         stored = self.writer.read_back(name, [doc.id for doc in entry.documents])
         for doc, found in zip(entry.documents, stored, strict=True):
@@ -314,11 +315,12 @@ class _Collector:
         """Inputs gone since the last run: their outputs go with --prune, else stay listed.
         Inputs under a folder that could not be listed are not known to be gone."""
         present = {item.name.as_posix() for item in self.files}
-        for name in sorted(set(self.manifest.entries) - present):
+        for name in sorted(self.manifest.names() - present):
             if any(PurePosixPath(name).is_relative_to(folder.name) for folder in unlisted):
                 continue
             if prune:
-                self.writer.drop_input(name, (d.id for d in self.manifest.entries[name].documents))
+                entry = self.manifest.get(name)
+                self.writer.drop_input(name, (d.id for d in entry.documents) if entry else ())
                 self.manifest.record(name, None)
             else:
                 self.report.orphaned += 1
@@ -326,7 +328,7 @@ class _Collector:
     def finish(self) -> None:
         """The layout's last word (a single-file layout is put together now), then the
         manifest, compacted."""
-        self.writer.close(sorted(self.manifest.entries))
+        self.writer.close(sorted(self.manifest.names()))
         self.manifest.compact()
 
 

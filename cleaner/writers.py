@@ -49,12 +49,16 @@ def _temporary_beside(path: Path) -> tuple[int, Path]:
     return fd, Path(tmp)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that readers see the old file or the new one, never half."""
+def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` (or its pieces, in turn) to `path` so that readers see the old file or
+    the new one, never half."""
     fd, tmp = _temporary_beside(path)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -19,12 +19,13 @@ def test_memory_per_document_prints_a_row_per_structure(tmp_path) -> None:
         text=True,
         check=True,
     )
-    rows = re.findall(r"^(duplicate index.*|manifest entries.*)$", done.stdout, re.MULTILINE)
+    rows = re.findall(r"^((?:duplicate index|manifest|documents of).*)$", done.stdout, re.M)
     assert [row.split("  ")[0] for row in rows] == [
         "duplicate index, near and exact",
         "duplicate index, exact only",
-        "manifest entries",
+        "manifest, inputs of 100 documents",
+        "documents of the input being cleaned",
     ]
     for row in rows:  # RSS MiB, bytes a document, disk bytes (or -), µs a document
         assert re.search(r"[+-]\d+\.\d +\d+ +(\d+|-) +\d+\.\d$", row), row
-    assert list(tmp_path.iterdir()) == []  # the index went with its finder
+    assert list(tmp_path.iterdir()) == []  # the index and manifest went with their folder

@@ -302,3 +302,33 @@ def test_pending_lines_list_each_document_once_until_the_inputs_entry(tmp_path) 
     assert not big.complete and [d.id for d in big.documents] == ["big/r0", "big/r1", "big/r2"]
     small = loaded.entries["small.txt"]
     assert not small.complete and [d.id for d in small.documents] == ["small", "small-2"]
+
+
+def test_the_manifest_holds_where_entries_are_and_reads_them_when_asked(tmp_path) -> None:
+    """Entries stay in the file: recorded, replaced, forgotten, reloaded, compacted (then
+    read from the compacted file), and a line of bytes that are not UTF-8 is one line
+    that cannot be read, not a manifest that cannot be."""
+    manifest = Manifest(tmp_path)
+    for number in range(3):
+        docs = [DocumentEntry(f"in{number}/d{n}", {"rule": n}) for n in range(number + 1)]
+        manifest.record(f"in{number}", InputEntry(f"sha{number}", "s", documents=docs))
+    manifest.record("in1", InputEntry("sha1-new", "s", documents=[DocumentEntry("in1/x")]))
+    manifest.record("in2", None)
+    manifest.close()
+    with (tmp_path / MANIFEST_NAME).open("ab") as saved:
+        saved.write(b'{"format": 1, "input": "bad\xff", "entry": null}\n')
+    loaded = Manifest.load(tmp_path)
+    assert loaded.problem.startswith("1 of its 6 lines could not be read")
+    assert loaded.names() == {"in0", "in1"}
+    assert loaded.get("in1") == InputEntry("sha1-new", "s", documents=[DocumentEntry("in1/x")])
+    assert loaded.get("in2") is None and loaded.up_to_date("in0", "sha0", "s") is not None
+    loaded.record("in3", InputEntry("sha3", "s"))
+    loaded.compact()
+    assert [json.loads(line)["input"] for line in (tmp_path / MANIFEST_NAME).open()] == [
+        "in0",
+        "in1",
+        "in3",
+    ]
+    assert loaded.get("in0") == InputEntry("sha0", "s", documents=[DocumentEntry("in0/d0", {"rule": 0})])
+    assert loaded.get("in3") == InputEntry("sha3", "s")
+    assert Manifest.load(tmp_path).entries == loaded.entries
