@@ -258,13 +258,14 @@ class _Collector:
         item = self.files[done.index]
         skipped = dict(done.skipped)
         if done.index in self.reuse:
+            self.reuse.discard(done.index)
             skipped = self._replay(item)
         self.skipped.update(skipped)
         name = item.name.as_posix()
         self.writer.input_done(name)
         old = self.manifest.get(name)
         entry = InputEntry(
-            self.hashes[done.index],
+            self.hashes.pop(done.index),  # held only while the input is in the stream
             self.settings,
             self._documents,
             skipped,
