@@ -145,7 +145,7 @@ class Manifest:
             manifest._lines.clear()
             manifest._pending.clear()
         manifest._pending_ids.clear()
-        if unread:
+        if unread and not manifest.problem:
             manifest.problem = (
                 f"{unread} of its {lines} lines could not be read (written by another "
                 "version of cleaner, or damaged)"
@@ -159,6 +159,8 @@ class Manifest:
             if data.get("format") != FORMAT_VERSION:
                 return False
             name = data["input"]
+            if not isinstance(name, str):
+                return False
             if "pending" in data:
                 self._add_pending(name, data["pending"])
                 return True

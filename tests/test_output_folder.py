@@ -317,8 +317,9 @@ def test_the_manifest_holds_where_entries_are_and_reads_them_when_asked(tmp_path
     manifest.close()
     with (tmp_path / MANIFEST_NAME).open("ab") as saved:
         saved.write(b'{"format": 1, "input": "bad\xff", "entry": null}\n')
+        saved.write(b'{"format": 1, "input": 7, "entry": null}\n')  # names are strings
     loaded = Manifest.load(tmp_path)
-    assert loaded.problem.startswith("1 of its 6 lines could not be read")
+    assert loaded.problem.startswith("2 of its 7 lines could not be read")
     assert loaded.names() == {"in0", "in1"}
     assert loaded.get("in1") == InputEntry("sha1-new", "s", documents=[DocumentEntry("in1/x")])
     assert loaded.get("in2") is None and loaded.up_to_date("in0", "sha0", "s") is not None
