@@ -178,7 +178,7 @@ class _Collector:
         self.sizes = [_size(item.path) for item in files]
         self.plain_names = _names_under_containers(files)
         self.settings = ""  # the settings digest, when there is a manifest
-        self.reuse: set[int] = set()
+        self.reuse: dict[int, InputEntry] = {}  # inputs to reuse, with their entries
         self.hashes: dict[int, str] = {}
         self.skipped: Counter[str] = Counter()
         self._documents: list[DocumentEntry] = []
@@ -197,7 +197,7 @@ class _Collector:
         name = item.name.as_posix()
         entry = self.manifest.up_to_date(name, self.hashes[index], self.settings)
         if entry is not None and self.writer.has_outputs(name, [d.id for d in entry.documents]):
-            self.reuse.add(index)
+            self.reuse[index] = entry  # held until the input is done: read from OUT once
             return True
         return False
 
@@ -257,13 +257,13 @@ class _Collector:
     def _input_done(self, done: InputDone) -> None:
         item = self.files[done.index]
         skipped = dict(done.skipped)
-        if done.index in self.reuse:
-            self.reuse.discard(done.index)
-            skipped = self._replay(item)
+        earlier = self.reuse.pop(done.index, None)
+        if earlier is not None:
+            skipped = self._replay(item, earlier)
         self.skipped.update(skipped)
         name = item.name.as_posix()
         self.writer.input_done(name)
-        old = self.manifest.get(name)
+        old = earlier if earlier is not None else self.manifest.get(name)
         entry = InputEntry(
             self.hashes.pop(done.index),  # held only while the input is in the stream
             self.settings,
@@ -280,11 +280,9 @@ class _Collector:
         self._inputs_done += 1
         self.progress.advance(inputs=1, nbytes=self.sizes[done.index])
 
-    def _replay(self, item: InputFile) -> dict[str, int]:
+    def _replay(self, item: InputFile, entry: InputEntry) -> dict[str, int]:
         """An unchanged input: its outputs are read back, for duplicates and the report."""
         name = item.name.as_posix()
-        entry = self.manifest.get(name)
-        assert entry is not None  # reused: its entry was up to date
         source, earlier = item.path.as_posix(), entry.source
         stored = self.writer.read_back(name, [doc.id for doc in entry.documents])
         for doc, found in zip(entry.documents, stored, strict=True):
