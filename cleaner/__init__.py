@@ -7,12 +7,47 @@
 
 __version__ = "0.1.0"
 
-from cleaner.config import Config, OutputFormat
-from cleaner.document import Document, Line, Removal
-from cleaner.errors import CleanerError, DocumentError, RuleError, UsageError
-from cleaner.pipeline import Cleaner, clean_text, document_record
-from cleaner.ruleset.loader import RuleSet, load_rules
-from cleaner.runner import run
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cleaner.config import Config, OutputFormat
+    from cleaner.document import Document, Line, Removal
+    from cleaner.errors import CleanerError, DocumentError, RuleError, UsageError
+    from cleaner.pipeline import Cleaner, clean_text, document_record
+    from cleaner.ruleset.loader import RuleSet, load_rules
+    from cleaner.runner import run
+
+#: Where each public name lives: imported when first used, so that `import cleaner` (and
+#: the console script, which installs its signal handlers first) starts in milliseconds.
+_PUBLIC = {
+    "Config": "cleaner.config",
+    "OutputFormat": "cleaner.config",
+    "Document": "cleaner.document",
+    "Line": "cleaner.document",
+    "Removal": "cleaner.document",
+    "CleanerError": "cleaner.errors",
+    "DocumentError": "cleaner.errors",
+    "RuleError": "cleaner.errors",
+    "UsageError": "cleaner.errors",
+    "Cleaner": "cleaner.pipeline",
+    "clean_text": "cleaner.pipeline",
+    "document_record": "cleaner.pipeline",
+    "RuleSet": "cleaner.ruleset.loader",
+    "load_rules": "cleaner.ruleset.loader",
+    "run": "cleaner.runner",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cleaner' has no attribute {name!r}")
+    return getattr(import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_PUBLIC])
 
 __all__ = [
     "Cleaner",

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -22,6 +22,7 @@ from cleaner.evaluate import evaluate_run
 from cleaner.executors import Executor, ExecutorName, make_executor
 from cleaner.explain import RuleHit, explain_document, render, render_hits, rule_hits
 from cleaner.html_report import write_html_report
+from cleaner.interrupts import Interrupted, flush_quietly, guard
 from cleaner.pipeline import Cleaner
 from cleaner.progress import is_tty, make_progress
 from cleaner.readers import discover_inputs
@@ -89,15 +90,21 @@ def user_errors(interrupted: str = "stopped before it finished") -> Iterator[Non
     the traceback."""
     try:
         yield
-    except KeyboardInterrupt:
-        err_console.print(labelled("interrupted:", "bold red", interrupted), soft_wrap=True)
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except KeyboardInterrupt as exc:
+        code = exc.exit_code if isinstance(exc, Interrupted) else EXIT_INTERRUPTED
+        _interrupted(interrupted, code)
     except CleanerError as exc:
+        disguised = guard.received()
+        if disguised is not None:  # a library turned the interrupt into an error
+            _interrupted(interrupted, disguised.exit_code)
         err_console.print(labelled("error:", "bold red", str(exc)), soft_wrap=True)
         raise typer.Exit(EXIT_USAGE) from None
     except (typer.Exit, typer.Abort):
         raise
     except Exception as exc:
+        disguised = guard.received()
+        if disguised is not None:  # langdetect's loader makes any interrupt its own error
+            _interrupted(interrupted, disguised.exit_code)
         if verbosity.debug:
             raise
         err_console.print(
@@ -110,6 +117,13 @@ def user_errors(interrupted: str = "stopped before it finished") -> Iterator[Non
             soft_wrap=True,
         )
         raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _interrupted(message: str, code: int) -> NoReturn:
+    """Ctrl-C or SIGTERM: one line, and the exit code shells give a signal (130, 143)."""
+    with guard.held():  # a second signal while this prints exits at once, after it
+        err_console.print(labelled("interrupted:", "bold red", message), soft_wrap=True)
+    raise typer.Exit(code) from None
 
 
 def _version(value: bool) -> None:
@@ -555,4 +569,14 @@ def _print_details(report: RunReport) -> None:
 
 
 def main() -> None:
-    app()
+    """The `cleaner` command. SIGINT and SIGTERM stop it with 130 and 143 wherever they
+    land (click turns a KeyboardInterrupt outside a command into "Aborted!", exit 1)."""
+    guard.install()
+    try:
+        app()
+    except SystemExit as exc:
+        interrupt = guard.received()
+        flush_quietly()
+        if interrupt is not None and exc.code != interrupt.exit_code:
+            raise SystemExit(interrupt.exit_code) from None
+        raise

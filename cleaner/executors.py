@@ -12,7 +12,6 @@ import gc
 import math
 import multiprocessing
 import os
-import signal
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -25,6 +24,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from cleaner.errors import UsageError
+from cleaner.interrupts import ignore_in_worker
 from cleaner.pipeline import Cleaner
 from cleaner.work import BatchTask, Item, R, Work
 
@@ -115,10 +115,7 @@ _worker_cleaner: Cleaner | None = None
 def _install_cleaner(cleaner: Cleaner, parent: int) -> None:
     global _worker_cleaner
     _worker_cleaner = cleaner
-    # Ctrl-C reaches every process of the terminal's group; the parent alone decides
-    # what stops. A worker interrupted inside the pool's queue would leave its lock held,
-    # and the others waiting on it for ever.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ignore_in_worker()  # the parent alone decides when a run stops (see interrupts.py)
     gc.freeze()  # the worker's heap lives as long as the worker: see long_lived_frozen
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
 
@@ -240,13 +237,18 @@ def _submit(pool: ProcessPoolExecutor, work: Work[R], batch: Sequence[Item]) -> 
         return refused
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
+def _stop_workers(pool: ProcessPoolExecutor, wait: float = 1.0) -> None:
     """Ends the pool's workers now, whatever they are doing (ProcessPoolExecutor has no
-    public way: its shutdown waits for the running batches)."""
-    processes = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
+    public way: its shutdown waits for the running batches), and reaps them, so that no
+    zombie outlives the run. SIGKILL: workers ignore SIGINT and SIGTERM, and hold nothing
+    that needs saving (the parent writes every file)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
         if process.is_alive():
-            process.terminate()
+            process.kill()
+    deadline = time.monotonic() + wait
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
 
 
 def rerun_after_crash(

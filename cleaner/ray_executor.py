@@ -31,6 +31,7 @@ from typing import Any
 from cleaner import __version__
 from cleaner.errors import ClusterError, UsageError
 from cleaner.executors import IN_FLIGHT_PER_WORKER, Executor, rerun_after_crash
+from cleaner.interrupts import SIGNALS, guard
 from cleaner.pipeline import Cleaner
 from cleaner.work import BatchTask, Item, R, Work
 
@@ -99,15 +100,23 @@ def _quiet_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers belong to the main thread
         return
+    handlers = {signum: signal.getsignal(signum) for signum in SIGNALS}
+    if guard.installed:  # the CLI's handlers: they hold the signal, and say how it ended
+        try:
+            with guard.held():
+                yield
+        finally:
+            for signum, handler in handlers.items():
+                signal.signal(signum, handler)  # type: ignore[arg-type]
+        return
     interrupted: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: interrupted.append(signum))
-    terminate = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGINT, lambda signum, frame: interrupted.append(signum))
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
-        if terminate is not None:
-            signal.signal(signal.SIGTERM, terminate)
+        for signum, handler in handlers.items():
+            if handler is not None:
+                signal.signal(signum, handler)
     if interrupted:
         raise KeyboardInterrupt
 

@@ -12,7 +12,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 
 from cleaner.config import Config
@@ -21,6 +21,7 @@ from cleaner.document import Document
 from cleaner.duplicates import DuplicateFinder
 from cleaner.errors import CleanerError, OutputError, UsageError
 from cleaner.executors import Executor, InlineExecutor, long_lived_frozen
+from cleaner.interrupts import guard
 from cleaner.manifest import DocumentEntry, InputEntry, Manifest, file_sha256, settings_digest
 from cleaner.pipeline import Cleaner
 from cleaner.progress import NoProgress, Progress
@@ -41,6 +42,7 @@ from cleaner.writers import (
     Writer,
     atomic_write,
     check_layout,
+    is_output_folder,
     make_writer,
     remove_stale_temporaries,
     save_layout,
@@ -56,9 +58,11 @@ BATCH_CHARS = 1 << 20
 BATCH_ITEMS = 256
 
 
-def _check_output_dir(inputs: Sequence[Path], out: Path) -> None:
-    """OUT is a folder (or will be), and no input can be overwritten or read back: OUT is
-    neither inside an input folder nor around an input."""
+def _check_output_dir(inputs: Sequence[Path], out: Path, force: bool = False) -> None:
+    """OUT is a folder cleaner may write: no input can be overwritten or read back, and
+    it is new, empty, or made by cleaner (its marker). A folder of someone's files (the
+    captures themselves, given in the wrong order) is refused unless `force`; inputs are
+    never overwritten, `force` or not."""
     if out.exists() and not out.is_dir():
         raise UsageError(
             f"{out}: exists and is not a folder; give a new folder, or the output folder "
@@ -79,6 +83,24 @@ def _check_output_dir(inputs: Sequence[Path], out: Path) -> None:
                 f"{path}: an input inside the output folder {out} could be overwritten; "
                 "move it out, or choose another output folder"
             )
+    if force or not out.is_dir() or is_output_folder(out):
+        return
+    foreign = _first_visible_entry(out)
+    if foreign is not None:
+        raise UsageError(
+            f"{out}: holds files cleaner did not write ({foreign.name}); were the input and "
+            "output folders swapped? Give a new or empty output folder, or add --force to "
+            "write into this one anyway"
+        )
+
+
+def _first_visible_entry(folder: Path) -> Path | None:
+    """An entry of `folder` other than hidden ones (`.gitkeep`, `.DS_Store`), if any."""
+    try:
+        with os.scandir(folder) as entries:
+            return next((Path(e.path) for e in entries if not e.name.startswith(".")), None)
+    except OSError as exc:
+        raise OutputError(folder, exc) from None
 
 
 @contextmanager
@@ -335,20 +357,26 @@ class _Collector:
 def _sole_writer(out: Path) -> Iterator[None]:
     """Holds a lock on OUT while a run writes it: a second run into the same folder would
     take the first one's temporary files for a killed run's, and interleave manifests.
-    The lock goes with the process, so a killed run leaves none behind: a POSIX record
-    lock (lockf), which forked workers do not inherit, where flock's would stay held by
-    the killed run's workers until they notice, refusing the re-run meanwhile."""
+
+    The lock goes with the process, so a killed run leaves none that holds: a POSIX
+    record lock (lockf), which forked workers do not inherit (flock's would stay held by a
+    killed run's workers until they notice). The lock file is the holder's alone to
+    remove, and it does so, while holding it, when the run ends; a run that took the lock
+    on a file removed meanwhile holds nothing, so it opens the new one and tries again."""
     try:
         import fcntl
     except ImportError:  # not POSIX (Windows): no lock
         yield
         return
-    with _writing(out):
-        handle = (out / LOCK_NAME).open("a")
-    try:
+    path = out / LOCK_NAME
+    for _ in range(100):
+        with _writing(out):
+            out.mkdir(parents=True, exist_ok=True)
+            handle = path.open("a")
         try:
             fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
+            handle.close()
             if exc.errno in (errno.EACCES, errno.EAGAIN):
                 raise UsageError(
                     f"{out}: another cleaner run is writing into this folder now; wait for "
@@ -356,24 +384,51 @@ def _sole_writer(out: Path) -> Iterator[None]:
                 ) from None
             # Any other error: a file system without locks (NFS without its lock
             # service); the run goes on unlocked, as on Windows.
+            yield
+            return
+        if _same_file(handle.fileno(), path):
+            break
+        handle.close()  # the holder before us removed it as we opened it: again
+    else:
+        raise UsageError(f"{out}: could not lock this folder; try again")
+    try:
         yield
     finally:
+        path.unlink(missing_ok=True)  # still ours: no one else can hold it now
         handle.close()
 
 
-def _remove_if_unused(out: Path) -> None:
-    """Removes an OUT this run created when the run stopped before it wrote anything of
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        opened, named = os.fstat(fd), path.stat()
+    except OSError:
+        return False
+    return (opened.st_dev, opened.st_ino) == (named.st_dev, named.st_ino)
+
+
+@contextmanager
+def _removed_if_unused(out: Path, created: bool) -> Iterator[None]:
+    """Empties an OUT this run created when the run stops before it wrote anything of
     its own (a Ray cluster that starts no worker, Ctrl-C at once): the folder would claim
-    a format, and say "written by cleaner", for nothing."""
+    a format, and say "written by cleaner", for nothing. Only the lock's holder may, so
+    this goes inside `_sole_writer`; the empty folder goes once the lock is given up."""
+    try:
+        yield
+    except BaseException:
+        if created:
+            _remove_if_unused(out)
+        raise
+
+
+def _remove_if_unused(out: Path) -> None:
     try:
         names = set(os.listdir(out))
         if not names <= {FORMAT_NAME, LOCK_NAME, MANIFEST_NAME}:
             return
         if MANIFEST_NAME in names and (out / MANIFEST_NAME).stat().st_size:
             return
-        for name in names:
+        for name in names - {LOCK_NAME}:
             (out / name).unlink()
-        out.rmdir()
     except OSError:
         pass  # what stays is harmless: a later run reads it as an empty output folder
 
@@ -407,17 +462,19 @@ def run(
     executor: Executor | None = None,
     progress: Progress | None = None,
     prune: bool = False,
+    force: bool = False,
 ) -> RunReport:
     """Clean every input under `inputs` into `out`; one bad document never stops the run.
 
     A run is incremental: inputs unchanged since the run that wrote OUT (same bytes, same
-    rules and settings) are not cleaned again (see manifest.py).
+    rules and settings) are not cleaned again (see manifest.py). `force`: write into a
+    folder of files cleaner did not make (inputs are never overwritten all the same).
     """
     config = config or Config()
     executor = executor or InlineExecutor()
     progress = progress or NoProgress()
     started = time.perf_counter()
-    _check_output_dir(inputs, out)
+    _check_output_dir(inputs, out, force)
     check_layout(out, config.format)
     unlisted: list[UnreadableFolder] = []
     files = discover_inputs(inputs, unlisted)
@@ -436,9 +493,7 @@ def run(
             rule_ids=tuple(rule.id for rule in cleaner.ruleset.rules),
         )
         report.inputs = len(files)
-        with _writing(out):
-            out.mkdir(parents=True, exist_ok=True)
-        with _sole_writer(out):
+        with _sole_writer(out), _removed_if_unused(out, created):
             with _writing(out):
                 remove_stale_temporaries(out)  # a killed run's never finished files
                 save_layout(out, config.format)  # before any output: a killed run's OUT says it
@@ -468,6 +523,7 @@ def run(
                 with long_lived_frozen(), _writing(out):
                     for results in executor.map(CLEAN, cleaner, batches):
                         for result in results:
+                            guard.check()  # Ctrl-C that a library swallowed stops here
                             collector.take(result)
             finally:
                 progress.stop()
@@ -482,8 +538,9 @@ def run(
                 atomic_write(out / REPORT_NAME, to_json(report.to_dict()).encode("utf-8"))
             return report
     except BaseException:
-        if created:
-            _remove_if_unused(out)
+        if created:  # emptied by its lock's holder (this run, or none): then it goes
+            with suppress(OSError):
+                out.rmdir()
         raise
     finally:
         executor.close()

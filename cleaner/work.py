@@ -17,6 +17,7 @@ from cleaner.corpus import CorpusTable
 from cleaner.document import Document
 from cleaner.duplicates import Fingerprint, fingerprint, signature_size
 from cleaner.errors import CleanerError
+from cleaner.interrupts import guard
 from cleaner.pipeline import Cleaner, document_record
 from cleaner.readers import RecordFailure
 from cleaner.time_limit import DocumentTimedOut, time_limit
@@ -74,6 +75,7 @@ def clean_document(
     except CleanerError as exc:
         return RecordFailure(doc.source, str(exc))
     except Exception as exc:  # a bug on one document must not lose the others
+        guard.check()  # unless it was Ctrl-C that a library made its own error
         reason = f"internal error: {type(exc).__name__}: {exc}"
         return RecordFailure(doc.source, reason, traceback.format_exc())
 

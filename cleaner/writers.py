@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from hashlib import sha256
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -16,6 +17,7 @@ import orjson
 from cleaner.config import OutputFormat
 from cleaner.document import METADATA_KEYS
 from cleaner.errors import UsageError
+from cleaner.interrupts import guard
 
 MANIFEST_NAME = ".cleaner-manifest.jsonl"  # hidden: no document id can take its name
 #: The --format of the run that writes OUT, saved before its first output: a run in
@@ -62,6 +64,36 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
+        raise
+
+
+def _written_beside(path: Path, data: bytes) -> Path:
+    """`data` in a new temporary file beside `path`, to be renamed into place."""
+    fd, tmp = _temporary_beside(path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def commit_pair(paths: tuple[Path, Path], data: tuple[bytes, bytes]) -> None:
+    """A document's two files as one unit: both are written first, then renamed into place
+    back to back with Ctrl-C and SIGTERM held, so a signal never leaves one file of a
+    pair new and the other old. (Only SIGKILL or a power cut can; the text's sha256 in the
+    record tells, and a re-run cleans such a document again.)"""
+    temporaries: list[Path] = []
+    try:
+        for path, content in zip(paths, data, strict=True):
+            temporaries.append(_written_beside(path, content))
+        with guard.held():
+            for tmp, path in zip(temporaries, paths, strict=True):
+                os.replace(tmp, path)
+    except BaseException:
+        for tmp in temporaries:
+            tmp.unlink(missing_ok=True)
         raise
 
 
@@ -138,9 +170,10 @@ class TxtWriter:
         self.out = out
 
     def write(self, text: str, record: dict[str, Any]) -> None:
-        text_path, record_path = txt_paths(self.out, record["id"])
-        atomic_write(text_path, text.encode("utf-8"))
-        atomic_write(record_path, to_json(record).encode("utf-8"))
+        commit_pair(
+            txt_paths(self.out, record["id"]),
+            (text.encode("utf-8"), to_json(record).encode("utf-8")),
+        )
 
     def keep(self, text: str, record: dict[str, Any], changed: bool) -> None:
         if changed:
@@ -151,16 +184,22 @@ class TxtWriter:
         pass
 
     def has_outputs(self, name: str, doc_ids: Sequence[str]) -> bool:
-        return all(path.is_file() for doc_id in doc_ids for path in txt_paths(self.out, doc_id))
+        """Every document's pair is there and belongs together: a pair split by SIGKILL
+        between its two renames (a new .txt beside an old .json) is cleaned again."""
+        return all(not stored.error for stored in self.read_back(name, doc_ids))
 
     def read_back(self, name: str, doc_ids: Sequence[str]) -> Iterator[StoredDocument]:
         for doc_id in doc_ids:
             text_path, record_path = txt_paths(self.out, doc_id)
             try:
-                text = text_path.read_text(encoding="utf-8")
+                data = text_path.read_bytes()
                 record = json.loads(record_path.read_text(encoding="utf-8"))
+                text = data.decode("utf-8")
             except (OSError, ValueError) as exc:  # changed or removed since the run began
                 yield StoredDocument(doc_id, error=str(exc))
+                continue
+            if not isinstance(record, dict) or record.get("sha256") != sha256(data).hexdigest():
+                yield StoredDocument(doc_id, error=f"{text_path} does not match its .json")
                 continue
             yield StoredDocument(doc_id, text, record)
 

@@ -1,0 +1,136 @@
+"""Ctrl-C (SIGINT) and SIGTERM: a run stops at once, cleanly, with the shell's exit code.
+
+The first signal raises `Interrupted` where the main thread is, like Python's own
+KeyboardInterrupt, but also for SIGTERM; what the run finished stays recorded. Inside a
+`held()` block (a document's files being committed, Ray starting its processes) the
+signal waits for the block's end, so no pair of files is ever split by it. A second
+signal exits at once: the workers are killed and the process leaves without unwinding,
+still outside any `held()` block.
+
+Libraries can swallow the exception (langdetect's profile loader turns any exception,
+KeyboardInterrupt too, into a LangDetectException): `received()` tells the caller that
+whatever it caught was an interrupt in disguise, and `check()` raises it again.
+
+The state is the process's own, as signal handlers are: one `InterruptGuard`, installed
+by the CLI (library callers keep Python's default behaviour unless they install it).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from types import FrameType
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class Interrupted(KeyboardInterrupt):
+    """The run was stopped by a signal; `exit_code` is what shells expect (128 + signal)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
+class InterruptGuard:
+    """The handler of SIGINT and SIGTERM for a command's lifetime (see the module)."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._held = 0
+        self._again: int | None = None  # a second signal that came inside a held block
+
+    def install(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return  # signal handlers belong to the main thread
+        for signum in SIGNALS:
+            signal.signal(signum, self._handle)
+
+    @property
+    def installed(self) -> bool:
+        """Whether this guard handles SIGINT now (the CLI installs it; a library caller
+        keeps Python's KeyboardInterrupt)."""
+        return signal.getsignal(signal.SIGINT) == self._handle
+
+    def reset(self) -> None:
+        self.signum, self._held, self._again = None, 0, None
+
+    def received(self) -> Interrupted | None:
+        """The interrupt that came, if one did (whatever a library made of it)."""
+        return Interrupted(self.signum) if self.signum is not None else None
+
+    def check(self) -> None:
+        """Raise the interrupt that came, if one did: a safe point to stop at."""
+        if self.signum is not None and not self._held:
+            raise Interrupted(self.signum)
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """A block no signal interrupts: it is acted on when the block ends."""
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+        if not self._held:
+            if self._again is not None:
+                exit_now(self._again)
+            self.check()
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.signum is not None:  # the second one: no more waiting
+            if self._held:
+                self._again = signum
+                return
+            exit_now(signum)
+        self.signum = signum
+        if not self._held:
+            raise Interrupted(signum)
+
+
+def exit_now(signum: int) -> None:
+    """Kill this process's workers and leave at once (a second Ctrl-C). Files are only
+    ever renamed into place whole, so what is in OUT stays consistent."""
+    kill_children()
+    with suppress(OSError):
+        os.write(2, b"interrupted again: stopped at once\n")
+    os._exit(128 + signum)
+
+
+def kill_children() -> None:
+    """SIGKILL to the worker processes this process started (they ignore SIGINT/SIGTERM,
+    so that the parent alone decides when and how a run stops)."""
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        if child.pid is not None:
+            with suppress(OSError):
+                os.kill(child.pid, signal.SIGKILL)
+
+
+def ignore_in_worker() -> None:
+    """A worker process leaves signals to its parent: Ctrl-C reaches the terminal's whole
+    process group, and a worker interrupted inside the pool's queue would leave its lock
+    held. The parent kills its workers when it stops."""
+    for signum in SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+
+
+#: The process's guard: signal handlers are per process, and so is what they saw.
+guard = InterruptGuard()
+
+
+def flush_quietly() -> None:
+    """Flush stdout/stderr, ignoring a closed pipe, so the interpreter's own flush at exit
+    prints no "Exception ignored" line."""
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):
+            stream.flush()
