@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from cleaner.config import DEFAULT_DOCUMENT_TIMEOUT, DEFAULT_MAX_BYTES, Config, 
 from cleaner.errors import CleanerError, UsageError
 from cleaner.evaluate import evaluate_run
 from cleaner.executors import Executor, ExecutorName, make_executor
-from cleaner.explain import RuleHit, explain_document, render, render_hits, rule_hits
+from cleaner.explain import RuleHit, explain_path, render, render_hits, rule_hits
 from cleaner.html_report import write_html_report
 from cleaner.interrupts import Interrupted, flush_quietly, guard
 from cleaner.pipeline import Cleaner
@@ -262,6 +263,22 @@ def run(
             "--prune", help="Remove the outputs of inputs deleted since the last run into OUT."
         ),
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Write into an output folder that holds files cleaner did not write "
+            "(inputs are never overwritten, even so).",
+        ),
+    ] = False,
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option(
+            "--follow-symlinks",
+            help="Read symbolic links under an input folder that lead outside it "
+            "(else they are skipped and named in the report).",
+        ),
+    ] = False,
     html_report: Annotated[
         Path | None,
         typer.Option(
@@ -317,6 +334,8 @@ def run(
             executor=pool,
             progress=make_progress(err_console, quiet),
             prune=prune,
+            force=force,
+            follow_symlinks=follow_symlinks,
         )
     if not quiet:
         removed = sum(report.removals_by_rule.values())
@@ -325,6 +344,7 @@ def run(
             f"{report.inputs} inputs: {report.written} documents written to {out}, "
             f"{len(report.failures)} failed, {skipped} records skipped, {removed} removals"
             + (f", {report.reused} inputs unchanged since the last run" if report.reused else "")
+            + _left_out(report)
             + f" (report: {out / 'report.json'})",
             soft_wrap=True,
         )
@@ -353,9 +373,14 @@ def explain(
     file: Annotated[
         Path,
         typer.Argument(
-            help="An input file, an output .txt/.json of a run, or (with --rule) an output folder."
+            help="An input file, an output .txt/.json of a run, or an output folder (with "
+            "--id, or --rule)."
         ),
     ],
+    doc_id: Annotated[
+        str | None,
+        typer.Option("--id", help="With an output folder: the document to explain (any --format)."),
+    ] = None,
     rule: Annotated[
         str | None,
         typer.Option(
@@ -365,20 +390,27 @@ def explain(
     rules: RulesOption = None,
     no_builtin_rules: NoBuiltinOption = False,
 ) -> None:
-    """Show every line of a document, the removed ones marked with the rule that removed them."""
+    """Show every line of a document, the removed ones marked with the rule that removed them.
+
+    An output of a run is explained with the rules and settings that run used (saved in
+    its output folder); an input file with the built-in rules and --rules."""
     with user_errors():
-        if rule is not None and file.is_dir():
+        if rule is not None and doc_id is None and file.is_dir():
             render_hits(rule_hits(file, rule), rule, out_console)
             return
-        cleaner = Cleaner(Config(rules=tuple(rules or ()), builtin_rules=not no_builtin_rules))
-        doc = explain_document(file, cleaner)
-        if rule is not None:
-            hits = (
-                RuleHit(doc.id, r.line, r.text, r.reason) for r in doc.removals if r.rule == rule
-            )
-            render_hits(hits, rule, out_console)
-            return
-        render(doc, out_console)
+        explained = explain_path(
+            file,
+            lambda: Cleaner(Config(rules=tuple(rules or ()), builtin_rules=not no_builtin_rules)),
+            doc_id,
+        )
+    for note in explained.notes:
+        err_console.print(labelled("note:", "yellow", note), soft_wrap=True)
+    doc = explained.document
+    if rule is not None:
+        hits = (RuleHit(doc.id, r.line, r.text, r.reason) for r in doc.removals if r.rule == rule)
+        render_hits(hits, rule, out_console)
+        return
+    render(doc, out_console)
 
 
 @app.command()
@@ -554,6 +586,15 @@ def _print_failure(failure: Failure) -> None:
     err_console.print(labelled("failed:", "bold red", f"{where}{failure.reason}"), soft_wrap=True)
     if verbosity.debug and failure.detail:
         err_console.print(failure.detail, soft_wrap=True)
+
+
+def _left_out(report: RunReport) -> str:
+    """ ", 3 files left out (2 unknown suffix, 1 hidden)": every entry is accounted for."""
+    if not report.skipped_files:
+        return ""
+    reasons = Counter(reason.split(" (")[0] for _, reason in report.skipped_files)
+    why = ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items()))
+    return f", {len(report.skipped_files)} files left out ({why})"
 
 
 def _print_details(report: RunReport) -> None:

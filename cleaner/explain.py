@@ -2,46 +2,162 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
+from cleaner.config import Config
 from cleaner.document import Document
-from cleaner.errors import UsageError
+from cleaner.errors import CleanerError, UsageError
+from cleaner.manifest import InputEntry, Manifest
 from cleaner.outputs import OutputEntry, read_outputs
 from cleaner.pipeline import Cleaner
-from cleaner.readers import discover_inputs, read_text_file
+from cleaner.readers import (
+    InputFile,
+    ReadStats,
+    discover_inputs,
+    path_text,
+    read_input,
+    read_text_file,
+)
+from cleaner.ruleset.loader import load_rules
+from cleaner.run_record import RunRecord
+from cleaner.writers import is_output_folder
 
 
-def resolve_source(path: Path) -> Path:
-    """An input file, or the input named by an output's metadata (`OUT/x.json` or `OUT/x.txt`)."""
-    meta = path if path.suffix == ".json" else path.with_suffix(".json")
-    if meta.is_file() and path.suffix in (".json", ".txt"):
-        try:
-            source = json.loads(meta.read_text(encoding="utf-8")).get("source")
-        except (ValueError, AttributeError):
-            source = None
-        if source and Path(source).is_file() and Path(source).resolve() != path.resolve():
-            return Path(source)
+@dataclass(slots=True)
+class Explained:
+    """A document cleaned again for `explain`, and what the user should know about it."""
+
+    document: Document
+    notes: list[str] = field(default_factory=list)
+
+
+def explain_path(
+    path: Path, make_cleaner: Callable[[], Cleaner], doc_id: str | None = None
+) -> Explained:
+    """Clean again the document behind `path`: an input file (with `make_cleaner`'s
+    rules), or an output of a run (a .txt/.json in OUT, or OUT itself with `doc_id`),
+    with the rules and settings that run used, whichever the working directory."""
+    out = output_root(path)
+    if out is None:
+        if doc_id is not None:
+            raise UsageError(f"{path}: --id needs the output folder of a `cleaner run`")
+        return Explained(_explain_input(path, make_cleaner()))
+    return _explain_output(out, _find_record(out, path, doc_id))
+
+
+def output_root(path: Path) -> Path | None:
+    """The output folder of a run that `path` is (or is inside), if any."""
+    folder = path if path.is_dir() else path.parent
+    for candidate in (folder, *folder.parents):
+        if is_output_folder(candidate):
+            return candidate
+    return None
+
+
+def _explain_input(path: Path, cleaner: Cleaner) -> Document:
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
-    return path
-
-
-def explain_document(path: Path, cleaner: Cleaner) -> Document:
-    """Clean one text or HTML file (containers hold many documents: explain an output)."""
-    source = resolve_source(path)
-    (item,) = discover_inputs([source])
+    (item,) = discover_inputs([path])
     if item.kind.is_container:
         raise UsageError(
-            f"{source}: holds many documents; explain one of its outputs "
-            "(OUT/<name>/<id>.json) instead"
+            f"{path}: holds many documents; explain one of the outputs a run made of it "
+            "(OUT/<name>/<id>.json, or OUT --id ID)"
         )
     return cleaner.clean(read_text_file(item))
+
+
+def _find_record(out: Path, path: Path, doc_id: str | None) -> dict[str, Any]:
+    if doc_id is None and path.is_dir():
+        raise UsageError(f"{path}: an output folder; add --id ID to explain one of its documents")
+    if doc_id is None:
+        meta = path.with_suffix(".json")
+        try:
+            record = json.loads(meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"{meta}: cannot read this output's metadata ({exc})") from None
+        if isinstance(record, dict):
+            return record
+        raise UsageError(f"{meta}: not a document's metadata")
+    for entry in read_outputs(out):
+        data = entry.data if isinstance(entry, OutputEntry) else None
+        if isinstance(data, dict) and data.get("id") == doc_id:
+            return data
+    raise UsageError(f"{out}: no document with id {doc_id!r}; `cleaner report` lists them")
+
+
+def _explain_output(out: Path, record: dict[str, Any]) -> Explained:
+    doc_id = str(record.get("id"))
+    run = RunRecord.load(out)
+    if run is None:
+        raise UsageError(
+            f"{out}: does not record the rules its run used (an older cleaner wrote it); "
+            "run `cleaner run` into it again, or explain the input file itself"
+        )
+    name, entry = _manifest_entry(out, doc_id)
+    if entry.settings != run.settings:
+        raise UsageError(
+            f"{doc_id}: written under other rules or settings than the last run into {out} "
+            "used, which are the ones saved there; run `cleaner run` again, then explain"
+        )
+    notes = []
+    if _rules_on_disk_digest(run) != run.rules_sha256:
+        notes.append(
+            "the rule files on disk have changed since the run; explained with the rules "
+            f"the run used (saved in {out})"
+        )
+    config = run.run_config()
+    if config.corpus_pass:
+        notes.append("the run used --corpus-pass: its corpus-frequent lines are not shown")
+    cleaner = Cleaner(config, ruleset=run.ruleset())
+    doc = _read_document(run.input_path(entry.source), PurePosixPath(name), doc_id, config)
+    cleaner.clean(doc)
+    if hashlib.sha256(doc.text.encode("utf-8")).hexdigest() != record.get("sha256"):
+        notes.append(
+            f"the text cleaned now differs from the output {doc_id} (has its input "
+            f"{entry.source} changed since the run?)"
+        )
+    return Explained(doc, notes)
+
+
+def _manifest_entry(out: Path, doc_id: str) -> tuple[str, InputEntry]:
+    manifest = Manifest.load(out)
+    try:
+        for name, entry in manifest.entries.items():
+            if any(doc.id == doc_id for doc in entry.documents):
+                return name, entry
+    finally:
+        manifest.close()
+    raise UsageError(f"{out}: its manifest lists no document {doc_id}; run `cleaner run` again")
+
+
+def _rules_on_disk_digest(run: RunRecord) -> str | None:
+    config = run.run_config()
+    try:
+        return load_rules(config.rules, builtin=config.builtin_rules).digest
+    except CleanerError:
+        return None
+
+
+def _read_document(path: Path, name: PurePosixPath, doc_id: str, config: Config) -> Document:
+    """The document `doc_id` of the input at `path`, named as the run named it."""
+    if not path.is_file():
+        raise UsageError(f"{path_text(path)}: the input of {doc_id} is gone; explain needs it")
+    (found,) = discover_inputs([path])
+    item = InputFile(path, name, found.kind)
+    for doc in read_input(
+        item, ReadStats(), text_field=config.text_field, max_bytes=config.max_bytes
+    ):
+        if isinstance(doc, Document) and doc.id == doc_id:
+            return doc
+    raise UsageError(f"{path_text(path)}: no longer holds the document {doc_id}")
 
 
 def render(doc: Document, console: Console) -> None:

@@ -47,6 +47,7 @@ class InterruptGuard:
         self.signum: int | None = None
         self._held = 0
         self._again: int | None = None  # a second signal that came inside a held block
+        self._redelivery = False  # a first signal re-sent to itself (see _handle)
 
     def install(self) -> None:
         if threading.current_thread() is not threading.main_thread():
@@ -61,7 +62,7 @@ class InterruptGuard:
         return signal.getsignal(signal.SIGINT) == self._handle
 
     def reset(self) -> None:
-        self.signum, self._held, self._again = None, 0, None
+        self.signum, self._held, self._again, self._redelivery = None, 0, None, False
 
     def received(self) -> Interrupted | None:
         """The interrupt that came, if one did (whatever a library made of it)."""
@@ -86,14 +87,44 @@ class InterruptGuard:
             self.check()
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
-        if self.signum is not None:  # the second one: no more waiting
+        if self._redelivery:  # our own re-sent signal, after landing somewhere unsafe
+            self._redelivery = False
+        elif self.signum is not None:  # the second one: no more waiting
             if self._held:
                 self._again = signum
                 return
             exit_now(signum)
         self.signum = signum
-        if not self._held:
-            raise Interrupted(signum)
+        if self._held:
+            return
+        if _unsafe(frame):  # raised there, Python prints it and goes on: not yet
+            self._redeliver(signum)
+            return
+        raise Interrupted(signum)
+
+    def _redeliver(self, signum: int) -> None:
+        """The signal again in a moment, when the main thread has (likely) moved on."""
+        self._redelivery = True
+        main = threading.main_thread().ident
+        if main is not None:
+            timer = threading.Timer(REDELIVER_AFTER_S, signal.pthread_kill, (main, signum))
+            timer.daemon = True
+            timer.start()
+
+
+#: Where an exception raised by the handler would be printed as "Exception ignored" and
+#: dropped: finalizers, and the locks threading and logging take around fork().
+_UNSAFE_FUNCTIONS = frozenset({"__del__", "_releaseLock", "_acquireLock", "_after_fork"})
+REDELIVER_AFTER_S = 0.05
+
+
+def _unsafe(frame: FrameType | None) -> bool:
+    depth = 0
+    while frame is not None and depth < 8:
+        if frame.f_code.co_name in _UNSAFE_FUNCTIONS or "weakref" in frame.f_code.co_filename:
+            return True
+        frame, depth = frame.f_back, depth + 1
+    return False
 
 
 def exit_now(signum: int) -> None:

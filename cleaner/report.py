@@ -5,9 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from cleaner import __version__
+
+
+class FailureKind(StrEnum):
+    DOCUMENT = "document"  # a document (or a record of a container) failed
+    INPUT = "input"  # an input file could not be read at all
+    FOLDER = "folder"  # a folder could not be listed
 
 
 @dataclass(slots=True)
@@ -15,6 +22,7 @@ class Failure:
     source: str
     reason: str
     detail: str = ""  # a traceback, shown with --debug; never in report.json
+    kind: FailureKind = FailureKind.DOCUMENT
 
 
 @dataclass(slots=True)
@@ -35,6 +43,8 @@ class RunReport:
     rules_fired: Counter[str] = field(default_factory=Counter)
     warnings: list[Failure] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # about the run as a whole
+    files_read: int = 0  # input files read (or reused): every entry is read, skipped or failed
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     wall_seconds: float = 0.0
 
     def add_document(
@@ -53,19 +63,41 @@ class RunReport:
         self.removals_by_rule.update(removal["rule"] for removal in removed)
         self.removals_by_step.update(removal["step"] for removal in removed)
 
+    def skipped_files_by_reason(self) -> dict[str, list[str]]:
+        """The files left out, named, under their reason."""
+        by_reason: dict[str, list[str]] = {}
+        for path, reason in sorted(self.skipped_files, key=lambda entry: (entry[1], entry[0])):
+            by_reason.setdefault(reason, []).append(path)
+        return by_reason
+
     def to_dict(self) -> dict[str, Any]:
+        failed = Counter(failure.kind for failure in self.failures)
         return {
             "version": __version__,
             "rules_sha256": self.rules_sha256,
             "rules": len(self.rule_ids),
             "counts": {
                 "inputs": self.inputs,
-                "documents": self.written + len(self.failures),
+                # Every entry under the inputs: read + skipped + failed = seen.
+                "files": {
+                    "seen": self.files_read
+                    + len(self.skipped_files)
+                    + failed[FailureKind.INPUT]
+                    + failed[FailureKind.FOLDER],
+                    "read": self.files_read,
+                    "skipped": len(self.skipped_files),
+                    "failed": failed[FailureKind.INPUT] + failed[FailureKind.FOLDER],
+                },
+                # Every document read: written + dropped as duplicates + failed = documents.
+                "documents": self.written + self.dropped_duplicates + failed[FailureKind.DOCUMENT],
                 "written": self.written,
+                "duplicates_dropped": self.dropped_duplicates,
+                "failed_documents": failed[FailureKind.DOCUMENT],
                 "failed": len(self.failures),
                 "skipped": sum(self.skipped.values()),
             },
             "skipped": dict(sorted(self.skipped.items())),
+            "skipped_files": self.skipped_files_by_reason(),
             "duplicates": {**self.duplicates, "dropped": self.dropped_duplicates},
             "removals_by_rule": dict(sorted(self.removals_by_rule.items())),
             "removals_by_step": dict(sorted(self.removals_by_step.items())),

@@ -30,10 +30,12 @@ from cleaner.readers import (
     ReadStats,
     RecordFailure,
     UnreadableFolder,
-    discover_inputs,
+    discover,
+    path_text,
     read_input,
 )
-from cleaner.report import Failure, RunReport
+from cleaner.report import Failure, FailureKind, RunReport
+from cleaner.run_record import RUN_RECORD_NAME, RunRecord
 from cleaner.work import CLEAN, COUNT, CleanedDocument, InputDone, Item
 from cleaner.writers import (
     FORMAT_NAME,
@@ -117,13 +119,20 @@ def read_guarded(
     stats: ReadStats,
     config: Config,
 ) -> Iterator[Document | RecordFailure]:
-    """The input's documents; a reader that breaks down yields a failure instead."""
+    """The input's documents; a reader that breaks down yields a failure instead (of the
+    whole input when it gave no document)."""
+    read = 0
     try:
-        yield from read_input(item, stats, text_field=config.text_field, max_bytes=config.max_bytes)
+        for found in read_input(
+            item, stats, text_field=config.text_field, max_bytes=config.max_bytes
+        ):
+            read += 1
+            yield found
     except CleanerError as exc:
-        yield RecordFailure(item.path.as_posix(), str(exc))
+        yield RecordFailure(item.source, str(exc), whole_input=not read)
     except Exception as exc:  # a reader bug on one input must not lose the others
-        yield RecordFailure(item.path.as_posix(), f"cannot read: {type(exc).__name__}: {exc}")
+        reason = f"cannot read: {type(exc).__name__}: {exc}"
+        yield RecordFailure(item.source, reason, whole_input=not read)
 
 
 def stream_items(
@@ -205,6 +214,7 @@ class _Collector:
         self.skipped: Counter[str] = Counter()
         self._documents: list[DocumentEntry] = []
         self._incomplete = False
+        self._input_failed = False  # the current input could not be read at all
         self._inputs_done = 0  # so files[_inputs_done] is the input whose results come now
 
     def reusable(self, index: int) -> bool:
@@ -225,16 +235,25 @@ class _Collector:
 
     def take(self, result: CleanedDocument | RecordFailure | InputDone) -> None:
         if isinstance(result, RecordFailure):
-            self.fail(result.source, result.reason, result.detail)
+            kind = FailureKind.INPUT if result.whole_input else FailureKind.DOCUMENT
+            self._input_failed = self._input_failed or result.whole_input
+            self.fail(result.source, result.reason, result.detail, kind)
         elif isinstance(result, CleanedDocument):
             self._accept(result, reused=False)
         else:
             self._input_done(result)
 
-    def fail(self, source: str, reason: str, detail: str = "") -> None:
-        """A document of the current input failed: the input is cleaned again next time."""
+    def fail(
+        self,
+        source: str,
+        reason: str,
+        detail: str = "",
+        kind: FailureKind = FailureKind.DOCUMENT,
+    ) -> None:
+        """A document (or the whole) of the current input failed: the input is cleaned
+        again next time."""
         self._incomplete = True
-        self.report_failure(Failure(source, reason, detail))
+        self.report_failure(Failure(source, reason, detail, kind))
 
     def report_failure(self, failure: Failure) -> None:
         self.report.failures.append(failure)
@@ -292,25 +311,27 @@ class _Collector:
             self._documents,
             skipped,
             complete=not self._incomplete,
-            source=item.path.as_posix(),
+            source=item.source,
         )
         if old is not None:  # what the input made before and makes no more
             kept = {doc.id for doc in entry.documents}
             self.writer.drop_documents([doc.id for doc in old.documents if doc.id not in kept])
         self.manifest.record(name, entry)
-        self._documents, self._incomplete = [], False
+        if not self._input_failed:
+            self.report.files_read += 1
+        self._documents, self._incomplete, self._input_failed = [], False, False
         self._inputs_done += 1
         self.progress.advance(inputs=1, nbytes=self.sizes[done.index])
 
     def _replay(self, item: InputFile, entry: InputEntry) -> dict[str, int]:
         """An unchanged input: its outputs are read back, for duplicates and the report."""
         name = item.name.as_posix()
-        source, earlier = item.path.as_posix(), entry.source
+        source, earlier = item.source, entry.source
         stored = self.writer.read_back(name, [doc.id for doc in entry.documents])
         for doc, found in zip(entry.documents, stored, strict=True):
             if found.error:  # changed or removed since the run began
                 self.fail(
-                    str(item.path),
+                    item.source,
                     f"its output {doc.id} could not be read back ({found.error}); "
                     "run again to clean this input anew",
                 )
@@ -423,7 +444,7 @@ def _removed_if_unused(out: Path, created: bool) -> Iterator[None]:
 def _remove_if_unused(out: Path) -> None:
     try:
         names = set(os.listdir(out))
-        if not names <= {FORMAT_NAME, LOCK_NAME, MANIFEST_NAME}:
+        if not names <= {FORMAT_NAME, LOCK_NAME, MANIFEST_NAME, RUN_RECORD_NAME}:
             return
         if MANIFEST_NAME in names and (out / MANIFEST_NAME).stat().st_size:
             return
@@ -463,12 +484,14 @@ def run(
     progress: Progress | None = None,
     prune: bool = False,
     force: bool = False,
+    follow_symlinks: bool = False,
 ) -> RunReport:
     """Clean every input under `inputs` into `out`; one bad document never stops the run.
 
     A run is incremental: inputs unchanged since the run that wrote OUT (same bytes, same
     rules and settings) are not cleaned again (see manifest.py). `force`: write into a
     folder of files cleaner did not make (inputs are never overwritten all the same).
+    `follow_symlinks`: read links under an input folder that lead outside it.
     """
     config = config or Config()
     executor = executor or InlineExecutor()
@@ -476,8 +499,8 @@ def run(
     started = time.perf_counter()
     _check_output_dir(inputs, out, force)
     check_layout(out, config.format)
-    unlisted: list[UnreadableFolder] = []
-    files = discover_inputs(inputs, unlisted)
+    found = discover(inputs, follow_symlinks=follow_symlinks, max_bytes=config.max_bytes)
+    files, unlisted = found.files, found.unreadable
     if cleaner is None:  # rule errors surface here, before anything is written
         cleaner = Cleaner(config)
     created = not out.exists()
@@ -493,6 +516,8 @@ def run(
             rule_ids=tuple(rule.id for rule in cleaner.ruleset.rules),
         )
         report.inputs = len(files)
+        report.skipped_files = [(path_text(s.path), s.reason) for s in found.skipped]
+        report.notices.extend(found.renamed)
         with _sole_writer(out), _removed_if_unused(out, created):
             with _writing(out):
                 remove_stale_temporaries(out)  # a killed run's never finished files
@@ -509,12 +534,15 @@ def run(
                     config, files, report, writer, progress, manifest, on_failure
                 )
             collector.settings = settings_digest(config, cleaner.ruleset.digest, table)
+            with _writing(out):  # for `explain`: the rules and settings this run used
+                RunRecord.of_run(config, cleaner.ruleset.digest, collector.settings).save(out)
             for folder in unlisted:  # no input's failure: no input is cleaned again for it
                 collector.report_failure(
                     Failure(
-                        str(folder.path),
+                        path_text(folder.path),
                         f"cannot list this folder ({folder.reason}); its files were left out, "
                         "and the outputs of earlier runs kept",
+                        kind=FailureKind.FOLDER,
                     )
                 )
             progress.start(len(files), sum(collector.sizes))

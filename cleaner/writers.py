@@ -263,7 +263,9 @@ class _PartsWriter:
         self._part: _StreamingFile | None = None
 
     def part_path(self, name: str) -> Path:
-        return self.out / self.PARTS / f"{name}.jsonl"
+        """Flat, one file per input, named by a hash of its name: an input's name can be
+        another's folder (`a.txt` is `a`, `a.jsonl/x.txt` is `a.jsonl/x`)."""
+        return self.out / self.PARTS / f"{sha256(name.encode('utf-8')).hexdigest()[:32]}.jsonl"
 
     def write(self, text: str, record: dict[str, Any]) -> None:
         if self._part is None:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cleaner.document import Document
-from cleaner.readers.discover import InputFile, InputKind, UnreadableFolder, discover_inputs
+from cleaner.readers.discover import (
+    Discovery,
+    InputFile,
+    InputKind,
+    SkippedFile,
+    UnreadableFolder,
+    discover,
+    discover_inputs,
+    path_text,
+)
 from cleaner.readers.jsonl import read_jsonl
 from cleaner.readers.records import ReadStats, RecordFailure
 from cleaner.readers.text import DEFAULT_MAX_BYTES, read_single, read_text_file
@@ -28,12 +37,16 @@ def read_input(
 
 
 __all__ = [
+    "Discovery",
     "InputFile",
     "InputKind",
     "ReadStats",
     "RecordFailure",
+    "SkippedFile",
     "UnreadableFolder",
+    "discover",
     "discover_inputs",
+    "path_text",
     "read_input",
     "read_text_file",
 ]

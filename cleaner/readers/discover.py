@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 
 from cleaner.errors import UsageError
 from cleaner.readers.compression import open_decompressed, strip_compression_suffix
-from cleaner.readers.names import RESERVED_NAMES, is_hidden, safe_name, with_hash
+from cleaner.readers.names import RESERVED_NAMES, safe_name, with_hash
 
 
 class InputKind(StrEnum):
@@ -45,6 +48,50 @@ class InputFile:
     path: Path
     name: PurePosixPath
     kind: InputKind = InputKind.TEXT
+
+    @property
+    def source(self) -> str:
+        """The path as records, the report and messages name it (see `path_text`)."""
+        return path_text(self.path)
+
+
+def path_text(path: Path | str) -> str:
+    """A path as text that can always be written (JSON, a terminal): a file name that is
+    not UTF-8 keeps its other characters, and each byte that is not shows as `\\xff`."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    """A file (or folder) under the inputs that is not read, and why: every entry a run
+    sees is read, skipped, or failed, and the report names the skipped ones."""
+
+    path: Path
+    reason: str
+
+
+class SkipReason(StrEnum):
+    UNKNOWN_SUFFIX = "unknown suffix"
+    HIDDEN = "hidden"
+    HIDDEN_FOLDER = "hidden folder (its files are not read)"
+    BINARY = "binary content"
+    TOO_LARGE = "over --max-bytes"
+    LINK_OUTSIDE = "symbolic link leading outside the input folder (--follow-symlinks reads it)"
+    LINKED_FOLDER = "symbolic link to a folder (--follow-symlinks reads it)"
+    BROKEN_LINK = "broken symbolic link"
+    LINK_LOOP = "symbolic link loop"
+    SPECIAL = "not a regular file (a FIFO, socket or device)"
+
+
+@dataclass(slots=True)
+class Discovery:
+    """What the input paths hold: inputs to read, in canonical order, and everything left
+    out, each with its reason."""
+
+    files: list[InputFile] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+    unreadable: list[UnreadableFolder] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)  # notices: output names that clashed
 
 
 def _split_name(file_name: str) -> tuple[str, str]:
@@ -97,88 +144,190 @@ def _output_name(relative: PurePosixPath, stem: str) -> PurePosixPath:
     return _output_folder(relative.parent) / name
 
 
-def _files_under(root: Path, unreadable: list[UnreadableFolder]) -> Iterator[Path]:
-    """Every file under `root`; folders that cannot be listed go to `unreadable` (Path.rglob
-    passes over them without a word)."""
+def _special(path: Path, real_root: Path, follow: bool) -> SkipReason | None:
+    """Why a non-folder entry under an input folder is not a file to read, if it is not."""
+    try:
+        status = path.lstat()
+        if stat.S_ISLNK(status.st_mode):
+            target = path.resolve(strict=True)
+            if not follow and not target.is_relative_to(real_root):
+                return SkipReason.LINK_OUTSIDE
+            status = target.stat()
+    except FileNotFoundError:
+        return SkipReason.BROKEN_LINK
+    except (RuntimeError, OSError) as exc:  # RuntimeError: pathlib's "Symlink loop"
+        if isinstance(exc, RuntimeError) or exc.errno == errno.ELOOP:
+            return SkipReason.LINK_LOOP
+        return None  # unreadable: the reader says why, as this input's failure
+    return None if stat.S_ISREG(status.st_mode) else SkipReason.SPECIAL
+
+
+def _files_under(root: Path, follow: bool, found: Discovery) -> Iterator[Path]:
+    """Every regular file under `root` worth a look; what is not (hidden entries, links
+    that are not followed, FIFOs...) goes to `found.skipped`, and folders that cannot be
+    listed to `found.unreadable` (Path.rglob passes over them without a word)."""
+    real_root = root.resolve()
+    visited: set[tuple[int, int]] = set()  # followed links can lead back up: no loops
 
     def note(error: OSError) -> None:
         folder = Path(error.filename or root)
         name = _output_folder(PurePosixPath(folder.relative_to(root).as_posix()))
-        unreadable.append(UnreadableFolder(folder, name, error.strerror or str(error)))
+        found.unreadable.append(UnreadableFolder(folder, name, error.strerror or str(error)))
 
-    for folder, folders, files in os.walk(root, onerror=note):
-        folders[:] = [name for name in folders if not name.startswith(".")]  # hidden: not read
-        for file_name in files:
-            yield Path(folder, file_name)
+    for folder, folders, files in os.walk(root, onerror=note, followlinks=follow):
+        here = Path(folder)
+        if follow:
+            with suppress(OSError):
+                status = here.stat()
+                visited.add((status.st_dev, status.st_ino))
+        kept = []
+        for name in sorted(folders):
+            path = here / name
+            if name.startswith("."):  # .git, OUT's bookkeeping: not read, one entry each
+                found.skipped.append(SkippedFile(path, SkipReason.HIDDEN_FOLDER))
+            elif path.is_symlink() and not follow:
+                found.skipped.append(SkippedFile(path, SkipReason.LINKED_FOLDER))
+            elif path.is_symlink() and _folder_key(path) in visited:
+                found.skipped.append(SkippedFile(path, SkipReason.LINK_LOOP))
+            else:
+                kept.append(name)
+        folders[:] = kept
+        for name in files:
+            path = here / name
+            reason = (
+                SkipReason.HIDDEN if name.startswith(".") else _special(path, real_root, follow)
+            )
+            if reason is None:
+                yield path
+            else:
+                found.skipped.append(SkippedFile(path, reason))
 
 
-def discover_inputs(
-    paths: Iterable[Path], unreadable: list[UnreadableFolder] | None = None
-) -> list[InputFile]:
-    """Input files under the paths, in a stable order; output names mirror the folders.
+def _folder_key(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def discover(
+    paths: Iterable[Path], *, follow_symlinks: bool = False, max_bytes: int | None = None
+) -> Discovery:
+    """Input files under the paths, in a stable order, and every entry left out, with why.
 
     Inside folders only known suffixes count (so a run's own .json output is never read
-    back), and hidden files and folders are left out (`.git`, a run's own bookkeeping in
-    `.cleaner-parts`); a file named explicitly is taken whatever its suffix, its format
-    sniffed. A folder that cannot be listed is an error, unless the caller passes
-    `unreadable` to collect such folders and go on without them.
+    back), hidden files and folders are left out (`.git`, a run's own bookkeeping in
+    `.cleaner-parts`), and so are symbolic links leading outside the folder (unless
+    `follow_symlinks`), FIFOs and devices; text and HTML files over `max_bytes` on disk
+    too. A file named explicitly is taken whatever its suffix, its format sniffed. Output
+    names mirror the folders; inputs whose names would clash get distinct ones.
     """
-    found: list[InputFile] = []
-    missed: list[UnreadableFolder] = []
+    found = Discovery()
     for root in paths:
         if root.is_dir():
-            for path in _files_under(root, missed):
-                stem, suffix = _split_name(path.name)
-                kind = _SUFFIX_KINDS.get(suffix)
+            for path in _files_under(root, follow_symlinks, found):
                 relative = PurePosixPath(path.relative_to(root).as_posix())
-                if kind and path.is_file() and not is_hidden(relative):
-                    found.append(InputFile(path, _output_name(relative, stem), kind))
+                _consider(path, relative, found, max_bytes)
         elif root.is_file():
             stem, suffix = _split_name(root.name)
             kind = _SUFFIX_KINDS.get(suffix) or sniff_kind(root)
             if kind is None:
-                raise UsageError(
-                    f"{root}: not a text, HTML, WARC or JSON Lines file "
-                    "(binary content); leave it out of the inputs"
-                )
-            found.append(InputFile(root, PurePosixPath(safe_name(stem)), kind))
+                found.skipped.append(SkippedFile(root, SkipReason.BINARY))
+            else:
+                found.files.append(InputFile(root, PurePosixPath(safe_name(stem)), kind))
         else:
-            raise UsageError(f"{root}: no such file or folder")
-    if unreadable is None and missed:
-        raise UsageError(
-            f"{missed[0].path}: cannot list this folder ({missed[0].reason}); "
-            "fix its permissions or leave it out"
-        )
-    if unreadable is not None:
-        unreadable.extend(missed)
-    found.sort(key=lambda item: str(item.name))  # one canonical order, however paths were given
-    _check_names(found)
+            raise UsageError(f"{path_text(root)}: no such file or folder")
+    found.files.sort(key=lambda item: str(item.name))  # one canonical order
+    found.renamed = _separate_names(found.files)
     return found
 
 
-def _check_names(found: list[InputFile]) -> None:
-    """No two inputs may write the same output, nor one a file where another needs a
-    folder (`a.txt`, written as OUT/a.txt, beside `a.txt.jsonl`, whose records go in
-    OUT/a.txt/)."""
-    names = [item.name for item in found]
-    if len(set(names)) != len(names):
-        clash = next(name for name in names if names.count(name) > 1)
+def _consider(path: Path, relative: PurePosixPath, found: Discovery, max_bytes: int | None) -> None:
+    stem, suffix = _split_name(path.name)
+    kind = _SUFFIX_KINDS.get(suffix)
+    if kind is None:
+        found.skipped.append(SkippedFile(path, SkipReason.UNKNOWN_SUFFIX))
+    elif max_bytes is not None and not kind.is_container and _size(path) > max_bytes:
+        found.skipped.append(SkippedFile(path, SkipReason.TOO_LARGE))
+    else:
+        found.files.append(InputFile(path, _output_name(relative, stem), kind))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # unreadable: the reader says why
+
+
+def discover_inputs(paths: Iterable[Path]) -> list[InputFile]:
+    """The input files under the paths (see `discover`), for callers that cannot go on
+    without a folder they cannot list, or with a file they cannot read: an error then."""
+    found = discover(paths)
+    if found.unreadable:
+        missed = found.unreadable[0]
         raise UsageError(
-            f"two inputs would both be written as {clash}; "
-            "give them separate folders or run them separately"
+            f"{path_text(missed.path)}: cannot list this folder ({missed.reason}); "
+            "fix its permissions or leave it out"
         )
-    files = {
-        f"{item.name}{suffix}": item
+    explicit = {Path(p) for p in paths}
+    for skipped in found.skipped:
+        if skipped.path in explicit:
+            raise UsageError(
+                f"{path_text(skipped.path)}: not a text, HTML, WARC or JSON Lines file "
+                f"({skipped.reason}); leave it out of the inputs"
+            )
+    return found.files
+
+
+def _separate_names(found: list[InputFile]) -> list[str]:
+    """Gives inputs whose outputs would clash names of their own, and says so: two inputs
+    with one output name (`a.txt` beside `a.html`) take their whole file names (`a.txt`,
+    `a.html`), or a hash of their path when even those clash; a file written where another
+    input needs a folder (`a.txt`, written as OUT/a.txt, beside `a.txt.jsonl`, whose
+    records go in OUT/a.txt/) takes a hash of its path. Deterministic: the same inputs
+    get the same names, whatever order they came in."""
+    notices: list[str] = []
+    by_name: dict[PurePosixPath, list[int]] = {}
+    for index, item in enumerate(found):
+        by_name.setdefault(item.name, []).append(index)
+    taken = set(by_name)
+    for name, members in by_name.items():
+        if len(members) < 2:
+            continue
+        for index in members:
+            item = found[index]
+            whole = name.parent / safe_name(strip_compression_suffix(item.path.name))
+            if whole in taken or sum(_same_whole(found[i], whole) for i in members) > 1:
+                whole = name.parent / with_hash(name.name, item.source)
+            taken.add(whole)
+            found[index] = InputFile(item.path, whole, item.kind)
+        notices.append(
+            f"{len(members)} inputs would be written as {name}: "
+            + ", ".join(f"{found[i].source} as {found[i].name}" for i in members)
+        )
+    folders = {
+        folder
         for item in found
-        if not item.kind.is_container
-        for suffix in (".txt", ".json")
+        for folder in (
+            [item.name, *item.name.parents] if item.kind.is_container else item.name.parents
+        )
     }
-    for item in found:
-        folders = [item.name, *item.name.parents] if item.kind.is_container else item.name.parents
-        for folder in folders:
-            other = files.get(str(folder))
-            if other is not None:
-                raise UsageError(
-                    f"{other.path} is written as OUT/{folder}, where {item.path} needs a "
-                    "folder; rename one of them or run them separately"
-                )
+    for index, item in enumerate(found):
+        if item.kind.is_container:
+            continue
+        if any(item.name.parent / f"{item.name.name}{s}" in folders for s in (".txt", ".json")):
+            renamed = item.name.parent / with_hash(item.name.name, item.source)
+            found[index] = InputFile(item.path, renamed, item.kind)
+            notices.append(
+                f"{item.source} would be written where another input's outputs need a "
+                f"folder; written as {renamed}"
+            )
+    if notices:
+        found.sort(key=lambda item: str(item.name))
+    return notices
+
+
+def _same_whole(item: InputFile, whole: PurePosixPath) -> bool:
+    return item.name.parent / safe_name(strip_compression_suffix(item.path.name)) == whole

@@ -34,7 +34,7 @@ def read_jsonl(
             for number, line in enumerate(_bounded_lines(lines, max_chars), start=1):
                 if line is None:
                     yield RecordFailure(
-                        f"{item.path.as_posix()}:{number}",
+                        f"{item.source}:{number}",
                         f"a line over the {max_chars:,}-character limit; raise it with "
                         "--max-bytes if this is a text",
                     )
@@ -42,7 +42,7 @@ def read_jsonl(
                 yield from _record(item, number, line, text_field, seen)
     except DECOMPRESSION_ERRORS as exc:
         yield RecordFailure(
-            f"{item.path.as_posix()}:{number + 1}",
+            f"{item.source}:{number + 1}",
             f"compressed data damaged after line {number}: {exc}",
         )
 
@@ -67,7 +67,7 @@ def _record(
     seen: set[str],
 ) -> Iterator[Document | RecordFailure]:
     """The document on one line, or why there is none (blank lines give nothing)."""
-    source = f"{item.path.as_posix()}:{number}"
+    source = f"{item.source}:{number}"
     if not line.strip():
         return
     try:

@@ -13,6 +13,7 @@ class RecordFailure:
     source: str
     reason: str
     detail: str = ""  # a traceback, for --debug; never in report.json
+    whole_input: bool = False  # the input could not be read at all: it gave no document
 
 
 @dataclass(slots=True)

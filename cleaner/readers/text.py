@@ -57,7 +57,7 @@ def read_single(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator
     """A text or HTML file as one document; a .txt that holds a whole page is read as HTML."""
     data = read_bytes(item, max_bytes)
     html = item.kind is InputKind.HTML or looks_like_html(data)
-    yield document_from_bytes(str(item.name), item.path.as_posix(), data, html=html)
+    yield document_from_bytes(str(item.name), item.source, data, html=html)
 
 
 def read_text_file(item: InputFile) -> Document:

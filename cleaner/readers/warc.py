@@ -78,7 +78,7 @@ def _document(
     name = unique_name(name, seen, f"-record-{index:06d}")  # WARC-Record-IDs can repeat
     doc = document_from_bytes(
         f"{item.name}/{name}",
-        f"{item.path.as_posix()}#{record_id or index}",
+        f"{item.source}#{record_id or index}",
         payload[:MAX_PAYLOAD_BYTES],
         html=is_html,
         declared_charset=charset_from_content_type(content_type),
@@ -129,7 +129,7 @@ def read_warc(item: InputFile, stats: ReadStats) -> Iterator[Document | RecordFa
                         yield doc
                 problem = _unclean_end(stream, raw, index)
                 if problem:
-                    yield RecordFailure(f"{item.path.as_posix()}@{offset}", problem)
+                    yield RecordFailure(f"{item.source}@{offset}", problem)
                 return
             # warcio raises AttributeError for a record without a WARC-Type.
             except (ArchiveLoadFailed, AttributeError, *DECOMPRESSION_ERRORS) as exc:
@@ -137,7 +137,7 @@ def read_warc(item: InputFile, stats: ReadStats) -> Iterator[Document | RecordFa
                 resume = _next_record_start(stream, offset + 1) if raw else None
                 after = f"resumed at byte {resume}" if resume else "the rest is unreadable"
                 yield RecordFailure(
-                    f"{item.path.as_posix()}@{offset}",
+                    f"{item.source}@{offset}",
                     f"corrupt record at or after byte {offset}: {reason}; {after}",
                 )
                 if resume is None:

@@ -143,9 +143,14 @@ def _override_classifier(
         ) from None
 
 
+def rule_roots(extra_dirs: Sequence[Path | str] = (), *, builtin: bool = True) -> list[Path]:
+    """Where a rule set's files are: the built-in packs (unless turned off), then the user's."""
+    return ([builtin_rules_dir()] if builtin else []) + [Path(p) for p in extra_dirs]
+
+
 def load_rules(extra_dirs: Sequence[Path | str] = (), *, builtin: bool = True) -> RuleSet:
     """Load the built-in packs (unless turned off) and the user's rule folders."""
-    roots = ([builtin_rules_dir()] if builtin else []) + [Path(p) for p in extra_dirs]
+    roots = rule_roots(extra_dirs, builtin=builtin)
     rules: list[Rule] = []
     classifier = ClassifierSettings()
     seen: dict[str, Rule] = {}

@@ -1,0 +1,108 @@
+"""Ctrl-C and SIGTERM at random moments: exit 130/143, no traceback, no zombie, no partial
+file, and a re-run that gives what an uninterrupted run gives. The trials are
+bench/interrupts.py's (which runs 200 of them, SIGKILL and Ray included); here 52, each
+bounded by its own timeouts."""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from bench.interrupts import (
+    make_corpus,
+    reference_output,
+    run_cleaner,
+    trial,
+)
+from cleaner.interrupts import Interrupted, InterruptGuard
+from tests.helpers import SCRAPINGHUB_TEXT
+
+pytestmark = pytest.mark.skipif(
+    not SCRAPINGHUB_TEXT.is_dir(), reason="needs ../shared/bench/scrapinghub"
+)
+
+
+@pytest.fixture(scope="module")
+def corpus_and_reference(tmp_path_factory):
+    root = tmp_path_factory.mktemp("interrupts")
+    corpus = make_corpus(SCRAPINGHUB_TEXT, root / "in", 24)
+    return corpus, reference_output(corpus, root / "reference", ["-w", "1"])
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+@pytest.mark.parametrize("number", range(25))
+def test_random_interrupt(corpus_and_reference, tmp_path, workers, number) -> None:
+    corpus, reference = corpus_and_reference
+    chooser = random.Random(f"{workers}-{number}")
+    signum = chooser.choice([signal.SIGINT, signal.SIGTERM])
+    delay = chooser.uniform(0.05, 2.5)  # from the imports to the last documents
+    outcome = trial(corpus, tmp_path / "out", reference, ["-w", workers], signum, delay)
+    assert not outcome.problems, outcome.label
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("number", range(2))
+def test_random_interrupt_of_a_ray_run(corpus_and_reference, tmp_path, number) -> None:
+    pytest.importorskip("ray")
+    corpus, reference = corpus_and_reference
+    chooser = random.Random(f"ray-{number}")
+    signum = [signal.SIGINT, signal.SIGTERM][number]
+    delay = chooser.uniform(1.0, 6.0)  # Ray starts its processes in the first seconds
+    options = ["--executor", "ray", "-w", "2"]
+    outcome = trial(corpus, tmp_path / "out", reference, options, signum, delay)
+    assert not outcome.problems, outcome.label
+
+
+def test_a_second_ctrl_c_exits_at_once(corpus_and_reference, tmp_path) -> None:
+    corpus, _ = corpus_and_reference
+    process = run_cleaner(corpus, tmp_path / "out", ["-w", "2"])
+    time.sleep(1.5)
+    process.send_signal(signal.SIGINT)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 130
+    assert b"Traceback" not in stderr
+
+
+def test_an_interrupt_a_library_swallows_still_stops_the_run() -> None:
+    """langdetect's profile loader turns any exception into its own error: the guard
+    knows what it was."""
+    script = (
+        "import os, signal\n"
+        "from cleaner.interrupts import guard\n"
+        "from cleaner.cli import main\n"
+        "import cleaner.steps.language as language\n"
+        "real = language.NumpyDetectorFactory.load_profile\n"
+        "def slow(self, *args):\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    try:\n"
+        "        real(self, *args)\n"
+        "    except BaseException as exc:\n"
+        "        raise RuntimeError('Profile format error') from None\n"
+        "    raise RuntimeError('Profile format error')\n"
+        "language.NumpyDetectorFactory.load_profile = slow\n"
+        "import sys; sys.argv = ['cleaner', 'explain', 'seeds/000_fb5aa608aeb41b4f.txt']\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 130, done.stderr
+    assert "interrupted" in done.stderr and "internal error" not in done.stderr
+
+
+def test_the_guard_holds_a_signal_until_the_block_ends() -> None:
+    guard = InterruptGuard()
+    with pytest.raises(Interrupted):
+        guard._handle(signal.SIGTERM, None)  # outside a block: raised at once
+    assert guard.received() is not None and guard.received().exit_code == 143
+    guard.reset()
+    with pytest.raises(Interrupted), guard.held():
+        guard._handle(signal.SIGINT, None)  # inside: noted, raised at the end
+        finished = True
+    assert finished and guard.signum == signal.SIGINT
