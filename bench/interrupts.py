@@ -62,10 +62,13 @@ class Outcome:
 
 
 def make_corpus(source: Path, folder: Path, documents: int) -> Path:
-    """`documents` text dumps of `source`, copied into `folder` (the first, sorted)."""
+    """`documents` text dumps copied from `source` into `folder`, cycling through them
+    when there are fewer (copies are marked duplicates, the same way in every run)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for path in sorted(source.glob("*.txt"))[:documents]:
-        shutil.copy(path, folder / path.name)
+    dumps = sorted(source.glob("*.txt"))
+    for number in range(documents):
+        path = dumps[number % len(dumps)]
+        shutil.copy(path, folder / f"{number:04d}_{path.name}")
     return folder
 
 

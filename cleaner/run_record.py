@@ -1,4 +1,4 @@
-"""OUT/.cleaner-run.json: the rules and settings of the last run into OUT, kept with it.
+"""OUT/.cleaner-run (JSON): the rules and settings of the last run into OUT, kept with it.
 
 `cleaner explain` on an output re-cleans its input as that run did: with the run's own
 rule files (their text is saved here, so edits on disk since do not change the answer),
@@ -21,7 +21,7 @@ from cleaner.config import Config
 from cleaner.ruleset.loader import RuleSet, load_rules, rule_files, rule_roots
 from cleaner.writers import atomic_write, to_json
 
-RUN_RECORD_NAME = ".cleaner-run.json"  # hidden: no document id can take its name
+RUN_RECORD_NAME = ".cleaner-run"  # hidden, and no "*.json" glob over OUT picks it up
 
 
 @dataclass(frozen=True, slots=True)

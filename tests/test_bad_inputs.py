@@ -4,6 +4,7 @@ run goes on, the failure is in report.json, and nothing else is lost."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -19,9 +20,9 @@ EXPECTED_FAILURES = {
     "truncated.txt.gz": "cannot read: Compressed file ended",
     "one-broken-line.jsonl:2": "invalid JSON",
     "corrupt-middle.warc.gz@": "corrupt record at or after byte",
-    "huge-single-line.txt": "over the 100,000,000-byte limit",
-    "one-gigabyte.txt": "file is 1,073,741,824 bytes, over the 100,000,000-byte limit",
 }
+#: Files over --max-bytes on disk are left out unread, named in the report.
+EXPECTED_SKIPPED = {"huge-single-line.txt", "one-gigabyte.txt"}
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +59,14 @@ def test_each_failure_is_one_line_naming_the_file(bad_run) -> None:
         matching = [line for line in failed_lines if name in line and reason in line]
         assert matching, f"no one-line failure for {name}"
         assert any(name in f["source"] and reason in f["reason"] for f in report["failures"])
-    assert len(report["failures"]) == len(failed_lines) == 9  # the corrupt WARC: two spans
+    assert len(report["failures"]) == len(failed_lines) == 7  # the corrupt WARC: two spans
+
+
+def test_files_over_max_bytes_are_skipped_unread_and_named(bad_run) -> None:
+    result, _, report = bad_run
+    named = report["skipped_files"]["over --max-bytes"]
+    assert {path.rsplit("/", 1)[1] for path in named} == EXPECTED_SKIPPED
+    assert re.search(r"\d+ files left out \(.*2 over --max-bytes", result.output)
 
 
 def test_damaged_archives_lose_only_the_damaged_records(bad_run) -> None:
@@ -70,7 +78,11 @@ def test_damaged_archives_lose_only_the_damaged_records(bad_run) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "warning"),
     [
-        ("legacy-cp1252", "The café owners said they were déjà très contents.", "decoded as cp1252"),
+        (
+            "legacy-cp1252",
+            "The café owners said they were déjà très contents.",
+            "decoded as cp1252",
+        ),
         ("legacy-shift-jis", "市議会は火曜日の夜に会合を開き", "decoded as cp932"),
         ("legacy-koi8-r", "Городской совет во вторник вечером", "decoded as koi8-r"),
         ("invalid-utf8", "Grüße aus Köln", "invalid UTF-8"),
@@ -104,7 +116,9 @@ def _fuzz_findings(folder):
     import gzip
     import lzma
 
-    jsonl = b'{"id": "a", "text": "The council met on Tuesday and voted for the new bridge."}\n' * 50
+    jsonl = (
+        b'{"id": "a", "text": "The council met on Tuesday and voted for the new bridge."}\n' * 50
+    )
     (folder / "truncated.jsonl.bz2").write_bytes(bz2.compress(jsonl)[:-40])  # EOFError
     xz = bytearray(lzma.compress(jsonl))
     xz[40:60] = b"\x00" * 20

@@ -177,7 +177,16 @@ def test_non_documents_are_skipped_by_type(tmp_path, cleaner) -> None:
 
 def test_truncated_record_is_kept_and_reported(tmp_path, cleaner) -> None:
     report, out = run_one(tmp_path, cleaner, WARC / "resiliparse__clipped.warc.gz")
-    assert report["counts"] == {"inputs": 1, "documents": 1, "written": 1, "failed": 0, "skipped": 0}
+    assert report["counts"] == {
+        "inputs": 1,
+        "files": {"seen": 1, "read": 1, "skipped": 0, "failed": 0},
+        "documents": 1,
+        "written": 1,
+        "duplicates_dropped": 0,
+        "failed_documents": 0,
+        "failed": 0,
+        "skipped": 0,
+    }
     assert report["warnings"][0]["reason"] == "record truncated: 13068 bytes of it are missing"
     (meta,) = metas(out / "resiliparse__clipped")
     assert meta["warnings"] and "Chance The Rapper" in next(
@@ -239,7 +248,16 @@ def write_jsonl(path: Path, compress=None) -> Path:
 def test_jsonl_records_bad_lines_fail_alone(tmp_path, cleaner, compress) -> None:
     name = "feed.jsonl.gz" if compress else "feed.jsonl"
     report, out = run_one(tmp_path, cleaner, write_jsonl(tmp_path / "in" / name, compress))
-    assert report["counts"] == {"inputs": 1, "documents": 4, "written": 2, "failed": 2, "skipped": 0}
+    assert report["counts"] == {
+        "inputs": 1,
+        "files": {"seen": 1, "read": 1, "skipped": 0, "failed": 0},
+        "documents": 4,
+        "written": 2,
+        "duplicates_dropped": 0,
+        "failed_documents": 2,
+        "failed": 2,
+        "skipped": 0,
+    }
     reasons = [f["reason"] for f in report["failures"]]
     assert reasons[0].startswith("invalid JSON") and "no string field 'text'" in reasons[1]
     assert report["failures"][0]["source"].endswith(f"{name}:2")

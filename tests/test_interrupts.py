@@ -12,6 +12,7 @@ import sys
 import time
 
 import pytest
+from helpers import FIXTURES
 
 from bench.interrupts import (
     make_corpus,
@@ -20,17 +21,12 @@ from bench.interrupts import (
     trial,
 )
 from cleaner.interrupts import Interrupted, InterruptGuard
-from tests.helpers import SCRAPINGHUB_TEXT
-
-pytestmark = pytest.mark.skipif(
-    not SCRAPINGHUB_TEXT.is_dir(), reason="needs ../shared/bench/scrapinghub"
-)
 
 
 @pytest.fixture(scope="module")
 def corpus_and_reference(tmp_path_factory):
     root = tmp_path_factory.mktemp("interrupts")
-    corpus = make_corpus(SCRAPINGHUB_TEXT, root / "in", 24)
+    corpus = make_corpus(FIXTURES / "dumps", root / "in", 30)
     return corpus, reference_output(corpus, root / "reference", ["-w", "1"])
 
 

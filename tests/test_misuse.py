@@ -11,12 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES, SEEDS
 
 from cleaner import Config, OutputFormat, UsageError, run
 from cleaner.readers import discover
 from cleaner.runner import _same_file
 from cleaner.writers import LOCK_NAME
-from tests.helpers import FIXTURES, SEEDS
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 

@@ -60,16 +60,17 @@ def test_an_output_folder_that_is_a_file_is_refused(tmp_path) -> None:
 def test_an_unwritable_output_is_a_users_error_naming_the_file(tmp_path, monkeypatch) -> None:
     import cleaner.writers
 
-    real = cleaner.writers.atomic_write
+    real = cleaner.writers._written_beside
 
-    def full_disk(path: Path, data: bytes) -> None:
-        if path.suffix == ".json" and path.name != ".cleaner-format":
+    def full_disk(path: Path, data: bytes) -> Path:
+        if path.suffix == ".json":
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        real(path, data)
+        return real(path, data)
 
-    monkeypatch.setattr(cleaner.writers, "atomic_write", full_disk)
+    monkeypatch.setattr(cleaner.writers, "_written_beside", full_disk)
     with pytest.raises(OutputError, match="No space left on device"):
         run([SEEDS], tmp_path / "out")
+    assert not list((tmp_path / "out").rglob("*.txt"))  # no .txt without its .json
 
 
 def test_an_input_named_report_does_not_take_the_reports_place(tmp_path) -> None:
@@ -107,13 +108,15 @@ def outputs_of(seed: Path, tmp_path: Path) -> str:
     return (alone / f"{seed.stem}.txt").read_text()
 
 
-def test_a_file_where_another_input_needs_a_folder_is_refused(tmp_path) -> None:
+def test_a_file_where_another_input_needs_a_folder_gets_a_name_of_its_own(tmp_path) -> None:
     inputs = tmp_path / "in"
     inputs.mkdir()
     shutil.copy(SEED_FILES[0], inputs / "a.txt")  # written as OUT/a.txt
     (inputs / "a.txt.jsonl").write_text(json.dumps({"text": PARAGRAPH}) + "\n")  # OUT/a.txt/
-    with pytest.raises(UsageError, match="needs a folder"):
-        discover_inputs([inputs])
+    names = {item.name.as_posix() for item in discover_inputs([inputs])}
+    assert "a.txt" in names and any(n.startswith("a-") for n in names)  # a path hash
+    report = run([inputs], tmp_path / "out")
+    assert report.written == 2 and any("need a folder" in n for n in report.notices)
 
 
 def test_repeated_warc_record_ids_get_distinct_names(tmp_path) -> None:

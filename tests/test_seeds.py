@@ -178,6 +178,15 @@ def test_metadata_lines_leave_the_body(seed_out) -> None:
 
 def test_report(seed_out) -> None:
     report = json.loads((seed_out / "report.json").read_text())
-    assert report["counts"] == {"inputs": 5, "documents": 5, "written": 5, "failed": 0, "skipped": 0}
+    assert report["counts"] == {
+        "inputs": 5,
+        "files": {"seen": 5, "read": 5, "skipped": 0, "failed": 0},
+        "documents": 5,
+        "written": 5,
+        "duplicates_dropped": 0,
+        "failed_documents": 0,
+        "failed": 0,
+        "skipped": 0,
+    }
     assert report["removals_by_rule"]["comment-section-header"] == 4  # two prompts in two seeds
     assert len(report["rules_sha256"]) == 64 and report["failures"] == []
