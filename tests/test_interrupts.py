@@ -15,6 +15,7 @@ import pytest
 from helpers import FIXTURES
 
 from bench.interrupts import (
+    FIRST_MOMENT_S,
     make_corpus,
     reference_output,
     run_cleaner,
@@ -36,7 +37,7 @@ def test_random_interrupt(corpus_and_reference, tmp_path, workers, number) -> No
     corpus, reference = corpus_and_reference
     chooser = random.Random(f"{workers}-{number}")
     signum = chooser.choice([signal.SIGINT, signal.SIGTERM])
-    delay = chooser.uniform(0.05, 2.5)  # from the imports to the last documents
+    delay = chooser.uniform(FIRST_MOMENT_S, 2.5)  # from the imports to the last documents
     outcome = trial(corpus, tmp_path / "out", reference, ["-w", workers], signum, delay)
     assert not outcome.problems, outcome.label
 

@@ -37,9 +37,18 @@ def test_the_limit_stops_a_loop_that_swallows_exceptions() -> None:
 
 
 def test_work_within_the_limit_is_untouched() -> None:
-    with time_limit(5):
+    """Work that ends in time finishes whole, under an armed timer that is disarmed after
+    it: an alarm left running would strike later, outside any limit."""
+    finished = []
+    with time_limit(0.3):
+        assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 0.3  # the limit is on
         spin(0.05)
+        finished.append(True)
+    assert finished == [True]
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    spin(0.4)  # past the limit: nothing strikes
     with time_limit(None):
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # no limit: no timer
         spin(0.05)
 
 
