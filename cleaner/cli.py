@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -16,24 +16,22 @@ from rich.table import Table
 from rich.text import Text
 
 from cleaner import __version__
-from cleaner.check import check as check_outputs
-from cleaner.config import DEFAULT_DOCUMENT_TIMEOUT, DEFAULT_MAX_BYTES, Config, OutputFormat
+from cleaner.config import (
+    DEFAULT_DOCUMENT_TIMEOUT,
+    DEFAULT_MAX_BYTES,
+    Config,
+    ExecutorName,
+    OutputFormat,
+)
 from cleaner.errors import CleanerError, UsageError
-from cleaner.evaluate import evaluate_run
-from cleaner.executors import Executor, ExecutorName, make_executor
-from cleaner.explain import RuleHit, explain_path, render, render_hits, rule_hits
-from cleaner.html_report import write_html_report
 from cleaner.interrupts import Interrupted, flush_quietly, guard
-from cleaner.pipeline import Cleaner
-from cleaner.progress import is_tty, make_progress
-from cleaner.readers import discover_inputs
-from cleaner.report import Failure, RunReport
-from cleaner.ruleset.cases import run_cases
-from cleaner.ruleset.lint import lint as lint_rules
-from cleaner.ruleset.loader import load_rules
-from cleaner.ruleset.suggest import suggest_rules
-from cleaner.runner import run as run_pipeline
-from cleaner.writers import atomic_write
+
+# Each command imports what it runs when it runs: `cleaner --help` and `cleaner rules
+# list` start without trafilatura, lxml, datasketch, Ray or pyarrow (bench/speed.py
+# times it).
+if TYPE_CHECKING:
+    from cleaner.executors import Executor
+    from cleaner.report import Failure, RunReport
 
 EXIT_OK, EXIT_DOCUMENTS_FAILED, EXIT_USAGE, EXIT_CHECK_FAILED, EXIT_INTERNAL = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
@@ -293,6 +291,11 @@ def run(
 
     Runs are incremental: inputs unchanged since the last run into OUT (same bytes, same
     rules and settings) are not cleaned again."""
+    from cleaner.executors import make_executor
+    from cleaner.html_report import write_html_report
+    from cleaner.progress import make_progress
+    from cleaner.runner import run as run_pipeline
+
     if len(paths) < 2:
         err_console.print(
             labelled(
@@ -394,6 +397,9 @@ def explain(
 
     An output of a run is explained with the rules and settings that run used (saved in
     its output folder); an input file with the built-in rules and --rules."""
+    from cleaner.explain import RuleHit, explain_path, render, render_hits, rule_hits
+    from cleaner.pipeline import Cleaner
+
     with user_errors():
         if rule is not None and doc_id is None and file.is_dir():
             render_hits(rule_hits(file, rule), rule, out_console)
@@ -425,6 +431,8 @@ def report(
 ) -> None:
     """Write a self-contained HTML report of a finished run: summary, removals per rule,
     and each document's text with the removed lines struck through."""
+    from cleaner.html_report import write_html_report
+
     with user_errors():
         shown = write_html_report(out, output, max_documents)
     out_console.print(f"report of {shown} documents written to {output}")
@@ -438,6 +446,8 @@ def evaluate(
     worst: Annotated[int, typer.Option(help="How many of the worst documents to list.")] = 10,
 ) -> None:
     """Score a run against gold text: word 4-gram shingle precision, recall and F1."""
+    from cleaner.evaluate import evaluate_run
+
     with user_errors():
         score = evaluate_run(out, gold)
     ranked = sorted(score.documents, key=lambda d: (d.f1, d.id))
@@ -489,6 +499,10 @@ def rules_suggest(
     ] = None,
 ) -> None:
     """Draft YAML rules, with test cases, for the lines that repeat across each site's pages."""
+    from cleaner.readers import discover_inputs
+    from cleaner.ruleset.suggest import suggest_rules
+    from cleaner.writers import atomic_write
+
     with user_errors():
         draft = suggest_rules(
             discover_inputs(paths),
@@ -513,6 +527,9 @@ def rules_suggest(
 @rules_app.command("lint")
 def rules_lint(dirs: RuleDirsArgument = None) -> None:
     """Check rules beyond the schema: cases of both kinds, no rule shadowed by another."""
+    from cleaner.ruleset.lint import lint as lint_rules
+    from cleaner.ruleset.loader import load_rules
+
     with user_errors():
         ruleset = load_rules(dirs or (), builtin=not dirs)
     problems = list(lint_rules(ruleset))
@@ -528,6 +545,9 @@ def rules_list(
     dirs: RuleDirsArgument = None,
 ) -> None:
     """Show every rule: id, description, scope and where it is defined."""
+    from cleaner.progress import is_tty
+    from cleaner.ruleset.loader import load_rules
+
     with user_errors():
         ruleset = load_rules(dirs or (), builtin=not dirs)
     rows = []
@@ -550,6 +570,9 @@ def rules_test(
     dirs: RuleDirsArgument = None,
 ) -> None:
     """Run the test cases every rule carries; exit 1 if any fails."""
+    from cleaner.ruleset.cases import run_cases
+    from cleaner.ruleset.loader import load_rules
+
     with user_errors():
         ruleset = load_rules(dirs or (), builtin=not dirs)
     results = list(run_cases(ruleset))
@@ -563,6 +586,8 @@ def rules_test(
 
 
 def _check(inputs: list[Path], out: Path, config: Config, quiet: bool, executor: Executor) -> None:
+    from cleaner.check import check as check_outputs
+
     with user_errors():
         result = check_outputs(inputs, out, config, executor=executor)
     for name in result.missing:

@@ -19,6 +19,13 @@ class OutputFormat(StrEnum):
     PARQUET = "parquet"  # OUT/documents.parquet, the same columns (needs pyarrow)
 
 
+class ExecutorName(StrEnum):
+    """Where documents are cleaned (`--executor`)."""
+
+    LOCAL = "local"
+    RAY = "ray"
+
+
 class Config(BaseModel):
     """Options of a run. The CLI builds one from its flags; library users build their own."""
 

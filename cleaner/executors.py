@@ -20,9 +20,9 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
 
+from cleaner.config import ExecutorName
 from cleaner.errors import UsageError
 from cleaner.interrupts import ignore_in_worker
 from cleaner.pipeline import Cleaner
@@ -267,11 +267,6 @@ def rerun_after_crash(
         single = alone([item])
         parts.append(single[0] if single is not None else task.crashed(item))
     return task.combine(parts)
-
-
-class ExecutorName(StrEnum):
-    LOCAL = "local"
-    RAY = "ray"
 
 
 def make_executor(name: str, workers: int | None = None, address: str | None = None) -> Executor:

@@ -206,7 +206,7 @@ def test_internal_errors_are_one_line_unless_debug(tmp_path, monkeypatch) -> Non
     def broken(*args, **kwargs):
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr("cleaner.cli.write_html_report", broken)
+    monkeypatch.setattr("cleaner.html_report.write_html_report", broken)
     result = invoke("report", tmp_path)
     assert result.exit_code == 4
     assert "internal error: ZeroDivisionError: boom" in result.output
@@ -264,3 +264,23 @@ def test_help_shows_the_extras_in_brackets() -> None:
     result = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "'cleaner[ray]'" in result.output and "'cleaner[parquet]'" in result.output
+
+
+def test_help_and_rules_list_import_no_heavy_library() -> None:
+    """Start-up: `cleaner --help` and `cleaner rules list` need neither the extractors nor
+    the duplicate index nor the optional engines (bench/speed.py times it)."""
+    import subprocess
+    import sys
+
+    heavy = ("trafilatura", "datasketch", "ray", "pyarrow", "lxml")
+    for args in (["--help"], ["rules", "list"]):
+        script = (
+            "import sys\nfrom cleaner.console import main\nsys.argv = ['cleaner', *"
+            + repr(args)
+            + "]\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            + f"print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}))"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+        )
+        assert done.stdout.strip().splitlines()[-1] == "[]", (args, done.stdout[-300:])
