@@ -104,7 +104,12 @@ def _quiet_signals() -> Iterator[None]:
     if guard.installed:  # the CLI's handlers: they hold the signal, and say how it ended
         try:
             with guard.held():
-                yield
+                try:
+                    yield
+                except SystemExit as exc:  # ray.init's own SIGTERM handler: sys.exit(15)
+                    if exc.code not in SIGNALS:
+                        raise
+                    guard.signum = guard.signum or int(exc.code)
         finally:
             for signum, handler in handlers.items():
                 signal.signal(signum, handler)  # type: ignore[arg-type]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import lzma
 import os
 import zlib
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import zstandard
 
@@ -60,7 +61,79 @@ def _decompressing(handle: BinaryIO, kind: str | None) -> BinaryIO:
         return bz2.BZ2File(handle)
     if kind == "xz":
         return lzma.LZMAFile(handle)
-    return zstandard.ZstdDecompressor().stream_reader(handle, closefd=True)
+    return _ZstdStream(handle)  # type: ignore[return-value]
+
+
+class _ZstdStream(io.RawIOBase):
+    """A zstd file's content, frame after frame, that raises EOFError when the file ends
+    inside a frame: zstandard's stream_reader returns a cut-short file as if complete.
+    A read that meets the cut returns what came before it; the next one raises (so the
+    lines before a cut are read, and the cut is still reported).
+
+    The compressed bytes go in 1 KiB at a time, so one step's output stays small even for
+    a file that inflates a thousandfold or more."""
+
+    CHUNK = 1024
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self._handle = handle
+        self._frame = zstandard.ZstdDecompressor().decompressobj()
+        self._fed = False  # whether the current frame has had any byte
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def _next(self, size: int) -> bytes:
+        """Up to `size` bytes (b"" at the end of a complete stream)."""
+        while not self._pending:
+            data = self._handle.read(self.CHUNK)
+            if not data:
+                if self._fed and not self._frame.eof:
+                    raise EOFError("zstd stream ended before its frame was complete")
+                return b""
+            self._pending = self._decompress(data)
+        out, self._pending = self._pending[:size], self._pending[size:]
+        return out
+
+    def read(self, size: int | None = -1) -> bytes:
+        wanted = -1 if size is None else size
+        parts: list[bytes] = []
+        have = 0
+        while wanted < 0 or have < wanted:
+            try:
+                part = self._next(1 << 20 if wanted < 0 else wanted - have)
+            except EOFError:
+                if parts:  # what came before the cut; the next read raises
+                    break
+                raise
+            if not part:
+                break
+            parts.append(part)
+            have += len(part)
+        return b"".join(parts)
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._next(1 << 20 if size < 0 else size)
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._next(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def _decompress(self, data: bytes) -> bytes:
+        out = []
+        while data:
+            if self._frame.eof:  # the next frame of a file of several
+                self._frame = zstandard.ZstdDecompressor().decompressobj()
+            self._fed = True
+            out.append(self._frame.decompress(data))
+            data = self._frame.unused_data if self._frame.eof else b""
+        return b"".join(out)
+
+    def close(self) -> None:
+        self._handle.close()
+        super().close()
 
 
 def open_decompressed(path: Path) -> BinaryIO:

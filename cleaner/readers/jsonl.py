@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
-from typing import TextIO
+from typing import Any, TextIO
 
 from cleaner.config import DEFAULT_MAX_BYTES
+from cleaner.dates import parse_date
 from cleaner.document import METADATA_KEYS, Document
 from cleaner.readers.compression import DECOMPRESSION_ERRORS, open_decompressed
 from cleaner.readers.discover import InputFile
@@ -30,7 +32,8 @@ def read_jsonl(
     number = 0
     try:
         with open_decompressed(item.path) as binary:
-            lines = io.TextIOWrapper(binary, encoding="utf-8", errors="replace")
+            # utf-8-sig: a byte order mark before the first line is no part of it.
+            lines = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace")
             for number, line in enumerate(_bounded_lines(lines, max_chars), start=1):
                 if line is None:
                     yield RecordFailure(
@@ -79,6 +82,13 @@ def _record(
             source, f"invalid JSON ({what} at column {exc.colno}); fix or remove the line"
         )
         return
+    except RecursionError:  # [[[[... 100,000 deep: this line, not the rest of the file
+        yield RecordFailure(source, "JSON nested too deeply to read; fix or remove the line")
+        return
+    warnings: list[str] = []
+    if _has_surrogate(line) and (cleaned := _without_surrogates(record)) != record:
+        record = cleaned
+        warnings.append("lone surrogates (\\ud800-\\udfff escapes) replaced with U+FFFD")
     if not isinstance(record, dict) or not isinstance(record.get(text_field), str):
         yield RecordFailure(
             source, f"no string field {text_field!r}; choose the text field with --text-field"
@@ -88,11 +98,52 @@ def _record(
     name = safe_name(str(raw_id)) if isinstance(raw_id, str | int) else f"line-{number:06d}"
     name = unique_name(name, seen, f"-line-{number}")  # ids can repeat
     doc = Document(id=f"{item.name}/{name}", source=source, raw=record.pop(text_field))
+    doc.warnings.extend(warnings)
     for key in list(record):
         if key in _METADATA_FIELDS and isinstance(record[key], str):
-            doc.metadata[key] = record.pop(key)
+            value = record.pop(key)
+            if key in _DATE_FIELDS:
+                value = _iso_date(key, value, doc.warnings)
+            doc.metadata[key] = value
     record.pop("id", None)
+    if "input_id" in record:  # the input's own field of that name is kept, renamed
+        record["input_input_id"] = record.pop("input_id")
     doc.extra = record
     if raw_id is not None:
         doc.extra["input_id"] = raw_id
     yield doc
+
+
+#: Dates in the contract are ISO 8601 or null, whatever an input's field says.
+_DATE_FIELDS = frozenset({"date", "crawl_date"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _iso_date(key: str, value: str, warnings: list[str]) -> str | None:
+    parsed = parse_date(value) if value.strip() else None
+    if parsed is None and value.strip():
+        warnings.append(f"{key} {value[:60]!r} is not a date: left out")
+    return parsed
+
+
+def _has_surrogate(line: str) -> bool:
+    """Whether the line may decode to a lone surrogate (JSON escapes one as \\ud800),
+    which no UTF-8 file can hold; pairs decode to one character and are fine."""
+    return _ESCAPED_SURROGATE.search(line) is not None
+
+
+def _without_surrogates(value: Any, depth: int = 0) -> Any:
+    """`value` with every lone surrogate in its strings replaced with U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if depth > 100:
+        return value
+    if isinstance(value, list):
+        return [_without_surrogates(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {
+            _without_surrogates(k, depth + 1): _without_surrogates(v, depth + 1)
+            for k, v in value.items()
+        }
+    return value

@@ -9,6 +9,7 @@ HTML extraction, which dominates the time per page.
 from __future__ import annotations
 
 import io
+import zlib
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -109,6 +110,7 @@ def read_warc(item: InputFile, stats: ReadStats) -> Iterator[Document | RecordFa
     """
     index = 0
     position = 0
+    truncated = False  # the last document came from a record cut short (and says so)
     seen: set[str] = set()  # output names given so far: a record id can repeat
     with _open_archive(item.path) as stream:
         # Resynchronise only in a raw file (plain or gzip members): a bz2/xz/zstd stream
@@ -126,8 +128,11 @@ def read_warc(item: InputFile, stats: ReadStats) -> Iterator[Document | RecordFa
                     offset = position + iterator.get_record_offset()
                     index += 1
                     if doc is not None:
+                        truncated = any(w.startswith("record truncated") for w in doc.warnings)
                         yield doc
-                problem = _unclean_end(stream, raw, index)
+                problem = _unclean_end(stream, raw, index) or _cut_gzip_member(
+                    item.path, offset, last_flagged=truncated
+                )
                 if problem:
                     yield RecordFailure(f"{item.source}@{offset}", problem)
                 return
@@ -156,6 +161,49 @@ def _unclean_end(stream: BinaryIO, raw: bool, records: int) -> str | None:
     if records == 0:
         return "no WARC records found: not a WARC/WET file, or damaged at its start"
     return None
+
+
+def _cut_gzip_member(path: Path, start: int, *, last_flagged: bool) -> str | None:
+    """Why a record-wise gzipped archive ends badly, if it does. warcio stops without a
+    word at a gzip member cut short (a truncated download): the members from the last
+    record read to the end of the file are inflated again, output thrown away, to see
+    that each one ends. The last record's own member cut short is already told, when its
+    document carries the "record truncated" warning (`last_flagged`)."""
+    cut = _first_unended_member(path, start)
+    if cut is None or (cut == 0 and last_flagged):
+        return None
+    if cut < 0:
+        return f"the archive is damaged after byte {start}: a gzip member does not inflate"
+    return (
+        f"the archive is cut short: a gzip member after byte {start} ends before its end "
+        "(a truncated download?); the records before it were read, the rest is lost"
+    )
+
+
+def _first_unended_member(path: Path, start: int, chunk: int = 1 << 16) -> int | None:
+    """Which gzip member from `start` on is cut short (0: the first), -1 for one that is
+    damaged, None when all end; None for a file that is not gzip."""
+    with path.open("rb") as handle:
+        if compression_of(handle.read(6)) != "gzip":
+            return None
+        handle.seek(start)
+        inflater, member, fed = zlib.decompressobj(wbits=31), 0, False
+        while data := handle.read(chunk):
+            while data:
+                if inflater.eof:
+                    data = data.lstrip(b"\x00")
+                    if not data:
+                        break
+                    inflater, member, fed = zlib.decompressobj(wbits=31), member + 1, False
+                try:  # at most 64 KiB out at a time: only where the member ends matters
+                    inflater.decompress(data, 1 << 16)
+                    while inflater.unconsumed_tail and not inflater.eof:
+                        inflater.decompress(inflater.unconsumed_tail, 1 << 16)
+                except zlib.error:
+                    return -1
+                fed = True
+                data = inflater.unused_data if inflater.eof else b""
+    return member if fed and not inflater.eof else None
 
 
 def _short_reason(exc: Exception) -> str:

@@ -1,0 +1,129 @@
+"""Inputs cut short or built to break a reader lose nothing silently (issue 26's repros):
+what came before the damage is read, and the loss is a failure that names the stream."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+
+import zstandard
+from helpers import FIXTURES
+
+from cleaner import Config, run
+
+SENTENCE = "The council met on Tuesday and voted to build a new bridge over the river. "
+
+
+def _line(doc_id: str, **fields: object) -> str:
+    return json.dumps({"id": doc_id, "text": SENTENCE * 3, **fields}) + "\n"
+
+
+def _records(out, folder: str) -> dict[str, dict]:
+    return {p.stem: json.loads(p.read_text()) for p in sorted((out / folder).glob("*.json"))}
+
+
+def test_a_deeply_nested_line_fails_alone(tmp_path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    deep = '{"id": "b", "text": "x", "m": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
+    (inputs / "d.jsonl").write_text(_line("a") + deep + _line("c"))
+    report = run([inputs], tmp_path / "out", Config(near_duplicate_threshold=None))
+    assert sorted(_records(tmp_path / "out", "d")) == ["a", "c"]
+    assert [f.source.rsplit("/", 1)[1] for f in report.failures] == ["d.jsonl:2"]
+    assert "nested too deeply" in report.failures[0].reason
+
+
+def test_a_byte_order_mark_before_the_first_line_is_read_past(tmp_path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "bom.jsonl").write_bytes(b"\xef\xbb\xbf" + _line("x").encode())
+    report = run([inputs], tmp_path / "out")
+    assert not report.failures and list(_records(tmp_path / "out", "bom")) == ["x"]
+
+
+def test_field_values_keep_the_contract(tmp_path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    line = (
+        '{"id": "s", "text": "Lone \\ud800 here. ' + SENTENCE + '", "note": "\\udfff", '
+        '"emoji": "\\ud83d\\ude00", "input_id": "theirs", "date": "not a date", '
+        '"crawl_date": "2024-05-18T01:58:10+00:00"}\n'
+    )
+    (inputs / "f.jsonl").write_text(line)
+    report = run([inputs], tmp_path / "out")
+    assert not report.failures
+    record = _records(tmp_path / "out", "f")["s"]
+    text = (tmp_path / "out" / "f" / "s.txt").read_text(encoding="utf-8")
+    assert "Lone \ufffd here." in text and record["note"] == "\ufffd"
+    assert record["emoji"] == "😀"  # a pair is one character, not two replacements
+    assert record["input_id"] == "s" and record["input_input_id"] == "theirs"
+    assert record["date"] != "not a date" and record["crawl_date"] == "2024-05-18T01:58:10+00:00"
+    assert any("lone surrogates" in w for w in record["warnings"])
+    assert any("'not a date' is not a date" in w for w in record["warnings"])
+
+
+def _random_words(count: int, seed: int) -> str:
+    chooser = random.Random(seed)
+    return " ".join(chooser.choice(SENTENCE.split()) for _ in range(count)) + "."
+
+
+def test_a_truncated_zstd_text_fails_instead_of_passing_as_complete(tmp_path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    data = zstandard.ZstdCompressor().compress(
+        "\n\n".join(_random_words(100, n) for n in range(400)).encode()
+    )
+    (inputs / "whole.txt.zst").write_bytes(data)
+    (inputs / "half.txt.zst").write_bytes(data[: len(data) // 2])
+    report = run([inputs], tmp_path / "out")
+    assert (tmp_path / "out" / "whole.txt").is_file()
+    assert not (tmp_path / "out" / "half.txt").exists()
+    assert [f.source.rsplit("/", 1)[1] for f in report.failures] == ["half.txt.zst"]
+    assert "zstd stream ended before its frame was complete" in report.failures[0].reason
+
+
+def test_a_truncated_zstd_jsonl_keeps_the_lines_before_the_cut(tmp_path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    lines = "".join(
+        json.dumps({"id": f"r{n:03d}", "text": _random_words(300, n)}) + "\n" for n in range(400)
+    )
+    data = zstandard.ZstdCompressor().compress(lines.encode())
+    (inputs / "cut.jsonl.zst").write_bytes(data[: len(data) * 2 // 3])
+    report = run([inputs], tmp_path / "out", Config(near_duplicate_threshold=None))
+    kept = _records(tmp_path / "out", "cut")
+    assert 100 < len(kept) < 400 and sorted(kept)[0] == "r000"
+    (failure,) = report.failures
+    assert "compressed data damaged after line" in failure.reason
+
+
+def test_zstd_files_of_several_frames_are_read_whole(tmp_path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    frames = [
+        zstandard.ZstdCompressor().compress(f"Frame {n}. {SENTENCE}".encode()) for n in (1, 2)
+    ]
+    (inputs / "two.txt.zst").write_bytes(b"".join(frames))
+    report = run([inputs], tmp_path / "out")
+    assert not report.failures
+    assert "Frame 2." in (tmp_path / "out" / "two.txt").read_text()
+
+
+def test_a_truncated_warc_gz_names_the_lost_records(tmp_path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    whole = FIXTURES / "warc" / "warcio__example.warc.gz"
+    shutil.copy(whole, inputs / "whole.warc.gz")
+    (inputs / "cut.warc.gz").write_bytes(whole.read_bytes()[:-300])
+    report = run([inputs], tmp_path / "out", Config(near_duplicate_threshold=None))
+    sources = [f.source.rsplit("/", 1)[1] for f in report.failures]
+    assert sources == ["cut.warc.gz@2621"]
+    assert "the archive is cut short" in report.failures[0].reason
+
+
+def test_a_record_cut_short_and_flagged_is_not_reported_twice(tmp_path) -> None:
+    """A clipped record still gives its document, with a warning: no failure besides."""
+    clipped = FIXTURES / "warc" / "resiliparse__clipped.warc.gz"
+    report = run([clipped], tmp_path / "out")
+    assert not report.failures and report.written == 1
