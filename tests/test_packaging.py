@@ -14,6 +14,7 @@ def test_builtin_rules_dir_has_the_packs() -> None:
     folder = builtin_rules_dir()
     assert (folder / "generic" / "comments.yaml").is_file()
     assert (folder / "sites").is_dir()
+    assert (folder / "lang" / "de.yaml").is_file()
 
 
 def test_installed_wheel_contains_the_rules() -> None:
@@ -28,3 +29,4 @@ def test_installed_wheel_contains_the_rules() -> None:
     shipped = {str(path) for path in dist.files or ()}
     assert "cleaner/builtin_rules/generic/comments.yaml" in shipped
     assert any(name.startswith("cleaner/builtin_rules/sites/") for name in shipped)
+    assert "cleaner/builtin_rules/lang/de.yaml" in shipped
