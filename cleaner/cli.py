@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -640,9 +641,12 @@ def main() -> None:
     guard.install()
     try:
         app()
-    except SystemExit as exc:
+    except SystemExit:
         interrupt = guard.received()
         flush_quietly()
-        if interrupt is not None and exc.code != interrupt.exit_code:
-            raise SystemExit(interrupt.exit_code) from None
+        if interrupt is not None:
+            # What the run finished is saved, its workers are gone and Ray is shut down:
+            # the interpreter's own exit (thread joins, libraries' exit hooks) has nothing
+            # left to save, and could only keep a stopped run waiting.
+            os._exit(interrupt.exit_code)
         raise
