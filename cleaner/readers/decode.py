@@ -88,26 +88,85 @@ def _detect(sample: bytes) -> str | None:
     return _codec(best.encoding)
 
 
+#: Codecs of more than one byte a character: what a declared label may rightly say of
+#: bytes that are also valid UTF-8 (the single-byte ones cannot, see `_contradicted`).
+_MULTIBYTE = re.compile(r"utf|ucs|cp9(?:32|36|49|50)|gb|big5|euc|shift|jis|2022|hz|johab")
+_UTF16_OR_32 = re.compile(r"utf[-_]?(?:16|32)")
+_LATIN_LETTER = re.compile(r"[À-ÖØ-öø-ÿŒœŠšŽžŸ]")
+
+
+def _contradicted(codec: str, data: bytes) -> bool:
+    """Whether valid UTF-8 `data` says the declared `codec` is wrong: UTF-16/32 declared
+    on bytes without NULs (text in those has them), or a single-byte code page declared
+    on bytes with UTF-8 sequences (in cp1252, "Ã©" is far likelier to be a mislabel)."""
+    if _UTF16_OR_32.match(codec):
+        return b"\x00" not in data[:4096]
+    return not _MULTIBYTE.search(codec) and _UTF8_MULTIBYTE.search(data) is not None
+
+
+def bomless_utf16(data: bytes) -> str | None:
+    """The UTF-16 or UTF-32 codec of text without a byte order mark, from where its NULs
+    fall (ASCII characters in UTF-16LE are `x\\0`), or None."""
+    sample = data[:4096]
+    if len(sample) < 16:
+        return None
+    quarter = [sample[i::4].count(0) / len(sample[i::4]) for i in range(4)]
+    if all(q > 0.8 for q in quarter[1:]) and quarter[0] < 0.2:
+        return "utf-32-le"
+    if all(q > 0.8 for q in quarter[:3]) and quarter[3] < 0.2:
+        return "utf-32-be"
+    even = (quarter[0] + quarter[2]) / 2
+    odd = (quarter[1] + quarter[3]) / 2
+    if odd > 0.3 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.3 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _stray_bytes(data: bytes) -> bool:
+    """ASCII text with a few bytes of no encoding in it (under 1 in 200, and not in UTF-8
+    sequences): guessing a code page from so little gives nonsense like cp775."""
+    sample = data[:200_000]
+    high = len(_HIGH_BYTE.findall(sample))
+    return 0 < high <= len(sample) / 200
+
+
 def decode_bytes(
     data: bytes, declared: str | None = None, *, html: bool = False
-) -> tuple[str, str]:
-    """Decode `data`; returns the text and the codec used ("...+replace" when lossy)."""
+) -> tuple[str, str, str | None]:
+    """Decode `data`: the text, the codec used ("...+replace" when lossy), and a note when
+    the bytes overruled what was declared or had to be guessed."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return data[len(bom) :].decode(codec, errors="replace"), codec
-    candidates = [_codec(declared)]
+            return data[len(bom) :].decode(codec, errors="replace"), codec, None
+    labels = [_codec(declared)]
     if html:
         meta = _META_CHARSET.search(data[:4096])
-        candidates.append(_codec(meta.group(1).decode("ascii", "ignore")) if meta else None)
-    candidates.append("utf-8")
-    for codec in candidates:
+        labels.append(_codec(meta.group(1).decode("ascii", "ignore")) if meta else None)
+    utf8 = _try(data, "utf-8")
+    for codec in filter(None, labels):
+        if utf8 is not None and codec != "utf-8" and _contradicted(codec, data):
+            return utf8, "utf-8", f"declared {codec}, but the bytes are UTF-8: read as UTF-8"
         text = _try(data, codec)
         if text is not None:
-            return text, codec  # type: ignore[return-value]
+            return text, codec, None
+    if utf8 is not None:
+        return utf8, "utf-8", None
+    wide = bomless_utf16(data)
+    if wide is not None:
+        return data.decode(wide, errors="replace"), wide, f"{wide} without a byte order mark"
     if _mostly_utf8(data):  # UTF-8 with a few broken bytes, not another encoding
-        return data.decode("utf-8", errors="replace"), "utf-8+replace"
+        return data.decode("utf-8", errors="replace"), "utf-8+replace", None
+    if _stray_bytes(data):
+        latin = _try(data, "cp1252")
+        if latin is not None and all(
+            _LATIN_LETTER.match(ch) for ch in latin if ord(ch) > 127
+        ):  # a few accented letters of a Western text: cp1252, the web's legacy default
+            return latin, "cp1252", None
+        return data.decode("utf-8", errors="replace"), "utf-8+replace", None
     detected = _detect(data[:200_000])
     text = _try(data, detected)
     if text is not None:
-        return text, detected  # type: ignore[return-value]
-    return data.decode("utf-8", errors="replace"), "utf-8+replace"
+        return text, detected, None  # type: ignore[return-value]
+    return data.decode("utf-8", errors="replace"), "utf-8+replace", None

@@ -8,13 +8,13 @@ from cleaner.config import DEFAULT_MAX_BYTES
 from cleaner.document import Document
 from cleaner.errors import DocumentError
 from cleaner.readers.compression import DECOMPRESSION_ERRORS, read_decompressed
-from cleaner.readers.decode import decode_bytes
+from cleaner.readers.decode import bomless_utf16, decode_bytes
 from cleaner.readers.discover import InputFile, InputKind
 
 
 def read_bytes(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The file's (decompressed) content; refuses files over `max_bytes` before reading."""
-    source = str(item.path)
+    source = item.source
     limit = f"over the {max_bytes:,}-byte limit; raise it with --max-bytes if this is a text"
     try:
         size = item.path.stat().st_size
@@ -28,7 +28,11 @@ def read_bytes(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         raise DocumentError(source, f"decompressed content is {limit}")
     if not data.strip():
         raise DocumentError(source, "empty file: nothing to clean")
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if (
+        b"\x00" in data[:8192]
+        and not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        and bomless_utf16(data) is None
+    ):
         raise DocumentError(source, "binary content (NUL bytes), not text; leave it out")
     return data
 
@@ -36,9 +40,11 @@ def read_bytes(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 def document_from_bytes(
     doc_id: str, source: str, data: bytes, *, html: bool, declared_charset: str | None = None
 ) -> Document:
-    text, codec = decode_bytes(data, declared_charset, html=html)
+    text, codec, note = decode_bytes(data, declared_charset, html=html)
     doc = Document(id=doc_id, source=source, raw="" if html else text, html=text if html else None)
-    if codec.endswith("+replace"):
+    if note is not None:
+        doc.warnings.append(note)
+    elif codec.endswith("+replace"):
         doc.warnings.append(
             "invalid UTF-8: bytes that are not valid in any detected encoding "
             "were replaced with U+FFFD"

@@ -1,0 +1,48 @@
+"""Decoding that the bytes confirm (issue 26): a declared charset the bytes contradict is
+overruled, UTF-16/32 without a byte order mark is recognised, and a few stray bytes in
+ASCII become U+FFFD instead of a guessed code page. Each case says so in a warning."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner.readers.decode import decode_bytes
+from cleaner.readers.text import document_from_bytes
+
+TEXT = "The council met on Tuesday and voted to build a new bridge. Grüße aus Köln, café.\n" * 8
+ASCII = (
+    "The council met on Tuesday and voted to build a new bridge over the river. " * 30
+).encode()
+
+
+@pytest.mark.parametrize("declared", ["utf-16", "utf-16le", "iso-8859-1", "windows-1252"])
+def test_a_declared_charset_the_utf8_bytes_contradict_is_overruled(declared) -> None:
+    page = f'<html><head><meta charset="{declared}"></head><body><p>{TEXT}</p></body></html>'
+    text, codec, note = decode_bytes(page.encode("utf-8"), html=True)
+    assert "Grüße aus Köln, café" in text and codec == "utf-8"
+    assert note is not None and "but the bytes are UTF-8" in note
+
+
+def test_a_declared_charset_that_fits_the_bytes_stands() -> None:
+    page = f'<html><head><meta charset="iso-8859-1"></head><body><p>{TEXT}</p></body></html>'
+    text, codec, note = decode_bytes(page.encode("cp1252"), html=True)
+    assert "Grüße aus Köln, café" in text and codec == "cp1252" and note is None
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_without_a_bom_are_recognised(codec) -> None:
+    doc = document_from_bytes("d", "d.txt", TEXT.encode(codec), html=False)
+    assert "Grüße aus Köln, café" in doc.raw
+    assert doc.warnings == [f"{codec} without a byte order mark"]
+
+
+def test_stray_bytes_in_ascii_become_replacement_characters() -> None:
+    data = ASCII[:1000] + b"\x8f\x9d" + ASCII[1000:]
+    doc = document_from_bytes("d", "d.txt", data, html=False)
+    assert doc.raw.count("\ufffd") == 2 and "invalid UTF-8" in doc.warnings[0]
+
+
+def test_a_few_accented_letters_in_cp1252_are_still_read_as_cp1252() -> None:
+    data = ASCII[:1000] + "café".encode("cp1252") + ASCII[1000:]
+    doc = document_from_bytes("d", "d.txt", data, html=False)
+    assert "café" in doc.raw and doc.warnings == ["not UTF-8: decoded as cp1252"]
