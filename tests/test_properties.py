@@ -118,10 +118,42 @@ def test_arbitrary_rule_sets(raw: str, specs: list[dict]) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet="abé中", min_size=1, max_size=4), max_size=12))
-def test_shingles_are_the_word_windows(words: list[str]) -> None:
-    """The MinHash shingles: every run of 5 words (all the words, when fewer), as bytes."""
+@given(
+    st.lists(st.text(alphabet="abé中", min_size=1, max_size=4), max_size=12),
+    st.integers(min_value=1, max_value=9),
+)
+def test_shingles_are_the_word_windows(words: list[str], per_batch: int) -> None:
+    """The MinHash shingles: every run of 5 words (all the words, when fewer), as bytes,
+    each exactly once, however they are cut into batches."""
     from cleaner.duplicates import SHINGLE, _shingles
 
     windows = range(max(1, len(words) - SHINGLE + 1))
-    assert _shingles(words) == [" ".join(words[i : i + SHINGLE]).encode() for i in windows]
+    batches = list(_shingles(words, per_batch))
+    assert all(len(batch) <= per_batch for batch in batches[:-1])
+    joined = [shingle for batch in batches for shingle in batch]
+    assert joined == [" ".join(words[i : i + SHINGLE]).encode() for i in windows]
+
+
+def test_a_long_texts_signature_is_the_same_in_batches(monkeypatch) -> None:
+    """Hashed in pieces, in bounded memory, the signature is what one batch gives."""
+    import cleaner.duplicates as duplicates
+
+    words = [f"w{n % 997}x{n % 13}" for n in range(20_000)]
+    text = " ".join(words)
+    whole = duplicates.minhash(duplicates.NUM_PERM)
+    whole.update_batch(
+        [" ".join(words[i : i + duplicates.SHINGLE]).encode() for i in range(len(words) - 4)]
+    )
+    sizes: list[int] = []
+    real = duplicates._shingles
+
+    def counted(words: list[str], per_batch: int):
+        for batch in real(words, per_batch):
+            sizes.append(len(batch))
+            yield batch
+
+    monkeypatch.setattr(duplicates, "SHINGLES_PER_BATCH", 1_000)
+    monkeypatch.setattr(duplicates, "_shingles", counted)
+    batched = duplicates.fingerprint(text, folded_words=[w.casefold() for w in words])
+    assert len(sizes) == 20 and max(sizes) == 1_000  # really in pieces
+    assert batched.minhash == tuple(whole.hashvalues.tolist())
