@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.config import Config
-from cleaner.ruleset.loader import RuleSet, load_rules, rule_files, rule_roots
+from cleaner.ruleset.loader import RuleSet, load_rules, read_rule_file, rule_files, rule_roots
 from cleaner.writers import atomic_write, to_json
 
 RUN_RECORD_NAME = ".cleaner-run"  # hidden, and no "*.json" glob over OUT picks it up
@@ -36,7 +36,8 @@ class RunRecord:
     def of_run(cls, config: Config, rules_sha256: str, settings: str) -> RunRecord:
         roots = rule_roots(config.rules, builtin=config.builtin_rules)
         files = tuple(
-            (str(path.resolve()), path.read_bytes().decode("utf-8")) for path in rule_files(roots)
+            (str(path.resolve()), read_rule_file(path).decode("utf-8"))
+            for path in rule_files(roots)
         )
         data = config.model_dump(mode="json")
         data["rules"] = [str(Path(p).resolve()) for p in config.rules]

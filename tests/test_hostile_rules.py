@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from helpers import write_rules
 
 from cleaner import Cleaner, Config, run
@@ -55,3 +57,29 @@ def test_the_same_pattern_still_matches_ordinary_lines(tmp_path) -> None:
     cleaner = Cleaner(Config(rules=(rules,), builtin_rules=False, classifier=False))
     doc = cleaner.clean_text("keep me\nshort aaa")
     assert [line.text for line in doc.kept] == ["keep me"]
+
+
+def test_a_rule_file_that_is_not_a_regular_file_is_refused_unread(tmp_path) -> None:
+    """A FIFO named like a rule file would block the run for ever if it were opened."""
+    import os
+
+    from cleaner.errors import RuleError
+    from cleaner.ruleset.loader import load_rules
+
+    os.mkfifo(tmp_path / "pipe.yaml")
+    with pytest.raises(RuleError, match="not a regular file"):
+        load_rules([tmp_path], builtin=False)
+
+
+def test_an_oversized_rule_file_is_refused_before_it_is_read(tmp_path, monkeypatch) -> None:
+    from pathlib import Path
+
+    from cleaner.errors import RuleError
+    from cleaner.ruleset.loader import MAX_RULE_FILE_BYTES, load_rules
+
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as handle:  # sparse: a stat says how big, nothing is read
+        handle.truncate(MAX_RULE_FILE_BYTES * 50)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read whole"))
+    with pytest.raises(RuleError, match="larger than"):
+        load_rules([tmp_path], builtin=False)

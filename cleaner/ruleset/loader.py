@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,6 +144,25 @@ def _override_classifier(
         ) from None
 
 
+def read_rule_file(path: Path) -> bytes:
+    """A rule file's bytes, read only when it is a regular file within the size cap: a
+    FIFO named `x.yaml` would block the run for ever, a huge file fill its memory."""
+    try:
+        status = path.stat()
+    except OSError as exc:
+        raise RuleError(path, f"cannot read: {exc.strerror}") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise RuleError(path, "not a regular file (a FIFO, socket or device)", hint="remove it")
+    if status.st_size > MAX_RULE_FILE_BYTES:
+        raise RuleError(
+            path,
+            f"rule file is larger than {MAX_RULE_FILE_BYTES} bytes",
+            hint="split it into several files",
+        )
+    with path.open("rb") as handle:
+        return handle.read(MAX_RULE_FILE_BYTES + 1)
+
+
 def rule_roots(extra_dirs: Sequence[Path | str] = (), *, builtin: bool = True) -> list[Path]:
     """Where a rule set's files are: the built-in packs (unless turned off), then the user's."""
     return ([builtin_rules_dir()] if builtin else []) + [Path(p) for p in extra_dirs]
@@ -157,7 +177,7 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, builtin: bool = True) -
     digest = hashlib.sha256()
     for path in rule_files(roots):
         try:
-            raw = path.read_bytes()
+            raw = read_rule_file(path)
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise RuleError(path, "not UTF-8 text", hint="save the file as UTF-8") from None
