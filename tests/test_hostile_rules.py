@@ -6,7 +6,6 @@ import json
 import time
 
 import pytest
-
 from helpers import write_rules
 
 from cleaner import Cleaner, Config, run
