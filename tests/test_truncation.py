@@ -127,3 +127,15 @@ def test_a_record_cut_short_and_flagged_is_not_reported_twice(tmp_path) -> None:
     clipped = FIXTURES / "warc" / "resiliparse__clipped.warc.gz"
     report = run([clipped], tmp_path / "out")
     assert not report.failures and report.written == 1
+
+
+def test_a_warc_that_is_not_one_fails_at_once(tmp_path) -> None:
+    """warcio reads a header line of any length in quadratic time: 100 MB of zeros took
+    three minutes. Without a WARC header at its start, a file is refused unread."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    with (inputs / "zeros.warc").open("wb") as handle:
+        handle.truncate(50_000_000)  # sparse: costs no disk
+    report = run([inputs], tmp_path / "out")
+    (failure,) = report.failures
+    assert "not a WARC, WET or ARC file" in failure.reason

@@ -108,6 +108,16 @@ def read_warc(item: InputFile, stats: ReadStats) -> Iterator[Document | RecordFa
     A corrupt record fails alone: reading resumes at the next record header (or gzip
     member) after it, so the records before and after it still come out.
     """
+    head = _first_bytes(item.path)
+    if not head.lstrip(b"\r\n\t ").startswith((b"WARC/", b"filedesc:")):
+        # warcio reads a header line of any length, in time that grows with its square:
+        # 100 MB of zeros took three minutes to say "no records".
+        yield RecordFailure(
+            item.source,
+            f"not a WARC, WET or ARC file: it starts with {head[:16]!r}, not a WARC header",
+            whole_input=True,
+        )
+        return
     index = 0
     position = 0
     truncated = False  # the last document came from a record cut short (and says so)
@@ -149,6 +159,16 @@ def read_warc(item: InputFile, stats: ReadStats) -> Iterator[Document | RecordFa
                     return
                 position = resume
                 index += 1
+
+
+def _first_bytes(path: Path, size: int = 64) -> bytes:
+    """The archive's first bytes, decompressed; b"" when even they cannot be read (the
+    reader then says why)."""
+    try:
+        with open_decompressed(path) as stream:
+            return stream.read(size)
+    except DECOMPRESSION_ERRORS:
+        return b"WARC/"  # let the reader meet the damage and report it where it is
 
 
 def _unclean_end(stream: BinaryIO, raw: bool, records: int) -> str | None:
