@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from cleaner import third_party
 from cleaner.corpus import CorpusTable
 from cleaner.document import Document
 from cleaner.duplicates import Fingerprint, fingerprint, signature_size
@@ -54,7 +55,9 @@ def clean_document(
     document's failure."""
     try:
         with time_limit(seconds):
-            cleaner.clean(doc)
+            with third_party.collected() as said:
+                cleaner.clean(doc)
+            doc.warnings.extend(dict.fromkeys(said))  # each distinct line once
             text = doc.text
             record = document_record(doc, text)
             return CleanedDocument(
