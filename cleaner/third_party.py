@@ -41,6 +41,8 @@ def collected() -> Iterator[list[str]]:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
+            for developers_only in (DeprecationWarning, PendingDeprecationWarning, ResourceWarning):
+                warnings.simplefilter("ignore", developers_only)  # about code, not the page
             yield lines
     finally:
         root.removeHandler(handler)
