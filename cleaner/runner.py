@@ -8,6 +8,7 @@ the output is the same for any executor, any number of workers and any input ord
 from __future__ import annotations
 
 import errno
+import json
 import os
 import time
 from collections import Counter
@@ -454,6 +455,20 @@ def _remove_if_unused(out: Path) -> None:
         pass  # what stays is harmless: a later run reads it as an empty output folder
 
 
+def _write_report(path: Path, content: dict[str, object]) -> None:
+    """OUT/report.json, rewritten only when more than its wall time changed: a run that
+    changed nothing leaves a committed OUT as it was (`git status` stays clean)."""
+    try:
+        earlier = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        earlier = None
+    if isinstance(earlier, dict):
+        volatile = {"wall_seconds": None}
+        if {**earlier, **volatile} == {**content, **volatile}:
+            return
+    atomic_write(path, to_json(content).encode("utf-8"))
+
+
 def _names_under_containers(files: Sequence[InputFile]) -> frozenset[str]:
     """Output names of plain inputs inside a folder named like a container input (a/x.txt
     beside a.jsonl): the names the container's records may not take."""
@@ -563,7 +578,7 @@ def run(
                 report.skipped = collector.skipped
                 report.duplicates = dict(collector.finder.counts)
                 report.wall_seconds = time.perf_counter() - started
-                atomic_write(out / REPORT_NAME, to_json(report.to_dict()).encode("utf-8"))
+                _write_report(out / REPORT_NAME, report.to_dict())
             return report
     except BaseException:
         if created:  # emptied by its lock's holder (this run, or none): then it goes

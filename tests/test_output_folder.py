@@ -336,3 +336,16 @@ def test_the_manifest_holds_where_entries_are_and_reads_them_when_asked(tmp_path
     assert loaded.get("in0") == InputEntry("sha0", "s", documents=[DocumentEntry("in0/d0", {"rule": 0})])
     assert loaded.get("in3") == InputEntry("sha3", "s")
     assert Manifest.load(tmp_path).entries == loaded.entries
+
+
+def test_a_run_that_changes_nothing_rewrites_nothing(tmp_path) -> None:
+    """Quiet in git: the report's wall time alone does not rewrite it, and no lock stays."""
+    out = tmp_path / "out"
+    run([SEEDS], out)
+    run([SEEDS], out)  # now the report counts the reused inputs
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    time.sleep(0.05)
+    run([SEEDS], out)
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    assert {p: v[0] for p, v in after.items()} == {p: v[0] for p, v in before.items()}
+    assert after[out / "report.json"][1] == before[out / "report.json"][1]
