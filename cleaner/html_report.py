@@ -85,7 +85,7 @@ def _removed(item: Any) -> Removal:
         step=_field(item, "step", str),
         text=_field(item, "text", str),
         line=line,
-        reason=item.get("reason") if isinstance(item.get("reason"), str) else "",
+        reason=reason if isinstance(reason := item.get("reason"), str) else "",
     )
 
 
@@ -149,7 +149,8 @@ def build_view(record: DocumentRecord, text: str) -> DocumentView:
     for removal in record.removed:
         by_line.setdefault(removal.line, []).append(removal)
     lines = [LineView(None, (Segment(r.text, r),)) for r in by_line.pop(None, [])]
-    for number in sorted(kept.keys() | by_line.keys()):
+    numbers: set[int] = {n for n in kept.keys() | by_line.keys() if n is not None}
+    for number in sorted(numbers):
         removals = by_line.get(number, [])
         if number in kept:
             head, cuts = Segment(kept[number]), removals
@@ -243,7 +244,8 @@ def _counts(value: Any) -> list[tuple[str, int]]:
 
 def _summary(view: RunView) -> str:
     report = view.report
-    counts = report.get("counts") if isinstance(report.get("counts"), dict) else {}
+    found = report.get("counts")
+    counts: dict[str, Any] = found if isinstance(found, dict) else {}
     digest = str(report.get("rules_sha256", ""))
     removals = sum(count for _, count in _counts(report.get("removals_by_rule")))
     stats = [

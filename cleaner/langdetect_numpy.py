@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from langdetect.detector import Detector
@@ -47,6 +48,8 @@ class NumpyDetectorFactory(DetectorFactory):
         self.profile_matrix = np.zeros((0, 0))
         self.normalized_chars = NormalizedChars()
 
+    word_lang_prob_map: dict[str, Any]  # langdetect's, untyped: n-gram -> row here
+
     def load_profile(self, profile_directory: str) -> None:
         super().load_profile(profile_directory)
         ngrams = list(self.word_lang_prob_map)
@@ -62,6 +65,8 @@ class NumpyDetectorFactory(DetectorFactory):
 
 class NumpyDetector(Detector):
     """langdetect's Detector, with the probability vector a numpy array."""
+
+    text: str  # langdetect's, untyped
 
     def __init__(self, factory: NumpyDetectorFactory) -> None:
         super().__init__(factory)

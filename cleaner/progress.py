@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Protocol, TextIO
+from typing import IO, Protocol
 
 from rich.console import Console
 from rich.progress import BarColumn, TaskProgressColumn, TextColumn, TimeRemainingColumn
@@ -44,7 +44,7 @@ class PlainProgress:
     """One line every `every` seconds, for logs where a redrawn bar would be noise."""
 
     def __init__(
-        self, stream: TextIO, every: float = 5.0, clock: Callable[[], float] = time.monotonic
+        self, stream: IO[str], every: float = 5.0, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.stream, self.every, self.clock = stream, every, clock
         self.documents = self.inputs = self.nbytes = 0
@@ -111,7 +111,7 @@ class BarProgress:
         self.bar.stop()
 
 
-def is_tty(stream: TextIO) -> bool:
+def is_tty(stream: IO[str]) -> bool:
     isatty = getattr(stream, "isatty", None)
     try:
         return bool(isatty and isatty())

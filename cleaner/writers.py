@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from hashlib import sha256
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 import orjson
 
@@ -232,8 +232,10 @@ class _StreamingFile:
     def __init__(self, path: Path, mode: str) -> None:
         self.path = path
         fd, self.tmp = _temporary_beside(path)
-        self.handle = os.fdopen(
-            fd, mode, **({"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {})
+        self.handle: IO[Any] = (
+            os.fdopen(fd, mode)
+            if "b" in mode
+            else os.fdopen(fd, mode, encoding="utf-8", newline="\n")
         )
 
     def finish(self) -> None:

@@ -8,8 +8,9 @@ import io
 import lzma
 import os
 import zlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import zstandard
 
@@ -55,13 +56,13 @@ def _decompressing(handle: BinaryIO, kind: str | None) -> BinaryIO:
     """The content of `handle` (a file compressed as `kind`) as a binary stream."""
     if kind is None:
         return handle
-    if kind == "gzip":
-        return gzip.GzipFile(fileobj=handle)  # multi-member (record-wise) gzip too
-    if kind == "bz2":
-        return bz2.BZ2File(handle)
-    if kind == "xz":
-        return lzma.LZMAFile(handle)
-    return _ZstdStream(handle)  # type: ignore[return-value]
+    openers: dict[str, Callable[[BinaryIO], object]] = {
+        "gzip": lambda raw: gzip.GzipFile(fileobj=raw),  # multi-member (record-wise) too
+        "bz2": bz2.BZ2File,
+        "xz": lzma.LZMAFile,
+        "zstd": _ZstdStream,
+    }
+    return cast(BinaryIO, openers[kind](handle))  # what readers use of it: read, readline, close
 
 
 class _ZstdStream(io.RawIOBase):

@@ -56,7 +56,7 @@ def rule_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def _known_keys(location: tuple[int | str, ...]) -> list[str]:
-    model = RuleSpec if "rules" in location else RuleFile
+    model: type[RuleSpec | RuleFile | RuleCase] = RuleSpec if "rules" in location else RuleFile
     if "tests" in location:
         model = RuleCase
     return list(model.model_fields)
@@ -122,8 +122,9 @@ def _parse(path: Path, text: str) -> tuple[list[Rule], RuleFile | None, object]:
     except ValidationError as exc:
         raise _validation_message(exc, data, path) from None
     rules_node = data.get("rules")
+    lines = rules_node.item_lines if rules_node is not None else []  # validated: a list
     rules = [
-        Rule.compile(spec, path, rules_node.item_lines[index], parsed.sites)
+        Rule.compile(spec, path, lines[index], parsed.sites)
         for index, spec in enumerate(parsed.rules)
     ]
     return rules, parsed, data
@@ -134,7 +135,9 @@ def _override_classifier(
 ) -> ClassifierSettings:
     """The settings with this file's `classifier:` keys laid over them."""
     try:
-        return ClassifierSettings.model_validate({**current.model_dump(), **parsed.classifier})
+        return ClassifierSettings.model_validate(
+            {**current.model_dump(), **(parsed.classifier or {})}
+        )
     except ValidationError as exc:
         error = exc.errors()[0]
         location = ("classifier", *error["loc"])
