@@ -112,7 +112,7 @@ def _quiet_signals() -> Iterator[None]:
                     guard.signum = guard.signum or int(exc.code)
         finally:
             for signum, handler in handlers.items():
-                signal.signal(signum, handler)  # type: ignore[arg-type]
+                signal.signal(signum, handler)
         return
     interrupted: list[int] = []
     signal.signal(signal.SIGINT, lambda signum, frame: interrupted.append(signum))

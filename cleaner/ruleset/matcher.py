@@ -75,7 +75,7 @@ class RuleMatcher:
             if self.timeouts[rule.id] >= MAX_TIMEOUTS:
                 continue
             try:
-                match = rule.pattern.search(text, timeout=MATCH_TIMEOUT)  # type: ignore[union-attr]
+                match = rule.pattern.search(text, timeout=MATCH_TIMEOUT)
             except TimeoutError:
                 self.timeouts[rule.id] += 1
                 self.last_timeouts.append(rule.id)
