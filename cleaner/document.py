@@ -98,6 +98,9 @@ class Document:
     warnings: list[str] = field(default_factory=list)  # problems worth reporting, not failing
     rule_timeouts: list[str] = field(default_factory=list)  # ids of rules that hit the bound
     rules_fired: set[tuple[str, int]] = field(default_factory=set)  # (rule id, line number)
+    #: What the steps did besides removals ("extract:fallback": 1), and their seconds
+    #: ("seconds:classifier"): summed over the run into report.json's `steps`.
+    stats: dict[str, float] = field(default_factory=dict)
 
     @property
     def kept(self) -> list[Line]:

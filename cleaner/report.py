@@ -43,6 +43,8 @@ class RunReport:
     rules_fired: Counter[str] = field(default_factory=Counter)
     warnings: list[Failure] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # about the run as a whole
+    step_counts: Counter[str] = field(default_factory=Counter)  # "extract:fallback": 3
+    step_seconds: dict[str, float] = field(default_factory=dict)  # "classifier": 1.2
     files_read: int = 0  # input files read (or reused): every entry is read, skipped or failed
     skipped_files: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     wall_seconds: float = 0.0
@@ -62,6 +64,15 @@ class RunReport:
         removed = record["removed"]
         self.removals_by_rule.update(removal["rule"] for removal in removed)
         self.removals_by_step.update(removal["step"] for removal in removed)
+
+    def add_stats(self, stats: Mapping[str, float]) -> None:
+        """A document's step statistics (cleaned in this run: reused ones have none)."""
+        for key, value in stats.items():
+            if key.startswith("seconds:"):
+                name = key.removeprefix("seconds:")
+                self.step_seconds[name] = self.step_seconds.get(name, 0.0) + value
+            else:
+                self.step_counts[key] += int(value)
 
     def skipped_files_by_reason(self) -> dict[str, list[str]]:
         """The files left out, named, under their reason."""
@@ -108,5 +119,11 @@ class RunReport:
             "warnings": [{"source": w.source, "reason": w.reason} for w in self.warnings],
             "incremental": {"reused_inputs": self.reused, "orphaned_inputs": self.orphaned},
             "notices": self.notices,
+            # What the steps did besides removals, and their time (seconds vary from run
+            # to run, like wall_seconds; "until-stable" includes the steps it runs again).
+            "steps": {
+                "counts": dict(sorted(self.step_counts.items())),
+                "seconds": {k: round(v, 3) for k, v in sorted(self.step_seconds.items())},
+            },
             "wall_seconds": round(self.wall_seconds, 3),
         }

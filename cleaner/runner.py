@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from cleaner.config import Config
 from cleaner.corpus import CorpusTable
@@ -288,6 +289,7 @@ class _Collector:
                 self.manifest.pending(self.files[self._inputs_done].name.as_posix(), cleaned.id)
             self.writer.write(cleaned.text, cleaned.record)
         self.report.add_document(cleaned.record, cleaned.rules_fired, cleaned.rule_timeouts)
+        self.report.add_stats(cleaned.stats)
         self._documents.append(
             DocumentEntry(
                 cleaned.id,
@@ -455,18 +457,23 @@ def _remove_if_unused(out: Path) -> None:
         pass  # what stays is harmless: a later run reads it as an empty output folder
 
 
-def _write_report(path: Path, content: dict[str, object]) -> None:
+def _write_report(path: Path, content: dict[str, Any]) -> None:
     """OUT/report.json, rewritten only when more than its wall time changed: a run that
     changed nothing leaves a committed OUT as it was (`git status` stays clean)."""
     try:
         earlier = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         earlier = None
-    if isinstance(earlier, dict):
-        volatile = {"wall_seconds": None}
-        if {**earlier, **volatile} == {**content, **volatile}:
-            return
+    if isinstance(earlier, dict) and _lasting(earlier) == _lasting(content):
+        return
     atomic_write(path, to_json(content).encode("utf-8"))
+
+
+def _lasting(report: dict[str, Any]) -> dict[str, Any]:
+    """A report without what differs from run to run of the same inputs: its times."""
+    steps = report.get("steps")
+    counts = steps.get("counts") if isinstance(steps, dict) else None
+    return {**report, "wall_seconds": None, "steps": counts}
 
 
 def _names_under_containers(files: Sequence[InputFile]) -> frozenset[str]:

@@ -34,6 +34,7 @@ class CleanedDocument:
     fingerprint: Fingerprint
     rules_fired: Counter[str] = field(default_factory=Counter)
     rule_timeouts: Counter[str] = field(default_factory=Counter)
+    stats: dict[str, float] = field(default_factory=dict)  # Document.stats of this cleaning
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,7 @@ def clean_document(
                 ),
                 rules_fired=Counter(rule_id for rule_id, _ in doc.rules_fired),
                 rule_timeouts=Counter(doc.rule_timeouts),
+                stats=dict(doc.stats),
             )
     except DocumentTimedOut:
         return RecordFailure(doc.source, timed_out(seconds))

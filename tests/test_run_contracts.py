@@ -96,3 +96,22 @@ def test_undecodable_bytes_do_not_fail_the_document(tmp_path, cleaner) -> None:
     assert report.written == 1
     text = (tmp_path / "out" / "bom.txt").read_text()
     assert text.startswith("Headline\n") and "\ufffd" in text
+
+
+def test_step_statistics_reach_the_report(tmp_path) -> None:
+    """What steps count besides removals (a mojibake repair here) is summed in report.json,
+    with each step's time, from whichever worker cleaned the document."""
+    import json
+
+    from cleaner import run
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text(
+        "The cafÃ© owners said they were dÃ©jÃ  trÃ¨s contents with the new bridge plan.\n"
+    )
+    (inputs / "b.txt").write_text("The council met on Tuesday and voted to build a bridge.\n")
+    run([inputs], tmp_path / "out")
+    steps = json.loads((tmp_path / "out" / "report.json").read_text())["steps"]
+    assert steps["counts"] == {"normalize:mojibake_fixed": 1}
+    assert {"normalize", "rules", "language"} <= steps["seconds"].keys()

@@ -28,8 +28,9 @@ class Step(ABC):
     settles_in_one_run: ClassVar[bool] = False
 
     def __init__(self) -> None:
+        #: What the step counts as it goes ("fallback", "mojibake_fixed"): the document
+        #: being cleaned gets the counts of its own call, named after the step.
         self.counts: Counter[str] = Counter()
-        self.seconds = 0.0
         self._memo_doc: Document | None = None
         self._memo: dict[Any, Any] = {}
         self._settled_at = -1  # the memo document's removals when the step last ran on it
@@ -64,15 +65,18 @@ class Step(ABC):
         if self._settled(doc):
             return doc
         started = time.perf_counter()
-        removals_before = len(doc.removals)
+        before = dict(self.counts)  # a few keys: what this step counts, not removals
         self.process(doc)
         if self.settles or self.settles_in_one_run:
             self.memo(doc)
             self._settled_at = len(doc.removals)
-        self.seconds += time.perf_counter() - started
-        self.counts["documents"] += 1
-        for removal in doc.removals[removals_before:]:
-            self.counts[f"removed:{removal.rule}"] += 1
+        stats = doc.stats
+        timed = f"seconds:{self.name}"
+        stats[timed] = stats.get(timed, 0.0) + time.perf_counter() - started
+        for key, count in self.counts.items():
+            if count != before.get(key, 0):
+                named = f"{self.name}:{key}"
+                stats[named] = stats.get(named, 0) + count - before.get(key, 0)
         return doc
 
     def run(self, docs: Iterable[Document]) -> Iterator[Document]:
