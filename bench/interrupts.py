@@ -85,6 +85,7 @@ def snapshot(out: Path) -> dict[str, bytes]:
             if relative == "report.json":
                 report = json.loads(data)
                 report.pop("wall_seconds", None)
+                report.get("steps", {}).pop("seconds", None)
                 report["incremental"] = None  # a resumed run reuses what it finished
                 data = json.dumps(report, sort_keys=True).encode()
             files[relative] = data

@@ -249,8 +249,8 @@ def _jsonl_line(text: str, record: dict[str, Any]) -> str:
 
 class _PartsWriter:
     """The single-file layouts. Each input's documents first go to a part of their own,
-    OUT/.cleaner-parts/<input>.jsonl, renamed into place when the input is done; at the
-    end of the run the parts, in canonical order, make the one output file. A re-run
+    OUT/.cleaner-parts/<hash of the input's name>.jsonl, renamed into place when the
+    input is done; at the end of the run the parts, in canonical order, make the one output file. A re-run
     reads an unchanged input's part instead of cleaning it again, and a run killed at any
     moment keeps the parts of the inputs it finished. The parts take about as much room
     as the output file itself."""
@@ -314,7 +314,7 @@ class _PartsWriter:
     def close(self, names: Sequence[str]) -> None:
         # A part can only be missing for an input gone since an earlier run (an orphan)
         # whose part was removed by hand: its documents are gone with it.
-        parts = [path for name in names if (path := self.part_path(name)).is_file()]
+        parts = [(name, path) for name in names if (path := self.part_path(name)).is_file()]
         final = _StreamingFile(self.out / self.FILE_NAME, self.MODE)
         try:
             self.assemble(final, parts)
@@ -324,7 +324,8 @@ class _PartsWriter:
             raise
         final.finish()
 
-    def assemble(self, final: _StreamingFile, parts: list[Path]) -> None:
+    def assemble(self, final: _StreamingFile, parts: list[tuple[str, Path]]) -> None:
+        """Writes the parts (input name, part file), in order, into the final file."""
         raise NotImplementedError
 
 
@@ -344,8 +345,8 @@ class JsonlWriter(_PartsWriter):
 
     FILE_NAME = "documents.jsonl"
 
-    def assemble(self, final: _StreamingFile, parts: list[Path]) -> None:
-        for part in parts:
+    def assemble(self, final: _StreamingFile, parts: list[tuple[str, Path]]) -> None:
+        for _, part in parts:
             with part.open(encoding="utf-8") as handle:
                 shutil.copyfileobj(handle, final.handle)
 
@@ -402,14 +403,14 @@ class ParquetWriter(_PartsWriter):
         row["extra"] = json.dumps(extra, ensure_ascii=False) if extra else None
         return row
 
-    def assemble(self, final: _StreamingFile, parts: list[Path]) -> None:
+    def assemble(self, final: _StreamingFile, parts: list[tuple[str, Path]]) -> None:
         writer = self.pq.ParquetWriter(final.handle, self.schema)
         rows: list[dict[str, Any]] = []
         try:
-            for part in parts:
+            for name, part in parts:
                 with part.open(encoding="utf-8") as handle:
                     for number, line in enumerate(handle, 1):
-                        rows.append(self.row(_part_line(part, number, line)))
+                        rows.append(self.row(_part_line(part, name, number, line)))
                         if len(rows) >= self.BATCH:
                             writer.write_table(self.pa.Table.from_pylist(rows, schema=self.schema))
                             rows = []
@@ -419,7 +420,7 @@ class ParquetWriter(_PartsWriter):
             writer.close()  # also on an error: its file is then thrown away
 
 
-def _part_line(part: Path, number: int, line: str) -> dict[str, Any]:
+def _part_line(part: Path, name: str, number: int, line: str) -> dict[str, Any]:
     """A stored document of a part. Parts of current inputs were just written; one an
     earlier run left for an input gone since can have been damaged by hand."""
     try:
@@ -428,8 +429,8 @@ def _part_line(part: Path, number: int, line: str) -> dict[str, Any]:
         document = exc
     if not isinstance(document, dict):
         raise UsageError(
-            f"{part} line {number}: damaged ({document}); delete the file, or run with "
-            "--prune if its input is gone"
+            f"{part} (the part of input {name}) line {number}: damaged ({document}); delete "
+            "the file, or run with --prune if its input is gone"
         )
     return document
 

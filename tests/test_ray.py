@@ -118,7 +118,7 @@ def test_no_address_starts_a_local_ray_unless_ray_address_names_one(monkeypatch)
 
 def test_a_refused_token_says_how_to_give_one() -> None:
     pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
-    from cleaner.ray_executor import RayExecutor
+    from cleaner.executors.ray import RayExecutor
 
     detail = (
         "Failed to connect to GCS at 10.0.0.5:6379.\n"
@@ -135,8 +135,8 @@ def test_an_actor_loads_its_language_profiles_before_its_first_document() -> Non
     pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
     import pickle
 
+    from cleaner.executors.ray import _CleanerActor
     from cleaner.pipeline import Cleaner
-    from cleaner.ray_executor import _CleanerActor
     from cleaner.steps.language import LanguageStep
 
     shipped = pickle.loads(pickle.dumps(Cleaner(Config())))  # as an actor receives it

@@ -30,7 +30,7 @@ from typing import Any
 
 from cleaner import __version__
 from cleaner.errors import ClusterError, UsageError
-from cleaner.executors import IN_FLIGHT_PER_WORKER, Executor, rerun_after_crash
+from cleaner.executors.base import IN_FLIGHT_PER_WORKER, Executor, rerun_after_crash
 from cleaner.interrupts import SIGNALS, guard
 from cleaner.pipeline import Cleaner
 from cleaner.work import BatchTask, Item, R, Work

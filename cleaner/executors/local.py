@@ -1,10 +1,5 @@
-"""Where the pipeline runs: in this process, in a pool of processes, or on a Ray cluster.
-
-Every executor does one thing: apply a task to a stream of batches and give the results
-back in input order, with only a bounded number of batches in flight, so memory stays
-flat however many documents stream through. Whatever the executor, the caller sees the
-same results in the same order, so the output does not depend on it.
-"""
+"""This machine: the pipeline in a pool of worker processes (one worker: in this process,
+see base.InlineExecutor)."""
 
 from __future__ import annotations
 
@@ -14,22 +9,17 @@ import multiprocessing
 import os
 import threading
 import time
-from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from pathlib import Path
 
-from cleaner.config import ExecutorName
 from cleaner.errors import UsageError
+from cleaner.executors.base import IN_FLIGHT_PER_WORKER, Executor, rerun_after_crash
 from cleaner.interrupts import ignore_in_worker
 from cleaner.pipeline import Cleaner
 from cleaner.work import BatchTask, Item, R, Work
-
-#: Batches in flight per worker: enough to keep every worker busy, few enough to bound memory.
-IN_FLIGHT_PER_WORKER = 3
 
 
 def default_workers(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
@@ -56,55 +46,6 @@ def cpu_quota(cgroup: Path) -> int | None:
         return max(1, math.ceil(int(quota) / int(period)))
     except (OSError, ValueError, ZeroDivisionError):
         return None
-
-
-@contextmanager
-def long_lived_frozen() -> Iterator[None]:
-    """Keeps the objects alive now (modules, the compiled rules: some 90,000) out of the
-    garbage collector's passes until the block ends.
-
-    They outlive the run, yet every full pass of the collector walks them all again, and
-    cleaning allocates enough (word lists, shingle sets) to set off such passes: on the
-    scrapinghub text dumps the collector's time falls from 0.12-0.17 s to 0.04 s a run
-    (of 1.4). Forked workers inherit the frozen set; a worker freezes its own heap too."""
-    if gc.get_freeze_count():  # the caller froze objects of its own: leave that to it
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-class Executor(ABC):
-    """Runs `task(cleaner, batch)` over batches; results come back in the batches' order."""
-
-    workers: int = 1
-
-    @abstractmethod
-    def map(
-        self, task: BatchTask[R], cleaner: Cleaner, batches: Iterable[Sequence[Item]]
-    ) -> Iterator[R]:
-        """The task's result for each batch, in order."""
-
-    def start(self) -> None:  # noqa: B027 - a hook: most executors start nothing
-        """Reach what the executor needs (a Ray cluster, say) before anything is read or
-        written: a run that cannot start fails with OUT untouched."""
-
-    def close(self) -> None:  # noqa: B027 - a hook: most executors hold nothing between maps
-        """Give back what the executor started (a local Ray, say)."""
-
-
-class InlineExecutor(Executor):
-    """This process, one batch after another: no start-up cost, the reference behaviour."""
-
-    def map(
-        self, task: BatchTask[R], cleaner: Cleaner, batches: Iterable[Sequence[Item]]
-    ) -> Iterator[R]:
-        cleaner.load_resources()  # before the first document, not within its time limit
-        for batch in batches:
-            yield task.run(cleaner, batch)
 
 
 # The pool's worker processes each hold one Cleaner, installed once when the process starts
@@ -251,33 +192,3 @@ def _stop_workers(pool: ProcessPoolExecutor, wait: float = 1.0) -> None:
         process.join(max(0.0, deadline - time.monotonic()))
 
 
-def rerun_after_crash(
-    task: BatchTask[R],
-    batch: Sequence[Item],
-    alone: Callable[[Sequence[Item]], tuple[R] | None],
-) -> R:
-    """The result of a batch that was in flight when its worker died, which names no
-    culprit: the batch again on a fresh worker of its own (`alone`, None if that one dies
-    too), then document by document; a document that still kills its worker fails alone."""
-    whole = alone(batch)
-    if whole is not None:
-        return whole[0]
-    parts = []
-    for item in batch:
-        single = alone([item])
-        parts.append(single[0] if single is not None else task.crashed(item))
-    return task.combine(parts)
-
-
-def make_executor(name: str, workers: int | None = None, address: str | None = None) -> Executor:
-    """The executor a user asked for by name (`--executor`)."""
-    if name == ExecutorName.LOCAL:
-        if address is not None:
-            raise UsageError("--ray-address: add --executor ray to run on a Ray cluster")
-        count = workers or default_workers()
-        return InlineExecutor() if count == 1 else ProcessExecutor(count)
-    if name == ExecutorName.RAY:
-        from cleaner.ray_executor import RayExecutor  # Ray is optional and slow to import
-
-        return RayExecutor(workers=workers, address=address)
-    raise UsageError(f"--executor {name}: unknown executor; choose local or ray")
