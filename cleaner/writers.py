@@ -250,10 +250,10 @@ def _jsonl_line(text: str, record: dict[str, Any]) -> str:
 class _PartsWriter:
     """The single-file layouts. Each input's documents first go to a part of their own,
     OUT/.cleaner-parts/<hash of the input's name>.jsonl, renamed into place when the
-    input is done; at the end of the run the parts, in canonical order, make the one output file. A re-run
-    reads an unchanged input's part instead of cleaning it again, and a run killed at any
-    moment keeps the parts of the inputs it finished. The parts take about as much room
-    as the output file itself."""
+    input is done; at the end of the run the parts, in canonical order, make the one
+    output file. A re-run reads an unchanged input's part instead of cleaning it again,
+    and a run killed at any moment keeps the parts of the inputs it finished. The parts
+    take about as much room as the output file itself."""
 
     PARTS = ".cleaner-parts"  # hidden: no document id can take its name
     FILE_NAME: str
