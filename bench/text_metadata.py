@@ -95,11 +95,13 @@ def wcxb(bench: Path, cleaner: Cleaner, limit: int | None, show: str | None) -> 
             if show == "language" and language != expected_language:
                 print(f"{page['id']} language: {language}, gold text {expected_language}")
     print(f"WCXB dev, text mode, {len(gold)} pages")
-    print(f"{'':16} {'gold':>5} {'right':>6} {'wrong':>6} {'missed':>7} {'invented':>9} {'acc.':>6}")
+    heads = ("gold", "right", "wrong", "missed", "invented")
+    print(f"{'':16} " + " ".join(f"{h:>{max(len(h), 5)}}" for h in heads) + f" {'acc.':>6}")
     for key, counts in tally.items():
         accuracy = counts["right"] / counts["gold"] if counts["gold"] else 0.0
-        row = [counts[k] for k in ("gold", "right", "wrong", "missed", "invented")]
-        print(f"{key:16} {row[0]:5} {row[1]:6} {row[2]:6} {row[3]:7} {row[4]:9} {accuracy:6.3f}")
+        row = [counts[k] for k in heads]
+        cells = " ".join(f"{n:>{max(len(h), 5)}}" for h, n in zip(heads, row, strict=True))
+        print(f"{key:16} {cells} {accuracy:6.3f}")
     print("language vs langdetect on the gold text:", dict(outcome))
     print("languages:", dict(languages.most_common()))
 

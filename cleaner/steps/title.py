@@ -14,8 +14,8 @@ CDC"): a part names the site when it is the `site` value, the address's domain (
 holds its name, "Accruent" for accruent.com, or begins with a short one, "BBC News" for
 bbc.co.uk), is shaped like a domain itself, or, for the last part only, appears again
 elsewhere on the page (a logo, a copyright line: a site's name recurs on its pages, a
-headline's ending seldom does). A first part is left out only when it is the site or its domain ("BBC News -
-..."), as a headline's opening words often recur in its article.
+headline's ending seldom does). A first part is left out only when it names the site
+("BBC News - ..."), as a headline's opening words often recur in its article.
 """
 
 from __future__ import annotations
