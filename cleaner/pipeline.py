@@ -96,8 +96,7 @@ class Cleaner:
     def clean(self, doc: Document) -> Document:
         for step in self.steps:
             step(doc)
-        if doc.metadata.get("date") is None and doc.metadata.get("crawl_date"):
-            doc.metadata["date"] = doc.metadata["crawl_date"]  # the capture date, as a last resort
+        # `date` is only a date the page states: a capture date stays in `crawl_date`.
         return doc
 
     def clean_text(self, text: str, *, id: str = "text", url: str | None = None) -> Document:
