@@ -9,8 +9,9 @@ value found ("By Jane Smith and John Doe" for gold "Jane Smith"). "wrong" counts
 found that do not match; "invented" counts values found where the gold has none.
 
 Language: there is no gold language, so each page's detected language is compared with
-langdetect's answer (same seed, same profiles) on the page's gold main text: "same",
-"other", or "null" (too little text to say). The scrapinghub dumps have no gold
+langdetect's answer (same step, same seed) on the page's gold main text: "same",
+"other", or "null" (too little text to say); pages whose gold text is too short for an
+answer are counted apart. The scrapinghub dumps have no gold
 metadata: only how many of them get each value is printed for them.
 
     python bench/text_metadata.py [--wcxb DIR] [--scrapinghub DIR] [--limit N] [--show KEY]
@@ -59,6 +60,14 @@ def gold_language(detector: LanguageStep, text: str) -> str | None:
     return doc.metadata.get("language")
 
 
+def language_outcome(found: str | None, expected: str | None) -> str:
+    if expected is None:
+        return "gold text too short"
+    if found is None:
+        return "null"
+    return "same" if found == expected else "other"
+
+
 def wcxb(bench: Path, cleaner: Cleaner, limit: int | None, show: str | None) -> None:
     gold = [json.loads(line) for line in (bench / "gold.jsonl").open(encoding="utf-8")]
     gold = gold[:limit] if limit else gold
@@ -88,12 +97,9 @@ def wcxb(bench: Path, cleaner: Cleaner, limit: int | None, show: str | None) -> 
         language = meta.get("language")
         languages[language or "null"] += 1
         expected_language = gold_language(reference, page["text"])
-        if language is None:
-            outcome["null"] += 1
-        else:
-            outcome["same" if language == expected_language else "other"] += 1
-            if show == "language" and language != expected_language:
-                print(f"{page['id']} language: {language}, gold text {expected_language}")
+        outcome[language_outcome(language, expected_language)] += 1
+        if show == "language" and language != expected_language:
+            print(f"{page['id']} language: {language}, gold text {expected_language}")
     print(f"WCXB dev, text mode, {len(gold)} pages")
     heads = ("gold", "right", "wrong", "missed", "invented")
     print(f"{'':16} " + " ".join(f"{h:>{max(len(h), 5)}}" for h in heads) + f" {'acc.':>6}")
@@ -106,17 +112,26 @@ def wcxb(bench: Path, cleaner: Cleaner, limit: int | None, show: str | None) -> 
     print("languages:", dict(languages.most_common()))
 
 
-def scrapinghub(bench: Path, cleaner: Cleaner, limit: int | None) -> None:
-    paths = sorted((bench / "text").glob("*.txt"))
-    paths = paths[:limit] if limit else paths
+def scrapinghub(bench: Path, cleaner: Cleaner, limit: int | None, show: str | None) -> None:
+    gold = [json.loads(line) for line in (bench / "gold.jsonl").open(encoding="utf-8")]
+    gold = gold[:limit] if limit else gold
     found: Counter[str] = Counter()
     languages: Counter[str] = Counter()
-    for path in paths:
-        doc = cleaner.clean_text(path.read_text(encoding="utf-8"), id=path.stem)
+    outcome: Counter[str] = Counter()
+    reference = LanguageStep(seed=cleaner.config.language_seed)
+    for page in gold:
+        text = (bench / "text" / f"{page['id']}.txt").read_text(encoding="utf-8")
+        doc = cleaner.clean_text(text, id=page["id"])
         for key in KEYS:
             found[key] += doc.metadata.get(key) is not None
-        languages[doc.metadata.get("language") or "null"] += 1
-    print(f"scrapinghub, text mode, {len(paths)} pages (no gold metadata): found {dict(found)}")
+        language = doc.metadata.get("language")
+        languages[language or "null"] += 1
+        expected_language = gold_language(reference, page["text"])
+        outcome[language_outcome(language, expected_language)] += 1
+        if show == "language" and language != expected_language:
+            print(f"{page['id']} language: {language}, gold text {expected_language}")
+    print(f"scrapinghub, text mode, {len(gold)} pages (no gold metadata): found {dict(found)}")
+    print("language vs langdetect on the gold text:", dict(outcome))
     print("languages:", dict(languages.most_common()))
 
 
@@ -129,7 +144,7 @@ def main() -> None:
     args = parser.parse_args()
     cleaner = Cleaner(Config())
     wcxb(args.wcxb, cleaner, args.limit, args.show)
-    scrapinghub(args.scrapinghub, cleaner, args.limit)
+    scrapinghub(args.scrapinghub, cleaner, args.limit, args.show)
 
 
 if __name__ == "__main__":
