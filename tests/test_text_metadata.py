@@ -4,11 +4,15 @@ from bylines and datelines, and the language."""
 from __future__ import annotations
 
 import pytest
+from helpers import write_rules
 
+from cleaner import Cleaner, Config
+from cleaner.dates import parse_date
 from cleaner.document import Document, Line
 from cleaner.pipeline import document_record
 from cleaner.scripts import count_words
 from cleaner.steps.language import LanguageStep
+from cleaner.steps.rules import NEAR_PROSE_LINES
 from cleaner.steps.title import domain_name, strip_site
 
 MENU = "Home\nNews\nSport\nAbout us\n"
@@ -168,3 +172,82 @@ def test_the_record_counts_chinese_words_by_character(cleaner) -> None:
     record = document_record(doc)
     han = sum(1 for ch in doc.text if "\u4e00" <= ch <= "\u9fff")
     assert record["words"] == han > 100
+
+
+# --- bylines and datelines ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("2017年1月18日", "2017-01-18"),
+        ("2017年1月18日 11:30", "2017-01-18T11:30:00"),
+        ("2017년 1월 18일", "2017-01-18"),
+        ("18. Januar 2017", "2017-01-18"),
+        ("18 janvier 2017", "2017-01-18"),
+        ("3 mars 2019 à 10h00", "2019-03-03T10:00:00"),
+        ("18 de enero de 2017", "2017-01-18"),
+        ("22 de outubro de 2010 às 20:13", "2010-10-22T20:13:00"),
+        ("18 gennaio 2017", "2017-01-18"),
+        ("18 januari 2017", "2017-01-18"),
+        ("18 января 2017 г.", "2017-01-18"),
+        ("18 stycznia 2017", "2017-01-18"),
+        ("Mittwoch, 20. November 2019 um 14:05 Uhr", "2019-11-20T14:05:00"),
+        ("2017年13月40日", None),  # no such day
+        ("18 janvier", None),  # no year: never filled in
+    ],
+)
+def test_dates_in_other_languages(text, iso) -> None:
+    assert parse_date(text) == iso
+
+
+def _near_prose_cleaner(tmp_path) -> Cleaner:
+    folder = write_rules(
+        tmp_path / "rules",
+        "rules:\n  - id: by\n    description: a byline\n    regex: '^By (?P<author>\\w+ \\w+)$'\n"
+        "    case_sensitive: true\n    where: near-prose\n    tests:\n      - drop: By Jane Smith\n",
+    )
+    return Cleaner(Config(rules=(folder,), builtin_rules=False, classifier=False))
+
+
+def test_near_prose_rule_fires_next_to_prose_wherever_it_is(tmp_path) -> None:
+    cleaner = _near_prose_cleaner(tmp_path)
+    cookie = "We use cookies to improve your experience on our site, and you can opt out of them at any time.\n"
+    doc = cleaner.clean_text(cookie + "Menu\nHarbour works start\nBy Jane Smith\n" + ARTICLE)
+    assert doc.metadata["author"] == "Jane Smith"  # after the cookie notice: not in the head
+    assert "By Jane Smith" not in doc.text
+
+
+def test_near_prose_rule_leaves_lines_far_from_prose(tmp_path) -> None:
+    cleaner = _near_prose_cleaner(tmp_path)
+    menu = "".join(f"Item {n}\n" for n in range(NEAR_PROSE_LINES + 1))
+    doc = cleaner.clean_text("By Use Case\n" + menu + ARTICLE)
+    assert doc.metadata.get("author") is None and "By Use Case" in doc.text
+
+
+def test_byline_after_page_furniture_is_found_and_goes(cleaner) -> None:
+    cookie = "We use cookies to improve your experience on our site, and you can opt out of them at any time.\n"
+    raw = cookie + MENU + "Harbour works start\nby Steven Musil January 18, 2017 11:00 PM PST\n" + ARTICLE
+    doc = cleaner.clean_text(raw)
+    assert (doc.metadata["author"], doc.metadata["date"]) == ("Steven Musil", "2017-01-18")
+    assert "Steven Musil" not in doc.text
+
+
+@pytest.mark.parametrize(
+    ("line", "author", "date"),
+    [
+        ("Dan Goodin - Apr 16, 2015", "Dan Goodin", "2015-04-16"),
+        ("Par Jean Dupont, le 18 janvier 2017", "Jean Dupont", "2017-01-18"),
+        ("Von Hans Müller", "Hans Müller", None),
+        ("Por Juan Pérez - 18 de enero de 2017", "Juan Pérez", "2017-01-18"),
+        ("Автор: Иван Петров", "Иван Петров", None),
+        ("Door Jan de Vries, 18 januari 2017", "Jan de Vries", "2017-01-18"),
+        ("Autor: Jan Kowalski", "Jan Kowalski", None),
+        ("作者：王小明", "王小明", None),
+        ("By Richard Garner Updated Sep 5, 2024", "Richard Garner", None),  # not a publish date
+    ],
+)
+def test_bylines_and_datelines_of_several_languages(cleaner, line, author, date) -> None:
+    doc = cleaner.clean_text(f"Harbour works start\n{line}\n{ARTICLE}")
+    assert (doc.metadata.get("author"), doc.metadata.get("date")) == (author, date)
+    assert line not in doc.text
