@@ -245,6 +245,11 @@ def test_byline_after_page_furniture_is_found_and_goes(cleaner) -> None:
         ("Autor: Jan Kowalski", "Jan Kowalski", None),
         ("作者：王小明", "王小明", None),
         ("By Richard Garner Updated Sep 5, 2024", "Richard Garner", None),  # not a publish date
+        ("Aktualisiert am 20. November 2019", None, None),  # an update, not the publication
+        ("Last Updated: Dec 17, 2025 • 5 min read", None, None),
+        ("Veröffentlicht am 20. November 2019", None, "2019-11-20"),
+        ("2017年1月18日 11:00", None, "2017-01-18T11:00:00"),
+        ("Опубликовано: 18 января 2017 г., 11:00", None, "2017-01-18T11:00:00"),
     ],
 )
 def test_bylines_and_datelines_of_several_languages(cleaner, line, author, date) -> None:
