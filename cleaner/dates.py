@@ -2,6 +2,12 @@
 
 A date is returned only when day, month and year are all stated: a missing year is
 never filled in from today.
+
+Besides English, month names in German, French, Spanish, Portuguese, Italian, Dutch,
+Russian and Polish (with their genitive and abbreviated forms: "18. Januar 2017",
+"18 janvier 2017", "18 de enero de 2017", "18 января 2017 г.", "18 stycznia 2017") are
+read, and Chinese, Japanese and Korean dates ("2017年1月18日", "2017년 1월 18일"). Short
+forms that are also common words ("set", "out", "ago", Polish "sie", "lis") are left out.
 """
 
 from __future__ import annotations
@@ -23,6 +29,46 @@ _NOISE = re.compile(r"[()\[\]]")
 #: it twice (a third of a millisecond a page), with the same answer.
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Two defaults that differ in every field: a field that comes out different was not stated.
+_FOREIGN_MONTHS = {
+    1: "januar jänner janvier janv enero ene janeiro jan gennaio januari января январь янв "
+    "stycznia styczeń",
+    2: "februar février févr fevr febrero febr fevereiro fev febbraio februari февраля "
+    "февраль фев лютого luty",
+    3: "märz mars marzo março marco maart mrt марта март мар marca marzec",
+    4: "avril avr abril abr aprile апреля апрель апр kwietnia kwiecień",
+    5: "mai mayo maio maggio mei мая май maja maj",
+    6: "juni juin junio junho giugno giu июня июнь июн czerwca czerwiec",
+    7: "juli juillet juil julio julho luglio lug июля июль июл lipca lipiec",
+    8: "août aout agosto augustus августа август авг sierpnia sierpień",
+    9: "septembre septiembre setiembre setembro settembre сентября сентябрь сент сен "
+    "września wrzesień",
+    10: "oktober octobre octubre outubro ottobre ott okt октября октябрь окт "
+    "października październik",
+    11: "novembre noviembre novembro ноября ноябрь нояб ноя listopada listopad",
+    12: "dezember dez décembre déc diciembre dic dezembro dicembre декабря декабрь дек "
+    "grudnia grudzień",
+}
+_ENGLISH_MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+_MONTH_NAMES = {
+    name: _ENGLISH_MONTHS[month - 1]
+    for month, names in _FOREIGN_MONTHS.items()
+    for name in names.split()
+}
+_WORD = re.compile(r"[^\W\d_]+\.?")
+# "18 de enero de 2017", "18 января 2017 г.", "18. Januar 2017 um 11:00 Uhr"
+_CONNECTORS = re.compile(
+    r"(?<=\d)\s+(?:de|del)\s+(?=\D)|(?<=\D)\s+(?:de|del)\s+(?=\d)|(?<=\d{4})\s*(?:г\.|года|r\.)"
+    r"|\b(?:um|à|às|a las|alle|om|o|в)\s+(?=\d{1,2}[:.h]\d{2})|(?<=\d)\s*uhr\b|(?<=\d\d)\s*h\b",
+    re.IGNORECASE,
+)
+_H_TIME = re.compile(r"\b(\d{1,2})h(\d{2})\b")  # French "10h00"
+_CJK_DATE = re.compile(
+    r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?"
+    r"(?:\D{0,6}?(\d{1,2})[:時시]\s*(\d{2}))?"
+)
 _DEFAULT_A = datetime(2001, 1, 1, 0, 0, 0)
 _DEFAULT_B = datetime(2002, 2, 2, 1, 1, 1)
 
@@ -39,7 +85,31 @@ def parse_date(text: str) -> str | None:
             return date.fromisoformat(text).isoformat()
         except ValueError:  # "2019-02-30"
             return None
-    return _parse_stated_date(text)
+    cjk = _CJK_DATE.search(text)
+    if cjk:
+        return _cjk_date(cjk)
+    return _parse_stated_date(_in_english(text))
+
+
+def _cjk_date(match: re.Match[str]) -> str | None:
+    year, month, day, hour, minute = match.groups()
+    try:
+        stated = date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    if hour is None or int(hour) > 23 or int(minute) > 59:
+        return stated.isoformat()
+    return datetime(stated.year, stated.month, stated.day, int(hour), int(minute)).isoformat()
+
+
+def _english_month(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return _MONTH_NAMES.get(word.casefold().rstrip("."), word)
+
+
+def _in_english(text: str) -> str:
+    """Month names of other languages in English, and their "de", "г." and "um" gone."""
+    return _H_TIME.sub(r"\1:\2", _CONNECTORS.sub(" ", _WORD.sub(_english_month, text)))
 
 
 def _parse_stated_date(text: str) -> str | None:

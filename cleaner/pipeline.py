@@ -9,6 +9,7 @@ from cleaner.config import Config
 from cleaner.corpus import CorpusTable
 from cleaner.document import METADATA_KEYS, Document
 from cleaner.ruleset.loader import RuleSet, load_rules
+from cleaner.scripts import count_words
 from cleaner.steps.base import Step, UntilStable
 from cleaner.steps.classify import ClassifyStep
 from cleaner.steps.corpus import CorpusStep
@@ -36,12 +37,13 @@ class Cleaner:
         self.ruleset = ruleset
         rules = RulesStep(self.ruleset, prose_min_words=self.config.prose_min_words)
         self.reading: list[Step] = [ExtractStep(), NormalizeStep()]  # what the corpus pass sees
+        language = LanguageStep(seed=self.config.language_seed)
         self.steps: list[Step] = [
             *self.reading,
             SelfRepeatStep(),
             rules,
             *self._corpus_steps(corpus),
-            LanguageStep(seed=self.config.language_seed),
+            language,
             TitleStep(),
             # Rule scopes (head, tail, words of prose before), repeats "back to back" and
             # the classifier all depend on the lines around, which each other's removals
@@ -57,6 +59,7 @@ class Cleaner:
                     *self._classifier_steps(),
                 ]
             ),
+            language,  # again, on the text that is kept, if the cleaning changed its sample
         ]
 
     def _corpus_steps(self, corpus: CorpusTable | None) -> list[Step]:
@@ -96,8 +99,7 @@ class Cleaner:
     def clean(self, doc: Document) -> Document:
         for step in self.steps:
             step(doc)
-        if doc.metadata.get("date") is None and doc.metadata.get("crawl_date"):
-            doc.metadata["date"] = doc.metadata["crawl_date"]  # the capture date, as a last resort
+        # `date` is only a date the page states: a capture date stays in `crawl_date`.
         return doc
 
     def clean_text(self, text: str, *, id: str = "text", url: str | None = None) -> Document:
@@ -126,7 +128,7 @@ def document_record(doc: Document, text: str | None = None) -> dict[str, Any]:
     for key in METADATA_KEYS:
         record[key] = doc.metadata.get(key)
     record.update(
-        words=len(text.split()),
+        words=count_words(text),
         chars_in=len(doc.html if doc.html is not None else doc.raw),
         chars_out=len(text),
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),

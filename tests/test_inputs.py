@@ -143,7 +143,8 @@ def test_wet_conversion_record_is_a_text_document(tmp_path, cleaner) -> None:
     assert report["counts"]["written"] == 1 and report["skipped"] == {"warcinfo": 1}
     (meta,) = metas(out / "cc-whirlwind__whirlwind.warc")
     assert meta["url"] == "https://an.wikipedia.org/wiki/Escopete"
-    assert meta["date"] == meta["crawl_date"] == "2024-05-18T01:58:10+00:00"  # no page date: capture date
+    # The page states no date: `date` stays null, the capture date is only `crawl_date`.
+    assert meta["date"] is None and meta["crawl_date"] == "2024-05-18T01:58:10+00:00"
     assert meta["chars_in"] == 4303 and meta["language"] == "es"  # Aragonese: nearest is es
     text = next((out / "cc-whirlwind__whirlwind.warc").glob("*.txt")).read_text()
     assert "Escopete ye un municipio d'a provincia de Guadalachara" in text

@@ -26,6 +26,7 @@ class Where(StrEnum):
     ANYWHERE = "anywhere"
     HEAD = "head"  # before the first prose paragraph
     TAIL = "tail"  # after the last prose paragraph
+    NEAR_PROSE = "near-prose"  # within a few lines of a prose paragraph (bylines, datelines)
 
 
 class Action(StrEnum):

@@ -1,5 +1,20 @@
-"""Language and its probability, from a bounded sample of the text (prose lines first,
-since menus and names say little about a language; the classifier needs the result).
+"""Language and its probability, from a bounded sample of the text's prose (menus, names
+and language pickers say little about a page's language; the classifier needs the result).
+
+The sample is measured in characters, not words, so that Chinese, Japanese and Thai
+sentences (one run of word characters each) count as the prose they are. A sample line
+is a sentence: it ends with a sentence mark (". ! ? … 。 ！ ？", a closing quote or
+bracket after it allowed, but not a bracket alone: "Canada (français) 日本 (日本語)" is a
+menu), is mostly letters (not code) and holds at least `MIN_PROSE_LETTERS` letters
+(`MIN_UNSPACED_PROSE_LETTERS` in a script written without spaces). The sample starts
+with the longest run of such lines (at most `MAX_RUN_GAP` other lines, a subhead or a
+caption, between two of them): an article is a run of paragraphs, a cookie notice or a
+teaser in another language a line or two; the other runs follow in text order. A text
+with no such line is sampled whole. With fewer than `MIN_LETTERS` letters in the
+sample, `language` and `language_confidence` are both null: too little to say.
+
+The step runs twice: before the classifier, which needs the language, and after the
+cleaning, on the text that is kept.
 
 langdetect is seeded through a private factory, so runs are reproducible and no
 global random state is touched; the sample keeps detection cost flat on long texts.
@@ -7,12 +22,15 @@ global random state is touched; the sample keeps detection cost flat on long tex
 
 from __future__ import annotations
 
+import re
+
 from langdetect.detector_factory import PROFILES_DIRECTORY
 from langdetect.lang_detect_exception import LangDetectException
 from langdetect.language import Language
 
 from cleaner.document import Document
 from cleaner.langdetect_numpy import NumpyDetectorFactory
+from cleaner.scripts import is_unspaced
 from cleaner.steps.base import Step
 
 SAMPLE_CHARS = 1000  # langdetect's cost grows with the sample; prose is plenty at this size
@@ -24,6 +42,23 @@ TRIALS = 3
 #: 191 benchmark and fixture texts the answer is the full sample's every time.
 FIRST_SAMPLE_CHARS = 300
 CONFIDENT = 0.99
+MIN_PROSE_LETTERS = 40  # about eight words of a language written with spaces
+MIN_UNSPACED_PROSE_LETTERS = 12  # a short sentence of Chinese or Japanese
+MAX_RUN_GAP = 2  # lines that are not sentences (subheads, a caption) inside a run of prose
+MIN_LETTER_SHARE = 0.75  # of the characters other than spaces: prose is mostly letters
+_SENTENCE_END = re.compile(r"[.!?…。！？؟।][\"'”’»」』)\]]*\s*$")
+
+
+def sample_line(text: str) -> bool:
+    """Whether a line is a sentence worth sampling (see the module's docstring)."""
+    if _SENTENCE_END.search(text) is None:
+        return False
+    letters = sum(map(str.isalpha, text))
+    if letters < MIN_LETTER_SHARE * (len(text) - text.count(" ")):
+        return False  # code, a table row of figures
+    if letters >= MIN_PROSE_LETTERS:
+        return True
+    return letters >= MIN_UNSPACED_PROSE_LETTERS and is_unspaced(text)
 
 
 class LanguageStep(Step):
@@ -62,30 +97,64 @@ class LanguageStep(Step):
         return self._factory
 
     def sample(self, doc: Document) -> str:
-        """The first `sample_chars` of the prose (of all kept lines, if there is none);
-        lines are read only until the sample is full."""
-        prose: list[str] = []
+        """`sample_chars` of the sentence lines, from the longest run of them first (of all
+        kept lines, if there is none)."""
+        kept = doc.kept
+        runs: list[list[str]] = []
+        gap = MAX_RUN_GAP + 1
+        for line in kept:
+            if sample_line(line.text):
+                if gap > MAX_RUN_GAP:
+                    runs.append([])
+                runs[-1].append(line.text)
+                gap = 0
+            else:
+                gap += 1
+        if not runs:
+            return "\n".join(line.text for line in kept)[: self.sample_chars]
+        longest = max(range(len(runs)), key=lambda i: sum(map(len, runs[i])))
+        chosen: list[str] = []
         size = 0
-        for line in doc.lines:
-            if not line.removed and line.prose_words():
-                prose.append(line.text)
-                size += len(line.text) + 1
+        for run in (runs[longest], *runs[:longest], *runs[longest + 1 :]):
+            for text in run:
+                chosen.append(text)
+                size += len(text) + 1
                 if size >= self.sample_chars:
-                    break
-        if not prose:
-            prose = [line.text for line in doc.kept]
-        return "\n".join(prose)[: self.sample_chars]
+                    return "\n".join(chosen)[: self.sample_chars]
+        return "\n".join(chosen)
 
-    def process(self, doc: Document) -> None:
-        sample = self.sample(doc)
+    def detect(self, sample: str) -> tuple[str, float] | None:
+        """Language and probability for a sample; None when it is too short to say."""
         if sum(map(str.isalpha, sample)) < MIN_LETTERS:
-            return
+            return None
         # A short sample settles most documents; only an uncertain answer pays for the
         # whole sample (langdetect's cost grows with the characters it reads).
         best = self._detect(sample[:FIRST_SAMPLE_CHARS])
         if len(sample) > FIRST_SAMPLE_CHARS and (best is None or best.prob < CONFIDENT):
             best = self._detect(sample)
-        if best is None:
+        return None if best is None else (best.lang, round(best.prob, 4))
+
+    def process(self, doc: Document) -> None:
+        """The first run detects on the text the rules leave, for the classifier; run
+        again after the cleaning, it detects again when the sample has changed (a cookie
+        notice or a teaser in another language has gone), so that `language` is the
+        language of the text that is kept. A language set by an earlier source (an input
+        field) stays."""
+        sample = self.sample(doc)
+        memo = self.memo(doc)
+        found = (doc.metadata.get("language"), doc.metadata.get("language_confidence"))
+        if "sample" in memo:
+            if memo["sample"] == sample or found != memo["result"]:
+                return
+            language, confidence = self.detect(sample) or (None, None)
+            doc.metadata["language"], doc.metadata["language_confidence"] = language, confidence
+            memo["sample"], memo["result"] = sample, (language, confidence)
             return
-        doc.set_meta("language", best.lang)
-        doc.set_meta("language_confidence", round(best.prob, 4))
+        memo["sample"] = sample
+        if found[0] is not None:
+            memo["result"] = None  # not this step's to change
+            return
+        language, confidence = self.detect(sample) or (None, None)
+        doc.set_meta("language", language)
+        doc.set_meta("language_confidence", confidence)
+        memo["result"] = (language, confidence)

@@ -7,6 +7,7 @@ furniture does not move those boundaries, so cleaning clean output changes nothi
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from urllib.parse import urlsplit
 
 import regex
@@ -20,7 +21,11 @@ from cleaner.ruleset.schema import Action, Extent, Where
 from cleaner.steps.base import Step
 
 MAX_BLOCK_LINES = 30  # a block rule's end must come within this many lines of its start
+#: `where: near-prose`: at most this many kept lines from a prose paragraph. A byline or a
+#: dateline sits next to the article's text, a menu's "By Use Case" does not.
+NEAR_PROSE_LINES = 8
 _URL_TRAILING = ".,;:!?)]}'\""
+_NAME_END_DOT = regex.compile(r"\p{Ll}{2}\.$")  # "Cobb." but not "Jr." or "H.G."
 
 
 def site_domain(url: str | None) -> str | None:
@@ -40,6 +45,8 @@ def metadata_value(key: str, raw: str) -> str | None:
         return parse_date(value)
     if key == "url":
         value = value.rstrip(_URL_TRAILING)
+    if key == "author" and _NAME_END_DOT.search(value):
+        value = value[:-1]  # "By Jeff Cobb. Last updated...": the sentence's full stop
     return value or None
 
 
@@ -96,6 +103,7 @@ class RulesStep(Step):
         matcher.last_timeouts.clear()
         head_end, tail_start, prose_before = self._prose_bounds(prose_words, matches)
         matched = [index for index, line_matches in enumerate(matches) if line_matches]
+        prose_lines: list[int] | None = None
         for index in matched:
             if any(rule.spec.action is Action.KEEP for rule, _ in matches[index]):
                 lines[index].content = True
@@ -107,6 +115,11 @@ class RulesStep(Step):
                     continue
                 if prose_before[index] < rule.spec.after_words:
                     continue
+                if rule.where is Where.NEAR_PROSE:
+                    if prose_lines is None:
+                        prose_lines = self._prose_lines(prose_words, matches)
+                    if not self._near(prose_lines, index):
+                        continue
                 self._fire(doc, lines, index, rule, match)
 
     def _matcher(self, rules: list[Rule]) -> RuleMatcher:
@@ -129,6 +142,25 @@ class RulesStep(Step):
                 total += words
                 first, last = min(first, i), i
         return first, last, before
+
+    @staticmethod
+    def _prose_lines(prose_words: list[int], matches: list[list[Match]]) -> list[int]:
+        """Indexes of the prose lines that no drop rule matches (as in `_prose_bounds`)."""
+        return [
+            i
+            for i, words in enumerate(prose_words)
+            if words and not (matches[i] and any(rule.drops for rule, _ in matches[i]))
+        ]
+
+    @staticmethod
+    def _near(prose_lines: list[int], index: int) -> bool:
+        """Whether a line is within NEAR_PROSE_LINES of a prose line (any line is, in a
+        text without prose: there the whole text is its head)."""
+        if not prose_lines:
+            return True
+        at = bisect_left(prose_lines, index)
+        nearest = [prose_lines[i] for i in (at - 1, at) if 0 <= i < len(prose_lines)]
+        return min(abs(line - index) for line in nearest) <= NEAR_PROSE_LINES
 
     def _fire(
         self,

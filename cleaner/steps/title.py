@@ -5,17 +5,39 @@ headline right above the article stays as its heading, while a page title that m
 separate from the article (html-text and browser dumps start with the page's <title>)
 goes with them, as HTML extraction leaves the title out of the text. Later copies of
 the title go, so it is never printed twice.
+
+A page title often carries the site's name: "What is Cloud Computing? | Google Cloud",
+"BBC News - Home". The `title` metadata leaves out a part after the last separator
+(" | ", " - ", " – ", " — ", " • ", " · ", " :: ", " » ", " / ") when it names the site,
+and does so again while the next last part does ("Healthy Eating Tips | Nutrition |
+CDC"): a part names the site when it is the `site` value, the address's domain (or
+holds its name, "Accruent" for accruent.com, or begins with a short one, "BBC News" for
+bbc.co.uk), is shaped like a domain itself, or, for the last part only, appears again
+elsewhere on the page (a logo, a copyright line: a site's name recurs on its pages, a
+headline's ending seldom does). A first part is left out only when it names the site
+("BBC News - ..."), as a headline's opening words often recur in its article.
 """
 
 from __future__ import annotations
 
+import re
+
 from cleaner.document import Document
 from cleaner.steps.base import Step
+from cleaner.steps.rules import site_domain
 from cleaner.text import word_count
 
 MAX_TITLE_WORDS = 30
 MAX_TITLE_CHARS = 250
 _NOT_A_HEADLINE_END = frozenset(".,;:")
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[|•·–—»/]|-{1,2}|::)\s+")
+_DOMAIN_SHAPED = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}")
+_NOT_LETTERS = re.compile(r"[\W_]+")
+MAX_SITE_WORDS = 6  # a site's name is short; a longer last part is the headline's own
+MIN_DOMAIN_NAME = 4  # a shorter domain name ("ft", "bbc") could be any word's letters...
+MIN_SHORT_NAME = 3  # ...but a part may begin with one ("BBC News")
+MIN_RECURRING = 3  # letters of a last part that counts as a site name by recurring
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "gv"})
 
 
 def looks_like_headline(text: str) -> bool:
@@ -30,6 +52,61 @@ def looks_like_headline(text: str) -> bool:
     )
 
 
+def _letters(text: str) -> str:
+    return _NOT_LETTERS.sub("", text.casefold())
+
+
+def domain_name(domain: str) -> str:
+    """The name in a domain: "bbc" in news.bbc.co.uk, "accruent" in accruent.com."""
+    labels = domain.casefold().split(".")[:-1]
+    while len(labels) > 1 and labels[-1] in _SECOND_LEVEL:
+        labels.pop()
+    return _letters(labels[-1]) if labels else ""
+
+
+def names_site(part: str, site: str | None, domain: str | None) -> bool:
+    """Whether a part of a title is the site's name: its `site` value, its domain, a
+    name that holds the domain's name, or a domain itself."""
+    letters = _letters(part)
+    if not letters:
+        return False
+    if site and _letters(site) == letters:
+        return True
+    if domain:
+        name = domain_name(domain)
+        if letters in _letters(domain) or (len(name) >= MIN_DOMAIN_NAME and name in letters):
+            return True
+        if len(name) >= MIN_SHORT_NAME and letters.startswith(name):  # "BBC News", bbc.co.uk
+            return True
+    return _DOMAIN_SHAPED.fullmatch(part.strip().casefold()) is not None
+
+
+def strip_site(title: str, site: str | None, domain: str | None, page: str = "") -> str:
+    """The title without the parts that name the site (see the module's docstring);
+    `page` is the rest of the page's text, case-folded, where a site name recurs."""
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) < 2:
+        return title
+    separators = _TITLE_SEPARATOR.findall(title)
+    start, end = 0, len(parts)
+
+    def recurs(part: str) -> bool:
+        return (
+            len(part.split()) <= MAX_SITE_WORDS
+            and len(_letters(part)) >= MIN_RECURRING
+            and part.casefold() in page
+        )
+
+    while end - start > 1 and (names_site(parts[end - 1], site, domain) or recurs(parts[end - 1])):
+        end -= 1
+    while end - start > 1 and names_site(parts[start], site, domain):
+        start += 1
+    kept = parts[start]
+    for separator, part in zip(separators[start : end - 1], parts[start + 1 : end], strict=True):
+        kept += separator + part
+    return kept
+
+
 class TitleStep(Step):
     """Sets `title` from the first kept line when no better source (HTML) has set it."""
 
@@ -40,4 +117,7 @@ class TitleStep(Step):
             return
         kept = doc.kept
         if len(kept) >= 2 and looks_like_headline(kept[0].text):
-            doc.metadata["title"] = kept[0].text
+            title = kept[0].text
+            page = "\n".join(line.text for line in doc.lines if line.text != title).casefold()
+            domain = site_domain(doc.metadata.get("url"))
+            doc.metadata["title"] = strip_site(title, doc.metadata.get("site"), domain, page)

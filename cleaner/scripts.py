@@ -1,0 +1,55 @@
+"""Scripts written without spaces between words, and a word count that knows them.
+
+Chinese, Japanese and Thai do not put spaces between words, so `text.split()` counts a
+whole sentence of them as one word. Here each Han, kana or Thai (Lao, Khmer, Myanmar)
+character counts as one word, the way such text is measured (characters; Thai by its
+letters, not its combining vowel and tone marks); Korean separates its words with spaces
+and is counted by them. Elsewhere a word is what it always was: a run of characters
+between spaces.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Han (with its extensions and compatibility ideographs), kana, Thai, Lao, Myanmar,
+#: Khmer: letters of scripts that run words together.
+UNSPACED = (
+    "\u0e00-\u0eff"  # Thai, Lao
+    "\u1000-\u109f"  # Myanmar
+    "\u1780-\u17ff"  # Khmer
+    "\u3005\u3007\u3021-\u3029\u3038-\u303b"  # ideographic iteration marks and numerals
+    "\u3040-\u30ff\u31f0-\u31ff"  # hiragana, katakana
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han
+    "\U00020000-\U0003134f"  # Han, supplementary planes
+)
+_UNSPACED = re.compile(f"[{UNSPACED}]")
+_UNSPACED_RUNS = re.compile(f"[{UNSPACED}]+")
+_HAS_WORD = re.compile(r"\w")
+
+
+def unspaced_letters(text: str) -> int:
+    """How many characters of the text are letters of a script written without spaces
+    (marks, such as Thai vowel and tone signs, are not letters of their own)."""
+    return sum(map(str.isalpha, _UNSPACED.findall(text)))
+
+
+def is_unspaced(text: str, share: float = 0.5) -> bool:
+    """Whether at least `share` of the text's letters are of a script written without spaces."""
+    letters = sum(map(str.isalpha, text))
+    return letters > 0 and unspaced_letters(text) >= share * letters
+
+
+def count_words(text: str) -> int:
+    """Words of a text: runs between spaces, except that each Han, kana or Thai letter is
+    a word of its own ("東京は晴れ" is 5, "iPhone发布会" 4, "Hello world" 2)."""
+    if _UNSPACED.search(text) is None:
+        return len(text.split())
+    words = 0
+    for token in text.split():
+        if _UNSPACED.search(token) is None:
+            words += 1
+            continue
+        words += unspaced_letters(token)
+        words += sum(1 for piece in _UNSPACED_RUNS.split(token) if _HAS_WORD.search(piece))
+    return words
