@@ -22,6 +22,8 @@ from trafilatura.core import bare_extraction, trafilatura_sequence
 from trafilatura.settings import DEFAULT_CONFIG, Extractor
 from trafilatura.xml import xmltotxt
 
+from cleaner.markup import plain_markup
+
 #: sha256 of the source of the `bare_extraction` that `main_text` follows: trafilatura 2.3.1's.
 VERIFIED = frozenset({"2e57adb3062086f9695046cf58b1a8825143322fe74e74739791dff6d8da9fea"})
 
@@ -63,6 +65,7 @@ def main_text(
     *,
     comments: bool = False,
     fast: bool = False,
+    plain: bool = False,
 ) -> str | None:
     """`bare_extraction(tree, url=url, include_comments=comments, deduplicate=False,
     favor_precision=favor_precision, fast=fast)`'s text, followed by its comments when
@@ -72,7 +75,8 @@ def main_text(
     extractors (readability, jusText): on WCXB dev, fast mode lost 0.06 of word F1
     (0.760 against 0.820 on 300 pages), most of it on pages where the main extractor
     kept a fragment. `comments=True` is for forum pages, whose posts trafilatura finds
-    as comments.
+    as comments. `plain=True` writes list items and table rows without markdown
+    (cleaner/markup.py).
 
     None where `bare_extraction` returns None: too little text, or a TypeError or
     ValueError on the way (its "no result")."""
@@ -88,6 +92,11 @@ def main_text(
         )
         if result is None:
             return None
+        if plain:
+            text = xmltotxt(plain_markup(result.body), options.formatting)
+            found = result.commentsbody if comments else None
+            notes = xmltotxt(plain_markup(found), options.formatting) if found is not None else None
+            return _joined(text, notes)
         return _joined(result.text, result.comments if comments else None)
     try:
         body, text, comments_body, comments_text = trafilatura_sequence(tree, options, options.url)
@@ -95,10 +104,11 @@ def main_text(
         return None
     if len(text) < options.min_output_size and len(comments_text) < options.min_output_comm_size:
         return None
-    main = xmltotxt(body, options.formatting)
+    main = xmltotxt(plain_markup(body) if plain else body, options.formatting)
     if not comments or not len(comments_body):
         return main
-    return _joined(main, xmltotxt(comments_body, options.formatting))
+    notes = plain_markup(comments_body) if plain else comments_body
+    return _joined(main, xmltotxt(notes, options.formatting))
 
 
 def _joined(text: str | None, comments: str | None) -> str | None:

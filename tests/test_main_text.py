@@ -108,3 +108,33 @@ def test_a_tree_size_limit_is_left_to_trafilatura(monkeypatch) -> None:
     monkeypatch.setitem(DEFAULT_CONFIG["DEFAULT"], "MAX_TREE_SIZE", "5000")
     html, url = PAGES[0]
     assert main_text(parse_page(html), url) == _bare_text(html, url, False)
+
+
+TABLE_AND_LIST = (
+    "<html><body><article><h1>Harbour works</h1><p>The council approved the harbour works on "
+    "Tuesday, after a long debate about the cost of dredging the old basin.</p>"
+    "<ul><li>Dredging the basin</li><li>New <b>quay</b> walls</li></ul>"
+    "<table><tr><th>Item</th><th>Cost</th></tr><tr><td>Dredging</td><td>4 <i>m</i></td></tr>"
+    "</table><pre><code>- not a bullet\n| not | a row |</code></pre><p>The works begin in "
+    "the spring and should last two years, the harbour master told the council.</p>"
+    "</article></body></html>"
+)
+
+
+@pytest.mark.parametrize("shortcut", [True, False])
+def test_plain_text_has_no_markdown(monkeypatch, shortcut: bool) -> None:
+    """Lists one item a line without bullets, table rows with tab-separated cells; code as it is."""
+    if not shortcut:
+        monkeypatch.setattr(module, "VERIFIED", frozenset())
+    module.shortcut_applies.cache_clear()
+    try:
+        text = main_text(parse_page(TABLE_AND_LIST), None, plain=True)
+    finally:
+        module.shortcut_applies.cache_clear()
+    lines = text.splitlines()
+    assert "Dredging the basin" in lines and "New quay walls" in lines
+    assert "Item\tCost" in lines and "Dredging\t4 m" in lines
+    assert "- not a bullet" in lines and "| not | a row |" in text  # code, as it was
+    assert not any(line.startswith("|---") for line in lines)
+    markdown = main_text(parse_page(TABLE_AND_LIST), None).splitlines()
+    assert "- Dredging the basin" in markdown
