@@ -487,6 +487,8 @@ def rules_list(
     rows = []
     for rule in ruleset.rules:
         scope = rule.where.value + (f" of {', '.join(rule.sites)}" if rule.sites else "")
+        if rule.spec.page_types:
+            scope += f" on {', '.join(rule.spec.page_types)} pages"
         rows.append((rule.id, rule.spec.description, scope, rule.location))
     if is_tty(out_console.file):  # not is_terminal: FORCE_COLOR says yes to any pipe
         table = Table("id", "description", "scope", "file", box=None, pad_edge=False)

@@ -186,3 +186,16 @@ def test_report_counts_page_types(tmp_path) -> None:
     run([inputs], tmp_path / "out", cleaner=Cleaner(Config()))
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     assert report["page_types"] == {"null": 2, "product": 1}
+
+
+def test_explain_shows_the_page_type_and_its_evidence(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from cleaner.cli import app
+
+    path = tmp_path / "p.html"
+    path.write_text(page(json_ld({"@type": "Product"}), f"<main><p>{PROSE}</p></main>"))
+    result = CliRunner().invoke(app, ["explain", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "page type: product; schema.org product -> product +3" in result.output
+    assert "page_type_evidence" not in result.output
