@@ -51,11 +51,6 @@ _FALLBACK_DROP = (
 _BLANKS = re.compile(r"\n\s*\n+")
 #: Page types whose posts trafilatura finds as comments: extracted with them.
 COMMENT_TYPES = frozenset({"forum"})
-#: Page types extracted with trafilatura's `favor_precision`: product pages, where its
-#: default keeps related products, reviews widgets and shipping blurbs (WCXB dev, product
-#: pages by their gold type, 300-page sample: word F1 0.495 by default, 0.532 with it; on
-#: articles, listings and collections it costs 0.05 to 0.17).
-PRECISION_TYPES = frozenset({"product"})
 #: Dates the page states (markup, meta tags), not ones inferred from free text.
 DATE_SEARCH = {"extensive_search": False, "original_date": True}
 
@@ -216,9 +211,8 @@ class ExtractStep(Step):
             doc.metadata["page_type"] = page_type
             doc.metadata["page_type_evidence"] = evidence.reasons  # for `cleaner explain`
             # The tree is pruned in place: nothing reads it after this.
-            precision = self.favor_precision or page_type in PRECISION_TYPES
             comments = page_type in COMMENT_TYPES
-            text = main_text(tree, url, precision, comments=comments, plain=True)
+            text = main_text(tree, url, self.favor_precision, comments=comments, plain=True)
         if text and text.strip():
             doc.raw = text
         else:
