@@ -118,10 +118,14 @@ class Result:
         return sum(scores) / len(scores) if scores else None
 
 
-def load_pages(folder: Path, limit: int | None = None) -> list[Page]:
-    """The gold pages, all or `limit` of them spread evenly over the ids (every type in)."""
+def load_pages(folder: Path, limit: int | None = None, half: str | None = None) -> list[Page]:
+    """The gold pages, all or `limit` of them spread evenly over the ids (every type in);
+    `half` "even" or "odd": only the pages at even (odd) positions in gold.jsonl, the
+    halves the page-type rules were tuned on (even) and checked on (odd)."""
     with open(folder / "gold.jsonl", encoding="utf-8") as lines:
         rows = [json.loads(line) for line in lines if line.strip()]
+    if half:
+        rows = rows[0 if half == "even" else 1 :: 2]
     pages = [Page(r["id"], r.get("url") or "", r["page_type"], r) for r in rows]
     if limit and limit < len(pages):
         step = len(pages) / limit
