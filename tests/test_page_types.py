@@ -199,3 +199,18 @@ def test_explain_shows_the_page_type_and_its_evidence(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     assert "page type: product; schema.org product -> product +3" in result.output
     assert "page_type_evidence" not in result.output
+
+
+def test_fast_extraction_skips_the_fallback_extractors(monkeypatch) -> None:
+    from cleaner.steps import extract
+
+    calls = []
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs["fast"])
+        return PROSE
+
+    monkeypatch.setattr(extract, "main_text", spy)
+    for fallbacks in (True, False):
+        html_doc(Cleaner(Config(extract_fallbacks=fallbacks)), page())
+    assert calls == [False, True]

@@ -192,9 +192,10 @@ class ExtractStep(Step):
 
     name = "extract"
 
-    def __init__(self, favor_precision: bool = False) -> None:
+    def __init__(self, favor_precision: bool = False, fast: bool = False) -> None:
         super().__init__()
         self.favor_precision = favor_precision
+        self.fast = fast  # without trafilatura's fallback extractors
 
     def process(self, doc: Document) -> None:
         if doc.html is None:
@@ -212,7 +213,9 @@ class ExtractStep(Step):
             doc.metadata["page_type_evidence"] = evidence.reasons  # for `cleaner explain`
             # The tree is pruned in place: nothing reads it after this.
             comments = page_type in COMMENT_TYPES
-            text = main_text(tree, url, self.favor_precision, comments=comments, plain=True)
+            text = main_text(
+                tree, url, self.favor_precision, comments=comments, fast=self.fast, plain=True
+            )
         if text and text.strip():
             doc.raw = text
         else:
