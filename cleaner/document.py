@@ -21,6 +21,7 @@ METADATA_KEYS = (
     "description",
     "language",
     "language_confidence",
+    "page_type",
     "record_id",
     "crawl_date",
 )

@@ -186,7 +186,14 @@ def render(doc: Document, console: Console) -> None:
             note.append(removal.text, style="strike red")
             note.append(f"  [{removal.rule}]", style="bold yellow")
             console.print(note, soft_wrap=True)
-    meta = {k: v for k, v in doc.metadata.items() if v is not None}
+    evidence = doc.metadata.get("page_type_evidence")
+    meta = {
+        k: v for k, v in doc.metadata.items() if v is not None and k != "page_type_evidence"
+    }
+    if evidence is not None:
+        decided = doc.metadata.get("page_type") or "undecided (extracted as an article)"
+        reasons = "; ".join(evidence) or "no evidence"
+        console.print(Text(f"page type: {decided}; {reasons}", style="cyan"), soft_wrap=True)
     console.print(
         Text(f"metadata: {json.dumps(meta, ensure_ascii=False)}", style="cyan"), soft_wrap=True
     )

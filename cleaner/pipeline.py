@@ -36,7 +36,8 @@ class Cleaner:
             ruleset = load_rules(self.config.rules, builtin=self.config.builtin_rules)
         self.ruleset = ruleset
         rules = RulesStep(self.ruleset, prose_min_words=self.config.prose_min_words)
-        self.reading: list[Step] = [ExtractStep(), NormalizeStep()]  # what the corpus pass sees
+        extract = ExtractStep(fast=not self.config.extract_fallbacks)
+        self.reading: list[Step] = [extract, NormalizeStep()]  # what the corpus pass sees
         language = LanguageStep(seed=self.config.language_seed)
         self.steps: list[Step] = [
             *self.reading,

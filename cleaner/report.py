@@ -41,6 +41,7 @@ class RunReport:
     orphaned: int = 0  # inputs gone since the last run whose outputs were kept
     rule_timeouts: Counter[str] = field(default_factory=Counter)
     rules_fired: Counter[str] = field(default_factory=Counter)
+    page_types: Counter[str] = field(default_factory=Counter)  # "null": undecided or text
     warnings: list[Failure] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # about the run as a whole
     step_counts: Counter[str] = field(default_factory=Counter)  # "extract:fallback": 3
@@ -61,6 +62,7 @@ class RunReport:
         self.warnings.extend(Failure(source, warning) for warning in record["warnings"])
         self.rule_timeouts.update(rule_timeouts)
         self.rules_fired.update(rules_fired)
+        self.page_types[record.get("page_type") or "null"] += 1
         removed = record["removed"]
         self.removals_by_rule.update(removal["rule"] for removal in removed)
         self.removals_by_step.update(removal["step"] for removal in removed)
@@ -109,6 +111,7 @@ class RunReport:
             },
             "skipped": dict(sorted(self.skipped.items())),
             "skipped_files": self.skipped_files_by_reason(),
+            "page_types": dict(sorted(self.page_types.items())),
             "duplicates": {**self.duplicates, "dropped": self.dropped_duplicates},
             "removals_by_rule": dict(sorted(self.removals_by_rule.items())),
             "removals_by_step": dict(sorted(self.removals_by_step.items())),

@@ -161,7 +161,7 @@ def test_metadata(seed_out, name) -> None:
     assert meta["language"] == "en" and meta["language_confidence"] > 0.9
     assert list(meta) == [
         "id", "source", "url", "title", "site", "author", "date", "description", "language",
-        "language_confidence", "record_id", "crawl_date", "words", "chars_in", "chars_out",
+        "language_confidence", "page_type", "record_id", "crawl_date", "words", "chars_in", "chars_out",
         "sha256", "kept_lines", "removed", "duplicate_of", "warnings",
     ]  # fmt: skip
     assert all(set(r) >= {"rule", "step", "text", "line"} and r["rule"] for r in meta["removed"])

@@ -48,6 +48,13 @@ def _case_url(rule: Rule, case: RuleCase) -> str | None:
     return f"https://{rule.sites[0]}/" if rule.sites else None
 
 
+def _case_page_type(rule: Rule, case: RuleCase) -> str | None:
+    """The case's page type, else the first type a type-scoped rule names."""
+    if case.page_type is not None:
+        return str(case.page_type)
+    return str(rule.spec.page_types[0]) if rule.spec.page_types else None
+
+
 def run_case(rule: Rule, case: RuleCase, index: int = 0) -> CaseResult:
     """Run one case of one rule and say what, if anything, went wrong."""
     source = next(text for text in (case.drop, case.keep, case.input) if text is not None)
@@ -55,6 +62,9 @@ def run_case(rule: Rule, case: RuleCase, index: int = 0) -> CaseResult:
     url = _case_url(rule, case)
     if url:
         doc.metadata["url"] = url
+    page_type = _case_page_type(rule, case)
+    if page_type:
+        doc.metadata["page_type"] = page_type
     NormalizeStep()(doc)
     RulesStep(RuleSet((rule,), ""))(doc)
     kept = [line.text for line in doc.kept]

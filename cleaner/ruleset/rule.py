@@ -59,6 +59,11 @@ class Rule:
     def extent(self) -> Extent:
         return self.spec.extent
 
+    def applies_to_page_type(self, page_type: str | None) -> bool:
+        """Whether the rule fires on a page of this type (no type: an article)."""
+        scope = self.spec.page_types
+        return not scope or (page_type or "article") in scope
+
     def applies_to_site(self, domain: str | None) -> bool:
         if not self.sites:
             return True

@@ -22,6 +22,18 @@ class Extent(StrEnum):
     FROM_START = "from-start"  # everything before it and the line itself (archive notices)
 
 
+class PageType(StrEnum):
+    """The page types of cleaner/page_type.py (WCXB's seven kinds of page)."""
+
+    ARTICLE = "article"
+    FORUM = "forum"
+    PRODUCT = "product"
+    COLLECTION = "collection"
+    LISTING = "listing"
+    DOCUMENTATION = "documentation"
+    SERVICE = "service"
+
+
 class Where(StrEnum):
     ANYWHERE = "anywhere"
     HEAD = "head"  # before the first prose paragraph
@@ -47,6 +59,7 @@ class RuleCase(_Strict):
     output: str | None = None
     metadata: dict[str, str | None] | None = None
     url: str | None = None  # the document's address, for site-scoped rules
+    page_type: PageType | None = None  # the document's page type, for type-scoped rules
 
     @model_validator(mode="after")
     def _one_kind(self) -> RuleCase:
@@ -85,6 +98,9 @@ class RuleSpec(_Strict):
     extent: Extent = Extent.LINE
     where: Where = Where.ANYWHERE
     sites: list[Domain] | None = None
+    # Fire only on pages of these types; a page of no known type (text input, or an HTML
+    # page the classifier could not decide) counts as an article.
+    page_types: Annotated[list[PageType], Field(min_length=1)] | None = None
     action: Action = Action.DROP
     set: dict[str, str] | None = None
     tests: Annotated[list[RuleCase], Field(min_length=1)]

@@ -1,8 +1,10 @@
 """HTML pages to text and page metadata: trafilatura, with beautifulsoup4 as the fallback.
 
 trafilatura runs with `deduplicate=False` (its module-level cache would make results
-depend on what ran before; our own dedup step does that job) and without comments,
-which are not part of an article.
+depend on what ran before; our own dedup step does that job), with its fallback
+extractors, and without comments, which are not part of an article, except on forum
+pages, whose posts trafilatura finds as comments. The page's type (cleaner/page_type.py)
+is decided first, on the whole page, and written as `page_type`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from cleaner.author_search import find_author
 from cleaner.dates import parse_date
 from cleaner.document import Document
 from cleaner.main_text import main_text
+from cleaner.page_type import page_evidence
 from cleaner.steps.base import Step
 
 _FALLBACK_DROP = (
@@ -46,6 +49,8 @@ _FALLBACK_DROP = (
     "iframe",
 )
 _BLANKS = re.compile(r"\n\s*\n+")
+#: Page types whose posts trafilatura finds as comments: extracted with them.
+COMMENT_TYPES = frozenset({"forum"})
 #: Dates the page states (markup, meta tags), not ones inferred from free text.
 DATE_SEARCH = {"extensive_search": False, "original_date": True}
 
@@ -57,6 +62,21 @@ def fallback_text(html: str) -> str:
         element.decompose()
     body = soup.body or soup
     return _BLANKS.sub("\n", body.get_text("\n")).strip()
+
+
+_FRAMESET = re.compile(r"<frameset[\s>]", re.I)
+_BODY = re.compile(r"<body[\s>]", re.I)
+
+
+def page_problem(html: str, text: str) -> str | None:
+    """Why a page gave no main text, when the reason is the page's shape, not its content."""
+    if _FRAMESET.search(html):
+        return "the page is a frameset: its text is in the framed pages, not here"
+    if not text.strip():
+        return "no text in the HTML (only scripts, or nothing in <body>): the document is empty"
+    if not _BODY.search(html):
+        return "the page has no <body>: its text was read from whatever markup it has"
+    return None
 
 
 def _page_parser() -> etree.HTMLParser:
@@ -172,27 +192,38 @@ class ExtractStep(Step):
 
     name = "extract"
 
-    def __init__(self, favor_precision: bool = False) -> None:
+    def __init__(self, favor_precision: bool = False, fast: bool = False) -> None:
         super().__init__()
         self.favor_precision = favor_precision
+        self.fast = fast  # without trafilatura's fallback extractors
 
     def process(self, doc: Document) -> None:
         if doc.html is None:
             return
         tree = parse_page(doc.html)
-        metadata = text = None
+        metadata = text = page_type = None
         with suppress(TypeError, ValueError):  # what bare_extraction turns into "no result"
             metadata = page_metadata(tree, doc.metadata.get("url")) if tree is not None else None
         if tree is not None and metadata is not None:
-            # The tree is pruned in place: nothing reads it after this. trafilatura runs
-            # without comments and without a second opinion from its fallback extractors
-            # (readability, jusText: a third of its time, for no gain on the benchmark).
-            text = main_text(tree, doc.metadata.get("url") or metadata.url, self.favor_precision)
+            url = doc.metadata.get("url") or metadata.url
+            evidence = page_evidence(doc.html, url)
+            doc.warnings.extend(evidence.warnings)
+            page_type = evidence.decide()
+            doc.metadata["page_type"] = page_type
+            doc.metadata["page_type_evidence"] = evidence.reasons  # for `cleaner explain`
+            # The tree is pruned in place: nothing reads it after this.
+            comments = page_type in COMMENT_TYPES
+            text = main_text(
+                tree, url, self.favor_precision, comments=comments, fast=self.fast, plain=True
+            )
         if text and text.strip():
             doc.raw = text
         else:
             doc.raw = fallback_text(doc.html)
             self.counts["fallback"] += 1
+            problem = page_problem(doc.html, doc.raw)
+            if problem:
+                doc.warnings.append(problem)
         if text is None or metadata is None:
             return
         doc.set_meta("url", metadata.url)  # canonical link, unless the archive named one

@@ -68,11 +68,13 @@ class RulesStep(Step):
 
     def process(self, doc: Document) -> None:
         domain = site_domain(doc.metadata.get("url"))
-        self.apply(doc, [rule for rule in self.ruleset.rules if rule.applies_to_site(domain)])
+        page_type = doc.metadata.get("page_type")
+        rules = [r for r in self.ruleset.rules if r.applies_to_page_type(page_type)]
+        self.apply(doc, [rule for rule in rules if rule.applies_to_site(domain)])
         found = site_domain(doc.metadata.get("url"))
         if found != domain:
             # A rule read the page's address from the text: that site's rules get their turn.
-            site_rules = [r for r in self.ruleset.rules if r.sites and r.applies_to_site(found)]
+            site_rules = [r for r in rules if r.sites and r.applies_to_site(found)]
             if site_rules:
                 self.apply(doc, site_rules)
 

@@ -1,0 +1,292 @@
+"""Page types: which of the seven WCXB kinds of page an HTML page is, from evidence it carries.
+
+article, forum, product, collection, listing, documentation, service. Each piece of
+evidence adds points to one type: schema.org types (JSON-LD `@type`, microdata
+`itemtype`), OpenGraph `og:type`, the URL's path, and the page's structure (repeated
+posts with authors and dates, repeated product cards, code blocks, sections). The type
+with the most points wins when it has `MIN_SCORE` or more and leads the next one by
+`MIN_MARGIN`; otherwise the page is undecided (`None`) and is extracted as an article.
+Transparent rules, no learned weights: `bench/quality.py` prints its accuracy on WCXB dev.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+PAGE_TYPES = ("article", "forum", "product", "collection", "listing", "documentation", "service")
+MIN_SCORE = 2.0
+MIN_MARGIN = 1.0
+
+#: schema.org types (JSON-LD or microdata) and the page type each one points to, with weight.
+SCHEMA_TYPES: dict[str, tuple[str, float]] = {
+    "discussionforumposting": ("forum", 4),
+    "qapage": ("forum", 4),
+    "question": ("forum", 2),
+    "answer": ("forum", 2),
+    "comment": ("forum", 0.5),
+    "product": ("product", 3),
+    "productgroup": ("product", 3),
+    "offer": ("product", 1),
+    "aggregateoffer": ("product", 1),
+    "individualproduct": ("product", 3),
+    "newsarticle": ("article", 3),
+    "article": ("article", 2),
+    "blogposting": ("article", 3),
+    "reportagenewsarticle": ("article", 3),
+    "opinionnewsarticle": ("article", 3),
+    "analysisnewsarticle": ("article", 3),
+    "recipe": ("article", 2),
+    "review": ("article", 0.5),
+    "techarticle": ("documentation", 3),
+    "apireference": ("documentation", 4),
+    "softwaresourcecode": ("documentation", 1),
+    "collectionpage": ("collection", 1.5),
+    "itemlist": ("listing", 1),
+    "searchresultspage": ("listing", 2),
+    "service": ("service", 2),
+    "professionalservice": ("service", 2),
+    "financialproduct": ("service", 2),
+    "course": ("service", 1),
+    "educationalOccupationalProgram".lower(): ("service", 2),
+    "faqpage": ("service", 1),
+    "offercatalog": ("service", 1),
+}
+OG_TYPES: dict[str, tuple[str, float]] = {
+    "article": ("article", 1.5),
+    "blog": ("article", 0.5),
+    "product": ("product", 3),
+    "product.item": ("product", 3),
+    "og:product": ("product", 3),
+    "product.group": ("collection", 2),
+}
+#: Path patterns (on the lower-cased path, with a trailing "/") and what each points to.
+URL_PATTERNS: tuple[tuple[re.Pattern[str], str, float], ...] = tuple(
+    (re.compile(pattern), page_type, weight)
+    for pattern, page_type, weight in (
+        (r"/(?:forums?|threads?|discussions?|boards?)/", "forum", 2.5),
+        (r"/t/[^/]+/\d+/", "forum", 3),  # Discourse: /t/<slug>/<topic id>
+        (r"/questions/\d+/", "forum", 3),  # Stack Exchange and its clones
+        (r"/(?:topics?|community)/", "forum", 1),
+        (r"/(?:viewtopic|showthread)\.php", "forum", 3),
+        (r"/products?/[^/]+", "product", 2.5),
+        (r"/(?:p|dp|item|itm)/[^/]+", "product", 1),
+        (r"/(?:collections?|category|categories|c|shop|store|catalog)/[^/]*/?$", "collection", 2),
+        (
+            r"/(?:docs?|documentation|manual|reference|api|guide|userguide|handbook|wiki)/",
+            "documentation",
+            2,
+        ),
+        (r"/(?:blog|news|articles?|posts?|stories|story|insights|pulse)/[^/]+", "article", 1.5),
+        (r"/20\d\d/\d\d?/", "article", 2),
+        (
+            r"/(?:news|blog|articles|events|press|press-releases|resources|issues|tag|tags|search)/$",
+            "listing",
+            2,
+        ),
+        (
+            r"/(?:services?|pricing|plans|solutions|programs?|packages|certificat\w*|courses?|tuition\w*)/",
+            "service",
+            1.5,
+        ),
+    )
+)
+_HOST_HINTS: tuple[tuple[re.Pattern[str], str, float], ...] = (
+    (re.compile(r"^(?:forums?|community|discuss|discussion|answers|users)\."), "forum", 2.5),
+    (re.compile(r"stackexchange\.com$|stackoverflow\.com$|reddit\.com$"), "forum", 3),
+    (
+        re.compile(r"^(?:docs?|developer|developers|wiki)\.|readthedocs\.io$|gitbook\.io$"),
+        "documentation",
+        2.5,
+    ),
+    (re.compile(r"^shop\."), "product", 0.5),
+)
+_MAX_JSON_LD = 200_000  # characters of JSON-LD read per page
+
+
+@dataclass(slots=True)
+class PageEvidence:
+    """What the page says about its type: points per type, and the reasons behind them."""
+
+    scores: Counter[str] = field(default_factory=Counter)
+    reasons: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def add(self, page_type: str, points: float, reason: str) -> None:
+        self.scores[page_type] += points
+        self.reasons.append(f"{reason} -> {page_type} +{points:g}")
+
+    def decide(self) -> str | None:
+        ranked = self.scores.most_common(2)
+        if not ranked or ranked[0][1] < MIN_SCORE:
+            return None
+        if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < MIN_MARGIN:
+            return None
+        return ranked[0][0]
+
+
+def _json_types(node: object, depth: int = 0) -> Iterator[str]:
+    """Every `@type` in a JSON-LD value, nested ones (`@graph`, `mainEntity`) included."""
+    if depth > 6:
+        return
+    if isinstance(node, list):
+        for item in node[:100]:
+            yield from _json_types(item, depth + 1)
+    elif isinstance(node, dict):
+        kind = node.get("@type")
+        for name in kind if isinstance(kind, list) else [kind]:
+            if isinstance(name, str):
+                yield name.rsplit("/", 1)[-1].lower()
+        for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement", "hasPart"):
+            if key in node:
+                yield from _json_types(node[key], depth + 1)
+
+
+def schema_types(found: _Structure, evidence: PageEvidence) -> set[str]:
+    """schema.org types named by the page's JSON-LD and microdata; broken JSON-LD is noted."""
+    names: set[str] = set()
+    broken = 0
+    for text in found.json_ld:
+        try:
+            names.update(_json_types(json.loads(text[:_MAX_JSON_LD])))
+        except (ValueError, RecursionError):
+            broken += 1
+    if broken:
+        evidence.warnings.append(f"{broken} JSON-LD block(s) are not valid JSON: ignored")
+    for itemtype in found.itemtypes:
+        for name in itemtype.split():
+            names.add(name.rstrip("/").rsplit("/", 1)[-1].lower())
+    return names
+
+
+def _url_evidence(url: str | None, evidence: PageEvidence) -> None:
+    if not url:
+        return
+    parts = urlsplit(url.lower())
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    host = parts.hostname or ""
+    for pattern, page_type, weight in _HOST_HINTS:
+        if pattern.search(host):
+            evidence.add(page_type, weight, f"host {host}")
+    for pattern, page_type, weight in URL_PATTERNS:
+        if pattern.search(path):
+            evidence.add(page_type, weight, f"URL path {pattern.pattern}")
+    if path == "/":
+        evidence.add("service", 0.5, "site home page")
+
+
+#: Class names, matched line by line over all of a page's class attributes.
+_POST = re.compile(r"post|comment|reply|answer|message|topic-body|cooked")
+_PERSON = re.compile(r"author|username|user-name|poster|creator|avatar")
+_CARD = re.compile(r"product[-_]?(?:card|item|tile|grid-item)|grid-product")
+_CART = re.compile(r"add[ -]to[ -](?:cart|bag|basket)|in den warenkorb|ajouter au panier")
+
+
+@dataclass(slots=True)
+class _Structure:
+    """Counts from one walk over the page's elements."""
+
+    posts: int = 0
+    people: int = 0
+    times: int = 0
+    prices: int = 0
+    cards: int = 0
+    carts: int = 0
+    code: int = 0
+    articles: int = 0
+    sections: int = 0
+    json_ld: list[str] = field(default_factory=list)
+    itemtypes: list[str] = field(default_factory=list)
+    og_type: str | None = None
+
+
+#: Over the lower-cased page: literal starts, which the regex engine finds by fast search.
+_CLASS_ATTR = re.compile(r"""class\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ITEMTYPE_ATTR = re.compile(r"""itemtype\s*=\s*["']?([^"'\s>]+)""")
+_TAGS = re.compile(r"<(pre|article|section|time)[\s>]")
+_JSON_LD = re.compile(
+    r"""<script[^>]*?type\s*=\s*["']?application/ld\+json["']?[^>]*>(.*?)</script""", re.I | re.S
+)
+_OG_TYPE = re.compile(
+    r"""<meta[^>]*?property\s*=\s*["']og:type["'][^>]*?content\s*=\s*["']([^"']*)"""
+    r"""|<meta[^>]*?content\s*=\s*["']([^"']*)["'][^>]*?property\s*=\s*["']og:type""",
+    re.I,
+)
+_CONTROL = re.compile(
+    r"""<button[^>]*>(.{0,200}?)</button|<input[^>]*value\s*=\s*["']([^"']*)""", re.I | re.S
+)
+_PRICE = re.compile(r"(?:^|[\s_-])(?:price|product-price|money)(?:$|[\s_-])")
+_MARKUP = re.compile(r"<[^>]*>")
+
+
+def _lines_matching(pattern: re.Pattern[str], lines: list[str]) -> int:
+    return sum(1 for line in lines if pattern.search(line))
+
+
+def _walk(html: str) -> _Structure:
+    """The counts, by regular expressions over the page's markup: one C loop each (a
+    Python walk over every element of the parsed page cost ten times more)."""
+    found = _Structure()
+    html = html.lower()
+    classes = [a or b for a, b in _CLASS_ATTR.findall(html)]
+    found.posts = _lines_matching(_POST, classes)
+    found.people = _lines_matching(_PERSON, classes)
+    found.cards = _lines_matching(_CARD, classes)
+    found.prices = _lines_matching(_PRICE, classes)
+    tags = Counter(_TAGS.findall(html))
+    found.code, found.articles = tags["pre"], tags["article"]
+    found.sections, found.times = tags["section"], tags["time"]
+    for button, value in _CONTROL.findall(html):
+        if _CART.search(_MARKUP.sub(" ", button or value)):
+            found.carts += 1
+    found.json_ld = [text.strip() for text in _JSON_LD.findall(html)]
+    found.itemtypes = _ITEMTYPE_ATTR.findall(html)[:200]
+    og_type = _OG_TYPE.search(html)
+    found.og_type = (og_type[1] or og_type[2]) if og_type else None
+    return found
+
+
+def _structure_evidence(found: _Structure, evidence: PageEvidence) -> None:
+    """Repeated posts with authors or times, product cards and prices, code blocks, sections."""
+    if found.posts >= 6 and max(found.people, found.times) >= 3:
+        evidence.add("forum", 1.5, f"{found.posts} post containers, {found.people} authors")
+    if found.carts and found.prices <= 6:
+        evidence.add("product", 1.5, "an add-to-cart control")
+    if found.cards >= 8:
+        evidence.add("collection", 2, f"{found.cards} product cards")
+    elif found.prices >= 8:
+        evidence.add("collection", 1, f"{found.prices} prices")
+    if found.code >= 2:
+        evidence.add("documentation", 1 if found.code < 5 else 2, f"{found.code} code blocks")
+    if found.articles >= 6:
+        evidence.add("listing", 1.5, f"{found.articles} <article> elements")
+    if found.sections >= 6 and found.articles < 2:
+        evidence.add("service", 0.5, f"{found.sections} <section> elements")
+
+
+def page_evidence(html: str, url: str | None) -> PageEvidence:
+    """Collect the evidence a page's markup and address give."""
+    evidence = PageEvidence()
+    found = _walk(html)
+    names = schema_types(found, evidence)
+    if "faqpage" in names:  # its questions and answers are an FAQ's, not a forum's
+        names -= {"question", "answer"}
+    for name in sorted(names):
+        if name in SCHEMA_TYPES:
+            page_type, weight = SCHEMA_TYPES[name]
+            evidence.add(page_type, weight, f"schema.org {name}")
+    og = (found.og_type or "").strip().lower()
+    if og in OG_TYPES:
+        evidence.add(OG_TYPES[og][0], OG_TYPES[og][1], f"og:type {og}")
+    _url_evidence(url, evidence)
+    _structure_evidence(found, evidence)
+    return evidence
+
+
+def classify_page(html: str, url: str | None) -> str | None:
+    """The page's type, or None when the evidence does not decide it."""
+    return page_evidence(html, url).decide()
