@@ -34,6 +34,7 @@ text mode keeps, "of dump" their ratio (what cleaning lost). Nothing here is tun
 pages: it prints figures.
 
     python bench/text_blocks.py [--jobs 2] [--limit N] [--no-scrapinghub] [--worst 10]
+                                [--near-repeat-threshold 0.8]
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ KINDS = (
 )
 
 _cleaner = None
+_config: dict[str, object] = {}
 
 
 def line_kinds(gold: str) -> list[tuple[str, str]]:
@@ -147,11 +149,11 @@ def word_f1(predicted: str, gold: str) -> float:
     return 2 * p * r / (p + r)
 
 
-def _init() -> None:
+def _init(config: dict[str, object]) -> None:
     global _cleaner
     from cleaner import Cleaner, Config
 
-    _cleaner = Cleaner(Config())
+    _cleaner = Cleaner(Config(**config))
 
 
 def _clean(item: tuple[str, str]) -> tuple[str, str]:
@@ -162,9 +164,9 @@ def _clean(item: tuple[str, str]) -> tuple[str, str]:
 
 def clean_all(items: list[tuple[str, str]], jobs: int) -> dict[str, str]:
     if jobs <= 1:
-        _init()
+        _init(_config)
         return dict(map(_clean, items))
-    with ProcessPoolExecutor(jobs, initializer=_init) as pool:
+    with ProcessPoolExecutor(jobs, initializer=_init, initargs=(_config,)) as pool:
         return dict(pool.map(_clean, items, chunksize=8))
 
 
@@ -238,7 +240,12 @@ def main() -> None:
     parser.add_argument("--worst", type=int, default=10, help="list the N worst WCXB pages")
     parser.add_argument("--no-scrapinghub", action="store_true")
     parser.add_argument("--no-wcxb", action="store_true")
+    parser.add_argument(
+        "--near-repeat-threshold", type=float, default=None, help="instead of the default"
+    )
     args = parser.parse_args()
+    if args.near_repeat_threshold is not None:
+        _config["near_repeat_threshold"] = args.near_repeat_threshold
     if not args.no_scrapinghub:
         scrapinghub(args.jobs)
         print()

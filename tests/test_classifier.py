@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from cleaner import Cleaner, Config, RuleError, load_rules
 from cleaner.document import Line
-from cleaner.steps.classify import _SENTENCE_END, ClassifyStep, _ends_like_sentence
+from cleaner.steps.classify import _SENTENCE_END, ClassifyStep, Kind, _ends_like_sentence
 
 MENU = ["Home", "News", "Politics", "Sport", "Culture", "Weather", "Contact"]
 FOOTER = ["Impressum", "Privacy", "Terms", "Jobs", "Advertise", "Archive"]
@@ -202,3 +202,19 @@ def test_every_threshold_is_documented_in_the_builtin_file() -> None:
 @given(st.text(alphabet="ab .!?…。\"”’»)-,:; \t", max_size=12))
 def test_sentence_end_is_read_from_the_lines_tail_alone(text: str) -> None:
     assert _ends_like_sentence(text) == bool(_SENTENCE_END.search(text))
+
+
+def test_separators_mark_short_lines_only() -> None:
+    """A menu or breadcrumb line is furniture; a paragraph that ends in a source tag with
+    a slash ("[M1 / MP]") is prose, however it ends."""
+    step = ClassifyStep(load_rules().classifier)
+    menu = Line("Home | News | Sport | Weather | Contact", 1)
+    assert step.judge(menu, "en").why == "separators"
+    paragraph = Line(
+        "The committee said the new rules would apply from January, and that schools which "
+        "had already changed their timetables would not need to change them again before "
+        "the summer, when the first review of the scheme is due [M1 / MP]",
+        2,
+    )
+    assert len(paragraph.text) > 200
+    assert step.judge(paragraph, "en").first is Kind.GOOD

@@ -165,8 +165,8 @@ class ClassifyStep(Step):
         length = len(text) * (s.cjk_length_factor if no_spaces else 1)
         ends_like_sentence = _ends_like_sentence(text)
         stoplist = None if no_spaces else self.stopwords.get(language)
-        if _has_separator(text) and not ends_like_sentence:
-            return self._bad(line, "separators")
+        if len(text) <= s.separator_max_length and not ends_like_sentence and _has_separator(text):
+            return self._bad(line, "separators")  # a menu or a breadcrumb, not a paragraph
         if length < s.length_low:
             return Judged(line, Kind.SHORT, Kind.SHORT, "short")
         if not ends_like_sentence and _title_case_share(words) >= s.headline_title_case:
