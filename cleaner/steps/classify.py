@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from cleaner.blocks import max_subarray
 from cleaner.document import Document, Line
 from cleaner.ruleset.schema import ClassifierSettings
 from cleaner.steps.base import Step
@@ -61,20 +62,6 @@ _TEASER_END = re.compile(
     r"|\b(?:more|mehr|plus|más|mais|meer|altro|więcej|ещё|еще)\s*(?:…|\.\.\.|»|›|>>?)\s*$",
     re.IGNORECASE,
 )
-
-
-def _max_subarray(scores: list[float], lo: int, hi: int) -> tuple[float, int, int] | None:
-    """(sum, first, last) of the best-scoring run within scores[lo:hi], or None."""
-    best: tuple[float, int, int] | None = None
-    running, start = 0.0, lo
-    for i in range(lo, hi):
-        if running <= 0:
-            running, start = scores[i], i
-        else:
-            running += scores[i]
-        if running > 0 and (best is None or running > best[0]):
-            best = (running, start, i)
-    return best
 
 
 def _ends_like_sentence(text: str) -> bool:
@@ -360,13 +347,13 @@ class ClassifyStep(Step):
         belongs to it."""
         scores = [self._score(item) for item in judged]
         inside = [False] * len(judged)
-        main = _max_subarray(scores, 0, len(scores))
+        main = max_subarray(scores, 0, len(scores))
         if main is None:
             return
         intervals = [(0, len(scores))]  # each searched once, then split around its block
         while intervals:
             lo, hi = intervals.pop()
-            found = _max_subarray(scores, lo, hi)
+            found = max_subarray(scores, lo, hi)
             if found is None or found[0] < self.settings.main_block_secondary * main[0]:
                 continue
             _, first, last = found
