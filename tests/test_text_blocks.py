@@ -51,3 +51,28 @@ def test_blocks_are_the_densest_run_and_those_worth_half_of_it() -> None:
     assert blocks(scores, 0.5) == [(1, 2), (9, 10)]
     assert blocks(scores, 1.0) == [(1, 2)]
     assert blocks([-1, -2], 0.5) == []
+
+
+def _near_repeats(lines: list[str]) -> list[str]:
+    from cleaner.document import Document
+    from cleaner.steps.near_repeats import NearRepeatStep
+    from cleaner.steps.normalize import NormalizeStep
+
+    doc = Document("d", "d", "\n".join(lines))
+    NormalizeStep()(doc)
+    NearRepeatStep()(doc)  # the default threshold
+    return [line.text for line in doc.kept]
+
+
+def test_sentences_built_from_one_template_are_not_near_repeats() -> None:
+    """A list of films, each with where it streams: similar sentences, distinct text."""
+    films = [
+        "Columbus is currently streaming on Hulu, and you can also rent or buy it on Amazon Prime Video, Apple TV and Google Play.",
+        "Columbus is currently streaming on Netflix, and you can also rent or buy it on Amazon Prime Video, Apple TV and Vudu.",
+    ]
+    assert _near_repeats(films) == films
+
+
+def test_a_caption_repeated_with_a_credit_is_still_a_near_repeat() -> None:
+    caption = "Foreign ministers Sergey Lavrov, Walid al-Muallem and Mohammad Javad Zarif meet in Moscow on April 14"
+    assert _near_repeats([caption, caption + " (Photo: AFP/Getty Images)"]) == [caption]
