@@ -330,3 +330,21 @@ def test_a_cut_short_paragraph_ends_the_article_but_teasers_do_not_join_it(
     ]
     doc = classifier_only.clean_text(dump(["Titel", *article, paywalled, "Most read", *teasers]))
     assert [line.text for line in doc.kept] == [*article, paywalled]
+
+
+def test_an_article_split_by_a_gallery_keeps_both_blocks(classifier_only) -> None:
+    """The second block holds under half the first's words: still the article."""
+    first = [
+        "The harbour board approved the new ferry timetable on Tuesday evening, after a debate that lasted well into the night and ended with a narrow vote.",
+        "The first crossing will leave twenty minutes earlier on weekdays, so that commuters can reach the station before the first train to the city departs.",
+        "Critics said the board had ignored the views of the people who live on the island and who depend on the last crossing of the evening to get home.",
+        "The operator said it would review the timetable again in the spring, once it had collected figures on how many passengers used each of the crossings.",
+    ]
+    gallery = ["Photo 1 of 12", "GETTY IMAGES", "Swipe for more photos", "Passengers by month", "Source: Harbour Board"]
+    second = [
+        "Islanders have until the end of the month to send their comments to the board, which has promised to publish every one of them in full.",
+        "A public meeting will be held in the village hall on the first Monday of next month.",
+    ]
+    doc = classifier_only.clean_text(dump(["Ferry timetable approved", *first, *gallery, *second]))
+    kept = [line.text for line in doc.kept]
+    assert kept[: len(first)] == first and kept[-len(second) :] == second
