@@ -348,3 +348,35 @@ def test_an_article_split_by_a_gallery_keeps_both_blocks(classifier_only) -> Non
     doc = classifier_only.clean_text(dump(["Ferry timetable approved", *first, *gallery, *second]))
     kept = [line.text for line in doc.kept]
     assert kept[: len(first)] == first and kept[-len(second) :] == second
+
+
+def test_a_live_feed_after_the_article_goes(classifier_only, monkeypatch) -> None:
+    """Time stamps between the items make a feed: its summaries are prose, but the
+    stamps cost more than a line of furniture, so the feed is no second block."""
+    article = [
+        "The harbour board approved the new ferry timetable on Tuesday evening, after a debate that lasted well into the night and ended with a narrow vote.",
+        "The first crossing will leave twenty minutes earlier on weekdays, so that commuters can reach the station before the first train to the city departs.",
+        "Critics said the board had ignored the views of the people who live on the island and who depend on the last crossing of the evening to get home.",
+        "The operator said it would review the timetable again in the spring, once it had collected figures on how many passengers used each of the crossings.",
+        "Islanders have until the end of the month to send their comments to the board, which has promised to publish every one of them in full on its website.",
+        "A public meeting will be held in the village hall on the first Monday of next month, and the chairman of the board has said that he will attend it himself.",
+        "The island's councillor said she welcomed the meeting, but that the board should have held it before the vote rather than after it, as the islanders had asked.",
+        "The new timetable will come into force on the first of March, and the old one will remain in place until then, with the usual extra crossings at weekends.",
+    ]
+    feed = []
+    for n, summary in enumerate(
+        [
+            "Between Tuesday's hearings, leaders from both parties gave a preview of how the trial could play out in the chamber and how long they expected it to last, and which witnesses might be called.",
+            "The chairman and the ranking member made their closing remarks on Tuesday after a day of testimony from two former officials, who both said they had raised their concerns at the time.",
+            "Lawmakers returned to the chamber after a break of two hours, and the first witness of the afternoon was sworn in shortly before four o'clock, with the room still half empty.",
+            "The committee's lawyers questioned the witness for forty-five minutes each, and the members then took turns of five minutes, alternating between the two parties until the evening.",
+            "Protesters outside the building held up signs for the cameras, and the police closed two of the streets around it for most of the day to keep the entrance to the garage clear.",
+        ]
+    ):
+        feed += [f"{7 + n}H ago 0{n}:51", f"Day 3, Part {16 - n}", summary]
+    page = dump(["Ferry timetable approved", *article, "Live updates", *feed])
+    kept = [line.text for line in classifier_only.clean_text(page).kept]
+    assert kept == article
+    monkeypatch.setattr("cleaner.steps.classify.FEED_STAMP_WEIGHT", 1)
+    kept = [line.text for line in Cleaner(Config(builtin_rules=False)).clean_text(page).kept]
+    assert kept != article  # without the stamps' weight the feed would stay

@@ -34,6 +34,7 @@ from cleaner.text import ends_with_sentence_mark, is_unspaced
 
 _SEPARATORS = re.compile(r"\s[|·•/]\s|\s[|·•]$|^[|·•]\s")
 _LIST_ITEM = re.compile(r"^(?:[-*•·–—▪►✓]|\(?\d{1,3}[.)]|[a-z][.)])\s")
+FEED_STAMP_WEIGHT = 3  # a feed's time stamp costs this many times a line of furniture
 _CHARS_PER_WORD = 6  # a word and its space in spaced scripts, to weigh unspaced text alike
 # Code and shell lines: a prompt or a command, a keyword of a programming language
 # (lower case, as prose never starts), a line that opens or closes a block or ends a
@@ -95,6 +96,15 @@ def looks_like_table_row(text: str) -> bool:
     return numbers >= 2 and numbers * 3 >= len(cells) and _DATE_PARTS.search(text) is None
 
 
+# A feed's time stamp: "7H ago 08:51", "Nov 7 23:05", "2 hours ago", "vor 3 Stunden".
+_STAMP = re.compile(
+    r"^(?=.{0,40}$)(?:.*\b\d{1,2}:\d{2}\b.*"
+    r"|.*\b\d+\s*(?:s|m|h|d|w|mins?|minutes?|hrs?|hours?|days?|weeks?)\s+ago\b.*"
+    r"|(?:vor|il y a|hace|há|fa)\s+\d+\s+\w+.*)$",
+    re.IGNORECASE,
+)
+
+
 def shape_of(text: str) -> str:
     """"code", "table" or "list" for a line of such a block (neither prose nor furniture:
     an article may hold them between its paragraphs), "teaser" for a line ending like a
@@ -107,7 +117,20 @@ def shape_of(text: str) -> str:
         return "table"
     if _TEASER_END.search(text[-40:]):
         return "teaser"
+    if _STAMP.match(text):
+        return "stamp"
     return ""
+
+
+def _lone_rows_are_not_tables(judged: list[Judged]) -> None:
+    """A line shaped like a table row is one only beside another ("Day 3, Part 16" between
+    a time stamp and a summary is a headline); a row with tabs is one anyway."""
+    tables = [item.shape == "table" for item in judged]
+    for i, item in enumerate(judged):
+        if not tables[i] or "\t" in item.line.text:
+            continue
+        if not ((i > 0 and tables[i - 1]) or (i + 1 < len(judged) and tables[i + 1])):
+            item.shape = ""
 
 
 def _reads_as_item(text: str) -> bool:
@@ -177,6 +200,7 @@ class ClassifyStep(Step):
                 verdict = known[key] = (alone.first, alone.why, alone.words, alone.shape)
             first, why, words, shape = verdict
             judged.append(Judged(line, first, first, why, words, shape))
+        _lone_rows_are_not_tables(judged)
         self.revise(judged)
         kept_words = sum(item.words for item in judged if item.kind is not Kind.BAD)
         if kept_words < self.settings.min_article_words:
@@ -379,6 +403,8 @@ class ClassifyStep(Step):
         if self._neutral(item):
             return 0.0
         penalty = max(words, self.settings.main_block_min_penalty)
+        if item.shape == "stamp":  # a time stamp between items: a feed, not an article
+            penalty *= FEED_STAMP_WEIGHT
         return -self.settings.main_block_bad_weight * penalty
 
     @staticmethod
