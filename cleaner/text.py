@@ -16,6 +16,7 @@ _SENTENCE_END = re.compile(
     "[" + re.escape(SENTENCE_MARKS) + "][" + re.escape(SENTENCE_MARKS) + r"\s*†‡]{0,3}$"
 )
 SENTENCE_END_REACH = 4  # a mark ends a sentence within this many characters of the end
+_MARKS = frozenset(SENTENCE_MARKS)
 #: Scripts written without spaces between words: Thai, Lao, Myanmar, Khmer, Japanese kana,
 #: CJK ideographs (with extension A, compatibility forms and half-width katakana).
 _UNSPACED = re.compile(
@@ -47,6 +48,11 @@ def ends_with_sentence_mark(text: str) -> bool:
     `SENTENCE_END_REACH` characters, followed by nothing but such marks or spaces
     ("said.", "？」", "(AP).", "wrong?!"). The one definition the rules, the classifier
     and the language sample share; only the tail is read, never the whole line."""
+    last = text[-1:]
+    if last in _MARKS:  # the common cases first: a mark, or a word, right at the end
+        return last != ""
+    if last.isalnum():
+        return False
     tail = text[-SENTENCE_END_REACH - 8 :].rstrip()[-SENTENCE_END_REACH:]
     return _SENTENCE_END.search(tail) is not None
 

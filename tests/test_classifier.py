@@ -380,3 +380,30 @@ def test_a_live_feed_after_the_article_goes(classifier_only, monkeypatch) -> Non
     monkeypatch.setattr("cleaner.steps.classify.FEED_STAMP_WEIGHT", 1)
     kept = [line.text for line in Cleaner(Config(builtin_rules=False)).clean_text(page).kept]
     assert kept != article  # without the stamps' weight the feed would stay
+
+
+@pytest.mark.parametrize(
+    ("text", "shape"),
+    [
+        ("$ pip install cleaner", "code"),
+        ("sudo apt-get install -y python3-venv", "code"),
+        ("def sensitive_fbv(request, *args, **kwargs):", "code"),
+        ("});", "code"),
+        ("Energy and Focus 61.59% 1", "table"),
+        ("1. Harvard Business School", "list"),
+        ("• Preheat the oven to 200 degrees.", "list"),
+        ("Pupils moved into six new laboratories this week, replacing classrooms…", "teaser"),
+        ("The storms damaged the roof… Read more", "teaser"),
+        ("Alle Nachrichten Weiterlesen ›", "teaser"),
+        ("7H ago 08:51", "stamp"),
+        ("vor 3 Stunden", "stamp"),
+        ("Home | News | Sport | Weather | Contact", ""),
+        ("Tuesday November 12, 2019", ""),
+        ("The council (which met on Tuesday) voted for the bridge.", ""),
+        ("He said he wanted to hear more from the residents before the vote.", ""),
+    ],
+)
+def test_line_shapes(text: str, shape: str) -> None:
+    from cleaner.steps.classify import shape_of
+
+    assert shape_of(text) == shape

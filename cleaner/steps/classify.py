@@ -49,20 +49,33 @@ _CODE_START = re.compile(
     r"|switch|case|struct|enum|interface|type|template|SELECT|INSERT|UPDATE|CREATE)\b\s*[\w({:<]"
     r"|#include|#define|#!/|@\w+|//|/\*|<\?php|</?[a-z][\w-]*[\s>])"
 )
-_CODE_END = re.compile(r"(?:[{;]|\{\s*\}|^\s*[}\])]+[;,]?)\s*$")
-_CODE_SYMBOLS = re.compile(r"[{}\[\]()<>=;$_\\]")  # not "|": menus are full of them
+_CODE_END = re.compile(r"\s*[}\])]+[;,]?$")  # a line that only closes blocks
+_CODE_SYMBOL_CHARS = "{}[]()<>=;$_\\"  # not "|": menus are full of them
+TABLE_ROW_MAX_LENGTH = 200
+# Every line looks_like_code accepts holds one of these (or starts with a command word).
+_CODE_HINT = re.compile(
+    r"[{}();=<>$_\\\[\]@#/%]|^(?:sudo|pip3?|npm|npx|yarn|pnpm|git|cd|curl|wget|docker|kubectl"
+    r"|python3?|apt|apt-get|brew|cargo|go|ls|mkdir|export|echo|chmod|ssh|cat|grep|tar|node"
+    r"|conda|make|cmake|gcc|java|javac|rustc|dotnet|helm|terraform|composer|gem|bundle|rails"
+    r"|def|class|import|from|return|if|elif|else|for|while|function|const|let|var|public"
+    r"|private|protected|static|async|await|fn|func|package|using|namespace|try|catch"
+    r"|switch|case|struct|enum|interface|type|template|SELECT|INSERT|UPDATE|CREATE)\b"
+)
+_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"^[-+$€£¥%]?\d[\d.,:/%-]*[%$€£¥kKmMbB]?$")
 _DATE_PARTS = re.compile(r"\b\d{1,2}:\d{2}\b|\b(?:19|20)\d{2}\b")  # a time, a year
 # A teaser's end: an ellipsis (the summary cut short) or a "read more" link.
-_TEASER_END = re.compile(
-    r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$"
-    r"|(?:read more|continue reading|read the full (?:story|article)|weiterlesen|mehr lesen"
-    r"|lire la suite|en savoir plus|leer más|seguir leyendo|leia mais|continue lendo"
-    r"|leggi tutto|continua a leggere|lees meer|verder lezen|czytaj dalej|подробнее"
-    r"|читать далее|続きを読む|阅读全文|阅读更多)\W{0,3}$"
-    r"|\b(?:more|mehr|plus|más|mais|meer|altro|więcej|ещё|еще)\s*(?:…|\.\.\.|»|›|>>?)\s*$",
-    re.IGNORECASE,
-)
+_ELLIPSIS_ENDS = ("…", "...", "…]", "...]")
+_READ_MORE = (
+    "read more", "continue reading", "read the full story", "read the full article",
+    "weiterlesen", "mehr lesen", "lire la suite", "en savoir plus", "leer más",
+    "seguir leyendo", "leia mais", "continue lendo", "leggi tutto", "continua a leggere",
+    "lees meer", "verder lezen", "czytaj dalej", "подробнее", "читать далее",
+    "続きを読む", "阅读全文", "阅读更多",
+)  # fmt: skip
+_MORE = frozenset({"more", "mehr", "plus", "más", "mais", "meer", "altro", "więcej", "ещё", "еще"})
+_LINK_MARKS = "»›>"
+_TRAILING = " .:!»›>)]"
 
 
 def _ends_like_sentence(text: str) -> bool:
@@ -79,10 +92,15 @@ def _has_separator(text: str) -> bool:
 def looks_like_code(text: str) -> bool:
     """A line of code or a shell command ("$ pip install cleaner", "def main():",
     "return x;", "for i in range(3) {"), not prose that mentions code."""
-    if _CODE_START.match(text) or _CODE_END.search(text):
+    if _CODE_START.match(text):
         return True
-    symbols = len(_CODE_SYMBOLS.findall(text))
-    return symbols >= 4 and symbols * 12 >= len(text) and not text.endswith(".")
+    stripped = text.rstrip()
+    if stripped[-1:] in ("{", ";") or _CODE_END.match(stripped):
+        return True
+    if stripped.endswith(".") or len(stripped) < 8:
+        return False
+    symbols = sum(map(stripped.count, _CODE_SYMBOL_CHARS))  # str.count: C loops, no regex
+    return symbols >= 4 and symbols * 12 >= len(stripped)
 
 
 def looks_like_table_row(text: str) -> bool:
@@ -91,6 +109,8 @@ def looks_like_table_row(text: str) -> bool:
     ("Tuesday November 12, 2019", "5 September 2017 21:21")."""
     if "\t" in text:
         return True
+    if len(text) > TABLE_ROW_MAX_LENGTH or _DIGIT.search(text) is None:
+        return False
     cells = text.split()
     numbers = sum(1 for cell in cells if _NUMBER.match(cell))
     return numbers >= 2 and numbers * 3 >= len(cells) and _DATE_PARTS.search(text) is None
@@ -105,21 +125,40 @@ _STAMP = re.compile(
 )
 
 
-def shape_of(text: str) -> str:
+def shape_of(text: str, *, code: bool = True) -> str:
     """"code", "table" or "list" for a line of such a block (neither prose nor furniture:
     an article may hold them between its paragraphs), "teaser" for a line ending like a
     cut-short summary or a "read more" link, else ""."""
     if _LIST_ITEM.match(text):
         return "list"
-    if looks_like_code(text):
+    if code and looks_like_code(text):
         return "code"
     if looks_like_table_row(text):
         return "table"
-    if _TEASER_END.search(text[-40:]):
+    if _is_teaser(text):
         return "teaser"
     if _STAMP.match(text):
         return "stamp"
     return ""
+
+
+def _is_teaser(text: str) -> bool:
+    """Ends in an ellipsis, a "Read more" link or "More »" (endswith: C speed)."""
+    if text.endswith(_ELLIPSIS_ENDS):
+        return True
+    end = text[-40:]
+    tail = end.rstrip(_TRAILING)
+    if len(end) - len(tail) > 3:
+        return False  # more than a few marks after the last word
+    folded = tail.lower()
+    if folded.endswith(_READ_MORE):
+        phrase = next(p for p in _READ_MORE if folded.endswith(p))
+        before = folded[: -len(phrase)][-1:]
+        return not before.isalnum()
+    if text.rstrip()[-1:] in _LINK_MARKS:
+        words = folded.split()
+        return bool(words) and words[-1] in _MORE
+    return False
 
 
 def _lone_rows_are_not_tables(judged: list[Judged]) -> None:
@@ -219,10 +258,19 @@ class ClassifyStep(Step):
 
     def judge(self, line: Line, language: str | None) -> Judged:
         words = line.words()
-        unspaced = is_unspaced(line.text)
-        judged = self._judge(line, language, words, unspaced)
+        text = line.text
+        unspaced = is_unspaced(text)
+        # Most lines are prose or plain furniture: only a line that could be code pays
+        # for the code test, and only a teaser's shape matters for prose (main block).
+        code = _CODE_HINT.search(text) is not None and looks_like_code(text)
+        judged = self._judge(line, language, words, unspaced, "code" if code else "")
         judged.words = len(words)
-        judged.shape = shape_of(line.text)
+        if code:
+            judged.shape = "code"
+        elif judged.first is Kind.GOOD and len(text) > TABLE_ROW_MAX_LENGTH:
+            judged.shape = "teaser" if _is_teaser(text) else ""
+        else:
+            judged.shape = shape_of(text, code=False)
         if unspaced:
             # A run of Chinese, Japanese or Thai is one \w+ "word": weigh the line by its
             # length instead, as its length is weighed against the thresholds.
@@ -231,7 +279,7 @@ class ClassifyStep(Step):
         return judged
 
     def _judge(
-        self, line: Line, language: str | None, words: list[str], unspaced: bool
+        self, line: Line, language: str | None, words: list[str], unspaced: bool, shape: str
     ) -> Judged:
         s = self.settings
         text = line.text
@@ -241,7 +289,7 @@ class ClassifyStep(Step):
         length = len(text) * (s.cjk_length_factor if unspaced else 1)
         ends_like_sentence = _ends_like_sentence(text)
         stoplist = None if unspaced else self.stopwords.get(language)
-        if looks_like_code(text):
+        if shape == "code":
             # Code has no stop words and rarely ends like a sentence: its neighbours decide
             # (kept inside an article, dropped between furniture).
             return Judged(line, Kind.NEARGOOD, Kind.NEARGOOD, "code")
