@@ -223,7 +223,7 @@ def run(
             min=0.0,
             max=1.0,
         ),
-    ] = 0.8,
+    ] = 0.9,
     near_duplicate_threshold: Annotated[
         float,
         typer.Option(

@@ -38,7 +38,7 @@ class Config(BaseModel):
     dedup_distant_min_words: int = Field(20, ge=1, description="shorter lines may recur apart")
     prose_min_words: int = Field(12, ge=1, description="words for a line to count as prose")
     near_repeat_threshold: float | None = Field(
-        0.8, gt=0, le=1, description="similarity at which a paragraph repeats an earlier one"
+        0.9, gt=0, le=1, description="similarity at which a paragraph repeats an earlier one"
     )
     near_repeat_min_words: int = Field(8, ge=1, description="shorter paragraphs never count")
     near_repeats_in_html: bool = Field(False, description="also search extracted HTML pages")

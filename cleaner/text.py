@@ -6,7 +6,23 @@ import re
 
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
-_SENTENCE_END = frozenset(".!?…\"”’»)]'")
+#: What ends a sentence, in every script: full stops, question and exclamation marks
+#: (Latin, full-width and ideographic 。！？, the Devanagari danda, the Arabic question
+#: mark), the ellipsis, and the closing quotes and brackets that may follow them.
+SENTENCE_MARKS = ".!?…。！？．｡।؟\"”’'»)]」』）"
+# After the mark only more marks, spaces or a footnote sign: "said.", "？」", "(AP).",
+# "wrong?!", but not a line of code ("});").
+_SENTENCE_END = re.compile(
+    "[" + re.escape(SENTENCE_MARKS) + "][" + re.escape(SENTENCE_MARKS) + r"\s*†‡]{0,3}$"
+)
+SENTENCE_END_REACH = 4  # a mark ends a sentence within this many characters of the end
+_MARKS = frozenset(SENTENCE_MARKS)
+#: Scripts written without spaces between words: Thai, Lao, Myanmar, Khmer, Japanese kana,
+#: CJK ideographs (with extension A, compatibility forms and half-width katakana).
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002a6df]"
+)
 
 
 def line_key(text: str, *, casefold: bool = True) -> str:
@@ -28,6 +44,24 @@ def word_count(text: str) -> int:
 
 
 def ends_with_sentence_mark(text: str) -> bool:
-    """The last visible character ends a sentence (a full stop, a closing quote...)."""
-    stripped = text.rstrip()
-    return bool(stripped) and stripped[-1] in _SENTENCE_END
+    """The line ends like a sentence: a mark of `SENTENCE_MARKS` within its last
+    `SENTENCE_END_REACH` characters, followed by nothing but such marks or spaces
+    ("said.", "？」", "(AP).", "wrong?!"). The one definition the rules, the classifier
+    and the language sample share; only the tail is read, never the whole line."""
+    last = text[-1:]
+    if last in _MARKS:  # the common cases first: a mark, or a word, right at the end
+        return last != ""
+    if last.isalnum():
+        return False
+    tail = text[-SENTENCE_END_REACH - 8 :].rstrip()[-SENTENCE_END_REACH:]
+    return _SENTENCE_END.search(tail) is not None
+
+
+def is_unspaced(text: str) -> bool:
+    """Most of the line is in a script written without spaces (Chinese, Japanese, Thai,
+    Lao, Khmer, Myanmar): its `\\w+` runs are phrases, not words, so lengths and weights
+    count its characters instead."""
+    if text.isascii() or _UNSPACED.search(text) is None:  # a C loop: most lines stop here
+        return False
+    letters = sum(1 for char in text if char.isalpha())
+    return 2 * len(_UNSPACED.findall(text)) >= letters

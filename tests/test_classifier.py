@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from cleaner import Cleaner, Config, RuleError, load_rules
 from cleaner.document import Line
-from cleaner.steps.classify import _SENTENCE_END, ClassifyStep, _ends_like_sentence
+from cleaner.steps.classify import ClassifyStep, Kind
+from cleaner.text import _SENTENCE_END, ends_with_sentence_mark, is_unspaced
 
 MENU = ["Home", "News", "Politics", "Sport", "Culture", "Weather", "Contact"]
 FOOTER = ["Impressum", "Privacy", "Terms", "Jobs", "Advertise", "Archive"]
@@ -201,4 +202,208 @@ def test_every_threshold_is_documented_in_the_builtin_file() -> None:
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet="ab .!?…。\"”’»)-,:; \t", max_size=12))
 def test_sentence_end_is_read_from_the_lines_tail_alone(text: str) -> None:
-    assert _ends_like_sentence(text) == bool(_SENTENCE_END.search(text))
+    assert ends_with_sentence_mark(text) == bool(_SENTENCE_END.search(text.rstrip()))
+
+
+def test_separators_mark_short_lines_only() -> None:
+    """A menu or breadcrumb line is furniture; a paragraph that ends in a source tag with
+    a slash ("[M1 / MP]") is prose, however it ends."""
+    step = ClassifyStep(load_rules().classifier)
+    menu = Line("Home | News | Sport | Weather | Contact", 1)
+    assert step.judge(menu, "en").why == "separators"
+    paragraph = Line(
+        "The committee said the new rules would apply from January, and that schools which "
+        "had already changed their timetables would not need to change them again before "
+        "the summer, when the first review of the scheme is due [M1 / MP]",
+        2,
+    )
+    assert len(paragraph.text) > 200
+    assert step.judge(paragraph, "en").first is Kind.GOOD
+
+
+@pytest.mark.parametrize(
+    ("text", "ends"),
+    [
+        ("The council met on Tuesday.", True),
+        ("“Is it over?” she asked (AP).", True),
+        ("Was it wrong?!", True),
+        ("市议会周二晚上开会，决定修建一条新的自行车道。", True),
+        ("「本当にそうなのか？」", True),
+        ("นายกรัฐมนตรีกล่าวว่ารัฐบาลจะเดินหน้าโครงการนี้ต่อไป।", True),
+        ("useEffect(() => { document.title = title; });", False),
+        ("Home | News | Sport", False),
+        ("Read more", False),
+    ],
+)
+def test_one_sentence_end_for_every_script(text: str, ends: bool) -> None:
+    """Rules, classifier and language sample share one definition: 。！？ end a sentence
+    in any language, a line of code does not."""
+    assert ends_with_sentence_mark(text) is ends
+    assert Line(text + " " * 3, 1).prose_words(1) > 0 if ends else True
+
+
+@pytest.mark.parametrize(
+    ("text", "unspaced"),
+    [
+        ("市议会周二晚上开会，决定修建一条新的自行车道。", True),
+        ("Python 3.12 の新機能を紹介します", True),
+        ("นายกรัฐมนตรีกล่าวว่ารัฐบาลจะเดินหน้าโครงการนี้ต่อไป", True),
+        ("Der Stadtrat hat am Dienstagabend beschlossen.", False),
+        ("Samsung Galaxy S10 (삼성 갤럭시) review", False),
+        ("The word 日本 is Japanese for Japan, and 中国 means China.", False),
+    ],
+)
+def test_unspaced_scripts_are_told_by_their_characters(text: str, unspaced: bool) -> None:
+    assert is_unspaced(text) is unspaced
+
+
+@pytest.mark.parametrize("language", ["zh-tw", "ko", None])
+def test_a_chinese_paragraph_is_prose_whatever_language_was_detected(language) -> None:
+    """Detection can get a Chinese page wrong ("ko", or nothing): the line's own script
+    says to count characters, and a paragraph with no sentence end is still prose."""
+    step = ClassifyStep(load_rules().classifier)
+    paragraph = Line(
+        "這篇文章介紹如何在本機安裝開發環境，包括編譯器、套件管理工具以及常用的除錯工具，"
+        "並說明每一個步驟可能遇到的問題和解決的方法，讓第一次接觸的讀者也能順利完成設定",
+        1,
+    )
+    judged = step.judge(paragraph, language)
+    assert judged.first in (Kind.GOOD, Kind.NEARGOOD)
+    assert judged.words >= 20
+    assert step.judge(Line("首頁", 2), language).first is Kind.SHORT
+
+
+INSTALL = [
+    "The tool runs on any machine with Python 3.11 or later, and it needs no service of its own: a virtual environment is all it takes to try it on your own files.",
+    "$ python3 -m venv .venv",
+    "$ .venv/bin/pip install cleaner",
+    "from cleaner import clean_text",
+    "doc = clean_text(open('page.txt').read())",
+    "print(doc.text, doc.metadata['title'])",
+    "The first run compiles the rules and loads the language profiles, which takes a second or two; after that each page is cleaned in a few milliseconds on a laptop.",
+    "If a line you expected is missing from the output, ask the tool why it went: every removal names the rule that made it, and the line it was on in the input.",
+]
+
+
+def test_code_and_shell_lines_inside_an_article_stay(classifier_only) -> None:
+    """Code has no stop words and does not end like a sentence: before, few-stopwords and
+    isolated took it, and the densest-run pass cut the article at it."""
+    doc = classifier_only.clean_text(dump(["Getting started", *INSTALL]))
+    assert [line.text for line in doc.kept] == INSTALL
+
+
+def test_code_between_furniture_still_goes(classifier_only) -> None:
+    widget = ["Subscribe", "var _gaq = _gaq || []; _gaq.push(['_setAccount']);", "Contact"]
+    doc = classifier_only.clean_text("\n".join([*INSTALL[:1], *INSTALL[6:], *FOOTER, *widget]))
+    assert widget[1] not in [line.text for line in doc.kept]
+
+
+def test_a_table_inside_an_article_stays(classifier_only) -> None:
+    table = [
+        "Motivation % of Respondents Rank",
+        "Energy and Focus 61.59% 1",
+        "Gut Health and Digestion 45.61% 2",
+        "Brain Function 44.92% 3",
+        "Immune Support 37.50% 4",
+    ]
+    before = "The survey asked more than two thousand adults why they had changed the way they eat over the past year, and which of the reasons mattered most to them."
+    after = "Energy came first for every age group, although older respondents were much more likely than younger ones to name their digestion as well."
+    more = "The authors say the figures suggest that people now judge food by how it makes them feel during the day, rather than by how many calories it holds."
+    doc = classifier_only.clean_text(dump(["Survey", before, *table, after, more]))
+    assert [line.text for line in doc.kept] == [before, *table, after, more]
+
+
+def test_a_cut_short_paragraph_ends_the_article_but_teasers_do_not_join_it(
+    classifier_only,
+) -> None:
+    """A summary cut short ("…") brings nothing to a block: right after the article (a
+    paywall's last paragraph) it stays with it; in a listing of teasers it goes."""
+    article = PARAGRAPHS[:4]
+    paywalled = "The committee is expected to publish its report in the spring, when the ministers will have to decide whether the …"
+    teasers = [
+        "Lifeboat Crew Rescues Two Sailors",
+        "The volunteer crew was called out twice on Sunday, first to a dinghy that had capsized near the harbour mouth and then to…",
+        "Covered Market Set To Reopen",
+        "Traders said they were relieved to be back under cover after a year of repairs to the roof, which the storms… Read more",
+        "Science Block Opens At Academy",
+        "Pupils moved into six new laboratories this week, replacing classrooms that had been housed in temporary cabins…",
+    ]
+    doc = classifier_only.clean_text(dump(["Titel", *article, paywalled, "Most read", *teasers]))
+    assert [line.text for line in doc.kept] == [*article, paywalled]
+
+
+def test_an_article_split_by_a_gallery_keeps_both_blocks(classifier_only) -> None:
+    """The second block holds under half the first's words: still the article."""
+    first = [
+        "The harbour board approved the new ferry timetable on Tuesday evening, after a debate that lasted well into the night and ended with a narrow vote.",
+        "The first crossing will leave twenty minutes earlier on weekdays, so that commuters can reach the station before the first train to the city departs.",
+        "Critics said the board had ignored the views of the people who live on the island and who depend on the last crossing of the evening to get home.",
+        "The operator said it would review the timetable again in the spring, once it had collected figures on how many passengers used each of the crossings.",
+    ]
+    gallery = ["Photo 1 of 12", "GETTY IMAGES", "Swipe for more photos", "Passengers by month", "Source: Harbour Board"]
+    second = [
+        "Islanders have until the end of the month to send their comments to the board, which has promised to publish every one of them in full.",
+        "A public meeting will be held in the village hall on the first Monday of next month.",
+    ]
+    doc = classifier_only.clean_text(dump(["Ferry timetable approved", *first, *gallery, *second]))
+    kept = [line.text for line in doc.kept]
+    assert kept[: len(first)] == first and kept[-len(second) :] == second
+
+
+def test_a_live_feed_after_the_article_goes(classifier_only, monkeypatch) -> None:
+    """Time stamps between the items make a feed: its summaries are prose, but the
+    stamps cost more than a line of furniture, so the feed is no second block."""
+    article = [
+        "The harbour board approved the new ferry timetable on Tuesday evening, after a debate that lasted well into the night and ended with a narrow vote.",
+        "The first crossing will leave twenty minutes earlier on weekdays, so that commuters can reach the station before the first train to the city departs.",
+        "Critics said the board had ignored the views of the people who live on the island and who depend on the last crossing of the evening to get home.",
+        "The operator said it would review the timetable again in the spring, once it had collected figures on how many passengers used each of the crossings.",
+        "Islanders have until the end of the month to send their comments to the board, which has promised to publish every one of them in full on its website.",
+        "A public meeting will be held in the village hall on the first Monday of next month, and the chairman of the board has said that he will attend it himself.",
+        "The island's councillor said she welcomed the meeting, but that the board should have held it before the vote rather than after it, as the islanders had asked.",
+        "The new timetable will come into force on the first of March, and the old one will remain in place until then, with the usual extra crossings at weekends.",
+    ]
+    feed = []
+    for n, summary in enumerate(
+        [
+            "Between Tuesday's hearings, leaders from both parties gave a preview of how the trial could play out in the chamber and how long they expected it to last, and which witnesses might be called.",
+            "The chairman and the ranking member made their closing remarks on Tuesday after a day of testimony from two former officials, who both said they had raised their concerns at the time.",
+            "Lawmakers returned to the chamber after a break of two hours, and the first witness of the afternoon was sworn in shortly before four o'clock, with the room still half empty.",
+            "The committee's lawyers questioned the witness for forty-five minutes each, and the members then took turns of five minutes, alternating between the two parties until the evening.",
+            "Protesters outside the building held up signs for the cameras, and the police closed two of the streets around it for most of the day to keep the entrance to the garage clear.",
+        ]
+    ):
+        feed += [f"{7 + n}H ago 0{n}:51", f"Day 3, Part {16 - n}", summary]
+    page = dump(["Ferry timetable approved", *article, "Live updates", *feed])
+    kept = [line.text for line in classifier_only.clean_text(page).kept]
+    assert kept == article
+    monkeypatch.setattr("cleaner.steps.classify.FEED_STAMP_WEIGHT", 1)
+    kept = [line.text for line in Cleaner(Config(builtin_rules=False)).clean_text(page).kept]
+    assert kept != article  # without the stamps' weight the feed would stay
+
+
+@pytest.mark.parametrize(
+    ("text", "shape"),
+    [
+        ("$ pip install cleaner", "code"),
+        ("sudo apt-get install -y python3-venv", "code"),
+        ("def sensitive_fbv(request, *args, **kwargs):", "code"),
+        ("});", "code"),
+        ("Energy and Focus 61.59% 1", "table"),
+        ("1. Harvard Business School", "list"),
+        ("• Preheat the oven to 200 degrees.", "list"),
+        ("Pupils moved into six new laboratories this week, replacing classrooms…", "teaser"),
+        ("The storms damaged the roof… Read more", "teaser"),
+        ("Alle Nachrichten Weiterlesen ›", "teaser"),
+        ("7H ago 08:51", "stamp"),
+        ("vor 3 Stunden", "stamp"),
+        ("Home | News | Sport | Weather | Contact", ""),
+        ("Tuesday November 12, 2019", ""),
+        ("The council (which met on Tuesday) voted for the bridge.", ""),
+        ("He said he wanted to hear more from the residents before the vote.", ""),
+    ],
+)
+def test_line_shapes(text: str, shape: str) -> None:
+    from cleaner.steps.classify import shape_of
+
+    assert shape_of(text) == shape

@@ -159,6 +159,7 @@ class ClassifierSettings(_Strict):
     sentence_min_words: Annotated[int, Field(ge=1)] = 10
     headline_title_case: Annotated[float, Field(gt=0, le=1)] = 0.7
     max_short_run: Annotated[int, Field(ge=0)] = 3
+    separator_max_length: Annotated[int, Field(ge=0)] = 200
     heading_distance: Annotated[int, Field(ge=0)] = 200
     cjk_length_factor: Annotated[float, Field(gt=0)] = 3.0
     min_article_words: Annotated[int, Field(ge=0)] = 50
@@ -166,7 +167,7 @@ class ClassifierSettings(_Strict):
     main_block: bool = True
     main_block_bad_weight: Annotated[float, Field(ge=0)] = 1.0
     main_block_min_penalty: Annotated[int, Field(ge=0)] = 10
-    main_block_secondary: Annotated[float, Field(gt=0, le=1)] = 0.5
+    main_block_secondary: Annotated[float, Field(gt=0, le=1)] = 0.3
 
 
 class RuleFile(_Strict):

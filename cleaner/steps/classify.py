@@ -24,36 +24,62 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from cleaner.blocks import max_subarray
 from cleaner.document import Document, Line
 from cleaner.ruleset.schema import ClassifierSettings
 from cleaner.steps.base import Step
 from cleaner.steps.title import looks_like_headline
 from cleaner.stopwords import Stopwords
+from cleaner.text import ends_with_sentence_mark, is_unspaced
 
-_SENTENCE_END = re.compile(r"[.!?…。！？」』\"”’»)]\W{0,3}$")
-_SENTENCE_END_REACH = 4  # a match starts within this many characters of the line's end
 _SEPARATORS = re.compile(r"\s[|·•/]\s|\s[|·•]$|^[|·•]\s")
 _LIST_ITEM = re.compile(r"^(?:[-*•·–—▪►✓]|\(?\d{1,3}[.)]|[a-z][.)])\s")
-_NO_SPACES = frozenset({"zh-cn", "zh-tw", "ja", "th", "lo", "km", "my"})
+FEED_STAMP_WEIGHT = 3  # a feed's time stamp costs this many times a line of furniture
 _CHARS_PER_WORD = 6  # a word and its space in spaced scripts, to weigh unspaced text alike
-
-
-def _max_subarray(scores: list[float], lo: int, hi: int) -> tuple[float, int, int] | None:
-    """(sum, first, last) of the best-scoring run within scores[lo:hi], or None."""
-    best: tuple[float, int, int] | None = None
-    running, start = 0.0, lo
-    for i in range(lo, hi):
-        if running <= 0:
-            running, start = scores[i], i
-        else:
-            running += scores[i]
-        if running > 0 and (best is None or running > best[0]):
-            best = (running, start, i)
-    return best
+# Code and shell lines: a prompt or a command, a keyword of a programming language
+# (lower case, as prose never starts), a line that opens or closes a block or ends a
+# statement, or one dense in code symbols.
+_CODE_START = re.compile(
+    r"^(?:(?:\$|>>>|%|PS>|C:\\\S*>)\s+\S"
+    r"|(?:sudo|pip3?|npm|npx|yarn|pnpm|git|cd|curl|wget|docker|kubectl|python3?|apt|apt-get"
+    r"|brew|cargo|go|ls|mkdir|export|echo|chmod|ssh|cat|grep|tar|node|conda|make|cmake"
+    r"|gcc|java|javac|rustc|dotnet|helm|terraform|composer|gem|bundle|rails)\s+[-\w./~\"'$@=]"
+    r"|(?:def|class|import|from|return|if|elif|else|for|while|function|const|let|var|public"
+    r"|private|protected|static|async|await|fn|func|package|using|namespace|try|catch"
+    r"|switch|case|struct|enum|interface|type|template|SELECT|INSERT|UPDATE|CREATE)\b\s*[\w({:<]"
+    r"|#include|#define|#!/|@\w+|//|/\*|<\?php|</?[a-z][\w-]*[\s>])"
+)
+_CODE_END = re.compile(r"\s*[}\])]+[;,]?$")  # a line that only closes blocks
+_CODE_SYMBOL_CHARS = "{}[]()<>=;$_\\"  # not "|": menus are full of them
+TABLE_ROW_MAX_LENGTH = 200
+# Every line looks_like_code accepts holds one of these (or starts with a command word).
+_CODE_HINT = re.compile(
+    r"[{}();=<>$_\\\[\]@#/%]|^(?:sudo|pip3?|npm|npx|yarn|pnpm|git|cd|curl|wget|docker|kubectl"
+    r"|python3?|apt|apt-get|brew|cargo|go|ls|mkdir|export|echo|chmod|ssh|cat|grep|tar|node"
+    r"|conda|make|cmake|gcc|java|javac|rustc|dotnet|helm|terraform|composer|gem|bundle|rails"
+    r"|def|class|import|from|return|if|elif|else|for|while|function|const|let|var|public"
+    r"|private|protected|static|async|await|fn|func|package|using|namespace|try|catch"
+    r"|switch|case|struct|enum|interface|type|template|SELECT|INSERT|UPDATE|CREATE)\b"
+)
+_DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"^[-+$€£¥%]?\d[\d.,:/%-]*[%$€£¥kKmMbB]?$")
+_DATE_PARTS = re.compile(r"\b\d{1,2}:\d{2}\b|\b(?:19|20)\d{2}\b")  # a time, a year
+# A teaser's end: an ellipsis (the summary cut short) or a "read more" link.
+_ELLIPSIS_ENDS = ("…", "...", "…]", "...]")
+_READ_MORE = (
+    "read more", "continue reading", "read the full story", "read the full article",
+    "weiterlesen", "mehr lesen", "lire la suite", "en savoir plus", "leer más",
+    "seguir leyendo", "leia mais", "continue lendo", "leggi tutto", "continua a leggere",
+    "lees meer", "verder lezen", "czytaj dalej", "подробнее", "читать далее",
+    "続きを読む", "阅读全文", "阅读更多",
+)  # fmt: skip
+_MORE = frozenset({"more", "mehr", "plus", "más", "mais", "meer", "altro", "więcej", "ещё", "еще"})
+_LINK_MARKS = "»›>"
+_TRAILING = " .:!»›>)]"
 
 
 def _ends_like_sentence(text: str) -> bool:
-    return _SENTENCE_END.search(text[-_SENTENCE_END_REACH:]) is not None  # not the whole line
+    return ends_with_sentence_mark(text)  # one definition for every step (cleaner.text)
 
 
 def _has_separator(text: str) -> bool:
@@ -61,6 +87,89 @@ def _has_separator(text: str) -> bool:
     if "|" in text or "·" in text or "•" in text or "/" in text:
         return _SEPARATORS.search(text) is not None
     return False
+
+
+def looks_like_code(text: str) -> bool:
+    """A line of code or a shell command ("$ pip install cleaner", "def main():",
+    "return x;", "for i in range(3) {"), not prose that mentions code."""
+    if _CODE_START.match(text):
+        return True
+    stripped = text.rstrip()
+    if stripped[-1:] in ("{", ";") or _CODE_END.match(stripped):
+        return True
+    if stripped.endswith(".") or len(stripped) < 8:
+        return False
+    symbols = sum(map(stripped.count, _CODE_SYMBOL_CHARS))  # str.count: C loops, no regex
+    return symbols >= 4 and symbols * 12 >= len(stripped)
+
+
+def looks_like_table_row(text: str) -> bool:
+    """A row of a table flattened to one line: cells apart by tabs, or mostly numbers
+    ("Rockledge 14 11 6 15 - 44", "Energy and Focus 61.59% 1"), not a date or a time
+    ("Tuesday November 12, 2019", "5 September 2017 21:21")."""
+    if "\t" in text:
+        return True
+    if len(text) > TABLE_ROW_MAX_LENGTH or _DIGIT.search(text) is None:
+        return False
+    cells = text.split()
+    numbers = sum(1 for cell in cells if _NUMBER.match(cell))
+    return numbers >= 2 and numbers * 3 >= len(cells) and _DATE_PARTS.search(text) is None
+
+
+# A feed's time stamp: "7H ago 08:51", "Nov 7 23:05", "2 hours ago", "vor 3 Stunden".
+_STAMP = re.compile(
+    r"^(?=.{0,40}$)(?:.*\b\d{1,2}:\d{2}\b.*"
+    r"|.*\b\d+\s*(?:s|m|h|d|w|mins?|minutes?|hrs?|hours?|days?|weeks?)\s+ago\b.*"
+    r"|(?:vor|il y a|hace|há|fa)\s+\d+\s+\w+.*)$",
+    re.IGNORECASE,
+)
+
+
+def shape_of(text: str, *, code: bool = True) -> str:
+    """"code", "table" or "list" for a line of such a block (neither prose nor furniture:
+    an article may hold them between its paragraphs), "teaser" for a line ending like a
+    cut-short summary or a "read more" link, else ""."""
+    if _LIST_ITEM.match(text):
+        return "list"
+    if code and looks_like_code(text):
+        return "code"
+    if looks_like_table_row(text):
+        return "table"
+    if _is_teaser(text):
+        return "teaser"
+    if _STAMP.match(text):
+        return "stamp"
+    return ""
+
+
+def _is_teaser(text: str) -> bool:
+    """Ends in an ellipsis, a "Read more" link or "More »" (endswith: C speed)."""
+    if text.endswith(_ELLIPSIS_ENDS):
+        return True
+    end = text[-40:]
+    tail = end.rstrip(_TRAILING)
+    if len(end) - len(tail) > 3:
+        return False  # more than a few marks after the last word
+    folded = tail.lower()
+    if folded.endswith(_READ_MORE):
+        phrase = next(p for p in _READ_MORE if folded.endswith(p))
+        before = folded[: -len(phrase)][-1:]
+        return not before.isalnum()
+    if text.rstrip()[-1:] in _LINK_MARKS:
+        words = folded.split()
+        return bool(words) and words[-1] in _MORE
+    return False
+
+
+def _lone_rows_are_not_tables(judged: list[Judged]) -> None:
+    """A line shaped like a table row is one only beside another ("Day 3, Part 16" between
+    a time stamp and a summary is a headline); a row with tabs is one anyway."""
+    tables = [item.shape == "table" for item in judged]
+    for i, item in enumerate(judged):
+        if not tables[i] or "\t" in item.line.text:
+            continue
+        if not ((i > 0 and tables[i - 1]) or (i + 1 < len(judged) and tables[i + 1])):
+            item.shape = ""
 
 
 def _reads_as_item(text: str) -> bool:
@@ -90,6 +199,7 @@ class Judged:
     kind: Kind  # after the neighbours had their say
     why: str = ""
     words: int = 0
+    shape: str = ""  # shape_of(the line's text)
 
 
 class ClassifyStep(Step):
@@ -126,9 +236,10 @@ class ClassifyStep(Step):
             verdict = known.get(key)
             if verdict is None:
                 alone = self.judge(line, language)
-                verdict = known[key] = (alone.first, alone.why, alone.words)
-            first, why, words = verdict
-            judged.append(Judged(line, first, first, why, words))
+                verdict = known[key] = (alone.first, alone.why, alone.words, alone.shape)
+            first, why, words, shape = verdict
+            judged.append(Judged(line, first, first, why, words, shape))
+        _lone_rows_are_not_tables(judged)
         self.revise(judged)
         kept_words = sum(item.words for item in judged if item.kind is not Kind.BAD)
         if kept_words < self.settings.min_article_words:
@@ -147,26 +258,43 @@ class ClassifyStep(Step):
 
     def judge(self, line: Line, language: str | None) -> Judged:
         words = line.words()
-        judged = self._judge(line, language, words)
+        text = line.text
+        unspaced = is_unspaced(text)
+        # Most lines are prose or plain furniture: only a line that could be code pays
+        # for the code test, and only a teaser's shape matters for prose (main block).
+        code = _CODE_HINT.search(text) is not None and looks_like_code(text)
+        judged = self._judge(line, language, words, unspaced, "code" if code else "")
         judged.words = len(words)
-        if language in _NO_SPACES:
-            # A run of Chinese or Japanese is one \w+ "word": weigh the line by its
+        if code:
+            judged.shape = "code"
+        elif judged.first is Kind.GOOD and len(text) > TABLE_ROW_MAX_LENGTH:
+            judged.shape = "teaser" if _is_teaser(text) else ""
+        else:
+            judged.shape = shape_of(text, code=False)
+        if unspaced:
+            # A run of Chinese, Japanese or Thai is one \w+ "word": weigh the line by its
             # length instead, as its length is weighed against the thresholds.
             weight = len(line.text) * self.settings.cjk_length_factor / _CHARS_PER_WORD
             judged.words = max(judged.words, round(weight))
         return judged
 
-    def _judge(self, line: Line, language: str | None, words: list[str]) -> Judged:
+    def _judge(
+        self, line: Line, language: str | None, words: list[str], unspaced: bool, shape: str
+    ) -> Judged:
         s = self.settings
         text = line.text
         if line.content:
             return Judged(line, Kind.GOOD, Kind.GOOD)
-        no_spaces = language in _NO_SPACES
-        length = len(text) * (s.cjk_length_factor if no_spaces else 1)
+        # Scripts without spaces count characters; stop words are lists of spaced words.
+        length = len(text) * (s.cjk_length_factor if unspaced else 1)
         ends_like_sentence = _ends_like_sentence(text)
-        stoplist = None if no_spaces else self.stopwords.get(language)
-        if _has_separator(text) and not ends_like_sentence:
-            return self._bad(line, "separators")
+        stoplist = None if unspaced else self.stopwords.get(language)
+        if shape == "code":
+            # Code has no stop words and rarely ends like a sentence: its neighbours decide
+            # (kept inside an article, dropped between furniture).
+            return Judged(line, Kind.NEARGOOD, Kind.NEARGOOD, "code")
+        if len(text) <= s.separator_max_length and not ends_like_sentence and _has_separator(text):
+            return self._bad(line, "separators")  # a menu or a breadcrumb, not a paragraph
         if length < s.length_low:
             return Judged(line, Kind.SHORT, Kind.SHORT, "short")
         if not ends_like_sentence and _title_case_share(words) >= s.headline_title_case:
@@ -175,8 +303,10 @@ class ClassifyStep(Step):
             return Judged(line, Kind.SHORT, Kind.SHORT, "headline")
         if stoplist is not None and words:
             density = sum(map(stoplist.__contains__, line.folded_words())) / len(words)
-        else:  # no list: a sentence ending stands in for stop words
-            density = s.stopwords_high if ends_like_sentence else 0.0
+        elif ends_like_sentence:  # no list: a sentence ending stands in for stop words
+            density = s.stopwords_high
+        else:  # and a long line of unspaced script is a paragraph cut mid-sentence
+            density = s.stopwords_low if unspaced and length > s.length_high else 0.0
         if s.sentence_end_required and not ends_like_sentence and length <= s.length_high:
             return self._neargood_or_bad(line, density, "no-sentence-end")
         if density >= s.stopwords_high:
@@ -272,33 +402,37 @@ class ClassifyStep(Step):
                 item.kind, item.why = Kind.BAD, "isolated-prose"
 
     def _main_block(self, judged: list[Judged]) -> None:
-        """Keep the densest runs of prose: the maximum subarray over the lines, then on
-        each side of it any further run worth `main_block_secondary` of the main one (an
-        article split by an inline link list). Good lines outside them go.
+        """Keep the article's blocks: the densest run of prose (the maximum subarray over
+        the lines), then on each side of it any further run worth `main_block_secondary`
+        of the main one (an article split by a chart, an infobox or a link list). Good
+        lines outside them go.
 
         A line scores +words when it is prose, -words when not, each line costing at
         least `main_block_min_penalty`. Prose means good, and good on its own: a short
         line that its neighbours made good still costs. A subhead costs little beside
         the paragraphs it heads; a listing's headline, byline and date lines around each
-        one-paragraph teaser cost more than the teaser brings. A heading just above a
-        block belongs to it."""
-        scores = []
-        for item in judged:
-            words = item.words or 1
-            penalty = max(words, self.settings.main_block_min_penalty)
-            prose = item.kind is Kind.GOOD and self._prose(item)
-            scores.append(words if prose else -self.settings.main_block_bad_weight * penalty)
+        one-paragraph teaser cost more than the teaser brings; a summary cut short ("…",
+        "Read more") brings nothing. Code, and table rows and list items that are not
+        prose, score 0 too: an article holds them, a menu of them is judged by the other
+        passes. A block takes in the lines of score 0 next to it (a code block after the
+        last paragraph, a paragraph a paywall cut short). A heading just above a block
+        belongs to it."""
+        scores = [self._score(item) for item in judged]
         inside = [False] * len(judged)
-        main = _max_subarray(scores, 0, len(scores))
+        main = max_subarray(scores, 0, len(scores))
         if main is None:
             return
         intervals = [(0, len(scores))]  # each searched once, then split around its block
         while intervals:
             lo, hi = intervals.pop()
-            found = _max_subarray(scores, lo, hi)
+            found = max_subarray(scores, lo, hi)
             if found is None or found[0] < self.settings.main_block_secondary * main[0]:
                 continue
             _, first, last = found
+            while first > lo and scores[first - 1] == 0:
+                first -= 1
+            while last + 1 < hi and scores[last + 1] == 0:
+                last += 1
             if first > lo and self._heads_block(judged[first - 1]):
                 first -= 1
             for i in range(first, last + 1):
@@ -307,6 +441,25 @@ class ClassifyStep(Step):
         for i, item in enumerate(judged):
             if item.kind is Kind.GOOD and not item.line.content and not inside[i]:
                 item.kind, item.why = Kind.BAD, "outside-main-text"
+
+    def _score(self, item: Judged) -> float:
+        if item.kind is Kind.GOOD and item.shape == "code":
+            return 0.0
+        words = item.words or 1
+        if item.kind is Kind.GOOD and self._prose(item):
+            return 0.0 if item.shape == "teaser" else words
+        if self._neutral(item):
+            return 0.0
+        penalty = max(words, self.settings.main_block_min_penalty)
+        if item.shape == "stamp":  # a time stamp between items: a feed, not an article
+            penalty *= FEED_STAMP_WEIGHT
+        return -self.settings.main_block_bad_weight * penalty
+
+    @staticmethod
+    def _neutral(item: Judged) -> bool:
+        """A kept line of code, a table row or a list item: not furniture, even when it
+        is not prose on its own."""
+        return item.kind is Kind.GOOD and item.shape in ("code", "table", "list")
 
     @staticmethod
     def _prose(item: Judged) -> bool:
@@ -355,5 +508,8 @@ class ClassifyStep(Step):
         )
         if not enclosed:
             return False
-        items = sum(1 for j in run if _reads_as_item(judged[j].line.text))
+        items = sum(
+            1 for j in run if judged[j].shape in ("code", "table", "list")
+            or _reads_as_item(judged[j].line.text)
+        )
         return items * 2 >= len(run)

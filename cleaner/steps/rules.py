@@ -3,6 +3,16 @@
 "Head" and "tail" are defined by the text, not by line counts: the head is what comes
 before the first prose paragraph, the tail what comes after the last one. Removing
 furniture does not move those boundaries, so cleaning clean output changes nothing.
+
+Rules that take every line to the end ("to-end") or from the start ("from-start") never
+take the whole article: the article's blocks are found as the classifier finds them
+(cleaner.blocks: prose lines score their words, other lines cost theirs, at least 10),
+and a "to-end" rule does not fire above the first block, nor right above a run of
+paragraphs (PARAGRAPH_RUN prose lines in a row, starting within BLOCK_NEXT_LINES lines);
+a "from-start" rule likewise below. A comment count beside the byline ("11 Comments")
+takes nothing with it, whatever prose came before it. Elsewhere `after_words` is the
+guard: a comment thread (names, dates, votes between the comments) often outweighs a
+short article, so the blocks alone cannot tell them apart.
 """
 
 from __future__ import annotations
@@ -12,6 +22,7 @@ from urllib.parse import urlsplit
 
 import regex
 
+from cleaner.blocks import blocks
 from cleaner.dates import parse_date
 from cleaner.document import Document, Line
 from cleaner.ruleset.loader import RuleSet
@@ -24,6 +35,16 @@ MAX_BLOCK_LINES = 30  # a block rule's end must come within this many lines of i
 #: `where: near-prose`: at most this many kept lines from a prose paragraph. A byline or a
 #: dateline sits next to the article's text, a menu's "By Use Case" does not.
 NEAR_PROSE_LINES = 8
+#: The article's blocks: a line that is not prose costs at least this many words, and a
+#: block beside the densest one counts when it scores this share of it (the classifier's
+#: main_block_min_penalty and main_block_secondary).
+BLOCK_MIN_PENALTY = 10
+BLOCK_SECONDARY = 0.5
+#: A run of this many paragraphs that begins within BLOCK_NEXT_LINES lines below a
+#: "to-end" rule's line (ends above a "from-start" one's) is the article beside it: a
+#: comment thread starts with names and dates, an article under its byline with prose.
+BLOCK_NEXT_LINES = 2
+PARAGRAPH_RUN = 3
 _URL_TRAILING = ".,;:!?)]}'\""
 _NAME_END_DOT = regex.compile(r"\p{Ll}{2}\.$")  # "Cobb." but not "Jr." or "H.G."
 
@@ -86,6 +107,7 @@ class RulesStep(Step):
         known = self.memo(doc).setdefault(id(matcher), {})
         matches: list[list[Match]] = []
         prose_words: list[int] = []
+        word_counts: list[int] = []
         for line in lines:
             key = (line.number, line.text)
             found = known.get(key)
@@ -93,9 +115,11 @@ class RulesStep(Step):
                 found = known[key] = (
                     matcher.matches(line.text),
                     line.prose_words(self.prose_min_words),
+                    len(line.words()),
                 )
             matches.append(found[0])
             prose_words.append(found[1])
+            word_counts.append(found[2])
         for rule_id in matcher.last_timeouts:
             doc.rule_timeouts.append(rule_id)
             doc.warnings.append(
@@ -104,6 +128,7 @@ class RulesStep(Step):
             )
         matcher.last_timeouts.clear()
         head_end, tail_start, prose_before = self._prose_bounds(prose_words, matches)
+        article = self._article_blocks(prose_words, word_counts, matches)
         matched = [index for index, line_matches in enumerate(matches) if line_matches]
         prose_lines: list[int] | None = None
         for index in matched:
@@ -122,6 +147,8 @@ class RulesStep(Step):
                         prose_lines = self._prose_lines(prose_words, matches)
                     if not self._near(prose_lines, index):
                         continue
+                if self._takes_article(rule, index, article, prose_words):
+                    continue
                 self._fire(doc, lines, index, rule, match)
 
     def _matcher(self, rules: list[Rule]) -> RuleMatcher:
@@ -163,6 +190,45 @@ class RulesStep(Step):
         at = bisect_left(prose_lines, index)
         nearest = [prose_lines[i] for i in (at - 1, at) if 0 <= i < len(prose_lines)]
         return min(abs(line - index) for line in nearest) <= NEAR_PROSE_LINES
+
+    @staticmethod
+    def _article_blocks(
+        prose_words: list[int], word_counts: list[int], matches: list[list[Match]]
+    ) -> list[tuple[int, int]]:
+        """(first, last) of the article's blocks: prose that no drop rule matches scores
+        its words, any other line costs its words, at least BLOCK_MIN_PENALTY."""
+        scores = [
+            float(words)
+            if words and not (found and any(rule.drops for rule, _ in found))
+            else -float(max(count, BLOCK_MIN_PENALTY))
+            for words, count, found in zip(prose_words, word_counts, matches, strict=True)
+        ]
+        return blocks(scores, BLOCK_SECONDARY)
+
+    @staticmethod
+    def _takes_article(
+        rule: Rule, index: int, article: list[tuple[int, int]], prose_words: list[int]
+    ) -> bool:
+        """Whether a rule reaching to the end (from the start) would take every block of
+        the article, or a run of paragraphs that begins right below (ends right above) its
+        line: the article under a byline's "11 Comments"."""
+        if not article:
+            return False
+        if rule.extent is Extent.TO_END:
+            if index < article[0][0]:
+                return True
+            near = range(index + 1, min(index + 1 + BLOCK_NEXT_LINES, len(prose_words)))
+            run = range(0, PARAGRAPH_RUN)
+        elif rule.extent is Extent.FROM_START:
+            if index > article[-1][1]:
+                return True
+            near = range(index - 1, max(index - 1 - BLOCK_NEXT_LINES, -1), -1)
+            run = range(0, -PARAGRAPH_RUN, -1)
+        else:
+            return False
+        return any(
+            all(0 <= i + k < len(prose_words) and prose_words[i + k] for k in run) for i in near
+        )
 
     def _fire(
         self,

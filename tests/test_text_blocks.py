@@ -1,0 +1,78 @@
+"""An article in several blocks: rules that reach to the end or from the start, and
+near repeats, leave the article's blocks alone (issue 22, part 1)."""
+
+from __future__ import annotations
+
+from cleaner import Cleaner, Config
+from cleaner.blocks import blocks, max_subarray
+
+TEASERS = [
+    "Editor's picks",
+    "The harbour board approved the new ferry timetable on Tuesday evening, after a debate that lasted well into the night and ended with a narrow vote. The first crossing will leave twenty minutes earlier on weekdays, so that commuters can reach the station before the first train to the city departs, and the last one will leave half an hour later.",
+    "More stories",
+    "Weather",
+    "Sport",
+    "Critics said the board had ignored the views of the people who live on the island and who depend on the last crossing of the evening to get home. The operator said it would review the timetable again in the spring, once it had collected figures on how many passengers used each of the crossings during the winter months.",
+    "Business",
+    "The covered market will reopen next month after a year of repairs to its roof, which the storms of last January had damaged so badly that the traders had to move into tents in the square outside, and the council has promised that the rents will stay as they were before the closure for at least another year.",
+    "Home",
+    "World",
+    "Politics",
+]
+ARTICLE = [
+    "The ministers met in Geneva on Friday and agreed that the talks would resume next week, after a pause of almost two months in which the fighting in the north of the country intensified.",
+    "Officials from both delegations said the atmosphere had improved, although no agreement was reached on the future of the city, which both sides claim and which has changed hands twice this year.",
+    "The next round is expected to focus on humanitarian access, prisoner exchanges and the withdrawal of heavy weapons from the front line, according to a draft agenda seen by reporters on Friday evening.",
+    "Diplomats cautioned that similar promises had been made before and broken within days, and that the ceasefire remained fragile along much of the front, where shelling was reported again overnight.",
+    "A spokesman for the United Nations said the organisation stood ready to monitor any agreement that the two sides might reach, and called on both to refrain from actions that could undermine the process.",
+]
+COMMENTS = ["Leave a Reply", "Woyzeck", "It is good to see them talking again after all this time."]
+
+
+def rules_only() -> Cleaner:
+    return Cleaner(Config(classifier=False, near_repeat_threshold=None))
+
+
+def test_a_comment_count_beside_the_byline_takes_nothing_with_it() -> None:
+    """More than 150 words of prose (teasers) come before "11 Comments", so the comment
+    rule's `after_words` lets it fire: it must not take the article below it."""
+    page = [*TEASERS, "Talks to resume in Geneva", "By Ann Bell", "11 Comments", *ARTICLE]
+    doc = rules_only().clean_text("\n".join([*page, *COMMENTS]))
+    assert sum(len(line.split()) for line in TEASERS) > 150
+    kept = [line.text for line in doc.kept]
+    assert kept[-len(ARTICLE) :] == ARTICLE
+    # The thread after the article still goes, from its header to the end.
+    assert {r.rule for r in doc.removals if r.text in COMMENTS} == {"comment-section-header"}
+
+
+def test_blocks_are_the_densest_run_and_those_worth_half_of_it() -> None:
+    scores = [-10, 50, 40, *[-10] * 6, 30, 20, *[-10] * 4, 8, -10]
+    assert max_subarray(scores, 0, len(scores)) == (90, 1, 2)
+    assert blocks(scores, 0.5) == [(1, 2), (9, 10)]
+    assert blocks(scores, 1.0) == [(1, 2)]
+    assert blocks([-1, -2], 0.5) == []
+
+
+def _near_repeats(lines: list[str]) -> list[str]:
+    from cleaner.document import Document
+    from cleaner.steps.near_repeats import NearRepeatStep
+    from cleaner.steps.normalize import NormalizeStep
+
+    doc = Document("d", "d", "\n".join(lines))
+    NormalizeStep()(doc)
+    NearRepeatStep()(doc)  # the default threshold
+    return [line.text for line in doc.kept]
+
+
+def test_sentences_built_from_one_template_are_not_near_repeats() -> None:
+    """A list of films, each with where it streams: similar sentences, distinct text."""
+    films = [
+        "Columbus is currently streaming on Hulu, and you can also rent or buy it on Amazon Prime Video, Apple TV and Google Play.",
+        "Columbus is currently streaming on Netflix, and you can also rent or buy it on Amazon Prime Video, Apple TV and Vudu.",
+    ]
+    assert _near_repeats(films) == films
+
+
+def test_a_caption_repeated_with_a_credit_is_still_a_near_repeat() -> None:
+    caption = "Foreign ministers Sergey Lavrov, Walid al-Muallem and Mohammad Javad Zarif meet in Moscow on April 14"
+    assert _near_repeats([caption, caption + " (Photo: AFP/Getty Images)"]) == [caption]
