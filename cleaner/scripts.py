@@ -21,6 +21,7 @@ UNSPACED = (
     "\u3005\u3007\u3021-\u3029\u3038-\u303b"  # ideographic iteration marks and numerals
     "\u3040-\u30ff\u31f0-\u31ff"  # hiragana, katakana
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han
+    "\uff66-\uff9f"  # half-width katakana
     "\U00020000-\U0003134f"  # Han, supplementary planes
 )
 _UNSPACED = re.compile(f"[{UNSPACED}]")
@@ -35,7 +36,11 @@ def unspaced_letters(text: str) -> int:
 
 
 def is_unspaced(text: str, share: float = 0.5) -> bool:
-    """Whether at least `share` of the text's letters are of a script written without spaces."""
+    """Whether at least `share` of the text's letters are of a script written without
+    spaces: its `\\w+` runs are phrases, not words, so lengths and weights count its
+    characters instead (the classifier, the language sample)."""
+    if text.isascii() or _UNSPACED.search(text) is None:  # a C loop: most lines stop here
+        return False
     letters = sum(map(str.isalpha, text))
     return letters > 0 and unspaced_letters(text) >= share * letters
 

@@ -17,14 +17,6 @@ _SENTENCE_END = re.compile(
 )
 SENTENCE_END_REACH = 4  # a mark ends a sentence within this many characters of the end
 _MARKS = frozenset(SENTENCE_MARKS)
-#: Scripts written without spaces between words: Thai, Lao, Myanmar, Khmer, Japanese kana,
-#: CJK ideographs (with extension A, compatibility forms and half-width katakana).
-_UNSPACED = re.compile(
-    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
-    "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002a6df]"
-)
-
-
 def line_key(text: str, *, casefold: bool = True) -> str:
     """The comparison form of a line: spaces collapsed, ends stripped, case folded."""
     if "  " in text or not text.isprintable():  # else only a plain space can be there
@@ -55,13 +47,3 @@ def ends_with_sentence_mark(text: str) -> bool:
         return False
     tail = text[-SENTENCE_END_REACH - 8 :].rstrip()[-SENTENCE_END_REACH:]
     return _SENTENCE_END.search(tail) is not None
-
-
-def is_unspaced(text: str) -> bool:
-    """Most of the line is in a script written without spaces (Chinese, Japanese, Thai,
-    Lao, Khmer, Myanmar): its `\\w+` runs are phrases, not words, so lengths and weights
-    count its characters instead."""
-    if text.isascii() or _UNSPACED.search(text) is None:  # a C loop: most lines stop here
-        return False
-    letters = sum(1 for char in text if char.isalpha())
-    return 2 * len(_UNSPACED.findall(text)) >= letters

@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from cleaner import Cleaner, Config, RuleError, load_rules
 from cleaner.document import Line
+from cleaner.scripts import is_unspaced
 from cleaner.steps.classify import ClassifyStep, Kind
-from cleaner.text import _SENTENCE_END, ends_with_sentence_mark, is_unspaced
+from cleaner.text import _SENTENCE_END, ends_with_sentence_mark
 
 MENU = ["Home", "News", "Politics", "Sport", "Culture", "Weather", "Contact"]
 FOOTER = ["Impressum", "Privacy", "Terms", "Jobs", "Advertise", "Archive"]

@@ -27,10 +27,11 @@ from enum import StrEnum
 from cleaner.blocks import max_subarray
 from cleaner.document import Document, Line
 from cleaner.ruleset.schema import ClassifierSettings
+from cleaner.scripts import is_unspaced
 from cleaner.steps.base import Step
 from cleaner.steps.title import looks_like_headline
 from cleaner.stopwords import Stopwords
-from cleaner.text import ends_with_sentence_mark, is_unspaced
+from cleaner.text import ends_with_sentence_mark
 
 _SEPARATORS = re.compile(r"\s[|·•/]\s|\s[|·•]$|^[|·•]\s")
 _LIST_ITEM = re.compile(r"^(?:[-*•·–—▪►✓]|\(?\d{1,3}[.)]|[a-z][.)])\s")
