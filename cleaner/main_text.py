@@ -90,7 +90,7 @@ def main_text(
             favor_precision=favor_precision,
             fast=fast,
         )
-        if result is None:
+        if result is None or isinstance(result, dict):  # a dict only when asked for one
             return None
         if plain:
             text = xmltotxt(plain_markup(result.body), options.formatting)

@@ -112,16 +112,16 @@ _MAX_JSON_LD = 200_000  # characters of JSON-LD read per page
 class PageEvidence:
     """What the page says about its type: points per type, and the reasons behind them."""
 
-    scores: Counter[str] = field(default_factory=Counter)
+    scores: dict[str, float] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def add(self, page_type: str, points: float, reason: str) -> None:
-        self.scores[page_type] += points
+        self.scores[page_type] = self.scores.get(page_type, 0.0) + points
         self.reasons.append(f"{reason} -> {page_type} +{points:g}")
 
     def decide(self) -> str | None:
-        ranked = self.scores.most_common(2)
+        ranked = sorted(self.scores.items(), key=lambda item: -item[1])[:2]
         if not ranked or ranked[0][1] < MIN_SCORE:
             return None
         if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < MIN_MARGIN:

@@ -174,7 +174,12 @@ def page_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
     metadata.title = metadata.title or extract_title(tree)
     metadata.author = metadata.author or find_author(tree)
     metadata.url = metadata.url or extract_url(tree, url)
-    metadata.date = find_date(tree, **DATE_SEARCH, url=metadata.url)
+    metadata.date = find_date(
+        tree,
+        extensive_search=DATE_SEARCH["extensive_search"],
+        original_date=DATE_SEARCH["original_date"],
+        url=metadata.url,
+    )
     metadata.sitename = metadata.sitename or extract_sitename(tree)
     site = metadata.sitename
     if site:
