@@ -57,9 +57,11 @@ import json
 import re
 import statistics
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+from wcxb import word_f1  # the benchmark's metric, one definition for every bench script
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "bench"
 WCXB = SHARED / "wcxb-dev"
@@ -145,20 +147,6 @@ def _found(line: str, grams: dict[int, set[tuple[str, ...]]]) -> tuple[int, floa
 def _grams_of(text: str) -> dict[int, set[tuple[str, ...]]]:
     tokens = _TOKEN.findall(text.lower())
     return {n: _ngrams(tokens, n) for n in (1, 2, 3)}
-
-
-def word_f1(predicted: str, gold: str) -> float:
-    """WCXB's per-page metric: bag-of-words F1 over lower-cased `\\w+` tokens."""
-    pred, true = Counter(_TOKEN.findall(predicted.lower())), Counter(_TOKEN.findall(gold.lower()))
-    if not pred and not true:
-        return 1.0
-    if not pred or not true:
-        return 0.0
-    overlap = sum((pred & true).values())
-    if not overlap:
-        return 0.0
-    p, r = overlap / sum(pred.values()), overlap / sum(true.values())
-    return 2 * p * r / (p + r)
 
 
 def _init(config: dict[str, object]) -> None:
