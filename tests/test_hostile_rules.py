@@ -82,3 +82,28 @@ def test_an_oversized_rule_file_is_refused_before_it_is_read(tmp_path, monkeypat
     monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read whole"))
     with pytest.raises(RuleError, match="larger than"):
         load_rules([tmp_path], builtin=False)
+
+
+def test_an_until_pattern_has_the_same_bound_and_strikes_as_a_regex(tmp_path) -> None:
+    """`until` is matched on up to 30 lines per firing: without a strike count, a
+    catastrophic one cost 3 s per firing, on every document."""
+    from cleaner.ruleset.matcher import MAX_TIMEOUTS
+
+    write_rules(
+        tmp_path,
+        "rules:\n"
+        "  - id: slow-block\n"
+        "    description: a block whose end pattern backtracks without end\n"
+        "    regex: '^BEGIN$'\n"
+        "    until: '(?<!z)(a+)+$'\n"
+        "    tests:\n"
+        "      - keep: An ordinary line of the article stays here.\n",
+    )
+    cleaner = Cleaner(Config(rules=(tmp_path,), builtin_rules=False, classifier=False))
+    text = "\n".join(["BEGIN", "a" * 5000 + "!"] * 10 + ["The end of the article, a sentence."])
+    started = time.perf_counter()
+    doc = cleaner.clean_text(text)
+    took = time.perf_counter() - started
+    assert doc.rule_timeouts.count("slow-block") == MAX_TIMEOUTS  # then the rule is left out
+    assert took < 5 * MATCH_TIMEOUT * MAX_TIMEOUTS + 1
+    assert "BEGIN" in doc.text  # a block whose end cannot be found is no block

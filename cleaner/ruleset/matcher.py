@@ -86,6 +86,19 @@ class RuleMatcher:
             found.sort(key=lambda pair: self.order[pair[0].id])
         return found
 
+    def until_matches(self, rule: Rule, text: str) -> bool | None:
+        """Whether `rule`'s `until` pattern ends its block at `text`; None when it cannot
+        say in time. Its timeouts are the rule's, under the same bound and strike count as
+        its own pattern: after MAX_TIMEOUTS the rule gives no answer at all."""
+        if rule.until is None or self.timeouts[rule.id] >= MAX_TIMEOUTS:
+            return None
+        try:
+            return rule.until.search(text, timeout=MATCH_TIMEOUT) is not None
+        except TimeoutError:
+            self.timeouts[rule.id] += 1
+            self.last_timeouts.append(rule.id)
+            return None
+
 
 def _re2_set(rules: Sequence[Rule]) -> tuple[re2.Set | None, dict[str, int]]:
     """An RE2 set of the patterns it accepts, and each rule's position in it."""

@@ -120,13 +120,7 @@ class RulesStep(Step):
             matches.append(found[0])
             prose_words.append(found[1])
             word_counts.append(found[2])
-        for rule_id in matcher.last_timeouts:
-            doc.rule_timeouts.append(rule_id)
-            doc.warnings.append(
-                f"rule {rule_id} gave up on a line after {MATCH_TIMEOUT}s "
-                "(a pattern that backtracks without end?); the line was kept"
-            )
-        matcher.last_timeouts.clear()
+        self._note_timeouts(doc, matcher)
         head_end, tail_start, prose_before = self._prose_bounds(prose_words, matches)
         article = self._article_blocks(prose_words, word_counts, matches)
         matched = [index for index, line_matches in enumerate(matches) if line_matches]
@@ -149,7 +143,18 @@ class RulesStep(Step):
                         continue
                 if self._takes_article(rule, index, article, prose_words):
                     continue
-                self._fire(doc, lines, index, rule, match)
+                self._fire(doc, lines, index, rule, match, matcher)
+        self._note_timeouts(doc, matcher)  # `until` patterns count as their rule's
+
+    @staticmethod
+    def _note_timeouts(doc: Document, matcher: RuleMatcher) -> None:
+        for rule_id in matcher.last_timeouts:
+            doc.rule_timeouts.append(rule_id)
+            doc.warnings.append(
+                f"rule {rule_id} gave up on a line after {MATCH_TIMEOUT}s "
+                "(a pattern that backtracks without end?); the line was kept"
+            )
+        matcher.last_timeouts.clear()
 
     def _matcher(self, rules: list[Rule]) -> RuleMatcher:
         """One matcher per distinct rule selection (all rules, or those of one site)."""
@@ -237,8 +242,9 @@ class RulesStep(Step):
         index: int,
         rule: Rule,
         match: regex.Match[str] | bool,
+        matcher: RuleMatcher,
     ) -> None:
-        span = self._span(lines, index, rule)
+        span = self._span(lines, index, rule, matcher)
         if span is None:
             return
         doc.rules_fired.add((rule.id, lines[index].number))
@@ -260,14 +266,15 @@ class RulesStep(Step):
                 doc.drop(line, step=self.name, rule=rule.id, reason=reason)
 
     @staticmethod
-    def _span(lines: list[Line], index: int, rule: Rule) -> tuple[int, int] | None:
+    def _span(
+        lines: list[Line], index: int, rule: Rule, matcher: RuleMatcher
+    ) -> tuple[int, int] | None:
         """The lines a firing rule covers, or None when a block has no end."""
         if rule.until is not None:
             last = min(len(lines) - 1, index + MAX_BLOCK_LINES)
             for end in range(index + 1, last + 1):
-                try:
-                    ended = rule.until.search(lines[end].text, timeout=MATCH_TIMEOUT)
-                except TimeoutError:
+                ended = matcher.until_matches(rule, lines[end].text)
+                if ended is None:
                     return None  # a block whose end cannot be found in time is not a block
                 if ended:
                     return index, end
