@@ -27,7 +27,7 @@ from cleaner.interrupts import Interrupted, InterruptGuard
 @pytest.fixture(scope="module")
 def corpus_and_reference(tmp_path_factory):
     root = tmp_path_factory.mktemp("interrupts")
-    corpus = make_corpus(FIXTURES / "dumps", root / "in", 30)
+    corpus = make_corpus(FIXTURES / "dumps", root / "in", 16)
     return corpus, reference_output(corpus, root / "reference", ["-w", "1"])
 
 
@@ -37,7 +37,7 @@ def test_random_interrupt(corpus_and_reference, tmp_path, workers, number) -> No
     corpus, reference = corpus_and_reference
     chooser = random.Random(f"{workers}-{number}")
     signum = chooser.choice([signal.SIGINT, signal.SIGTERM])
-    delay = chooser.uniform(FIRST_MOMENT_S, 2.5)  # from the imports to the last documents
+    delay = chooser.uniform(FIRST_MOMENT_S, 2.0)  # from the imports to the last documents
     outcome = trial(corpus, tmp_path / "out", reference, ["-w", workers], signum, delay)
     assert not outcome.problems, outcome.label
 
