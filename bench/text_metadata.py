@@ -94,12 +94,7 @@ def wcxb(bench: Path, cleaner: Cleaner, limit: int | None, show: str | None) -> 
                 counts["wrong"] += 1
                 if show == key:
                     print(f"{page['id']} {key}: found {found!r}, gold {expected!r}")
-        language = meta.get("language")
-        languages[language or "null"] += 1
-        expected_language = gold_language(reference, page["text"])
-        outcome[language_outcome(language, expected_language)] += 1
-        if show == "language" and language != expected_language:
-            print(f"{page['id']} language: {language}, gold text {expected_language}")
+        tally_language(meta.get("language"), page, reference, languages, outcome, show)
     print(f"WCXB dev, text mode, {len(gold)} pages")
     heads = ("gold", "right", "wrong", "missed", "invented")
     print(f"{'':16} " + " ".join(f"{h:>{max(len(h), 5)}}" for h in heads) + f" {'acc.':>6}")
@@ -110,6 +105,22 @@ def wcxb(bench: Path, cleaner: Cleaner, limit: int | None, show: str | None) -> 
         print(f"{key:16} {cells} {accuracy:6.3f}")
     print("language vs langdetect on the gold text:", dict(outcome))
     print("languages:", dict(languages.most_common()))
+
+
+def tally_language(
+    language: str | None,
+    page: dict,
+    reference: LanguageStep,
+    languages: Counter[str],
+    outcome: Counter[str],
+    show: str | None,
+) -> None:
+    """Counts the detected language, and how it compares with langdetect on the gold text."""
+    languages[language or "null"] += 1
+    expected = gold_language(reference, page["text"])
+    outcome[language_outcome(language, expected)] += 1
+    if show == "language" and language != expected:
+        print(f"{page['id']} language: {language}, gold text {expected}")
 
 
 def scrapinghub(bench: Path, cleaner: Cleaner, limit: int | None, show: str | None) -> None:
@@ -124,12 +135,7 @@ def scrapinghub(bench: Path, cleaner: Cleaner, limit: int | None, show: str | No
         doc = cleaner.clean_text(text, id=page["id"])
         for key in KEYS:
             found[key] += doc.metadata.get(key) is not None
-        language = doc.metadata.get("language")
-        languages[language or "null"] += 1
-        expected_language = gold_language(reference, page["text"])
-        outcome[language_outcome(language, expected_language)] += 1
-        if show == "language" and language != expected_language:
-            print(f"{page['id']} language: {language}, gold text {expected_language}")
+        tally_language(doc.metadata.get("language"), page, reference, languages, outcome, show)
     print(f"scrapinghub, text mode, {len(gold)} pages (no gold metadata): found {dict(found)}")
     print("language vs langdetect on the gold text:", dict(outcome))
     print("languages:", dict(languages.most_common()))
