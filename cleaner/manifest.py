@@ -234,10 +234,15 @@ class Manifest:
         if entry is not None:
             self._lines[name] = (offset, len(line))
 
-    def pending(self, name: str, doc_id: str) -> None:
-        """Note, before its files are written, that input `name` writes document `doc_id`:
-        a run killed before the input's entry is saved leaves no output unaccounted for."""
-        self._append(_pending_line(name, doc_id))
+    def note_pending(self, name: str, doc_ids: list[str]) -> None:
+        """Documents a killed run may have written for input `name` (its worker's journal,
+        see parts.py): listed, so that this run removes those the input no longer makes."""
+        for doc_id in doc_ids:
+            if not safe_output_id(doc_id):
+                continue  # a journal edited by hand: such an id names no file of ours
+            self._add_pending(name, doc_id)
+            self._append(_pending_line(name, doc_id))
+        self._pending_ids.pop(name, None)
 
     def _append(self, line: bytes) -> int:
         """Appends a line; returns where in the file it starts."""

@@ -6,9 +6,12 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cleaner import __version__
+
+if TYPE_CHECKING:
+    from cleaner.work import DocumentSummary
 
 
 class FailureKind(StrEnum):
@@ -50,22 +53,16 @@ class RunReport:
     skipped_files: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     wall_seconds: float = 0.0
 
-    def add_document(
-        self,
-        record: dict[str, Any],
-        rules_fired: Mapping[str, int],
-        rule_timeouts: Mapping[str, int],
-    ) -> None:
-        """Count a written document, from its record (so reused outputs count the same)."""
+    def add_document(self, doc: DocumentSummary) -> None:
+        """Count a written document, from its summary (reused outputs count the same)."""
         self.written += 1
-        source = record["source"]
-        self.warnings.extend(Failure(source, warning) for warning in record["warnings"])
-        self.rule_timeouts.update(rule_timeouts)
-        self.rules_fired.update(rules_fired)
-        self.page_types[record.get("page_type") or "null"] += 1
-        removed = record["removed"]
-        self.removals_by_rule.update(removal["rule"] for removal in removed)
-        self.removals_by_step.update(removal["step"] for removal in removed)
+        self.warnings.extend(Failure(doc.source, warning) for warning in doc.warnings)
+        self.rule_timeouts.update(doc.rule_timeouts)
+        self.rules_fired.update(doc.rules_fired)
+        self.page_types[doc.page_type or "null"] += 1
+        self.removals_by_rule.update(doc.removed_by_rule)
+        self.removals_by_step.update(doc.removed_by_step)
+        self.add_stats(doc.stats)
 
     def add_stats(self, stats: Mapping[str, float]) -> None:
         """A document's step statistics (cleaned in this run: reused ones have none)."""

@@ -1,8 +1,11 @@
 """A whole run: inputs in, cleaned documents and a report out. The CLI's `run` calls this.
 
-Reading and writing happen here, in the canonical order of the inputs; cleaning happens
-wherever the executor sends the batches. Duplicates are decided here, in that order, so
-the output is the same for any executor, any number of workers and any input order.
+The stages: planning (the inputs, in canonical order, each with what the manifest knows
+of it), cleaning (workers read, clean and write each input whole: work.py), dedup (here,
+in canonical order, from the fingerprint files the workers wrote: parts.py), reporting.
+The driver handles no text: its work per document is the duplicate check alone. The
+earliest document in canonical order wins, so the output is the same for any executor,
+any number of workers and any input order.
 """
 
 from __future__ import annotations
@@ -10,39 +13,34 @@ from __future__ import annotations
 import errno
 import json
 import os
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from cleaner.config import Config
 from cleaner.corpus import CorpusTable
-from cleaner.document import Document
 from cleaner.duplicates import DuplicateFinder
-from cleaner.errors import CleanerError, OutputError, UsageError
+from cleaner.errors import OutputError, UsageError
 from cleaner.executors import Executor, InlineExecutor, long_lived_frozen
 from cleaner.interrupts import guard
-from cleaner.manifest import DocumentEntry, InputEntry, Manifest, file_sha256, settings_digest
+from cleaner.manifest import DocumentEntry, InputEntry, Manifest, settings_digest
+from cleaner.parts import fingerprints_path, leftover_journals, read_fingerprints
 from cleaner.pipeline import Cleaner
 from cleaner.progress import NoProgress, Progress
-from cleaner.readers import (
-    InputFile,
-    ReadStats,
-    RecordFailure,
-    UnreadableFolder,
-    discover,
-    path_text,
-    read_input,
-)
+from cleaner.readers import InputFile, UnreadableFolder, discover, path_text
 from cleaner.report import Failure, FailureKind, RunReport
 from cleaner.run_record import RUN_RECORD_NAME, RunRecord
-from cleaner.work import CLEAN, COUNT, CleanedDocument, InputDone, Item
+from cleaner.work import CLEAN, COUNT, InputSummary, InputTask, RunContext
 from cleaner.writers import (
     FORMAT_NAME,
     LOCK_NAME,
     MANIFEST_NAME,
+    Duplicate,
+    TxtWriter,
     Writer,
     atomic_write,
     check_layout,
@@ -54,12 +52,10 @@ from cleaner.writers import (
 )
 
 REPORT_NAME = "report.json"
-BATCH_DOCUMENTS = 8  # per task: amortizes the hand-over, small enough to balance the workers
-#: A batch also closes at this many characters of documents, so that large pages go to
-#: the workers one by one instead of eight to one worker, and at this many items of any
-#: kind, so that the markers of unchanged inputs (and failures) move the progress along.
-BATCH_CHARS = 1 << 20
-BATCH_ITEMS = 256
+BATCH_INPUTS = 8  # per task: amortizes the hand-over, small enough to balance the workers
+#: A batch also closes at this many bytes of input files, so that large inputs go to the
+#: workers one by one.
+BATCH_BYTES = 1 << 20
 
 
 def _check_output_dir(inputs: Sequence[Path], out: Path, force: bool = False) -> None:
@@ -116,61 +112,41 @@ def _writing(out: Path) -> Iterator[None]:
         raise OutputError(out, exc) from None
 
 
-def read_guarded(
-    item: InputFile,
-    stats: ReadStats,
-    config: Config,
-) -> Iterator[Document | RecordFailure]:
-    """The input's documents; a reader that breaks down yields a failure instead (of the
-    whole input when it gave no document)."""
-    read = 0
-    try:
-        for found in read_input(
-            item, stats, text_field=config.text_field, max_bytes=config.max_bytes
-        ):
-            read += 1
-            yield found
-    except CleanerError as exc:
-        yield RecordFailure(item.source, str(exc), whole_input=not read)
-    except Exception as exc:  # a reader bug on one input must not lose the others
-        reason = f"cannot read: {type(exc).__name__}: {exc}"
-        yield RecordFailure(item.source, reason, whole_input=not read)
-
-
-def stream_items(
+def plan(
     files: Sequence[InputFile],
-    config: Config,
-    reusable: Callable[[int], bool] | None = None,
-) -> Iterator[Item]:
-    """Every input's documents in canonical order, each input closed by an `InputDone`.
-    Inputs that `reusable` accepts are not read: their outputs are already up to date."""
+    context: RunContext,
+    manifest: Manifest | None = None,
+) -> Iterator[InputTask]:
+    """The planning stage: a task per input, in canonical order, with what the manifest
+    knows of it (its worker decides from that whether its outputs can be reused: the
+    input's bytes are hashed there, not here)."""
+    reserved = _names_under_containers(files)
     for index, item in enumerate(files):
-        if reusable is not None and reusable(index):
-            yield InputDone(index)
-            continue
-        stats = ReadStats()
-        yield from read_guarded(item, stats, config)
-        yield InputDone(index, tuple(sorted(stats.skipped.items())))
+        name = item.name.as_posix()
+        yield InputTask(
+            index,
+            item,
+            context,
+            previous=manifest.get(name) if manifest is not None else None,
+            reserved=reserved.get(name, frozenset()) if item.kind.is_container else frozenset(),
+        )
 
 
 def batched(
-    items: Iterable[Item],
-    size: int = BATCH_DOCUMENTS,
-    chars: int = BATCH_CHARS,
-    most: int = BATCH_ITEMS,
-) -> Iterator[list[Item]]:
-    """Groups of at most `size` documents (markers and failures ride along), closed early
-    once their documents reach `chars` characters or the group `most` items."""
-    batch: list[Item] = []
-    documents = length = 0
-    for item in items:
-        batch.append(item)
-        if isinstance(item, Document):
-            documents += 1
-            length += len(item.raw) + len(item.html or "")
-        if documents >= size or length >= chars or len(batch) >= most:
+    tasks: Iterable[InputTask],
+    most: int = BATCH_INPUTS,
+    nbytes: int = BATCH_BYTES,
+) -> Iterator[list[InputTask]]:
+    """Groups of at most `most` inputs, closed early once their files reach `nbytes` (a
+    large input goes alone): few hand-overs for many small files, and balanced workers."""
+    batch: list[InputTask] = []
+    size = 0
+    for task in tasks:
+        batch.append(task)
+        size += _size(task.file.path)
+        if len(batch) >= most or size >= nbytes:
             yield batch
-            batch, documents, length = [], 0, 0
+            batch, size = [], 0
     if batch:
         yield batch
 
@@ -180,18 +156,26 @@ def build_corpus_table(
     cleaner: Cleaner,
     config: Config,
     executor: Executor | None = None,
+    out: Path | None = None,
 ) -> CorpusTable:
-    """The corpus pass: line counts per site over every input, summed over the batches
-    (read failures wait for the cleaning pass, which reports them)."""
-    table = CorpusTable()
+    """The corpus pass: line counts per site over every input, counted by the workers
+    and summed here (read failures wait for the cleaning pass, which reports them).
+    `out`: where a worker that dies notes its place (a temporary folder if None)."""
     executor = executor or InlineExecutor()
-    for part in executor.map(COUNT, cleaner, batched(stream_items(files, config))):
-        table.merge(part)
+    with ExitStack() as stack:
+        if out is None:
+            out = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cleaner-")))
+        context = RunContext(out, config.format, "", config.text_field, config.max_bytes)
+        table = CorpusTable()
+        for part in executor.map(COUNT, cleaner, batched(plan(files, context))):
+            table.merge(part)
     return table
 
 
 class _Collector:
-    """Takes the cleaned documents in canonical order: duplicates, writing, report, manifest."""
+    """The driver's side of the cleaning stage: takes each input's summary in canonical
+    order, runs the dedup stage over its fingerprints, records the answers, and keeps the
+    report and the manifest."""
 
     def __init__(
         self,
@@ -209,152 +193,89 @@ class _Collector:
         # On disk, in OUT: the index of a million documents would take gigabytes of memory.
         self.finder = DuplicateFinder(config.near_duplicate_threshold, folder=writer.out)
         self.sizes = [_size(item.path) for item in files]
-        self.plain_names = _names_under_containers(files)
         self.settings = ""  # the settings digest, when there is a manifest
-        self.reuse: dict[int, InputEntry] = {}  # inputs to reuse, with their entries
-        self.hashes: dict[int, str] = {}
         self.skipped: Counter[str] = Counter()
-        self._documents: list[DocumentEntry] = []
-        self._incomplete = False
-        self._input_failed = False  # the current input could not be read at all
-        self._inputs_done = 0  # so files[_inputs_done] is the input whose results come now
-
-    def reusable(self, index: int) -> bool:
-        """Whether an input's outputs are up to date. Each input is hashed as the stream
-        reaches it, just before it would be read: one pass over the inputs, not two."""
-        item = self.files[index]
-        try:
-            self.hashes[index] = file_sha256(item.path)
-        except OSError:  # unreadable: the reader says why, as a failure of this input
-            self.hashes[index] = ""
-            return False
-        name = item.name.as_posix()
-        entry = self.manifest.up_to_date(name, self.hashes[index], self.settings)
-        if entry is not None and self.writer.has_outputs(name, [d.id for d in entry.documents]):
-            self.reuse[index] = entry  # held until the input is done: read from OUT once
-            return True
-        return False
-
-    def take(self, result: CleanedDocument | RecordFailure | InputDone) -> None:
-        if isinstance(result, RecordFailure):
-            kind = FailureKind.INPUT if result.whole_input else FailureKind.DOCUMENT
-            self._input_failed = self._input_failed or result.whole_input
-            self.fail(result.source, result.reason, result.detail, kind)
-        elif isinstance(result, CleanedDocument):
-            self._accept(result, reused=False)
-        else:
-            self._input_done(result)
-
-    def fail(
-        self,
-        source: str,
-        reason: str,
-        detail: str = "",
-        kind: FailureKind = FailureKind.DOCUMENT,
-    ) -> None:
-        """A document (or the whole) of the current input failed: the input is cleaned
-        again next time."""
-        self._incomplete = True
-        self.report_failure(Failure(source, reason, detail, kind))
+        #: Whether a dropped duplicate loses its only copy: then its input is cleaned
+        #: again next time (a single-file layout keeps it in the input's part).
+        self.drop_loses_files = isinstance(writer, TxtWriter)
 
     def report_failure(self, failure: Failure) -> None:
         self.report.failures.append(failure)
         if self.on_failure:
             self.on_failure(failure)
 
-    def _accept(self, cleaned: CleanedDocument, *, reused: bool, moved: bool = False) -> None:
-        """A document, in canonical order. `moved`: a reused document whose input is now
-        named by another path (its stored record is rewritten)."""
-        if cleaned.id in self.plain_names and self.files[self._inputs_done].kind.is_container:
-            self.fail(
-                cleaned.record["source"],
-                f"its output name {cleaned.id} is already the name of another input's "
-                "output; give the record another id, or move that input",
-            )
-            return
-        duplicate_of = self.finder.check(cleaned.id, cleaned.fingerprint)
-        changed = moved or cleaned.record["duplicate_of"] != duplicate_of
-        cleaned.record["duplicate_of"] = duplicate_of
-        self.progress.advance(documents=1)
-        if self.config.drop_duplicates and duplicate_of:
-            self.report.dropped_duplicates += 1
-            self._incomplete = True  # a dropped document has no output to reuse next time
-            if reused:
-                self.writer.drop_documents([cleaned.id])
-            return
-        if reused:  # an earlier input may have changed, and this one's duplicate_of with it
-            self.writer.keep(cleaned.text, cleaned.record, changed)
-        else:
-            if self.writer.files_per_document:
-                self.manifest.pending(self.files[self._inputs_done].name.as_posix(), cleaned.id)
-            self.writer.write(cleaned.text, cleaned.record)
-        self.report.add_document(cleaned.record, cleaned.rules_fired, cleaned.rule_timeouts)
-        self.report.add_stats(cleaned.stats)
-        self._documents.append(
-            DocumentEntry(
-                cleaned.id,
-                dict(sorted(cleaned.rules_fired.items())),
-                dict(sorted(cleaned.rule_timeouts.items())),
-            )
+    def take(self, summary: InputSummary) -> None:
+        """An input, done by its worker."""
+        item = self.files[summary.index]
+        name = item.name.as_posix()
+        for found in summary.failures:
+            kind = FailureKind.INPUT if found.whole_input else FailureKind.DOCUMENT
+            self.report_failure(Failure(found.source, found.reason, found.detail, kind))
+        complete = not summary.failures
+        decisions = self._deduplicate(item, summary) if summary.documents else []
+        if decisions is None:  # its fingerprints could not be read back: cleaned again
+            complete, decisions = False, []
+        dropped = []
+        for doc, decision in zip(summary.documents, decisions, strict=False):
+            if self.config.drop_duplicates and decision.decided:
+                dropped.append(doc.id)
+            else:
+                self.report.add_document(doc)
+        if decisions:
+            self.writer.record_duplicates(name, decisions)
+        if dropped:
+            self.report.dropped_duplicates += len(dropped)
+            if self.drop_loses_files:
+                self.writer.drop_documents(dropped)
+                complete = False  # a dropped document has no output to reuse next time
+        self.skipped.update(summary.skipped)
+        self.manifest.record(
+            name,
+            InputEntry(
+                summary.sha256,
+                self.settings,
+                [
+                    DocumentEntry(
+                        doc.id,
+                        dict(sorted(doc.rules_fired.items())),
+                        dict(sorted(doc.rule_timeouts.items())),
+                    )
+                    for doc in summary.documents
+                ],
+                summary.skipped,
+                complete=complete,
+                source=item.source,
+            ),
+        )
+        self.report.reused += summary.reused
+        self.report.files_read += not summary.unreadable
+        self.progress.advance(
+            documents=len(summary.documents), inputs=1, nbytes=self.sizes[summary.index]
         )
 
-    def _input_done(self, done: InputDone) -> None:
-        item = self.files[done.index]
-        skipped = dict(done.skipped)
-        earlier = self.reuse.pop(done.index, None)
-        if earlier is not None:
-            skipped = self._replay(item, earlier)
-        self.skipped.update(skipped)
-        name = item.name.as_posix()
-        self.writer.input_done(name)
-        old = earlier if earlier is not None else self.manifest.get(name)
-        entry = InputEntry(
-            self.hashes.pop(done.index),  # held only while the input is in the stream
-            self.settings,
-            self._documents,
-            skipped,
-            complete=not self._incomplete,
-            source=item.source,
-        )
-        if old is not None:  # what the input made before and makes no more
-            kept = {doc.id for doc in entry.documents}
-            self.writer.drop_documents([doc.id for doc in old.documents if doc.id not in kept])
-        self.manifest.record(name, entry)
-        if not self._input_failed:
-            self.report.files_read += 1
-        self._documents, self._incomplete, self._input_failed = [], False, False
-        self._inputs_done += 1
-        self.progress.advance(inputs=1, nbytes=self.sizes[done.index])
-
-    def _replay(self, item: InputFile, entry: InputEntry) -> dict[str, int]:
-        """An unchanged input: its outputs are read back, for duplicates and the report."""
-        name = item.name.as_posix()
-        source, earlier = item.source, entry.source
-        stored = self.writer.read_back(name, [doc.id for doc in entry.documents])
-        for doc, found in zip(entry.documents, stored, strict=True):
-            if found.error:  # changed or removed since the run began
-                self.fail(
+    def _deduplicate(self, item: InputFile, summary: InputSummary) -> list[Duplicate] | None:
+        """The dedup stage on one input: each document's answer, from its fingerprint file
+        (None, with the input's failure, if that cannot be read back)."""
+        path = fingerprints_path(self.writer.out, item.name.as_posix())
+        decisions = []
+        try:
+            _, fingerprints = read_fingerprints(path)
+            for doc, (doc_id, found) in zip(summary.documents, fingerprints, strict=True):
+                if doc_id != doc.id:
+                    raise ValueError(f"{path}: lists {doc_id} where its input wrote {doc.id}")
+                decisions.append(
+                    Duplicate(doc.id, doc.duplicate_of, self.finder.check(doc.id, found))
+                )
+        except (OSError, ValueError) as exc:
+            self.report_failure(
+                Failure(
                     item.source,
-                    f"its output {doc.id} could not be read back ({found.error}); "
+                    f"the fingerprints of its documents could not be read back ({exc}); "
                     "run again to clean this input anew",
                 )
-                continue
-            record = found.record
-            # Records name the input by its path as given: the same as a fresh run's.
-            moved = earlier not in ("", source) and record["source"].startswith(earlier)
-            if moved:
-                record["source"] = source + record["source"][len(earlier) :]
-            cleaned = CleanedDocument(
-                doc.id,
-                found.text,
-                record,
-                self.finder.fingerprint(found.text),
-                Counter(doc.rules_fired),
-                Counter(doc.rule_timeouts),
             )
-            self._accept(cleaned, reused=True, moved=moved)
-        self.report.reused += 1
-        return entry.skipped
+            return None
+        return decisions
 
     def forget_missing_inputs(self, prune: bool, unlisted: Sequence[UnreadableFolder]) -> None:
         """Inputs gone since the last run: their outputs go with --prune, else stay listed.
@@ -373,7 +294,7 @@ class _Collector:
     def finish(self) -> None:
         """The layout's last word (a single-file layout is put together now), then the
         manifest, compacted."""
-        self.writer.close(sorted(self.manifest.names()))
+        self.writer.close(sorted(self.manifest.names()), self.config.drop_duplicates)
         self.manifest.compact()
 
 
@@ -476,17 +397,15 @@ def _lasting(report: dict[str, Any]) -> dict[str, Any]:
     return {**report, "wall_seconds": None, "steps": counts}
 
 
-def _names_under_containers(files: Sequence[InputFile]) -> frozenset[str]:
+def _names_under_containers(files: Sequence[InputFile]) -> dict[str, frozenset[str]]:
     """Output names of plain inputs inside a folder named like a container input (a/x.txt
-    beside a.jsonl): the names the container's records may not take."""
+    beside a.jsonl), by container: the names the container's records may not take."""
     containers = {item.name for item in files if item.kind.is_container}
-    if not containers:
-        return frozenset()
-    return frozenset(
-        item.name.as_posix()
-        for item in files
-        if not item.kind.is_container and item.name.parent in containers
-    )
+    found: dict[str, set[str]] = {}
+    for item in files:
+        if not item.kind.is_container and item.name.parent in containers:
+            found.setdefault(item.name.parent.as_posix(), set()).add(item.name.as_posix())
+    return {name: frozenset(names) for name, names in found.items()}
 
 
 def _size(path: Path) -> int:
@@ -528,23 +447,26 @@ def run(
     created = not out.exists()
     try:
         executor.start()  # a cluster that cannot be reached fails here, with OUT untouched
-        table = None
-        if config.corpus_pass:
-            table = build_corpus_table(files, cleaner, config, executor)
-            table = table.pruned(config.corpus_min_docs)
-            cleaner = Cleaner(config, ruleset=cleaner.ruleset, corpus=table)
-        report = RunReport(
-            rules_sha256=cleaner.ruleset.digest,
-            rule_ids=tuple(rule.id for rule in cleaner.ruleset.rules),
-        )
-        report.inputs = len(files)
-        report.skipped_files = [(path_text(s.path), s.reason) for s in found.skipped]
-        report.notices.extend(found.renamed)
         with _sole_writer(out), _removed_if_unused(out, created):
             with _writing(out):
                 remove_stale_temporaries(out)  # a killed run's never finished files
                 save_layout(out, config.format)  # before any output: a killed run's OUT says it
                 manifest = Manifest.load(out)
+                for name, doc_ids in leftover_journals(out):  # what killed runs wrote
+                    manifest.note_pending(name, doc_ids)
+            table = None
+            if config.corpus_pass:
+                with long_lived_frozen():
+                    table = build_corpus_table(files, cleaner, config, executor, out)
+                table = table.pruned(config.corpus_min_docs)
+                cleaner = Cleaner(config, ruleset=cleaner.ruleset, corpus=table)
+            report = RunReport(
+                rules_sha256=cleaner.ruleset.digest,
+                rule_ids=tuple(rule.id for rule in cleaner.ruleset.rules),
+            )
+            report.inputs = len(files)
+            report.skipped_files = [(path_text(s.path), s.reason) for s in found.skipped]
+            report.notices.extend(found.renamed)
             if manifest.problem:
                 report.notices.append(
                     f"{manifest.path}: {manifest.problem}; the inputs it lists there are "
@@ -556,6 +478,9 @@ def run(
                     config, files, report, writer, progress, manifest, on_failure
                 )
             collector.settings = settings_digest(config, cleaner.ruleset.digest, table)
+            context = RunContext(
+                out, config.format, collector.settings, config.text_field, config.max_bytes
+            )
             with _writing(out):  # for `explain`: the rules and settings this run used
                 RunRecord.of_run(config, cleaner.ruleset.digest, collector.settings).save(out)
             for folder in unlisted:  # no input's failure: no input is cleaned again for it
@@ -569,12 +494,12 @@ def run(
                 )
             progress.start(len(files), sum(collector.sizes))
             try:
-                batches = batched(stream_items(files, config, collector.reusable))
+                batches = batched(plan(files, context, manifest))
                 with long_lived_frozen(), _writing(out):
-                    for results in executor.map(CLEAN, cleaner, batches):
-                        for result in results:
+                    for summaries in executor.map(CLEAN, cleaner, batches):
+                        for summary in summaries:
                             guard.check()  # Ctrl-C that a library swallowed stops here
-                            collector.take(result)
+                            collector.take(summary)
             finally:
                 progress.stop()
                 manifest.close()

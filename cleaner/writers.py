@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from cleaner.config import OutputFormat
 from cleaner.document import METADATA_KEYS
 from cleaner.errors import UsageError
 from cleaner.interrupts import guard
+from cleaner.parts import PARTS, fingerprints_path, part_stem
 
 MANIFEST_NAME = ".cleaner-manifest.jsonl"  # hidden: no document id can take its name
 #: The --format of the run that writes OUT, saved before its first output: a run in
@@ -126,29 +126,32 @@ class StoredDocument:
 class Writer(Protocol):
     """A layout of OUT: where each input's documents go, and how a re-run finds them.
 
-    The run hands over documents in canonical order, input after input, and calls
-    `input_done` when an input's documents are all there."""
+    Workers write: `begin_input`, a `write` per document, `finish_input` (or
+    `abandon_input` when it cannot be finished), each input whole in one worker. The driver
+    then records the dedup stage's answers (`record_duplicates`), and `close` ends the run."""
 
-    #: Whether each document is files of its own in OUT, written as it comes (then the
-    #: manifest notes each one first), or goes to a part that lands only when complete.
-    files_per_document: bool
     out: Path  # the output folder
+
+    def begin_input(self, name: str) -> None:
+        """Input `name`'s documents come next."""
 
     def write(self, text: str, record: dict[str, Any]) -> None:
         """A document cleaned in this run."""
 
-    def keep(self, text: str, record: dict[str, Any], changed: bool) -> None:
-        """A document of a reused input; `changed`: its record differs from the stored
-        one (an earlier input changed, and with it `duplicate_of`)."""
+    def finish_input(self, name: str) -> None:
+        """Every document of input `name` has been written."""
 
-    def input_done(self, name: str) -> None:
-        """Every document of input `name` has been written or kept."""
+    def abandon_input(self) -> None:
+        """The input being written cannot be finished (an error): what is half done goes."""
 
-    def has_outputs(self, name: str, doc_ids: Sequence[str]) -> bool:
-        """Whether the outputs input `name` made in an earlier run are all there."""
+    def rewrite(self, name: str, stored: Sequence[StoredDocument]) -> None:
+        """An input's stored documents again, with changed records (its path moved)."""
 
     def read_back(self, name: str, doc_ids: Sequence[str]) -> Iterator[StoredDocument]:
-        """Those outputs, one per id and in that order."""
+        """The outputs input `name` made in an earlier run, one per id and in that order."""
+
+    def record_duplicates(self, name: str, decisions: Sequence[Duplicate]) -> None:
+        """The dedup stage's answer for each document of input `name`, in order."""
 
     def drop_documents(self, doc_ids: Iterable[str]) -> None:
         """Documents the current run no longer writes (stale, or duplicates to drop)."""
@@ -156,18 +159,32 @@ class Writer(Protocol):
     def drop_input(self, name: str, doc_ids: Iterable[str]) -> None:
         """Every output of an input that is gone (--prune)."""
 
-    def close(self, names: Sequence[str]) -> None:
+    def close(self, names: Sequence[str], drop_duplicates: bool) -> None:
         """End of the run; `names`: the inputs whose outputs OUT holds, in canonical order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """The dedup stage's answer for one document: what OUT says now, and what it should."""
+
+    id: str
+    stored: str | None  # duplicate_of as written
+    decided: str | None  # duplicate_of as the dedup stage found it
+
+    @property
+    def changed(self) -> bool:
+        return self.stored != self.decided
 
 
 class TxtWriter:
     """OUT/<id>.txt (clean text) and OUT/<id>.json (metadata) per document: each file is
     an output, so a re-run updates OUT in place."""
 
-    files_per_document = True
-
     def __init__(self, out: Path) -> None:
         self.out = out
+
+    def begin_input(self, name: str) -> None:
+        pass
 
     def write(self, text: str, record: dict[str, Any]) -> None:
         commit_pair(
@@ -175,20 +192,20 @@ class TxtWriter:
             (text.encode("utf-8"), to_json(record).encode("utf-8")),
         )
 
-    def keep(self, text: str, record: dict[str, Any], changed: bool) -> None:
-        if changed:
-            _, record_path = txt_paths(self.out, record["id"])
-            atomic_write(record_path, to_json(record).encode("utf-8"))
-
-    def input_done(self, name: str) -> None:
+    def finish_input(self, name: str) -> None:
         pass
 
-    def has_outputs(self, name: str, doc_ids: Sequence[str]) -> bool:
-        """Every document's pair is there and belongs together: a pair split by SIGKILL
-        between its two renames (a new .txt beside an old .json) is cleaned again."""
-        return all(not stored.error for stored in self.read_back(name, doc_ids))
+    def abandon_input(self) -> None:
+        pass  # each pair landed whole or not at all
+
+    def rewrite(self, name: str, stored: Sequence[StoredDocument]) -> None:
+        for found in stored:
+            _, record_path = txt_paths(self.out, found.id)
+            atomic_write(record_path, to_json(found.record).encode("utf-8"))
 
     def read_back(self, name: str, doc_ids: Sequence[str]) -> Iterator[StoredDocument]:
+        """Every document's pair, checked to belong together: a pair split by SIGKILL
+        between its two renames (a new .txt beside an old .json) is an error."""
         for doc_id in doc_ids:
             text_path, record_path = txt_paths(self.out, doc_id)
             try:
@@ -203,6 +220,17 @@ class TxtWriter:
                 continue
             yield StoredDocument(doc_id, text, record)
 
+    def record_duplicates(self, name: str, decisions: Sequence[Duplicate]) -> None:
+        """Rewrites the .json of each document whose answer changed (a document just
+        cleaned was written with none)."""
+        for decision in decisions:
+            if not decision.changed:
+                continue
+            _, record_path = txt_paths(self.out, decision.id)
+            record = json.loads(record_path.read_text(encoding="utf-8"))
+            record["duplicate_of"] = decision.decided
+            atomic_write(record_path, to_json(record).encode("utf-8"))
+
     def drop_documents(self, doc_ids: Iterable[str]) -> None:
         for doc_id in doc_ids:
             for path in txt_paths(self.out, doc_id):
@@ -212,7 +240,7 @@ class TxtWriter:
     def drop_input(self, name: str, doc_ids: Iterable[str]) -> None:
         self.drop_documents(doc_ids)
 
-    def close(self, names: Sequence[str]) -> None:
+    def close(self, names: Sequence[str], drop_duplicates: bool) -> None:
         pass
 
 
@@ -249,48 +277,56 @@ def _jsonl_line(text: str, record: dict[str, Any]) -> str:
 
 class _PartsWriter:
     """The single-file layouts. Each input's documents first go to a part of their own,
-    OUT/.cleaner-parts/<hash of the input's name>.jsonl, renamed into place when the
-    input is done; at the end of the run the parts, in canonical order, make the one
-    output file. A re-run reads an unchanged input's part instead of cleaning it again,
-    and a run killed at any moment keeps the parts of the inputs it finished. The parts
-    take about as much room as the output file itself."""
+    OUT/.cleaner-parts/<hash of the input's name>.jsonl, written by the worker that cleans
+    the input and renamed into place when it is done; the dedup stage's answers for the
+    input go beside it (`.dups`, only when it has duplicates). At the end of the run the
+    parts, in canonical order and with those answers, make the one output file. A re-run
+    reuses an unchanged input's part, and a run killed at any moment keeps the parts of
+    the inputs it finished. The parts take about as much room as the output file itself."""
 
-    PARTS = ".cleaner-parts"  # hidden: no document id can take its name
     FILE_NAME: str
     MODE = "w"
-    files_per_document = False  # a killed run's documents are in a temporary part
+    PARSED = False  # whether `assemble` takes every document parsed, or lines as they are
 
     def __init__(self, out: Path) -> None:
         self.out = out
         self._part: _StreamingFile | None = None
 
     def part_path(self, name: str) -> Path:
-        """Flat, one file per input, named by a hash of its name: an input's name can be
-        another's folder (`a.txt` is `a`, `a.jsonl/x.txt` is `a.jsonl/x`)."""
-        return self.out / self.PARTS / f"{sha256(name.encode('utf-8')).hexdigest()[:32]}.jsonl"
+        return part_stem(self.out, name).with_suffix(".jsonl")
+
+    def duplicates_path(self, name: str) -> Path:
+        return part_stem(self.out, name).with_suffix(".dups")
+
+    def begin_input(self, name: str) -> None:
+        path = self.part_path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._part = _StreamingFile(path, "w")
 
     def write(self, text: str, record: dict[str, Any]) -> None:
-        if self._part is None:
-            self._part = self._new_part()
+        assert self._part is not None, "begin_input comes first"
         self._part.handle.write(_jsonl_line(text, record))
 
-    def keep(self, text: str, record: dict[str, Any], changed: bool) -> None:
-        self.write(text, record)  # the input's new part is written whole
-
-    def input_done(self, name: str) -> None:
-        if self._part is None:  # an input with no documents: an empty part says so
-            self._part = self._new_part()
-        self._part.path = self.part_path(name)
-        self._part.path.parent.mkdir(parents=True, exist_ok=True)
+    def finish_input(self, name: str) -> None:
+        assert self._part is not None, "begin_input comes first"
         self._part.finish()
         self._part = None
 
-    def _new_part(self) -> _StreamingFile:
-        """The part being written; its input is named when it is done."""
-        return _StreamingFile(self.out / self.PARTS / "in-progress.jsonl", "w")
+    def abandon_input(self) -> None:
+        if self._part is not None:
+            self._part.handle.close()
+            self._part.tmp.unlink(missing_ok=True)
+            self._part = None
 
-    def has_outputs(self, name: str, doc_ids: Sequence[str]) -> bool:
-        return self.part_path(name).is_file()
+    def rewrite(self, name: str, stored: Sequence[StoredDocument]) -> None:
+        self.begin_input(name)
+        try:
+            for found in stored:
+                self.write(found.text, found.record)
+        except BaseException:
+            self.abandon_input()
+            raise
+        self.finish_input(name)
 
     def read_back(self, name: str, doc_ids: Sequence[str]) -> Iterator[StoredDocument]:
         path = self.part_path(name)
@@ -305,28 +341,78 @@ class _PartsWriter:
             return
         yield from (StoredDocument(doc_id, error=f"missing from {path}") for doc_id in wanted)
 
+    def record_duplicates(self, name: str, decisions: Sequence[Duplicate]) -> None:
+        """The input's duplicates, beside its part (a part's records are as the worker
+        wrote them; the answers can change from run to run without the input changing)."""
+        found = {d.id: d.decided for d in decisions if d.decided is not None}
+        path = self.duplicates_path(name)
+        if not found:
+            path.unlink(missing_ok=True)
+            return
+        data = orjson.dumps(found) + b"\n"
+        if _read_or_none(path) != data:
+            atomic_write(path, data)
+
     def drop_documents(self, doc_ids: Iterable[str]) -> None:
         pass  # an input's part is written whole: what it no longer makes is not in it
 
     def drop_input(self, name: str, doc_ids: Iterable[str]) -> None:
         self.part_path(name).unlink(missing_ok=True)
+        self.duplicates_path(name).unlink(missing_ok=True)
+        fingerprints_path(self.out, name).unlink(missing_ok=True)
 
-    def close(self, names: Sequence[str]) -> None:
+    def close(self, names: Sequence[str], drop_duplicates: bool) -> None:
         # A part can only be missing for an input gone since an earlier run (an orphan)
         # whose part was removed by hand: its documents are gone with it.
         parts = [(name, path) for name in names if (path := self.part_path(name)).is_file()]
         final = _StreamingFile(self.out / self.FILE_NAME, self.MODE)
         try:
-            self.assemble(final, parts)
+            self.assemble(final, self._documents(parts, drop_duplicates))
         except BaseException:
             final.handle.close()
             final.tmp.unlink(missing_ok=True)
             raise
         final.finish()
 
-    def assemble(self, final: _StreamingFile, parts: list[tuple[str, Path]]) -> None:
-        """Writes the parts (input name, part file), in order, into the final file."""
+    def _documents(
+        self, parts: list[tuple[str, Path]], drop_duplicates: bool
+    ) -> Iterator[str | dict[str, Any]]:
+        """The final file's documents, in order: a part's line as it is when nothing in
+        the part is a duplicate (no need to parse it), else the record with its answer."""
+        for name, part in parts:
+            duplicates = _duplicates_of(self.duplicates_path(name))
+            with part.open(encoding="utf-8") as handle:
+                if not duplicates and not self.PARSED:
+                    yield from handle
+                    continue
+                for number, line in enumerate(handle, 1):
+                    document = _part_line(part, name, number, line)
+                    document["duplicate_of"] = duplicates.get(str(document.get("id", "")))
+                    if not (drop_duplicates and document["duplicate_of"]):
+                        yield document
+
+    def assemble(self, final: _StreamingFile, documents: Iterator[str | dict[str, Any]]) -> None:
+        """Writes the documents (a part's line, or a record), in order, into the final file."""
         raise NotImplementedError
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _duplicates_of(path: Path) -> dict[str, str]:
+    """An input's duplicates (id -> the document it duplicates); {} when it has none."""
+    data = _read_or_none(path)
+    if data is None:
+        return {}
+    try:
+        found = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise UsageError(f"{path}: damaged ({exc}); run again to redo it") from None
+    return found if isinstance(found, dict) else {}
 
 
 def _stored(doc_id: str, line: str) -> StoredDocument:
@@ -345,10 +431,13 @@ class JsonlWriter(_PartsWriter):
 
     FILE_NAME = "documents.jsonl"
 
-    def assemble(self, final: _StreamingFile, parts: list[tuple[str, Path]]) -> None:
-        for _, part in parts:
-            with part.open(encoding="utf-8") as handle:
-                shutil.copyfileobj(handle, final.handle)
+    def assemble(self, final: _StreamingFile, documents: Iterator[str | dict[str, Any]]) -> None:
+        for document in documents:
+            if isinstance(document, str):
+                final.handle.write(document)
+            else:
+                text = document.pop("text")
+                final.handle.write(_jsonl_line(text, document))
 
 
 class ParquetWriter(_PartsWriter):
@@ -356,6 +445,7 @@ class ParquetWriter(_PartsWriter):
 
     FILE_NAME = "documents.parquet"
     MODE = "wb"
+    PARSED = True
     BATCH = 1000
 
     def __init__(self, out: Path) -> None:
@@ -403,17 +493,16 @@ class ParquetWriter(_PartsWriter):
         row["extra"] = json.dumps(extra, ensure_ascii=False) if extra else None
         return row
 
-    def assemble(self, final: _StreamingFile, parts: list[tuple[str, Path]]) -> None:
+    def assemble(self, final: _StreamingFile, documents: Iterator[str | dict[str, Any]]) -> None:
         writer = self.pq.ParquetWriter(final.handle, self.schema)
         rows: list[dict[str, Any]] = []
         try:
-            for name, part in parts:
-                with part.open(encoding="utf-8") as handle:
-                    for number, line in enumerate(handle, 1):
-                        rows.append(self.row(_part_line(part, name, number, line)))
-                        if len(rows) >= self.BATCH:
-                            writer.write_table(self.pa.Table.from_pylist(rows, schema=self.schema))
-                            rows = []
+            for document in documents:
+                assert isinstance(document, dict), "PARSED: every document comes parsed"
+                rows.append(self.row(document))
+                if len(rows) >= self.BATCH:
+                    writer.write_table(self.pa.Table.from_pylist(rows, schema=self.schema))
+                    rows = []
             if rows:
                 writer.write_table(self.pa.Table.from_pylist(rows, schema=self.schema))
         finally:
@@ -458,7 +547,7 @@ def layout_in(out: Path) -> OutputFormat | None:
     for output_format, writer in SINGLE_FILE_WRITERS.items():
         if (out / writer.FILE_NAME).is_file():
             return output_format
-    if (out / MANIFEST_NAME).is_file() and not (out / _PartsWriter.PARTS).is_dir():
+    if (out / MANIFEST_NAME).is_file() and not any((out / PARTS).glob("*.jsonl")):
         return OutputFormat.TXT
     return None
 
@@ -467,7 +556,7 @@ def check_layout(out: Path, output_format: OutputFormat) -> None:
     """One layout per OUT: a run in another format would leave the earlier one there,
     stale, beside the new one (and `cleaner report` would read the wrong one)."""
     found = layout_in(out)
-    if found is None and output_format is OutputFormat.TXT and (out / _PartsWriter.PARTS).is_dir():
+    if found is None and output_format is OutputFormat.TXT and any((out / PARTS).glob("*.jsonl")):
         raise UsageError(
             f"{out} holds --format jsonl or parquet output from an earlier run; write "
             "--format txt to another folder, or empty this one first"

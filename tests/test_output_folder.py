@@ -291,14 +291,13 @@ def test_a_killed_runs_lock_is_not_kept_by_the_workers_it_forked(tmp_path) -> No
 
 
 def test_pending_lines_list_each_document_once_until_the_inputs_entry(tmp_path) -> None:
-    """A killed run's pending lines (one per document written) are read back as one
+    """A killed run's pending lines (one per document its journals list) are read back as one
     unfinished entry per input; the entry a later line saves replaces them."""
     manifest = Manifest(tmp_path)
-    for doc_id in ("big/r0", "big/r1", "big/r0", "big/r2"):
-        manifest.pending("big.jsonl", doc_id)
-    manifest.pending("small.txt", "small")
+    manifest.note_pending("big.jsonl", ["big/r0", "big/r1", "big/r0", "big/r2"])
+    manifest.note_pending("small.txt", ["small"])
     manifest.record("small.txt", InputEntry("sha", "settings", documents=[DocumentEntry("small")]))
-    manifest.pending("small.txt", "small-2")  # a later run, killed again
+    manifest.note_pending("small.txt", ["small-2"])  # a later run, killed again
     manifest.close()
     loaded = Manifest.load(tmp_path)
     big = loaded.entries["big.jsonl"]

@@ -25,8 +25,8 @@ from cleaner.pipeline import Cleaner
 from cleaner.progress import NoProgress, PlainProgress, make_progress
 from cleaner.readers import discover_inputs
 from cleaner.readers.names import is_hidden
-from cleaner.runner import batched, run, stream_items
-from cleaner.work import InputDone
+from cleaner.runner import batched, plan, run
+from cleaner.work import RunContext
 
 MIXED = [SEEDS, FIXTURES / "dumps", FIXTURES / "html", FIXTURES / "warc"]
 
@@ -86,19 +86,21 @@ def test_duplicates_are_found_across_workers(tmp_path) -> None:
     assert report.duplicates["exact"] == 19
 
 
-def test_batches_keep_every_item_in_order() -> None:
-    files = discover_inputs([FIXTURES / "warc"])
-    items = list(stream_items(files, Config()))
-    batches = list(batched(iter(items), size=3))
-    assert [item for batch in batches for item in batch] == items
-    assert [i.index for i in items if isinstance(i, InputDone)] == list(range(len(files)))
+def test_batches_keep_every_input_in_order(tmp_path) -> None:
+    files = discover_inputs([FIXTURES / "warc", SEEDS])
+    tasks = list(plan(files, RunContext(tmp_path, OutputFormat.TXT, "settings")))
+    batches = list(batched(iter(tasks), most=3))
+    assert [task for batch in batches for task in batch] == tasks
+    assert [task.index for task in tasks] == list(range(len(files)))
+    assert max(len(batch) for batch in batches) <= 3
 
 
-def test_large_documents_and_long_runs_of_markers_close_a_batch_early() -> None:
-    big = [Document(f"big{i}", "big", "x" * 600) for i in range(3)]
-    assert [len(b) for b in batched(iter(big), size=8, chars=1000)] == [2, 1]
-    markers = [InputDone(index) for index in range(600)]  # inputs unchanged since last run
-    assert [len(b) for b in batched(iter(markers), most=256)] == [256, 256, 88]
+def test_large_inputs_close_a_batch_early(tmp_path) -> None:
+    for number in range(3):
+        (tmp_path / f"big{number}.txt").write_text("x" * 600)
+    files = discover_inputs([tmp_path])
+    tasks = plan(files, RunContext(tmp_path / "out", OutputFormat.TXT, "settings"))
+    assert [len(b) for b in batched(tasks, most=8, nbytes=1000)] == [2, 1]
 
 
 def test_a_run_freezes_the_heap_only_while_it_runs(tmp_path) -> None:
@@ -304,7 +306,9 @@ def test_orphan_parts_damaged_or_removed_by_hand(tmp_path) -> None:
     assert not any(doc["id"].startswith("20b2") for doc in stored_documents(out))
 
 
-def test_damaged_part_fails_that_input_and_is_rebuilt_next_time(tmp_path) -> None:
+def test_damaged_part_is_rebuilt_at_once(tmp_path) -> None:
+    """The worker that would reuse the input's part finds it damaged, and cleans the
+    input again instead."""
     source = copy_inputs(tmp_path)
     out = tmp_path / "out"
     config = Config(format=OutputFormat.JSONL)
@@ -312,9 +316,9 @@ def test_damaged_part_fails_that_input_and_is_rebuilt_next_time(tmp_path) -> Non
     part = part_of(out, source, "2c46")
     part.write_text("{ not json\n")
     report = run([source], out, config)
-    assert len(report.failures) == 1 and "could not be read back" in report.failures[0].reason
+    assert not report.failures and report.reused == report.inputs - 1
     again = run([source], out, config)
-    assert not again.failures and again.reused == again.inputs - 1
+    assert not again.failures and again.reused == again.inputs
     fresh = tmp_path / "fresh"
     run([source], fresh, config)
     assert outputs(out) == outputs(fresh)
@@ -376,7 +380,9 @@ def test_outputs_are_readable_by_others_as_with_open(tmp_path) -> None:
         run([SEEDS], out, Config(format=OutputFormat.TXT))
     finally:
         os.umask(old)
-    modes = {path.name: path.stat().st_mode & 0o777 for path in out.iterdir()}
+    files = [path for path in out.rglob("*") if path.is_file()]
+    assert any(path.parent != out for path in files)  # the fingerprint journals too
+    modes = {str(path.relative_to(out)): path.stat().st_mode & 0o777 for path in files}
     assert set(modes.values()) == {0o644}, modes
 
 
@@ -432,19 +438,19 @@ def test_progress_bar_shows_documents_per_second() -> None:
 
 
 def test_an_input_that_cannot_be_hashed_is_cleaned_not_reused(tmp_path, monkeypatch) -> None:
-    import cleaner.runner
+    import cleaner.work
 
     source = copy_inputs(tmp_path)
     out = tmp_path / "out"
     first = run([source], out, Config())
-    real = cleaner.runner.file_sha256
+    real = cleaner.work.file_sha256
 
     def flaky(path):
         if path.name.startswith("2c46"):
             raise PermissionError(13, "Permission denied")
         return real(path)
 
-    monkeypatch.setattr(cleaner.runner, "file_sha256", flaky)
+    monkeypatch.setattr(cleaner.work, "file_sha256", flaky)
     again = run([source], out, Config())
     assert not again.failures and again.reused == first.inputs - 1
 
@@ -518,32 +524,58 @@ def test_a_document_that_kills_its_worker_fails_alone(tmp_path, corpus_pass) -> 
     check_bombs_failed_alone(tmp_path, ProcessExecutor(2), corpus_pass)
 
 
+def test_a_record_that_kills_its_worker_fails_alone_and_its_container_is_written(
+    tmp_path,
+) -> None:
+    """A container input is one task: when a record kills its worker, the input runs
+    again noting each record, and only the record it died on fails."""
+    source = tmp_path / "in"
+    source.mkdir()
+    filler = "The council met on Tuesday to discuss the budget for the public library."
+    lines = [{"id": f"r{n}", "text": f"{filler} Item {n} of the agenda."} for n in range(6)]
+    lines[3]["text"] = f"{CrashingCleaner.FUSE}\n\n{filler}"
+    (source / "a.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    config = Config()
+    cleaner = CrashingCleaner(config=config)
+    cleaner.parent = os.getpid()
+    out = tmp_path / "out"
+    report = run([source], out, config, cleaner=cleaner, executor=ProcessExecutor(2))
+    assert [(Path(f.source).name, "worker process died" in f.reason) for f in report.failures] == [
+        ("a.jsonl:4", True)
+    ]
+    assert sorted(p.name for p in (out / "a").glob("*.txt")) == [
+        f"r{n}.txt" for n in (0, 1, 2, 4, 5)
+    ]
+    assert not list(out.rglob("*.at"))  # the place notes are gone
+
+
 def test_a_pool_that_breaks_while_batches_are_handed_out_takes_the_rest(tmp_path) -> None:
     """A worker can die between two hand-overs: the pool then refuses the next batch at
     once. That batch, like those in flight, runs again on a fresh pool; only the bomb fails."""
-    from cleaner.readers import RecordFailure
-    from cleaner.work import CLEAN, WORKER_DIED, CleanedDocument
-
-    def document(name: str, text: str) -> Document:
-        return Document(id=name, source=name, raw=text)
+    from cleaner.work import CLEAN, WORKER_DIED
 
     filler = "The council met on Tuesday to discuss the budget for the public library.\n"
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "bomb.txt").write_text(CrashingCleaner.FUSE + "\n\n" + filler)
+    for number in range(12):
+        (source / f"doc-{number:02d}.txt").write_text(filler)
+    tasks = list(
+        plan(discover_inputs([source]), RunContext(tmp_path / "out", OutputFormat.TXT, "s"))
+    )
 
     def batches():
-        yield [document("bomb", CrashingCleaner.FUSE + "\n\n" + filler)]
+        yield [tasks[0]]
         time.sleep(1.0)  # the worker is dead and the pool marked broken before the next
-        for number in range(12):
-            yield [document(f"doc-{number:02d}", filler)]
+        for task in tasks[1:]:
+            yield [task]
 
     cleaner = CrashingCleaner(config=Config())
     cleaner.parent = os.getpid()
-    results = [item for batch in ProcessExecutor(1).map(CLEAN, cleaner, batches()) for item in batch]
-    assert [r.id if isinstance(r, CleanedDocument) else r.source for r in results] == [
-        "bomb",
-        *(f"doc-{number:02d}" for number in range(12)),
-    ]
-    assert isinstance(results[0], RecordFailure) and results[0].reason == WORKER_DIED
-    assert all(isinstance(r, CleanedDocument) for r in results[1:])
+    results = [s for batch in ProcessExecutor(1).map(CLEAN, cleaner, batches()) for s in batch]
+    assert [s.index for s in results] == list(range(13))
+    assert [f.reason for f in results[0].failures] == [WORKER_DIED]
+    assert all(len(s.documents) == 1 and not s.failures for s in results[1:])
 
 
 def test_ctrl_c_stops_a_pool_at_once_and_its_workers_ignore_it(tmp_path) -> None:
@@ -553,14 +585,14 @@ def test_ctrl_c_stops_a_pool_at_once_and_its_workers_ignore_it(tmp_path) -> None
     from cleaner.work import CLEAN
 
     text = "The council met on Tuesday to discuss the budget for the public library.\n"
+    source = tmp_path / "in"
+    source.mkdir()
+    for number in range(200):
+        (source / f"d{number:03d}.txt").write_text(text)
+    tasks = plan(discover_inputs([source]), RunContext(tmp_path / "out", OutputFormat.TXT, "s"))
     executor = ProcessExecutor(3)
-
-    def batches():
-        for number in range(200):
-            yield [Document(id=f"d{number}", source=f"d{number}", raw=text)]
-
     others = set(multiprocessing.active_children())  # earlier tests' processes, if any
-    results = executor.map(CLEAN, Cleaner(Config()), batches())
+    results = executor.map(CLEAN, Cleaner(Config()), ([task] for task in tasks))
     next(results)
     pool_workers = [p for p in multiprocessing.active_children() if p not in others]
     assert pool_workers

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from cleaner.pipeline import Cleaner
-from cleaner.work import BatchTask, Item, R
+from cleaner.work import BatchTask, Item, R, carefully, past_crash
 
 #: Batches in flight per worker: enough to keep every worker busy, few enough to bound memory.
 IN_FLIGHT_PER_WORKER = 3
@@ -74,14 +74,19 @@ def rerun_after_crash(
 ) -> R:
     """The result of a batch that was in flight when its worker died, which names no
     culprit: the batch again on a fresh worker of its own (`alone`, None if that one dies
-    too), then document by document; a document that still kills its worker fails alone."""
+    too), then input by input. An input that still kills its worker runs again noting
+    each record before it cleans it: the record it died on is left out (and fails alone)
+    and the input runs again, until it finishes."""
     whole = alone(batch)
     if whole is not None:
         return whole[0]
     parts = []
     for item in batch:
         single = alone([item])
+        attempt: Item | None = carefully(item)
+        while single is None and attempt is not None:
+            single = alone([attempt])
+            if single is None:
+                attempt = past_crash(attempt)
         parts.append(single[0] if single is not None else task.crashed(item))
     return task.combine(parts)
-
-

@@ -18,8 +18,9 @@ from cleaner.corpus import CorpusTable, document_site, line_hash
 from cleaner.document import Document
 from cleaner.pipeline import Cleaner
 from cleaner.readers import InputFile, ReadStats
-from cleaner.runner import build_corpus_table, read_guarded
+from cleaner.runner import build_corpus_table
 from cleaner.text import line_key
+from cleaner.work import read_guarded
 
 MAX_FURNITURE_WORDS = 40  # longer lines are rarely furniture worth an exact rule
 
@@ -51,7 +52,7 @@ def collect(
     """Second sweep: the text of each site's frequent lines, and one content line to keep."""
     findings: dict[str, SiteFindings] = {}
     for item in files:
-        for doc in read_guarded(item, ReadStats(), config):
+        for doc in read_guarded(item, ReadStats(), config.text_field, config.max_bytes):
             if not isinstance(doc, Document):
                 continue
             cleaner.prepare(doc)
