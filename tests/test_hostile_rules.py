@@ -157,3 +157,23 @@ def test_ordinary_counted_patterns_are_not_too_big() -> None:
 
     for pattern in (r"^\d{4}-\d{2}-\d{2}$", r"(?:\w+\s){1,40}", "(?:a{100}){100}", r"[{(]{2}"):
         check_pattern_size(pattern)
+
+
+def test_near_misses_add_up_to_strikes(tmp_path) -> None:
+    """`until: '(a|aa)+$'` takes tens of milliseconds a line, never the bound: on 400 such
+    lines it cost 82 s and counted nothing. Slow matches now add up to strikes."""
+    write_rules(
+        tmp_path,
+        "rules:\n"
+        "  - id: near-miss\n"
+        "    description: a block whose end pattern backtracks a while on each line\n"
+        "    regex: 'aaaa'\n"
+        "    until: '(a|aa)+$'\n"
+        "    tests:\n"
+        "      - keep: An ordinary line of the article stays here.\n",
+    )
+    cleaner = Cleaner(Config(rules=(tmp_path,), builtin_rules=False, classifier=False))
+    doc = cleaner.clean_text("\n".join(["a" * 23 + "!"] * 400))
+    assert doc.rule_timeouts.count("near-miss") == MAX_TIMEOUTS
+    assert any("rule near-miss gave up" in w for w in doc.warnings)
+
