@@ -239,7 +239,10 @@ def read_decompressed(path: Path, limit: int) -> bytes:
         if kind == "gzip" and os.fstat(handle.fileno()).st_size <= limit:
             return gunzip(handle.read(), limit)
         with _decompressing(handle, kind) as stream:
-            return stream.read(limit)
+            data = stream.read(limit)
+            if len(data) < limit:
+                stream.read(1)  # a stream cut short says so here, after what it held
+            return data
 
 
 def gunzip(data: bytes, limit: int) -> bytes:
