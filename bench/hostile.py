@@ -254,7 +254,7 @@ def main() -> None:
     wanted = sys.argv[1:]
     print(f"{'case':28} {'wall':>9} {'peak RSS':>11}  outcome (--workers 2, "
           f"--document-timeout {DOCUMENT_TIMEOUT})")
-    print("(peak RSS: the largest process of any run so far; cases run in order)")
+    print("(peak RSS: the largest process of the case's run, workers included)")
     with tempfile.TemporaryDirectory() as tmp:
         for name, make in build(Path(tmp)).items():
             if not wanted or any(word in name for word in wanted):
