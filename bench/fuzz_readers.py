@@ -1,5 +1,9 @@
 """Fuzz the readers: random bytes and mutated real fixtures in every input format.
 
+Besides mutations: every compression format (gzip, bz2, xz, zstd), streams cut at a random
+offset, and file names that are not UTF-8. A stream cut short must never pass as
+complete: reading it must give a failure (checked by `truncated` cases).
+
 Each case is written to a file and read with `read_input` directly (not the runner's
 guard, which turns any exception into a reported failure and would hide bugs), then every
 document is cleaned. Allowed outcomes: documents, `RecordFailure`s, `DocumentError`s.
@@ -11,12 +15,16 @@ Anything else is a finding, printed with the input that caused it.
 from __future__ import annotations
 
 import argparse
+import bz2
 import gzip
+import lzma
+import os
 import tempfile
 import time
 import traceback
 from pathlib import Path, PurePosixPath
 
+import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -62,6 +70,41 @@ def mutated(draw: st.DrawFn) -> tuple[InputKind, bytes]:
     return kind, payload
 
 
+COMPRESSORS = {
+    "gzip": gzip.compress,
+    "bz2": bz2.compress,
+    "xz": lzma.compress,
+    "zstd": lambda data: zstandard.ZstdCompressor().compress(data),
+}
+#: Whole, valid inputs that a cut must not pass silently (WARC gzip is left out: a cut
+#: at a member boundary is a shorter valid archive).
+INTACT = {
+    InputKind.TEXT: [FIXTURES / "bad" / "legacy-cp1252.txt"],
+    InputKind.HTML: [FIXTURES / "html" / "article.html"],
+    InputKind.JSONL: [FIXTURES / "bad" / "one-broken-line.jsonl"],
+    InputKind.WARC: [FIXTURES / "warc" / "warcio__example-iana.org-chunked.warc"],
+}
+
+
+@st.composite
+def truncated(draw: st.DrawFn) -> tuple[InputKind, bytes, str]:
+    """A valid input compressed in any format, cut at a random offset before its end,
+    under a file name that may not be UTF-8."""
+    kind = draw(st.sampled_from(list(INTACT)))
+    data = draw(st.sampled_from(INTACT[kind])).read_bytes()
+    compressed = COMPRESSORS[draw(st.sampled_from(list(COMPRESSORS)))](data)
+    cut = draw(st.integers(6, len(compressed) - 1))  # shorter: no magic, not compressed
+    return kind, compressed[:cut], draw(file_names())
+
+
+def file_names() -> st.SearchStrategy[str]:
+    """A file name as the OS gives it: any bytes but / and NUL (surrogate-escaped)."""
+    raw = st.binary(min_size=1, max_size=24).map(
+        lambda b: b.replace(b"/", b"_").replace(b"\0", b"_")
+    )
+    return raw.filter(lambda b: b not in (b".", b"..")).map(os.fsdecode)
+
+
 def check(cleaner: Cleaner, folder: Path, case: tuple[InputKind, bytes], findings: list) -> None:
     kind, payload = case
     path = folder / f"case{SUFFIX[kind]}"
@@ -76,6 +119,33 @@ def check(cleaner: Cleaner, folder: Path, case: tuple[InputKind, bytes], finding
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         where = f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"
         findings.append((kind, f"{type(exc).__name__} at {where}", str(exc)[:160], payload[:60]))
+
+
+def check_truncated(
+    cleaner: Cleaner, folder: Path, case: tuple[InputKind, bytes, str], findings: list
+) -> None:
+    """A cut stream read like any case, which must also give a failure somewhere."""
+    kind, payload, name = case
+    path = folder / f"{name}{SUFFIX[kind]}.cut"
+    path.write_bytes(payload)
+    failed = False
+    try:
+        for doc in read_input(InputFile(path, PurePosixPath(name), kind), ReadStats()):
+            if isinstance(doc, RecordFailure):
+                failed = True
+            else:
+                cleaner.clean(doc)
+    except CleanerError:
+        failed = True
+    except Exception as exc:  # every other exception is a finding
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        where = f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"
+        findings.append((kind, f"{type(exc).__name__} at {where}", str(exc)[:160], payload[:60]))
+        return
+    finally:
+        path.unlink()
+    if not failed:
+        findings.append((kind, "truncation passed silently", name, payload[:60]))
 
 
 def main() -> None:
@@ -96,7 +166,16 @@ def main() -> None:
                 cases += 1
                 check(cleaner, Path(tmp), case, findings)
 
+            @settings(max_examples=50, deadline=None, database=None,
+                      suppress_health_check=list(HealthCheck))
+            @given(truncated())
+            def cut_batch(case: tuple[InputKind, bytes, str]) -> None:
+                nonlocal cases
+                cases += 1
+                check_truncated(cleaner, Path(tmp), case, findings)
+
             one_batch()
+            cut_batch()
     print(f"{cases} cases in {args.minutes:g} minutes, {len(findings)} findings")
     distinct = {(kind, name): (message, head) for kind, name, message, head in findings}
     for (kind, name), (message, head) in sorted(distinct.items()):

@@ -46,3 +46,19 @@ def test_a_few_accented_letters_in_cp1252_are_still_read_as_cp1252() -> None:
     data = ASCII[:1000] + "café".encode("cp1252") + ASCII[1000:]
     doc = document_from_bytes("d", "d.txt", data, html=False)
     assert "café" in doc.raw and doc.warnings == ["not UTF-8: decoded as cp1252"]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_ascii_text_in_utf16_without_a_bom_is_not_read_as_utf8(codec) -> None:
+    """Its NULs are valid UTF-8: it came out as text with a NUL between the letters."""
+    data = "The council met on Tuesday evening to vote on the bridge.".encode(codec)
+    doc = document_from_bytes("d", "d.txt", data, html=False)
+    assert doc.raw == "The council met on Tuesday evening to vote on the bridge."
+    assert doc.warnings == [f"{codec} without a byte order mark"]
+
+
+def test_two_stray_bytes_in_a_short_ascii_text_are_not_a_code_page() -> None:
+    """Two bytes in 250 were read as cp775."""
+    data = b"The council met on Tuesday evening, and plain ASCII text goes on. " * 3
+    doc = document_from_bytes("d", "d.txt", data + b"\x81\x9d more", html=False)
+    assert doc.raw.count("\ufffd") == 2 and "invalid UTF-8" in doc.warnings[0]

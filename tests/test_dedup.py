@@ -338,3 +338,17 @@ def test_a_full_disk_under_the_index_is_an_output_error_naming_out(tmp_path) -> 
                 finder.check(f"doc{number}", finder.fingerprint(text))
     message = str(OutputError(tmp_path, err.value))
     assert message.startswith(f"{tmp_path}: cannot write the output (the duplicate index: ")
+
+
+def test_near_repeat_search_is_bounded_on_template_lines() -> None:
+    """Lines from one template share most 2-grams, so each was compared with every earlier
+    one (8,000 lines: a minute). The search stops at a work budget, with a warning."""
+    from cleaner import Cleaner, Config
+
+    text = "\n".join(
+        f"row {n} is one of the values that we have for the table and it is in the file {n * 3}"
+        for n in range(8000)
+    )
+    doc = Cleaner(Config(classifier=False)).clean_text(text)
+    assert any("near-repeat search stopped at line" in w for w in doc.warnings)
+    assert doc.text.count("\n") > 7000  # nothing was dropped for it

@@ -107,3 +107,73 @@ def test_an_until_pattern_has_the_same_bound_and_strikes_as_a_regex(tmp_path) ->
     assert doc.rule_timeouts.count("slow-block") == MAX_TIMEOUTS  # then the rule is left out
     assert took < 5 * MATCH_TIMEOUT * MAX_TIMEOUTS + 1
     assert "BEGIN" in doc.text  # a block whose end cannot be found is no block
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        ("(" * 990 + "a" + ")" * 990, "nests groups more than 50 deep"),  # RecursionError
+        ("(?:(?:a{1000}){1000}){100}", "counted repeats stand for over"),  # 9 GB to compile
+        ("[(]{3}(?:x{1000}){1000}", "counted repeats stand for over"),
+    ],
+)
+def test_a_pattern_too_big_to_compile_fails_at_load_naming_file_and_line(
+    tmp_path, pattern, message
+) -> None:
+    from typer.testing import CliRunner
+
+    from cleaner.cli import app
+
+    for key in ("regex", "until"):
+        rules = write_rules(
+            tmp_path / key,
+            "rules:\n"
+            "  - id: ok\n"
+            "    description: an ordinary rule\n"
+            "    exact: Add new comment\n"
+            "    tests:\n"
+            "      - drop: Add new comment\n"
+            "  - id: huge\n"
+            "    description: a pattern that would exhaust the compiler\n"
+            + ("    regex: '^BEGIN$'\n" if key == "until" else "")
+            + f"    {key}: '{pattern}'\n"
+            "    tests:\n"
+            "      - keep: An ordinary line.\n",
+        )
+        (tmp_path / "in").mkdir(exist_ok=True)
+        (tmp_path / "in" / "a.txt").write_text("An ordinary line of text.\n")
+        result = CliRunner().invoke(
+            app, ["run", str(tmp_path / "in"), str(tmp_path / "out"), "--rules", str(rules)]
+        )
+        assert result.exit_code not in (0, 1, 4), result.output
+        assert "Traceback" not in result.output
+        error = [line for line in result.output.splitlines() if message in line]
+        line = 10 if key == "until" else 9  # the line of the pattern itself
+        assert len(error) == 1 and f"rules.yaml:{line}: field 'rules.{key}'" in error[0]
+
+
+def test_ordinary_counted_patterns_are_not_too_big() -> None:
+    from cleaner.ruleset.pattern_size import check_pattern_size
+
+    for pattern in (r"^\d{4}-\d{2}-\d{2}$", r"(?:\w+\s){1,40}", "(?:a{100}){100}", r"[{(]{2}"):
+        check_pattern_size(pattern)
+
+
+def test_near_misses_add_up_to_strikes(tmp_path) -> None:
+    """`until: '(a|aa)+$'` takes tens of milliseconds a line, never the bound: on 400 such
+    lines it cost 82 s and counted nothing. Slow matches now add up to strikes."""
+    write_rules(
+        tmp_path,
+        "rules:\n"
+        "  - id: near-miss\n"
+        "    description: a block whose end pattern backtracks a while on each line\n"
+        "    regex: 'aaaa'\n"
+        "    until: '(a|aa)+$'\n"
+        "    tests:\n"
+        "      - keep: An ordinary line of the article stays here.\n",
+    )
+    cleaner = Cleaner(Config(rules=(tmp_path,), builtin_rules=False, classifier=False))
+    doc = cleaner.clean_text("\n".join(["a" * 23 + "!"] * 400))
+    assert doc.rule_timeouts.count("near-miss") == MAX_TIMEOUTS
+    assert any("rule near-miss gave up" in w for w in doc.warnings)
+

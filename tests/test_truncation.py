@@ -139,3 +139,61 @@ def test_a_warc_that_is_not_one_fails_at_once(tmp_path) -> None:
     report = run([inputs], tmp_path / "out")
     (failure,) = report.failures
     assert "not a WARC, WET or ARC file" in failure.reason
+
+
+def _single_member(tmp_path):
+    """The fixture archive gzipped as one whole (`gzip x.warc`), as many tools write it."""
+    import gzip
+
+    warc = gzip.decompress((FIXTURES / "warc" / "warcio__example.warc.gz").read_bytes())
+    return gzip.compress(warc)
+
+
+def test_a_warc_gzipped_as_one_whole_is_read_to_its_end(tmp_path) -> None:
+    """warcio stops after the first record of such a file ("non-chunked gzip")."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "one.warc.gz").write_bytes(_single_member(tmp_path))
+    report = run([inputs], tmp_path / "out", Config(near_duplicate_threshold=None))
+    assert not report.failures and report.written == 1  # its one HTML response
+    assert sum(report.skipped.values()) == 5  # warcinfo, requests, revisit: all were read
+
+
+def test_a_cut_warc_gzipped_as_one_whole_names_the_loss(tmp_path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "cut.warc.gz").write_bytes(_single_member(tmp_path)[:-300])
+    report = run([inputs], tmp_path / "out", Config(near_duplicate_threshold=None))
+    assert report.written == 1  # the response, before the cut
+    (failure,) = report.failures
+    assert failure.source.rsplit("/", 1)[1].startswith("cut.warc.gz@")
+    assert "the archive is cut short" in failure.reason
+
+
+def test_a_warc_header_followed_by_a_line_without_end_fails_fast(tmp_path) -> None:
+    """warcio read such a line in time that grows with its square (20 MB: 7 s, no word)."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    with (inputs / "zeros.warc").open("wb") as handle:
+        handle.write(b"WARC/1.0\r\n")
+        handle.truncate(30_000_000)  # sparse zeros after the version line
+    report = run([inputs], tmp_path / "out")
+    (failure,) = report.failures
+    assert "a header line longer than" in failure.reason
+
+
+def test_a_compressed_jsonl_bomb_stops_near_max_bytes(tmp_path) -> None:
+    """7.8 KB of bz2 held 10 GB of zeros and took 26 s, growing with the inflated size."""
+    import bz2
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    compressor = bz2.BZ2Compressor(9)
+    parts = [compressor.compress(_line("a").encode())]
+    zeros = b"\0" * (1 << 20)
+    parts += [compressor.compress(zeros) for _ in range(400)]  # 400 MB inflated
+    (inputs / "bomb.jsonl.bz2").write_bytes(b"".join(parts) + compressor.flush())
+    report = run([inputs], tmp_path / "out", Config(max_bytes=5_000_000))
+    assert report.written == 1  # the line before the zeros
+    (failure,) = report.failures
+    assert "inflates past" in failure.reason and "decompression bomb" in failure.reason

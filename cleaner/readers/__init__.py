@@ -30,7 +30,7 @@ def read_input(
 ) -> Iterator[Document | RecordFailure]:
     """The documents of one input file (one for text/HTML, one per record for containers)."""
     if item.kind is InputKind.WARC:
-        return read_warc(item, stats)
+        return read_warc(item, stats, max_bytes)
     if item.kind is InputKind.JSONL:
         return read_jsonl(item, stats, text_field, max_bytes)
     return read_single(item, max_bytes)

@@ -52,17 +52,100 @@ def _sniffed(handle: BinaryIO) -> str | None:
     return kind
 
 
-def _decompressing(handle: BinaryIO, kind: str | None) -> BinaryIO:
+#: How many times its compressed size a file may inflate beyond --max-bytes: text
+#: compresses 3 to 10 times, zeros a thousand times and more (10 GB in 7.8 KB of bz2).
+MAX_INFLATION_RATIO = 100
+
+
+class InflationLimit(ValueError):
+    """A compressed file inflated past its budget: a decompression bomb, most likely."""
+
+
+def inflation_budget(compressed: int, max_bytes: int | None) -> int | None:
+    """How many bytes a file of `compressed` bytes may inflate to (None: no bound):
+    `max_bytes`, and MAX_INFLATION_RATIO times its own size beyond that."""
+    if max_bytes is None:
+        return None
+    return max_bytes + MAX_INFLATION_RATIO * compressed
+
+
+def _decompressing(handle: BinaryIO, kind: str | None, budget: int | None = None) -> BinaryIO:
     """The content of `handle` (a file compressed as `kind`) as a binary stream."""
     if kind is None:
         return handle
-    openers: dict[str, Callable[[BinaryIO], object]] = {
+    openers: dict[str, Callable[[BinaryIO], Any]] = {
         "gzip": lambda raw: gzip.GzipFile(fileobj=raw),  # multi-member (record-wise) too
         "bz2": bz2.BZ2File,
         "xz": lzma.LZMAFile,
         "zstd": _ZstdStream,
     }
-    return cast(BinaryIO, openers[kind](handle))  # what readers use of it: read, readline, close
+    inflated = _Inflated(openers[kind](handle), handle, kind, budget)
+    return cast(BinaryIO, inflated)  # what readers use of it: read, readline, close
+
+
+class _Inflated(io.RawIOBase):
+    """A decompressing stream that keeps what came before a cut and counts what it gives.
+
+    GzipFile, BZ2File and LZMAFile raise EOFError from a `read(n)` that meets the end of a
+    truncated file, and the bytes that read had inflated are lost: a truncated
+    single-member .warc.gz gave no record at all. Here a read gathers `read1` pieces; one
+    that meets the cut returns what came before it, and the next read raises. Past
+    `budget` bytes out, a read raises InflationLimit."""
+
+    def __init__(self, inner: Any, handle: BinaryIO, kind: str, budget: int | None) -> None:
+        self._inner = inner
+        self._handle = handle  # GzipFile, BZ2File, LZMAFile leave a file object open
+        self._kind = kind
+        self._budget = budget
+        self._given = 0
+        self._error: BaseException | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def read1(self, size: int = -1) -> bytes:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        data = bytes(self._inner.read1(1 << 20 if size is None or size < 0 else size))
+        self._given += len(data)
+        if self._budget is not None and self._given > self._budget:
+            raise InflationLimit(
+                f"{self._kind} content inflates past {self._budget:,} bytes "
+                f"(--max-bytes and {MAX_INFLATION_RATIO} times its compressed size "
+                "beyond): a decompression bomb? raise --max-bytes if it is not"
+            )
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        wanted = -1 if size is None else size
+        parts: list[bytes] = []
+        have = 0
+        while wanted < 0 or have < wanted:
+            try:
+                part = self.read1(1 << 20 if wanted < 0 else wanted - have)
+            except DECOMPRESSION_ERRORS as exc:
+                if not parts:
+                    raise
+                self._error = exc  # what came before the cut now; the cut next time
+                break
+            if not part:
+                break
+            parts.append(part)
+            have += len(part)
+        return b"".join(parts)
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        try:
+            self._inner.close()
+        finally:
+            self._handle.close()
+            super().close()
 
 
 class _ZstdStream(io.RawIOBase):
@@ -137,10 +220,12 @@ class _ZstdStream(io.RawIOBase):
         super().close()
 
 
-def open_decompressed(path: Path) -> BinaryIO:
-    """The file's content as a binary stream, decompressed if it is compressed."""
+def open_decompressed(path: Path, max_bytes: int | None = None) -> BinaryIO:
+    """The file's content as a binary stream, decompressed if it is compressed; with
+    `max_bytes`, one that inflates far past it stops (`inflation_budget`)."""
     handle = path.open("rb")
-    return _decompressing(handle, _sniffed(handle))
+    budget = inflation_budget(os.fstat(handle.fileno()).st_size, max_bytes)
+    return _decompressing(handle, _sniffed(handle), budget)
 
 
 def read_decompressed(path: Path, limit: int) -> bytes:
@@ -154,7 +239,10 @@ def read_decompressed(path: Path, limit: int) -> bytes:
         if kind == "gzip" and os.fstat(handle.fileno()).st_size <= limit:
             return gunzip(handle.read(), limit)
         with _decompressing(handle, kind) as stream:
-            return stream.read(limit)
+            data = stream.read(limit)
+            if len(data) < limit:
+                stream.read(1)  # a stream cut short says so here, after what it held
+            return data
 
 
 def gunzip(data: bytes, limit: int) -> bytes:

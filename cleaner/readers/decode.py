@@ -124,12 +124,16 @@ def bomless_utf16(data: bytes) -> str | None:
     return None
 
 
+#: So few non-ASCII bytes say nothing of a code page, whatever the text's length.
+STRAY_BYTES = 4
+
+
 def _stray_bytes(data: bytes) -> bool:
-    """ASCII text with a few bytes of no encoding in it (under 1 in 200, and not in UTF-8
-    sequences): guessing a code page from so little gives nonsense like cp775."""
+    """ASCII text with a few bytes of no encoding in it (at most 4, or under 1 in 200, and
+    not in UTF-8 sequences): guessing a code page from so little gives nonsense like cp775."""
     sample = data[:200_000]
     high = len(_HIGH_BYTE.findall(sample))
-    return 0 < high <= len(sample) / 200
+    return 0 < high <= max(len(sample) / 200, STRAY_BYTES)
 
 
 def decode_bytes(
@@ -144,6 +148,10 @@ def decode_bytes(
     if html:
         meta = _META_CHARSET.search(data[:4096])
         labels.append(_codec(meta.group(1).decode("ascii", "ignore")) if meta else None)
+    # NULs are valid UTF-8, but ASCII text in UTF-16 without a BOM is half NULs.
+    wide = bomless_utf16(data) if b"\x00" in data[:4096] else None
+    if wide is not None and not any(_UTF16_OR_32.match(c) for c in filter(None, labels)):
+        return data.decode(wide, errors="replace"), wide, f"{wide} without a byte order mark"
     utf8 = _try(data, "utf-8")
     for codec in filter(None, labels):
         if utf8 is not None and codec != "utf-8" and _contradicted(codec, data):

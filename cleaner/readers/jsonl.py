@@ -11,7 +11,11 @@ from typing import Any, TextIO
 from cleaner.config import DEFAULT_MAX_BYTES
 from cleaner.dates import parse_date
 from cleaner.document import METADATA_KEYS, Document
-from cleaner.readers.compression import DECOMPRESSION_ERRORS, open_decompressed
+from cleaner.readers.compression import (
+    DECOMPRESSION_ERRORS,
+    InflationLimit,
+    open_decompressed,
+)
 from cleaner.readers.discover import InputFile
 from cleaner.readers.names import safe_name, unique_name
 from cleaner.readers.records import ReadStats, RecordFailure
@@ -31,7 +35,7 @@ def read_jsonl(
     seen: set[str] = set()  # output names given so far
     number = 0
     try:
-        with open_decompressed(item.path) as binary:
+        with open_decompressed(item.path, max_chars) as binary:
             # utf-8-sig: a byte order mark before the first line is no part of it.
             lines = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace")
             for number, line in enumerate(_bounded_lines(lines, max_chars), start=1):
@@ -43,6 +47,8 @@ def read_jsonl(
                     )
                     continue
                 yield from _record(item, number, line, text_field, seen)
+    except InflationLimit as exc:
+        yield RecordFailure(f"{item.source}:{number + 1}", f"stopped after line {number}: {exc}")
     except DECOMPRESSION_ERRORS as exc:
         yield RecordFailure(
             f"{item.source}:{number + 1}",

@@ -11,13 +11,14 @@ from __future__ import annotations
 import io
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from cleaner.config import DEFAULT_MAX_BYTES
 from cleaner.document import Document
 from cleaner.readers.compression import DECOMPRESSION_ERRORS, compression_of, open_decompressed
 from cleaner.readers.decode import charset_from_content_type
@@ -25,6 +26,7 @@ from cleaner.readers.discover import InputFile
 from cleaner.readers.names import safe_name, unique_name
 from cleaner.readers.records import ReadStats, RecordFailure
 from cleaner.readers.text import document_from_bytes
+from cleaner.readers.warc_bounds import BoundedArchiveIterator
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 MAX_PAYLOAD_BYTES = 50_000_000
@@ -95,18 +97,23 @@ def _document(
     return doc
 
 
-def _open_archive(path: Path) -> BinaryIO:
-    """Gzip is left to warcio, whose per-record decompressor survives a truncated member."""
+def _open_archive(path: Path, max_bytes: int) -> BinaryIO:
+    """Gzip is left to warcio, whose per-record decompressor survives a truncated member.
+    A bz2, xz or zstd archive that inflates far past `max_bytes` stops there."""
     with path.open("rb") as probe:
         kind = compression_of(probe.read(6))
-    return path.open("rb") if kind in (None, "gzip") else open_decompressed(path)
+    return path.open("rb") if kind in (None, "gzip") else open_decompressed(path, max_bytes)
 
 
-def read_warc(item: InputFile, stats: ReadStats) -> Iterator[Document | RecordFailure]:
+def read_warc(
+    item: InputFile, stats: ReadStats, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Document | RecordFailure]:
     """One document per HTML response/resource record and per WET conversion record.
 
     A corrupt record fails alone: reading resumes at the next record header (or gzip
-    member) after it, so the records before and after it still come out.
+    member) after it, so the records before and after it still come out. A .warc.gz
+    compressed as one whole (`gzip x.warc`, not record by record) is read as one stream,
+    to its end; a cut in it loses the record it falls in, and says so.
     """
     head = _first_bytes(item.path)
     if not head.lstrip(b"\r\n\t ").startswith((b"WARC/", b"filedesc:")):
@@ -118,47 +125,85 @@ def read_warc(item: InputFile, stats: ReadStats) -> Iterator[Document | RecordFa
             whole_input=True,
         )
         return
-    index = 0
+    state = _ReadState()
+    with _open_archive(item.path, max_bytes) as stream:
+        try:
+            yield from _read_records(item, stats, stream, state)
+            return
+        except _OneMember:
+            pass
+    # Record-wise reading met a gzip member holding more than one record: read it all
+    # as one stream, past the records already given.
+    with open_decompressed(item.path, max_bytes) as stream:
+        yield from _read_records(item, stats, stream, _ReadState(seen=state.seen), state.index)
+
+
+class _OneMember(Exception):
+    """The archive is gzipped as one whole, not record by record."""
+
+
+@dataclass(slots=True)
+class _ReadState:
+    index: int = 0  # records read so far
+    seen: set[str] = field(default_factory=set)  # output names given (a record id can repeat)
+
+
+def _read_records(
+    item: InputFile, stats: ReadStats, stream: BinaryIO, state: _ReadState, skip: int = 0
+) -> Iterator[Document | RecordFailure]:
+    """The archive's documents, from the first record after the first `skip`."""
     position = 0
     truncated = False  # the last document came from a record cut short (and says so)
-    seen: set[str] = set()  # output names given so far: a record id can repeat
-    with _open_archive(item.path) as stream:
-        # Resynchronise only in a raw file (plain or gzip members): a bz2/xz/zstd stream
-        # past its damage has nothing left to find.
-        raw = isinstance(stream, io.BufferedReader)
-        while True:
-            if position:
-                stream.seek(position)
-            iterator = ArchiveIterator(stream, arc2warc=True)
-            offset = position
-            try:
-                for record in iterator:
-                    doc = _document(record, item, index, stats, seen)
-                    # Only after the payload is read: asked earlier, warcio skips the payload.
-                    offset = position + iterator.get_record_offset()
-                    index += 1
-                    if doc is not None:
-                        truncated = any(w.startswith("record truncated") for w in doc.warnings)
-                        yield doc
-                problem = _unclean_end(stream, raw, index) or _cut_gzip_member(
-                    item.path, offset, last_flagged=truncated
-                )
-                if problem:
-                    yield RecordFailure(f"{item.source}@{offset}", problem)
-                return
-            # warcio raises AttributeError for a record without a WARC-Type.
-            except (ArchiveLoadFailed, AttributeError, *DECOMPRESSION_ERRORS) as exc:
-                reason = _short_reason(exc)
-                resume = _next_record_start(stream, offset + 1) if raw else None
-                after = f"resumed at byte {resume}" if resume else "the rest is unreadable"
+    # Resynchronise only in a raw file (plain or gzip members): a bz2/xz/zstd stream
+    # past its damage has nothing left to find.
+    raw = isinstance(stream, io.BufferedReader)
+    while True:
+        if position:
+            stream.seek(position)
+        iterator = BoundedArchiveIterator(stream, arc2warc=True)
+        offset = position
+        try:
+            for record in iterator:
+                if state.index < skip:
+                    state.index += 1
+                    continue
+                doc = _document(record, item, state.index, stats, state.seen)
+                # Only after the payload is read: asked earlier, warcio skips the payload.
+                offset = position + iterator.get_record_offset()
+                state.index += 1
+                if doc is not None:
+                    doc.warnings.extend(iterator.notes)
+                    iterator.notes.clear()
+                    truncated = any(w.startswith("record truncated") for w in doc.warnings)
+                    yield doc
+            problem = _unclean_end(stream, raw, state.index) or _cut_gzip_member(
+                item.path, offset, last_flagged=truncated
+            )
+            if problem:
+                yield RecordFailure(f"{item.source}@{offset}", problem)
+            return
+        # warcio raises AttributeError for a record without a WARC-Type.
+        except (ArchiveLoadFailed, AttributeError, *DECOMPRESSION_ERRORS) as exc:
+            if raw and "non-chunked gzip" in str(exc):
+                raise _OneMember from None
+            if isinstance(exc, EOFError) and not raw:
                 yield RecordFailure(
                     f"{item.source}@{offset}",
-                    f"corrupt record at or after byte {offset}: {reason}; {after}",
+                    f"the archive is cut short after byte {offset} of its content (a "
+                    f"truncated download?): record {state.index} and any after it are lost",
                 )
-                if resume is None:
-                    return
-                position = resume
-                index += 1
+                return
+            reason = _short_reason(exc)
+            resume = _next_record_start(stream, offset + 1) if raw else None
+            after = f"resumed at byte {resume}" if resume else "the rest is unreadable"
+            yield RecordFailure(
+                f"{item.source}@{offset}",
+                f"corrupt record at or after byte {offset}: {reason}; {after}",
+            )
+            if resume is None:
+                return
+            position = resume
+            state.index += 1
 
 
 def _first_bytes(path: Path, size: int = 64) -> bytes:
@@ -176,6 +221,11 @@ def _unclean_end(stream: BinaryIO, raw: bool, records: int) -> str | None:
     if not raw:
         try:
             stream.read(1)  # a truncated bz2/xz/zstd stream raises here
+        except EOFError:
+            return (
+                f"the archive is cut short after record {records} (a truncated download?): "
+                "the records before the cut were read, the rest is lost"
+            )
         except DECOMPRESSION_ERRORS as exc:
             return f"compressed archive damaged after record {records}: {exc}"
     if records == 0:

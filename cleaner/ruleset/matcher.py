@@ -10,6 +10,7 @@ RE2 cannot parse (lookbehind, backreferences) always run under the time bound.
 
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
@@ -23,6 +24,10 @@ from cleaner.text import line_key
 Match = tuple[Rule, regex.Match[str] | bool]
 #: A pattern that hits the time bound this often is not tried again.
 MAX_TIMEOUTS = 3
+#: A match slower than this (seconds) is a near miss: real rules take microseconds. Near
+#: misses add up, and each MATCH_TIMEOUT of them counts as one timeout: a pattern that takes
+#: 50 ms on every line never hits the bound, yet costs a minute on a page of 400 lines.
+NEAR_MISS = MATCH_TIMEOUT / 20
 #: Memory RE2 may give the set's automaton (a cache that fills only as lines need it).
 DFA_MEMORY = 64 << 20
 
@@ -40,6 +45,7 @@ class RuleMatcher:
         self.unfiltered: list[Rule] = []
         self.timeouts: Counter[str] = Counter()  # rule id -> matches that hit the bound
         self.last_timeouts: list[str] = []  # since the caller last emptied it
+        self.slow_time: defaultdict[str, float] = defaultdict(float)  # rule id -> seconds
         for rule in rules:
             if rule.pattern is not None:
                 position = prefilter_index.get(rule.id)
@@ -74,12 +80,7 @@ class RuleMatcher:
                 continue
             if self.timeouts[rule.id] >= MAX_TIMEOUTS:
                 continue
-            try:
-                match = rule.pattern.search(text, timeout=MATCH_TIMEOUT)
-            except TimeoutError:
-                self.timeouts[rule.id] += 1
-                self.last_timeouts.append(rule.id)
-                continue
+            match = self._search(rule, rule.pattern, text)
             if match:
                 found.append((rule, match))
         if len(found) > 1:
@@ -92,12 +93,31 @@ class RuleMatcher:
         its own pattern: after MAX_TIMEOUTS the rule gives no answer at all."""
         if rule.until is None or self.timeouts[rule.id] >= MAX_TIMEOUTS:
             return None
+        match = self._search(rule, rule.until, text)
+        return None if match is None else bool(match)
+
+    def _search(
+        self, rule: Rule, pattern: regex.Pattern[str], text: str
+    ) -> regex.Match[str] | bool | None:
+        """`pattern`'s match in `text` (False: none), or None when it took too long: then,
+        or when its near misses add up to the bound, the rule takes a strike."""
+        started = time.perf_counter()
         try:
-            return rule.until.search(text, timeout=MATCH_TIMEOUT) is not None
+            match = pattern.search(text, timeout=MATCH_TIMEOUT)
         except TimeoutError:
-            self.timeouts[rule.id] += 1
-            self.last_timeouts.append(rule.id)
+            self._strike(rule.id)
             return None
+        took = time.perf_counter() - started
+        if took > NEAR_MISS:
+            self.slow_time[rule.id] += took
+            if self.slow_time[rule.id] >= MATCH_TIMEOUT:
+                self.slow_time[rule.id] -= MATCH_TIMEOUT
+                self._strike(rule.id)
+        return match if match is not None else False
+
+    def _strike(self, rule_id: str) -> None:
+        self.timeouts[rule_id] += 1
+        self.last_timeouts.append(rule_id)
 
 
 def _re2_set(rules: Sequence[Rule]) -> tuple[re2.Set | None, dict[str, int]]:

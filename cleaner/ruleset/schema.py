@@ -8,6 +8,8 @@ from typing import Annotated
 import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from cleaner.ruleset.pattern_size import check_pattern_size
+
 RuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
 Domain = Annotated[str, Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")]
 
@@ -78,6 +80,7 @@ def compile_pattern(pattern: str, case_sensitive: bool) -> regex.Pattern[str]:
     bound, so a pattern that backtracks catastrophically cannot hang a run."""
     if len(pattern) > MAX_PATTERN_LENGTH:
         raise ValueError(f"pattern is longer than {MAX_PATTERN_LENGTH} characters")
+    check_pattern_size(pattern)  # before the compiler recurses or unrolls without end
     try:
         return regex.compile(pattern, 0 if case_sensitive else regex.IGNORECASE)
     except regex.error as exc:

@@ -43,6 +43,12 @@ from cleaner.steps.base import Step
 Shingle = tuple[str, ...]
 #: Kept paragraphs a document's comparisons may read one by one before it gets an index.
 SCAN_BUDGET = 2000
+#: Most comparison work (paragraphs read, index entries counted) one document may cost.
+#: Lines built from one template share most of their 2-grams, so each is compared with
+#: every earlier one: 8,000 such lines took a minute. Past this the rest of the document
+#: is not searched, and a warning says so (a count, not a clock: the output stays the same
+#: on any machine).
+WORK_BUDGET = 5_000_000
 
 
 def _shingles_of(words: list[str]) -> frozenset[Shingle]:
@@ -89,7 +95,14 @@ class NearRepeatStep(Step):
         # Any of the three similarities reaching the threshold needs this share of the
         # later paragraph's shingles in one earlier paragraph, hence in `seen`.
         least_share = self.threshold / self.max_growth - 1e-9
+        work = 0
         for line in doc.kept:
+            if work > WORK_BUDGET:
+                doc.warnings.append(
+                    f"near-repeat search stopped at line {line.number}: the paragraphs "
+                    "share too many word pairs to compare them all"
+                )
+                return
             words = line.folded_words()
             if len(words) < self.min_words:
                 continue
@@ -100,8 +113,10 @@ class NearRepeatStep(Step):
                     having = _index(kept)
                 if having is None:
                     scanned += len(kept)
+                    work += len(kept)
                     match = self._best_match(shingles, kept, range(len(kept)), None)
                 else:
+                    work += sum(len(having.get(s, ())) for s in shingles)
                     shared = Counter(chain.from_iterable(having.get(s, ()) for s in shingles))
                     match = self._best_match(shingles, kept, sorted(shared), shared)
             if match is not None and not line.content:
