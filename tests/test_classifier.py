@@ -132,6 +132,21 @@ def test_a_numbered_list_in_the_article_stays(classifier_only) -> None:
     assert [line.text for line in doc.kept] == [PARAGRAPHS[3], *items, PARAGRAPHS[4]]
 
 
+def test_a_list_without_its_bullets_in_the_article_stays(classifier_only) -> None:
+    """A text dump drops the bullets: phrases in sentence case between paragraphs are
+    still a list, where a menu's Title Case labels are not (the main block then weighs
+    them as any other short lines)."""
+    items = ["Die Brücke am alten Hafen", "Ein neuer Weg zum Bahnhof", "Der Markt am Sonntag",
+             "Zwei Linien für den Bus", "Mehr Licht in der Altstadt"]
+    body = ARTICLES["de"][1:]
+    article = [" ".join(body[:2]), *items, body[2]]
+    doc = classifier_only.clean_text(dump([ARTICLES["de"][0], *article]))
+    assert not [r for r in doc.removals if r.text in items and r.rule == "classifier:short-run"]
+    menu = ["Home", "Politics", "World News", "Local Sport", "Contact Us"]
+    doc = classifier_only.clean_text(dump([ARTICLES["de"][0], article[0], *menu, body[2]]))
+    assert {r.rule for r in doc.removals if r.text in menu} == {"classifier:short-run"}
+
+
 def test_related_headlines_in_title_case_go(classifier_only) -> None:
     headlines = ["Mysterious Gravitational Wave Sparks Days-Long Hunt Across The Southern Sky",
                  "Massive Sinkhole Opens On A Busy Road And Drivers Casually Navigate Around It"]

@@ -139,6 +139,31 @@ def test_forum_posts_survive_the_comment_thread_rules(cleaner) -> None:
     assert not any(r.rule.startswith("comment-section") for r in doc.removals)
 
 
+REPLIES = [
+    "I tried the same setting on my own server and it worked once I restarted the service.",
+    "Check the logs before you change anything else, the error is usually written there.",
+    "Mine did that too until I replaced the power supply, which had been failing for weeks.",
+    "Have you looked at the cron jobs? One of them may restart it every night at two.",
+    "Thanks to everyone who answered, it was the watchdog timer and it is fixed now.",
+]
+
+
+def test_a_text_capture_takes_its_type_from_its_address(cleaner) -> None:
+    """Text with a forum thread's URL keeps its posts, as the HTML page would; the same
+    text without a URL (no type: an article's rules) or with an article's loses them."""
+    thread = "\n".join([
+        "Server keeps restarting", PROSE, PROSE, PROSE, PROSE, "Comments",
+        *(f"user{i} wrote:\n{reply}" for i, reply in enumerate(REPLIES, 1)),
+    ])  # fmt: skip
+    doc = cleaner.clean_text(thread, url="https://forum.example.org/threads/server-restarts.991/")
+    assert doc.metadata["page_type"] == "forum"
+    assert REPLIES[-1] in doc.text
+    for url, page_type in ((None, None), ("https://news.example.org/2024/01/05/x", "article")):
+        doc = cleaner.clean_text(thread, url=url)
+        assert doc.metadata.get("page_type") == page_type
+        assert REPLIES[-1] not in doc.text
+
+
 def scoped_rule(scope: str) -> str:
     return (
         "rules:\n  - id: r\n    description: test rule\n    exact: Reply\n"

@@ -82,6 +82,8 @@ FURNITURE = [
     "In Multipolarity",
     "Baku, Azerbaijan, Sep. 5",
     "TASS, Oct 28",
+    "Press TV, Oct 28",
+    "Published on the website of the Russian Foreign Ministry, Oct 28",
 ]
 
 

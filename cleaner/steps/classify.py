@@ -178,6 +178,17 @@ def _reads_as_item(text: str) -> bool:
     return _LIST_ITEM.match(text) is not None or _ends_like_sentence(text)
 
 
+def _sentence_case(text: str) -> bool:
+    """Three words or more, most after the first in lower case: a phrase of running text
+    ("Top 10 health and nutrition trends for 2025"), not a menu's Title Case labels."""
+    words = text.split()
+    lettered = [w for w in words if w[0].isalpha()]
+    if len(lettered) < 3:
+        return False
+    lower = sum(1 for w in lettered[1:] if w[0].islower())
+    return lower * 2 >= len(lettered) - 1
+
+
 def _title_case_share(words: list[str]) -> float:
     """Share of the words of 3+ letters that start with a capital letter."""
     lettered = [w for w in words if len(w) >= 3 and w[0].isalpha()]
@@ -509,7 +520,8 @@ class ClassifyStep(Step):
     def _short_runs(self, judged: list[Judged]) -> None:
         """A run of more short lines than `max_short_run` is a menu or a link list, unless
         it sits between prose on both sides and its lines read like list items (numbered,
-        bulleted or ending like sentences): then it is a list in the article."""
+        bulleted, ending like sentences, or phrases in sentence case, as a list's bullets
+        lost in a text dump leave them): then it is a list in the article."""
         run: list[int] = []
         afters = self._nearest(judged, 1, True)  # later runs are still short when asked
         before = Kind.BAD  # the nearest line with a say before the run, as it is now
@@ -534,5 +546,6 @@ class ClassifyStep(Step):
         items = sum(
             1 for j in run if judged[j].shape in ("code", "table", "list")
             or _reads_as_item(judged[j].line.text)
+            or _sentence_case(judged[j].line.text)
         )
         return items * 2 >= len(run)

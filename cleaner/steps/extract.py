@@ -31,7 +31,7 @@ from cleaner.author_search import find_author
 from cleaner.dates import parse_date
 from cleaner.document import Document
 from cleaner.main_text import main_text
-from cleaner.page_type import page_evidence
+from cleaner.page_type import page_evidence, url_evidence
 from cleaner.steps.base import Step
 
 _FALLBACK_DROP = (
@@ -204,6 +204,7 @@ class ExtractStep(Step):
 
     def process(self, doc: Document) -> None:
         if doc.html is None:
+            self._text_page_type(doc)
             return
         tree = parse_page(doc.html)
         metadata = text = page_type = None
@@ -237,3 +238,17 @@ class ExtractStep(Step):
         doc.set_meta("site", metadata.sitename)
         doc.set_meta("description", metadata.description)
         doc.set_meta("date", parse_date(metadata.date) if metadata.date else None)
+
+    @staticmethod
+    def _text_page_type(doc: Document) -> None:
+        """A text capture's type from its address alone (a forum thread's URL), so that
+        rules scoped by page type treat it as they would its HTML; None when the address
+        does not decide it, as for text with no URL."""
+        url = doc.metadata.get("url")
+        if not url or doc.metadata.get("page_type"):
+            return
+        evidence = url_evidence(url)
+        page_type = evidence.decide()
+        if page_type is not None:
+            doc.metadata["page_type"] = page_type
+            doc.metadata["page_type_evidence"] = evidence.reasons
