@@ -31,6 +31,7 @@ from cleaner.author_search import find_author
 from cleaner.dates import parse_date
 from cleaner.document import Document
 from cleaner.main_text import main_text
+from cleaner.page_fields import page_author, page_title
 from cleaner.page_type import page_evidence, url_evidence
 from cleaner.steps.base import Step
 
@@ -210,6 +211,10 @@ class ExtractStep(Step):
         metadata = text = page_type = None
         with suppress(TypeError, ValueError):  # what bare_extraction turns into "no result"
             metadata = page_metadata(tree, doc.metadata.get("url")) if tree is not None else None
+        if tree is not None and metadata is not None:  # read before main_text prunes the tree
+            page_url = doc.metadata.get("url") or metadata.url
+            metadata.title = page_title(tree, page_url, metadata.sitename) or metadata.title
+            metadata.author = page_author(tree, metadata.sitename, metadata.author)
         if tree is not None and metadata is not None:
             url = doc.metadata.get("url") or metadata.url
             evidence = page_evidence(doc.html, url)

@@ -1,0 +1,307 @@
+"""Title, author and date of an HTML page, from the evidence that agrees.
+
+trafilatura's metadata takes `<title>` or `og:title` as they are, with the site's name
+appended ("Machine learning, explained | MIT Sloan"), and the first author-looking
+element. A page states these things in several places; where they agree, the answer is
+more likely the page's own:
+
+- title: the page's headline, its `<h1>`, when one `<h1>` outside the page's header,
+  navigation and footer agrees with what the meta tags (JSON-LD `headline`/`name`,
+  `og:title`, `twitter:title`, `<title>`) say; otherwise the first such `<h1>` when the
+  page has no meta title at all, otherwise the best meta title with the parts naming the
+  site left out (cleaner/steps/title.py's `strip_site`).
+- author: JSON-LD `author` of the page's article (several names joined as a byline
+  writes them), then trafilatura's answer (meta tags, byline elements) with what follows
+  the name ("Last updated ...", "| Staff") left out; a value that is a sentence (a bio),
+  a URL or the site's own name is not an author.
+- date: htmldate's, as before (a JSON-LD/meta-first reading scored the same on WCXB dev).
+
+Each function takes the parsed page (cleaner/steps/extract.py's `parse_page`) and reads
+it without changing it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+
+from lxml.html import HtmlElement
+
+from cleaner.steps.rules import site_domain
+from cleaner.steps.title import _DOMAIN_SHAPED, _letters, strip_site
+
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+MAX_TITLE_WORDS = 40
+_FURNITURE = frozenset({"header", "nav", "footer", "aside", "form", "button", "template"})
+_FURNITURE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:site-header|masthead|navbar|menu|footer|sidebar|modal|popup|cookie)"
+    r"(?:$|[\s_-])",
+    re.I,
+)
+_MAX_JSON_LD = 200_000
+_NESTED = ("@graph", "mainEntity", "mainEntityOfPage")
+#: JSON-LD types whose `headline`/`name`, `author` and `datePublished` are the page's own.
+_MAIN_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "blogposting",
+        "reportagenewsarticle",
+        "techarticle",
+        "opinionnewsarticle",
+        "analysisnewsarticle",
+        "scholarlyarticle",
+        "report",
+        "webpage",
+        "itempage",
+        "aboutpage",
+        "faqpage",
+        "qapage",
+        "collectionpage",
+        "product",
+        "recipe",
+        "discussionforumposting",
+        "question",
+        "howto",
+        "liveblogposting",
+        "socialmediaposting",
+        "medicalwebpage",
+        "review",
+        "course",
+        "event",
+        "service",
+        "videoobject",
+        "podcastepisode",
+    }
+)
+_ARTICLE_TYPES = _MAIN_TYPES - {"webpage", "collectionpage", "itempage", "aboutpage", "faqpage"}
+
+
+def _clean(text: str | None) -> str:
+    """Spaces collapsed and character references ("&amp;", "&#8217;") resolved: JSON-LD
+    and some meta tags carry them escaped twice."""
+    text = text or ""
+    if "&" in text:
+        text = html.unescape(text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def _meta(tree: HtmlElement, *names: str) -> list[str]:
+    """Contents of `<meta>` tags whose name or property is one of `names`, in page order."""
+    wanted = {name.casefold() for name in names}
+    found = []
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").casefold()
+        if key in wanted and (content := _clean(meta.get("content"))):
+            found.append(content)
+    return found
+
+
+def in_furniture(element: HtmlElement) -> bool:
+    """Whether an element is inside the page's header, navigation, footer or a form."""
+    for ancestor in element.iterancestors():
+        if ancestor.tag in _FURNITURE:
+            return True
+        if _FURNITURE_CLASS.search(ancestor.get("class") or "") or _FURNITURE_CLASS.search(
+            ancestor.get("id") or ""
+        ):
+            return True
+    return False
+
+
+# --- JSON-LD -------------------------------------------------------------------------
+
+
+def _objects(node: object, depth: int = 0) -> Iterator[dict]:
+    """Every object in a JSON-LD value, `@graph` members and nested main entities too,
+    except the questions of an FAQ (they are not the page's own title or author)."""
+    if depth > 5:
+        return
+    if isinstance(node, list):
+        for item in node[:50]:
+            yield from _objects(item, depth + 1)
+    elif isinstance(node, dict):
+        yield node
+        keys = ("@graph",) if "faqpage" in _types(node) else _NESTED
+        for key in keys:
+            if key in node:
+                yield from _objects(node[key], depth + 1)
+
+
+def _types(node: dict) -> set[str]:
+    kind = node.get("@type")
+    names = kind if isinstance(kind, list) else [kind]
+    return {name.rsplit("/", 1)[-1].casefold() for name in names if isinstance(name, str)}
+
+
+def json_ld(tree: HtmlElement) -> list[dict]:
+    """The page's JSON-LD objects; blocks that are not valid JSON are skipped."""
+    found: list[dict] = []
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().casefold() != "application/ld+json":
+            continue
+        text = (script.text or "").strip()[:_MAX_JSON_LD]
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            continue
+        found.extend(_objects(value))
+    return found
+
+
+def _main_objects(objects: list[dict], kinds: frozenset[str]) -> list[dict]:
+    return [node for node in objects if _types(node) & kinds]
+
+
+# --- title ---------------------------------------------------------------------------
+
+
+def headings(tree: HtmlElement) -> list[str]:
+    """Texts of the page's `<h1>` elements outside its furniture, in page order."""
+    found = []
+    for h1 in tree.iter("h1"):
+        text = _clean("".join(h1.itertext()))
+        if text and len(text.split()) <= MAX_TITLE_WORDS and not in_furniture(h1):
+            found.append(text)
+    return found
+
+
+def meta_titles(tree: HtmlElement, objects: list[dict]) -> list[str]:
+    """What the page's metadata gives as its title, most specific first."""
+    titles: list[str] = []
+    for node in _main_objects(objects, _ARTICLE_TYPES):
+        for key in ("headline", "name"):
+            value = node.get(key)
+            if isinstance(value, str) and _clean(value):
+                titles.append(_clean(value))
+                break
+    titles += _meta(tree, "og:title", "twitter:title")
+    title = tree.find(".//title")
+    if title is not None and (text := _clean(title.text_content())):
+        titles.append(text)
+    return titles
+
+
+def agrees(heading: str, title: str) -> bool:
+    """Whether a heading and a meta title name the same thing: the same words, or the
+    heading's words the whole of the title's first part or most of the title's words."""
+    mine, theirs = _words(heading), _words(title)
+    if not mine or not theirs:
+        return False
+    if mine == theirs or " ".join(theirs).startswith(" ".join(mine)):
+        return True
+    shared = len(set(mine) & set(theirs))
+    return shared >= 0.6 * len(set(mine)) and shared >= 0.6 * len(set(theirs))
+
+
+def _only_site(title: str, site: str | None, domain: str | None) -> bool:
+    """Whether a title is nothing but the site's name or address."""
+    letters = _letters(title)
+    if site and letters == _letters(site):
+        return True
+    if domain and letters in _letters(domain):
+        return True
+    return _DOMAIN_SHAPED.fullmatch(title.casefold()) is not None
+
+
+def page_title(tree: HtmlElement, url: str | None, site: str | None) -> str | None:
+    """The page's headline (see the module's docstring), or None."""
+    objects = json_ld(tree)
+    h1s = headings(tree)
+    metas = meta_titles(tree, objects)
+    for heading in h1s:
+        if any(agrees(heading, title) for title in metas):
+            return heading
+    domain = site_domain(url)
+    stripped = [strip_site(title, site, domain) for title in metas]
+    stripped = [title for title in stripped if not _only_site(title, site, domain)]
+    if h1s and not stripped:
+        return h1s[0]
+    return stripped[0] if stripped else (h1s[0] if h1s else None)
+
+
+# --- author --------------------------------------------------------------------------
+
+MAX_AUTHOR_WORDS = 6
+_BY = re.compile(r"^(?:(?:written|posted|reviewed|edited|published)\s+)?by[:\s]+", re.I)
+_NOT_A_NAME = re.compile(r"https?:|www\.|@\w+\.|[.!?]\s+\w|\d{3,}|[|<>{}]")
+_NAME_END = re.compile(
+    r"\s+(?:on|updated|last updated|published|posted|\||·|•|—|–|-)\s+.*$"
+    r"|\s+(?:last\s+)?updated\b.*$"
+    r"|\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d.*$",
+    re.I,
+)
+
+
+def _author_names(value: object, depth: int = 0) -> list[str]:
+    """Names in a JSON-LD `author` value: a string, a Person, or a list of them."""
+    if depth > 3:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [name for item in value[:20] for name in _author_names(item, depth + 1)]
+    if isinstance(value, dict):
+        name = value.get("name")
+        if isinstance(name, str):
+            return [name]
+        given, family = value.get("givenName"), value.get("familyName")
+        if isinstance(given, str) and isinstance(family, str):
+            return [f"{given} {family}"]
+    return []
+
+
+def clean_name(text: str) -> str | None:
+    """A person's or byline's name from an author field or element, or None when the
+    text is not a name (a sentence, an address, a long bio)."""
+    text = _BY.sub("", _clean(text))
+    text = _NAME_END.sub("", text).strip(" ,;:-|")
+    if not text or _NOT_A_NAME.search(text) or len(text.split()) > MAX_AUTHOR_WORDS:
+        return None
+    if not any(ch.isalpha() for ch in text):
+        return None
+    return text
+
+
+def join_names(names: list[str]) -> str | None:
+    """Names in page order, each once, as a byline writes them."""
+    unique: list[str] = []
+    for name in names:
+        if name and name.casefold() not in (n.casefold() for n in unique):
+            unique.append(name)
+    if not unique:
+        return None
+    if len(unique) == 1:
+        return unique[0]
+    return ", ".join(unique[:-1]) + " and " + unique[-1]
+
+
+def _json_ld_author(objects: list[dict], site: str | None) -> str | None:
+    for node in _main_objects(objects, _ARTICLE_TYPES):
+        value = node.get("author")
+        if value is None:
+            continue
+        names = [n for name in _author_names(value) if (n := clean_name(name))]
+        if names:
+            return join_names(names)
+    return None
+
+
+def page_author(
+    tree: HtmlElement, site: str | None = None, fallback: str | None = None
+) -> str | None:
+    """The page's author: JSON-LD `author` of its article, else `fallback` (trafilatura's
+    meta tags and byline search) with what follows the name ("Last updated ...", a
+    job title after a separator) left out; None when neither holds a name."""
+    if found := _json_ld_author(json_ld(tree), site):
+        return found
+    if fallback and (name := clean_name(fallback)):
+        return name
+    return None

@@ -1,0 +1,79 @@
+"""Title and author of HTML pages from the evidence that agrees (cleaner/page_fields.py)."""
+
+from __future__ import annotations
+
+from cleaner.page_fields import clean_name, join_names, page_author, page_title
+from cleaner.steps.extract import parse_page
+
+
+def _tree(head: str, body: str):
+    tree = parse_page(f"<html><head>{head}</head><body>{body}</body></html>")
+    assert tree is not None
+    return tree
+
+
+def test_title_is_the_headline_that_agrees_with_the_meta_title() -> None:
+    tree = _tree(
+        "<title>Machine learning, explained | MIT Sloan</title>",
+        "<header><h1>MIT Sloan</h1></header><article><h1>Machine learning, explained</h1>"
+        "<p>Text.</p></article>",
+    )
+    assert page_title(tree, "https://mitsloan.mit.edu/x", "MIT Sloan") == (
+        "Machine learning, explained"
+    )
+
+
+def test_title_without_headline_drops_the_site_name() -> None:
+    tree = _tree(
+        '<meta property="og:title" content="Video Production Process - QuickFrame">',
+        "<p>Text.</p>",
+    )
+    assert page_title(tree, "https://quickframe.com/blog/x", "QuickFrame") == (
+        "Video Production Process"
+    )
+
+
+def test_title_from_json_ld_headline_with_escaped_characters() -> None:
+    tree = _tree(
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"headline": "Plans &amp; Packages"}</script>',
+        "<p>Text.</p>",
+    )
+    assert page_title(tree, None, None) == "Plans & Packages"
+
+
+def test_faq_questions_are_not_the_title() -> None:
+    tree = _tree(
+        '<script type="application/ld+json">{"@type": "FAQPage", "mainEntity": '
+        '[{"@type": "Question", "name": "What plans are there?"}]}</script>'
+        "<title>Travel Insurance</title>",
+        "<p>Text.</p>",
+    )
+    assert page_title(tree, None, None) == "Travel Insurance"
+
+
+def test_broken_json_ld_is_skipped() -> None:
+    tree = _tree('<script type="application/ld+json">{"@type": </script><title>T x</title>', "")
+    assert page_title(tree, None, None) == "T x"
+
+
+def test_author_from_json_ld_names() -> None:
+    tree = _tree(
+        '<script type="application/ld+json">{"@type": "Article", "author": '
+        '[{"@type": "Person", "name": "Jared Newman"}, {"name": "Sam Singleton"}]}</script>',
+        "",
+    )
+    assert page_author(tree, None, "Someone Else") == "Jared Newman and Sam Singleton"
+
+
+def test_author_fallback_loses_what_follows_the_name() -> None:
+    tree = _tree("", "<p>Text.</p>")
+    assert page_author(tree, None, "Cazzy Magennis Last Updated August 1") == "Cazzy Magennis"
+    assert page_author(tree, None, "By Jane Doe") == "Jane Doe"
+    assert page_author(tree, None, None) is None
+
+
+def test_sentences_and_addresses_are_not_names() -> None:
+    assert clean_name("Jane writes about food. She lives in Paris") is None
+    assert clean_name("https://example.com/jane") is None
+    assert join_names(["A B", "a b", "C D", "E F"]) == "A B, C D and E F"
