@@ -7,6 +7,7 @@ from typing import Any
 
 from cleaner.config import Config
 from cleaner.corpus import CorpusTable
+from cleaner.dates import canonical_date
 from cleaner.document import METADATA_KEYS, Document
 from cleaner.ruleset.loader import RuleSet, load_rules
 from cleaner.scripts import count_words
@@ -101,6 +102,7 @@ class Cleaner:
         for step in self.steps:
             step(doc)
         # `date` is only a date the page states: a capture date stays in `crawl_date`.
+        complete_metadata(doc)
         return doc
 
     def clean_text(self, text: str, *, id: str = "text", url: str | None = None) -> Document:
@@ -108,6 +110,18 @@ class Cleaner:
         if url:
             doc.metadata["url"] = url
         return self.clean(doc)
+
+
+def complete_metadata(doc: Document) -> None:
+    """Every metadata key present (None where unknown), and dates in the one form the
+    outputs carry (`dates.canonical_date`), `date_precision` saying how much was stated."""
+    metadata = doc.metadata
+    metadata["date"], metadata["date_precision"] = canonical_date(
+        metadata.get("date"), metadata.get("date_precision")
+    )
+    metadata["crawl_date"] = canonical_date(metadata.get("crawl_date"))[0]
+    for key in METADATA_KEYS:
+        metadata.setdefault(key, None)
 
 
 def clean_text(text: str, *, url: str | None = None, config: Config | None = None) -> Document:
