@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cleaner
 from cleaner import Cleaner, Config, Document, clean, clean_html, clean_text
 from cleaner.document import METADATA_KEYS
@@ -22,8 +24,15 @@ TEXT = (
 
 
 def test_public_names() -> None:
-    for name in ("clean_text", "clean_html", "clean", "clean_batch", "Cleaner", "Audit",
-                 "ReadOptions"):
+    for name in (
+        "clean_text",
+        "clean_html",
+        "clean",
+        "clean_batch",
+        "Cleaner",
+        "Audit",
+        "ReadOptions",
+    ):
         assert name in cleaner.__all__ and getattr(cleaner, name)
 
 
@@ -59,17 +68,19 @@ def test_metadata_argument_is_taken_as_stated() -> None:
     doc = clean_text(TEXT, metadata={"title": "Given title", "date": "2020-02-03"})
     assert doc.metadata["title"] == "Given title"
     assert (doc.metadata["date"], doc.metadata["date_precision"]) == (
-        "2020-02-03T00:00:00+00:00", "day")
+        "2020-02-03T00:00:00+00:00",
+        "day",
+    )
 
 
 def test_readme_library_example_runs(tmp_path) -> None:
     """The README's "Using it as a library" block, as written."""
-    readme = (cleaner.__file__.rsplit("/", 2)[0] + "/README.md")
-    text = open(readme, encoding="utf-8").read()
+    text = (Path(cleaner.__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     block = text.split("## Using it as a library", 1)[1].split("```python", 1)[1].split("```", 1)[0]
     (tmp_path / "my-rules").mkdir()
     namespace = {"raw_text": TEXT, "texts": [TEXT], "page_html": PAGE}
     import os
+
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:
