@@ -3,6 +3,10 @@
 >>> from cleaner import clean_text
 >>> doc = clean_text("Headline here\\n\\nA sentence of the article.\\n\\nAdd new comment")
 >>> doc.text, doc.metadata["title"]
+
+`clean_text(text, url=...)`, `clean_html(html, url=...)`, `clean(document)`, a reusable
+`Cleaner` (same methods, built once), and `clean_batch` for `datasets.map`. Every result's
+`metadata` has every key (None where unknown), as the written files do.
 """
 
 __version__ = "0.1.0"
@@ -11,12 +15,15 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from cleaner.batch import clean_batch
     from cleaner.config import Config, OutputFormat
     from cleaner.document import Document, Line, Removal
     from cleaner.errors import CleanerError, DocumentError, RuleError, UsageError
-    from cleaner.pipeline import Cleaner, clean_text, document_record
+    from cleaner.pipeline import Cleaner, clean, clean_html, clean_text, document_record
+    from cleaner.readers.options import ReadOptions
     from cleaner.ruleset.loader import RuleSet, load_rules
     from cleaner.runner import run
+    from cleaner.schema import Audit
 
 #: Where each public name lives: imported when first used, so that `import cleaner` (and
 #: the console script, which installs its signal handlers first) starts in milliseconds.
@@ -32,6 +39,11 @@ _PUBLIC = {
     "UsageError": "cleaner.errors",
     "Cleaner": "cleaner.pipeline",
     "clean_text": "cleaner.pipeline",
+    "clean_html": "cleaner.pipeline",
+    "clean": "cleaner.pipeline",
+    "clean_batch": "cleaner.batch",
+    "ReadOptions": "cleaner.readers.options",
+    "Audit": "cleaner.schema",
     "document_record": "cleaner.pipeline",
     "RuleSet": "cleaner.ruleset.loader",
     "load_rules": "cleaner.ruleset.loader",
@@ -50,6 +62,7 @@ def __dir__() -> list[str]:
     return sorted([*globals(), *_PUBLIC])
 
 __all__ = [
+    "Audit",
     "Cleaner",
     "CleanerError",
     "Config",
@@ -57,11 +70,15 @@ __all__ = [
     "DocumentError",
     "Line",
     "OutputFormat",
+    "ReadOptions",
     "Removal",
     "RuleError",
     "RuleSet",
     "UsageError",
     "__version__",
+    "clean",
+    "clean_batch",
+    "clean_html",
     "clean_text",
     "document_record",
     "load_rules",

@@ -26,6 +26,7 @@ from cleaner.config import (
 )
 from cleaner.errors import CleanerError, UsageError
 from cleaner.interrupts import Interrupted, flush_quietly, guard
+from cleaner.schema import Audit
 
 # Each command imports what it runs when it runs: `cleaner --help` and `cleaner rules
 # list` start without trafilatura, lxml, datasketch, Ray or pyarrow (bench/speed.py
@@ -170,6 +171,27 @@ def run(
     text_field: Annotated[
         str, typer.Option(help="The field that holds the text in JSON Lines inputs.")
     ] = "text",
+    id_field: Annotated[
+        str, typer.Option(help="The field that holds the id in JSON Lines inputs.")
+    ] = "id",
+    url_field: Annotated[
+        str, typer.Option(help="The field that holds the url in JSON Lines inputs.")
+    ] = "url",
+    metadata_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--metadata",
+            help='JSON Lines of {"path": ..., "url": ..., "title": ..., "date": ...}: '
+            "metadata of text and HTML inputs (a name.json beside name.txt works too).",
+        ),
+    ] = None,
+    audit: Annotated[
+        Audit,
+        typer.Option(
+            help="What jsonl/parquet outputs keep of removed/kept_lines: full, summary "
+            "(counts), none.",
+        ),
+    ] = Audit.FULL,
     max_bytes: Annotated[
         int,
         typer.Option(
@@ -320,6 +342,10 @@ def run(
         builtin_rules=not no_builtin_rules,
         format=output_format,
         text_field=text_field,
+        id_field=id_field,
+        url_field=url_field,
+        metadata_file=metadata_file,
+        audit=audit,
         classifier=not no_classifier,
         extract_fallbacks=not fast_extraction,
         max_bytes=max_bytes,

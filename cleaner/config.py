@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cleaner.schema import Audit
+
 #: Text and HTML files larger than this (after decompression) fail instead of being read.
 DEFAULT_MAX_BYTES = 100_000_000
 #: A document that takes longer to clean fails (a page cleans in well under a second).
@@ -57,6 +59,16 @@ class Config(BaseModel):
     drop_duplicates: bool = False
     language_seed: int = 0
     text_field: str = Field("text", description="the text field of JSON Lines inputs")
+    id_field: str = Field("id", description="the id field of JSON Lines inputs")
+    url_field: str = Field("url", description="the url field of JSON Lines inputs")
+    metadata_file: Path | None = Field(
+        None,
+        description="JSON Lines of {path, url, title, date...}: metadata of text/HTML inputs",
+    )
+    audit: Audit = Field(
+        Audit.FULL,
+        description="what JSON Lines/Parquet keep of removed/kept_lines: full, summary, none",
+    )
     max_bytes: int = Field(
         DEFAULT_MAX_BYTES, gt=0, description="larger text/HTML files, longer JSON lines fail"
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from dateutil import parser as date_parser
 
@@ -139,3 +139,36 @@ def _parse_stated_date(text: str) -> str | None:
     seconds_stated = first.second == second.second
     stamp = first.replace(second=first.second if seconds_stated else 0)
     return stamp.isoformat()
+
+
+#: How much of a `date` the page stated: a calendar day, or a time to the minute or second.
+DATE_PRECISIONS = ("day", "minute", "second")
+_CANONICAL = "%Y-%m-%dT%H:%M:%S+00:00"
+
+
+def canonical_date(
+    value: str | None, precision: str | None = None
+) -> tuple[str | None, str | None]:
+    """An ISO 8601 date or date-time in the one form every output carries,
+    `YYYY-MM-DDTHH:MM:SS+00:00` (UTC; a time stated without a zone is taken as UTC),
+    and its precision: "day" for a date alone (midnight, not moved to UTC: it names a
+    calendar day), else "second", or "minute" when the seconds are zero (not stated).
+    `precision`, when a valid one is given, is kept: a canonical value says no more.
+    (None, None) for a value that is not ISO 8601."""
+    if not value:
+        return None, None
+    text = value.strip()
+    try:
+        if _ISO_DAY.fullmatch(text):
+            stamp = datetime.combine(date.fromisoformat(text), datetime.min.time())
+            found = "day"
+        else:
+            stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if stamp.tzinfo is not None:
+                stamp = stamp.astimezone(UTC)
+            found = "second" if stamp.second or stamp.microsecond else "minute"
+    except (ValueError, OverflowError):
+        return None, None
+    if stamp.year < 1000:  # strftime would not pad the year to four digits
+        return None, None
+    return stamp.strftime(_CANONICAL), precision if precision in DATE_PRECISIONS else found

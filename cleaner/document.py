@@ -18,6 +18,7 @@ METADATA_KEYS = (
     "site",
     "author",
     "date",
+    "date_precision",
     "description",
     "language",
     "language_confidence",

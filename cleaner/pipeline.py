@@ -7,6 +7,7 @@ from typing import Any
 
 from cleaner.config import Config
 from cleaner.corpus import CorpusTable
+from cleaner.dates import canonical_date
 from cleaner.document import METADATA_KEYS, Document
 from cleaner.ruleset.loader import RuleSet, load_rules
 from cleaner.scripts import count_words
@@ -101,22 +102,88 @@ class Cleaner:
         for step in self.steps:
             step(doc)
         # `date` is only a date the page states: a capture date stays in `crawl_date`.
+        complete_metadata(doc)
         return doc
 
-    def clean_text(self, text: str, *, id: str = "text", url: str | None = None) -> Document:
-        doc = Document(id=id, source=id, raw=text)
-        if url:
-            doc.metadata["url"] = url
-        return self.clean(doc)
+    def clean_text(
+        self,
+        text: str,
+        *,
+        url: str | None = None,
+        id: str = "text",
+        metadata: dict[str, Any] | None = None,
+    ) -> Document:
+        """Clean a text (a plain-text dump); `url` drives site-scoped rules, `metadata`
+        (title, date...) is taken as stated. The result's `.text`, `.metadata` (every
+        key, None where unknown) and `.removals`."""
+        return self.clean(_document(id, text, None, url, metadata))
+
+    def clean_html(
+        self,
+        html: str,
+        *,
+        url: str | None = None,
+        id: str = "html",
+        metadata: dict[str, Any] | None = None,
+    ) -> Document:
+        """Clean an HTML page: its main text is extracted first, and its title, author,
+        date... fill the metadata where `url`/`metadata` did not."""
+        return self.clean(_document(id, "", html, url, metadata))
 
 
-def clean_text(text: str, *, url: str | None = None, config: Config | None = None) -> Document:
+def _document(
+    id: str, text: str, html: str | None, url: str | None, metadata: dict[str, Any] | None
+) -> Document:
+    doc = Document(id=id, source=id, raw=text, html=html)
+    doc.set_meta("url", url)
+    for key, value in (metadata or {}).items():
+        doc.set_meta(key, value)
+    return doc
+
+
+def complete_metadata(doc: Document) -> None:
+    """Every metadata key present (None where unknown), and dates in the one form the
+    outputs carry (`dates.canonical_date`), `date_precision` saying how much was stated."""
+    metadata = doc.metadata
+    metadata["date"], metadata["date_precision"] = canonical_date(
+        metadata.get("date"), metadata.get("date_precision")
+    )
+    metadata["crawl_date"] = canonical_date(metadata.get("crawl_date"))[0]
+    for key in METADATA_KEYS:
+        metadata.setdefault(key, None)
+
+
+def clean_text(
+    text: str,
+    *,
+    url: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    config: Config | None = None,
+) -> Document:
     """Clean one text with the built-in rules: `clean_text(raw).text`, `.metadata`, `.removals`.
 
     For many texts build a `Cleaner` once and call its `clean_text`: each call here
     compiles the rules and loads the language profiles again.
     """
-    return Cleaner(config).clean_text(text, url=url)
+    return Cleaner(config).clean_text(text, url=url, metadata=metadata)
+
+
+def clean_html(
+    html: str,
+    *,
+    url: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    config: Config | None = None,
+) -> Document:
+    """Clean one HTML page (main text extracted, then cleaned); as `clean_text`, for many
+    pages build a `Cleaner` once and call its `clean_html`."""
+    return Cleaner(config).clean_html(html, url=url, metadata=metadata)
+
+
+def clean(document: Document, *, config: Config | None = None) -> Document:
+    """Clean a `Document` you built (`Document(id, source, raw=text)` or `html=page`), in
+    place; it is returned."""
+    return Cleaner(config).clean(document)
 
 
 def document_record(doc: Document, text: str | None = None) -> dict[str, Any]:

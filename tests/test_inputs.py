@@ -51,7 +51,7 @@ def test_html_page_text_and_metadata(tmp_path, cleaner) -> None:
     assert meta["url"] == "https://www.coastalcourier.example/news/harbour-reopens"
     assert meta["site"] == "The Coastal Courier"
     assert meta["author"] == "Maria Jensen"
-    assert meta["date"] == "2021-03-05"
+    assert (meta["date"], meta["date_precision"]) == ("2021-03-05T00:00:00+00:00", "day")
     assert meta["description"] == "The harbour reopened on Friday after a week of repairs."
     assert meta["language"] == "en"
     assert meta["chars_in"] == len(ARTICLE.read_text())

@@ -142,13 +142,15 @@ EXPECTED_METADATA = {
     "002_bf7511384bacec8f": {"title": "Iran, Russia, Syria Seek Increased Defense Cooperation"},
     "003_a1e318bd52d8cfa9": {
         "title": "Iran, Russia co-op on Syria shows strong will to defeat terrorism",
-        "date": "2017-09-05T21:21:00+04:00",
+        "date": "2017-09-05T17:21:00+00:00",  # 21:21 at UTC+04:00
+        "date_precision": "minute",
         "author": "Farhad Daneshvar",
         "site": "Trend",
     },
     "004_3242645981f0b378": {
         "url": "newcoldwar.org/russian-iranian-and-syrian-foreign-ministers-meet-in-moscow-on-oct-28/",
-        "date": "2016-10-28",
+        "date": "2016-10-28T00:00:00+00:00",
+        "date_precision": "day",
         "title": None,
         "author": None,
     },
@@ -162,7 +164,7 @@ def test_metadata(seed_out, name) -> None:
         assert meta[key] == value, f"{name}: {key}"
     assert meta["language"] == "en" and meta["language_confidence"] > 0.9
     assert list(meta) == [
-        "id", "source", "url", "title", "site", "author", "date", "description", "language",
+        "id", "source", "url", "title", "site", "author", "date", "date_precision", "description", "language",
         "language_confidence", "page_type", "record_id", "crawl_date", "words", "chars_in", "chars_out",
         "sha256", "kept_lines", "removed", "duplicate_of", "warnings",
     ]  # fmt: skip

@@ -81,6 +81,7 @@ class SkipReason(StrEnum):
     BROKEN_LINK = "broken symbolic link"
     LINK_LOOP = "symbolic link loop"
     SPECIAL = "not a regular file (a FIFO, socket or device)"
+    SIDECAR = "metadata sidecar (name.json beside name.txt: read with it)"
 
 
 @dataclass(slots=True)
@@ -239,8 +240,30 @@ def discover(
         else:
             raise UsageError(f"{path_text(root)}: no such file or folder")
     found.files.sort(key=lambda item: str(item.name))  # one canonical order
+    found.skipped = _sidecars_named(found)
     found.renamed = _separate_names(found.files)
     return found
+
+
+def sidecar_path(path: Path) -> Path:
+    """Where the metadata of a text or HTML input may lie: `name.json` beside `name.txt`
+    (`page.html.gz`: `page.json`)."""
+    return path.with_name(_split_name(path.name)[0] + ".json")
+
+
+def _sidecars_named(found: Discovery) -> list[SkippedFile]:
+    """The skipped files, a sidecar of an input said to be one instead of an unknown file."""
+    sidecars = {
+        sidecar_path(item.path)
+        for item in found.files
+        if item.kind in (InputKind.TEXT, InputKind.HTML)
+    }
+    return [
+        SkippedFile(skipped.path, SkipReason.SIDECAR)
+        if skipped.reason is SkipReason.UNKNOWN_SUFFIX and skipped.path in sidecars
+        else skipped
+        for skipped in found.skipped
+    ]
 
 
 def _consider(path: Path, relative: PurePosixPath, found: Discovery, max_bytes: int | None) -> None:

@@ -8,7 +8,6 @@ import re
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from cleaner.config import DEFAULT_MAX_BYTES
 from cleaner.dates import parse_date
 from cleaner.document import METADATA_KEYS, Document
 from cleaner.readers.compression import (
@@ -18,6 +17,7 @@ from cleaner.readers.compression import (
 )
 from cleaner.readers.discover import InputFile
 from cleaner.readers.names import safe_name, unique_name
+from cleaner.readers.options import ReadOptions, usable
 from cleaner.readers.records import ReadStats, RecordFailure
 
 # Input fields that fill our metadata instead of passing through.
@@ -27,11 +27,12 @@ _METADATA_FIELDS = frozenset(METADATA_KEYS) - {"language", "language_confidence"
 def read_jsonl(
     item: InputFile,
     stats: ReadStats,
-    text_field: str = "text",
-    max_chars: int = DEFAULT_MAX_BYTES,
+    options: ReadOptions | None = None,
 ) -> Iterator[Document | RecordFailure]:
     """One document per line; a damaged compressed stream fails at the line it reached,
     and a line longer than `max_chars` (--max-bytes) fails alone, read past in pieces."""
+    options = options or ReadOptions()
+    max_chars = options.max_bytes
     seen: set[str] = set()  # output names given so far
     number = 0
     try:
@@ -46,7 +47,7 @@ def read_jsonl(
                         "--max-bytes if this is a text",
                     )
                     continue
-                yield from _record(item, number, line, text_field, seen)
+                yield from _record(item, number, line, options, seen)
     except InflationLimit as exc:
         yield RecordFailure(f"{item.source}:{number + 1}", f"stopped after line {number}: {exc}")
     except DECOMPRESSION_ERRORS as exc:
@@ -72,7 +73,7 @@ def _record(
     item: InputFile,
     number: int,
     line: str,
-    text_field: str,
+    options: ReadOptions,
     seen: set[str],
 ) -> Iterator[Document | RecordFailure]:
     """The document on one line, or why there is none (blank lines give nothing)."""
@@ -95,29 +96,53 @@ def _record(
     if _has_surrogate(line) and (cleaned := _without_surrogates(record)) != record:
         record = cleaned
         warnings.append("lone surrogates (\\ud800-\\udfff escapes) replaced with U+FFFD")
+    text_field = options.text_field
     if not isinstance(record, dict) or not isinstance(record.get(text_field), str):
         yield RecordFailure(
             source, f"no string field {text_field!r}; choose the text field with --text-field"
         )
         return
-    raw_id = record.get("id")
-    name = safe_name(str(raw_id)) if isinstance(raw_id, str | int) else f"line-{number:06d}"
-    name = unique_name(name, seen, f"-line-{number}")  # ids can repeat
-    doc = Document(id=f"{item.name}/{name}", source=source, raw=record.pop(text_field))
+    raw_id = record.pop(options.id_field, None)
+    if not isinstance(raw_id, str | int) or isinstance(raw_id, bool):
+        if options.id_field != "id":
+            warnings.append(f"no id field {options.id_field!r}: named line-{number:06d}")
+        raw_id = None
+    name = safe_name(str(raw_id)) if raw_id is not None else f"line-{number:06d}"
+    named = unique_name(name, seen, f"-line-{number}")  # ids can repeat
+    if named != name:
+        warnings.append(f"id {raw_id!r} already taken in this file: written as {named}")
+    doc = Document(id=f"{item.name}/{named}", source=source, raw=record.pop(text_field))
     doc.warnings.extend(warnings)
+    if options.url_field != "url" and isinstance(record.get(options.url_field), str):
+        doc.metadata["url"] = record.pop(options.url_field)
     for key in list(record):
         if key in _METADATA_FIELDS and isinstance(record[key], str):
             value = record.pop(key)
             if key in _DATE_FIELDS:
                 value = _iso_date(key, value, doc.warnings)
-            doc.metadata[key] = value
-    record.pop("id", None)
+            doc.set_meta(key, value)
+    _nested_metadata(record.get("metadata"), options.url_field, doc)
     if "input_id" in record:  # the input's own field of that name is kept, renamed
         record["input_input_id"] = record.pop("input_id")
     doc.extra = record
     if raw_id is not None:
         doc.extra["input_id"] = raw_id
     yield doc
+
+
+def _nested_metadata(nested: Any, url_field: str, doc: Document) -> None:
+    """datatrove's records keep `url`, `date`... in a nested `metadata` object: they fill
+    what the record's own fields left unset (the object itself passes through unchanged).
+    Its `date` is datatrove's capture date (`WARC-Date`, as FineWeb's), so `crawl_date`."""
+    if not isinstance(nested, dict):
+        return
+    if isinstance(nested.get(url_field), str):
+        doc.set_meta("url", nested[url_field])
+    nested = {"crawl_date" if key == "date" else key: value for key, value in nested.items()}
+    values, warnings = usable(nested, "metadata")
+    doc.warnings.extend(warnings)
+    for key, value in values.items():
+        doc.set_meta(key, value)
 
 
 #: Dates in the contract are ISO 8601 or null, whatever an input's field says.

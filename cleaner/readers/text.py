@@ -10,6 +10,7 @@ from cleaner.errors import DocumentError
 from cleaner.readers.compression import DECOMPRESSION_ERRORS, read_decompressed
 from cleaner.readers.decode import bomless_utf16, decode_bytes
 from cleaner.readers.discover import InputFile, InputKind
+from cleaner.readers.options import ReadOptions
 
 
 def read_bytes(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -59,12 +60,16 @@ def looks_like_html(data: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html"))
 
 
-def read_single(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document]:
-    """A text or HTML file as one document; a .txt that holds a whole page is read as HTML."""
-    data = read_bytes(item, max_bytes)
+def read_single(item: InputFile, options: ReadOptions | None = None) -> Iterator[Document]:
+    """A text or HTML file as one document; a .txt that holds a whole page is read as HTML.
+    Its sidecar (`name.json`) and `--metadata` line fill its metadata (see `ReadOptions`)."""
+    options = options or ReadOptions()
+    data = read_bytes(item, options.max_bytes)
     html = item.kind is InputKind.HTML or looks_like_html(data)
-    yield document_from_bytes(str(item.name), item.source, data, html=html)
+    doc = document_from_bytes(str(item.name), item.source, data, html=html)
+    options.add_metadata(item, doc)
+    yield doc
 
 
-def read_text_file(item: InputFile) -> Document:
-    return next(read_single(item))
+def read_text_file(item: InputFile, options: ReadOptions | None = None) -> Document:
+    return next(read_single(item, options))

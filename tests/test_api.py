@@ -1,0 +1,89 @@
+"""The public Python API: clean_text, clean_html, clean, Cleaner; every metadata key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cleaner
+from cleaner import Cleaner, Config, Document, clean, clean_html, clean_text
+from cleaner.document import METADATA_KEYS
+
+PAGE = """<!doctype html><html><head><title>Harbour reopens after storm</title>
+<meta name="author" content="Maria Jensen"></head><body>
+<nav>Home | News | Sport</nav>
+<article><h1>Harbour reopens after storm</h1>
+<p>The harbour reopened on Friday after three days of repairs to the sea wall, and the
+first ferry to the islands left on time in the morning with a full deck of passengers.</p>
+<p>Forecasters expect storms to return next week, and the council has asked boat owners
+to check their moorings before the weekend and to keep clear of the outer pier.</p>
+</article><footer>All rights reserved</footer></body></html>"""
+TEXT = (
+    "Harbour reopens after storm\n\nThe harbour reopened on Friday after three days of "
+    "repairs to the sea wall, and the first ferry left on time.\n\nAdd new comment\n"
+)
+
+
+def test_public_names() -> None:
+    for name in (
+        "clean_text",
+        "clean_html",
+        "clean",
+        "clean_batch",
+        "Cleaner",
+        "Audit",
+        "ReadOptions",
+    ):
+        assert name in cleaner.__all__ and getattr(cleaner, name)
+
+
+def test_every_metadata_key_is_there_none_when_unknown() -> None:
+    doc = clean_text("x")
+    assert set(METADATA_KEYS) <= set(doc.metadata)
+    assert doc.metadata["title"] is None and doc.metadata["date"] is None
+
+
+def test_clean_text_with_url() -> None:
+    doc = clean_text(TEXT, url="https://news.example/a")
+    assert "Add new comment" not in doc.text and "harbour reopened" in doc.text
+    assert doc.metadata["url"] == "https://news.example/a"
+    assert any(r.text == "Add new comment" for r in doc.removals)
+
+
+def test_clean_html_extracts_the_page() -> None:
+    doc = clean_html(PAGE, url="https://news.example/harbour")
+    assert "<p>" not in doc.text and "harbour reopened on Friday" in doc.text
+    assert "All rights reserved" not in doc.text
+    assert doc.metadata["title"] == "Harbour reopens after storm"
+    assert doc.metadata["url"] == "https://news.example/harbour"
+
+
+def test_clean_document_and_reusable_cleaner() -> None:
+    doc = clean(Document(id="a", source="a", raw=TEXT))
+    reused = Cleaner(Config())
+    assert reused.clean_text(TEXT).text == doc.text
+    assert reused.clean_html(PAGE).text == clean_html(PAGE).text
+
+
+def test_metadata_argument_is_taken_as_stated() -> None:
+    doc = clean_text(TEXT, metadata={"title": "Given title", "date": "2020-02-03"})
+    assert doc.metadata["title"] == "Given title"
+    assert (doc.metadata["date"], doc.metadata["date_precision"]) == (
+        "2020-02-03T00:00:00+00:00",
+        "day",
+    )
+
+
+def test_readme_library_example_runs(tmp_path) -> None:
+    """The README's "Using it as a library" block, as written."""
+    text = (Path(cleaner.__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = text.split("## Using it as a library", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    (tmp_path / "my-rules").mkdir()
+    namespace = {"raw_text": TEXT, "texts": [TEXT], "page_html": PAGE}
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        exec(compile(block, "README.md", "exec"), namespace)
+    finally:
+        os.chdir(cwd)
