@@ -26,6 +26,7 @@ from cleaner.readers import (
     read_input,
     read_text_file,
 )
+from cleaner.readers.options import ReadOptions
 from cleaner.ruleset.loader import load_rules
 from cleaner.run_record import RunRecord
 from cleaner.writers import is_output_folder
@@ -152,9 +153,7 @@ def _read_document(path: Path, name: PurePosixPath, doc_id: str, config: Config)
         raise UsageError(f"{path_text(path)}: the input of {doc_id} is gone; explain needs it")
     (found,) = discover_inputs([path])
     item = InputFile(path, name, found.kind)
-    for doc in read_input(
-        item, ReadStats(), text_field=config.text_field, max_bytes=config.max_bytes
-    ):
+    for doc in read_input(item, ReadStats(), options=ReadOptions.of(config)):
         if isinstance(doc, Document) and doc.id == doc_id:
             return doc
     raise UsageError(f"{path_text(path)}: no longer holds the document {doc_id}")

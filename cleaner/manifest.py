@@ -96,7 +96,10 @@ def settings_digest(config: Config, rules_sha256: str, corpus: CorpusTable | Non
         "rules": rules_sha256,
         # Rules count by content. A document over the time limit fails, and a failure
         # makes its input be cleaned again anyway: the limit itself changes no output.
-        "config": config.model_dump(mode="json", exclude={"rules", "document_timeout"}),
+        # --audit shapes only the final JSONL/Parquet, made from the parts at every run's end.
+        "config": config.model_dump(
+            mode="json", exclude={"rules", "document_timeout", "audit"}
+        ),
         "corpus": corpus.digest() if corpus is not None else None,
     }
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()

@@ -32,6 +32,7 @@ from cleaner.parts import fingerprints_path, leftover_journals, read_fingerprint
 from cleaner.pipeline import Cleaner
 from cleaner.progress import NoProgress, Progress
 from cleaner.readers import InputFile, UnreadableFolder, discover, path_text
+from cleaner.readers.options import ReadOptions
 from cleaner.report import Failure, FailureKind, RunReport
 from cleaner.run_record import RUN_RECORD_NAME, RunRecord
 from cleaner.work import CLEAN, COUNT, InputSummary, InputTask, RunContext
@@ -116,11 +117,13 @@ def plan(
     files: Sequence[InputFile],
     context: RunContext,
     manifest: Manifest | None = None,
+    options: ReadOptions | None = None,
 ) -> Iterator[InputTask]:
     """The planning stage: a task per input, in canonical order, with what the manifest
     knows of it (its worker decides from that whether its outputs can be reused: the
     input's bytes are hashed there, not here)."""
     reserved = _names_under_containers(files)
+    options = options or ReadOptions()
     for index, item in enumerate(files):
         name = item.name.as_posix()
         yield InputTask(
@@ -129,6 +132,7 @@ def plan(
             context,
             previous=manifest.get(name) if manifest is not None else None,
             reserved=reserved.get(name, frozenset()) if item.kind.is_container else frozenset(),
+            read=options.for_input(item),
         )
 
 
@@ -157,6 +161,7 @@ def build_corpus_table(
     config: Config,
     executor: Executor | None = None,
     out: Path | None = None,
+    options: ReadOptions | None = None,
 ) -> CorpusTable:
     """The corpus pass: line counts per site over every input, counted by the workers
     and summed here (read failures wait for the cleaning pass, which reports them).
@@ -165,9 +170,10 @@ def build_corpus_table(
     with ExitStack() as stack:
         if out is None:
             out = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cleaner-")))
-        context = RunContext(out, config.format, "", config.text_field, config.max_bytes)
+        context = RunContext(out, config.format, "")
         table = CorpusTable()
-        for part in executor.map(COUNT, cleaner, batched(plan(files, context))):
+        tasks = plan(files, context, options=options or ReadOptions.of(config))
+        for part in executor.map(COUNT, cleaner, batched(tasks)):
             table.merge(part)
     return table
 
@@ -442,6 +448,7 @@ def run(
     check_layout(out, config.format)
     found = discover(inputs, follow_symlinks=follow_symlinks, max_bytes=config.max_bytes)
     files, unlisted = found.files, found.unreadable
+    options = ReadOptions.of(config)  # reads --metadata: a file it cannot read fails here
     if cleaner is None:  # rule errors surface here, before anything is written
         cleaner = Cleaner(config)
     created = not out.exists()
@@ -457,7 +464,7 @@ def run(
             table = None
             if config.corpus_pass:
                 with long_lived_frozen():
-                    table = build_corpus_table(files, cleaner, config, executor, out)
+                    table = build_corpus_table(files, cleaner, config, executor, out, options)
                 table = table.pruned(config.corpus_min_docs)
                 cleaner = Cleaner(config, ruleset=cleaner.ruleset, corpus=table)
             report = RunReport(
@@ -467,20 +474,19 @@ def run(
             report.inputs = len(files)
             report.skipped_files = [(path_text(s.path), s.reason) for s in found.skipped]
             report.notices.extend(found.renamed)
+            report.notices.extend(options.problems)
             if manifest.problem:
                 report.notices.append(
                     f"{manifest.path}: {manifest.problem}; the inputs it lists there are "
                     "cleaned again, and --prune cannot remove outputs of inputs it does not list"
                 )
-            writer = make_writer(out, config.format)
+            writer = make_writer(out, config.format, config.audit)
             with _writing(out):  # the duplicate index is a file in OUT
                 collector = _Collector(
                     config, files, report, writer, progress, manifest, on_failure
                 )
             collector.settings = settings_digest(config, cleaner.ruleset.digest, table)
-            context = RunContext(
-                out, config.format, collector.settings, config.text_field, config.max_bytes
-            )
+            context = RunContext(out, config.format, collector.settings)
             with _writing(out):  # for `explain`: the rules and settings this run used
                 RunRecord.of_run(config, cleaner.ruleset.digest, collector.settings).save(out)
             for folder in unlisted:  # no input's failure: no input is cleaned again for it
@@ -494,7 +500,7 @@ def run(
                 )
             progress.start(len(files), sum(collector.sizes))
             try:
-                batches = batched(plan(files, context, manifest))
+                batches = batched(plan(files, context, manifest, options))
                 with long_lived_frozen(), _writing(out):
                     for summaries in executor.map(CLEAN, cleaner, batches):
                         for summary in summaries:

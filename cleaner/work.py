@@ -10,6 +10,7 @@ driver's work per document is the duplicate check alone, and adding workers adds
 
 from __future__ import annotations
 
+import hashlib
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -28,6 +29,7 @@ from cleaner.manifest import InputEntry, file_sha256
 from cleaner.parts import FingerprintHeader, FingerprintJournal, fingerprint_ids, fingerprints_path
 from cleaner.pipeline import Cleaner, document_record
 from cleaner.readers import InputFile, ReadStats, RecordFailure, read_input
+from cleaner.readers.options import ReadOptions
 from cleaner.time_limit import DocumentTimedOut, time_limit
 from cleaner.writers import StoredDocument, Writer, atomic_write, make_writer
 
@@ -40,8 +42,6 @@ class RunContext:
     out: Path
     output_format: OutputFormat
     settings: str
-    text_field: str = "text"
-    max_bytes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +55,7 @@ class InputTask:
     reserved: frozenset[str] = frozenset()  # output names its records may not take
     skip: frozenset[int] = frozenset()  # records (by position) that killed their worker
     careful: bool = False  # note each record before cleaning it, to name one that kills
+    read: ReadOptions = field(default_factory=ReadOptions)  # how (`ReadOptions.for_input`)
 
     @property
     def name(self) -> str:
@@ -170,16 +171,13 @@ def timed_out(seconds: float | None) -> str:
 
 
 def read_guarded(
-    item: InputFile, stats: ReadStats, text_field: str = "text", max_bytes: int | None = None
+    item: InputFile, stats: ReadStats, options: ReadOptions
 ) -> Iterator[Document | RecordFailure]:
     """The input's documents; a reader that breaks down yields a failure instead (of the
     whole input when it gave no document)."""
     read = 0
-    options: dict[str, Any] = {"text_field": text_field}
-    if max_bytes is not None:
-        options["max_bytes"] = max_bytes
     try:
-        for found in read_input(item, stats, **options):
+        for found in read_input(item, stats, options=options):
             read += 1
             yield found
     except CleanerError as exc:
@@ -204,6 +202,9 @@ def process_input(cleaner: Cleaner, task: InputTask) -> InputSummary:
         digest = file_sha256(task.file.path)
     except OSError:  # unreadable: the reader says why, as a failure of this input
         digest = ""
+    stamp = task.read.stamp(task.file)
+    if digest and stamp:  # its sidecar or --metadata line changes its output too
+        digest = hashlib.sha256(f"{digest} {stamp}".encode()).hexdigest()
     writer = make_writer(task.context.out, task.context.output_format)
     if digest:
         reused = _reuse(writer, task, digest)
@@ -278,7 +279,7 @@ def _clean_input(cleaner: Cleaner, writer: Writer, task: InputTask, digest: str)
     done = False
     try:
         writer.begin_input(task.name)
-        found = read_guarded(task.file, stats, task.context.text_field, task.context.max_bytes)
+        found = read_guarded(task.file, stats, task.read)
         for position, item in enumerate(found):
             if isinstance(item, RecordFailure):
                 summary.unreadable = summary.unreadable or item.whole_input
@@ -374,7 +375,7 @@ def count_inputs(cleaner: Cleaner, tasks: Sequence[InputTask]) -> CorpusTable:
     table = CorpusTable()
     for task in tasks:
         stats = ReadStats()
-        documents = read_guarded(task.file, stats, task.context.text_field, task.context.max_bytes)
+        documents = read_guarded(task.file, stats, task.read)
         for position, item in enumerate(documents):
             if isinstance(item, RecordFailure) or position in task.skip:
                 continue

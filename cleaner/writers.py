@@ -14,10 +14,10 @@ from typing import IO, Any, Protocol
 import orjson
 
 from cleaner.config import OutputFormat
-from cleaner.document import METADATA_KEYS
 from cleaner.errors import UsageError
 from cleaner.interrupts import guard
 from cleaner.parts import PARTS, fingerprints_path, part_stem
+from cleaner.schema import Audit, arrow_schema, columns, corpus_row
 
 MANIFEST_NAME = ".cleaner-manifest.jsonl"  # hidden: no document id can take its name
 #: The --format of the run that writes OUT, saved before its first output: a run in
@@ -286,10 +286,10 @@ class _PartsWriter:
 
     FILE_NAME: str
     MODE = "w"
-    PARSED = False  # whether `assemble` takes every document parsed, or lines as they are
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, audit: Audit = Audit.FULL) -> None:
         self.out = out
+        self.audit = audit  # what the final file keeps of each audit (parts keep it all)
         self._part: _StreamingFile | None = None
 
     def part_path(self, name: str) -> Path:
@@ -367,32 +367,33 @@ class _PartsWriter:
         parts = [(name, path) for name in names if (path := self.part_path(name)).is_file()]
         final = _StreamingFile(self.out / self.FILE_NAME, self.MODE)
         try:
-            self.assemble(final, self._documents(parts, drop_duplicates))
+            self.assemble(final, parts, drop_duplicates)
         except BaseException:
             final.handle.close()
             final.tmp.unlink(missing_ok=True)
             raise
         final.finish()
 
-    def _documents(
+    def rows(
         self, parts: list[tuple[str, Path]], drop_duplicates: bool
-    ) -> Iterator[str | dict[str, Any]]:
-        """The final file's documents, in order: a part's line as it is when nothing in
-        the part is a duplicate (no need to parse it), else the record with its answer."""
+    ) -> Iterator[dict[str, Any]]:
+        """The final file's rows, in order: each part's records with the dedup stage's
+        answers, shaped by `schema.corpus_row` (the input's own id, `--audit`)."""
         for name, part in parts:
             duplicates = _duplicates_of(self.duplicates_path(name))
             with part.open(encoding="utf-8") as handle:
-                if not duplicates and not self.PARSED:
-                    yield from handle
-                    continue
                 for number, line in enumerate(handle, 1):
-                    document = _part_line(part, name, number, line)
-                    document["duplicate_of"] = duplicates.get(str(document.get("id", "")))
-                    if not (drop_duplicates and document["duplicate_of"]):
-                        yield document
+                    record = _part_line(part, name, number, line)
+                    record["duplicate_of"] = duplicates.get(str(record.get("id", "")))
+                    if drop_duplicates and record["duplicate_of"]:
+                        continue
+                    text = record.pop("text", "")
+                    yield corpus_row(text if isinstance(text, str) else "", record, self.audit)
 
-    def assemble(self, final: _StreamingFile, documents: Iterator[str | dict[str, Any]]) -> None:
-        """Writes the documents (a part's line, or a record), in order, into the final file."""
+    def assemble(
+        self, final: _StreamingFile, parts: list[tuple[str, Path]], drop_duplicates: bool
+    ) -> None:
+        """Writes the parts' rows, in order, into the final file."""
         raise NotImplementedError
 
 
@@ -431,25 +432,27 @@ class JsonlWriter(_PartsWriter):
 
     FILE_NAME = "documents.jsonl"
 
-    def assemble(self, final: _StreamingFile, documents: Iterator[str | dict[str, Any]]) -> None:
-        for document in documents:
-            if isinstance(document, str):
-                final.handle.write(document)
-            else:
-                text = document.pop("text")
-                final.handle.write(_jsonl_line(text, document))
+    def assemble(
+        self, final: _StreamingFile, parts: list[tuple[str, Path]], drop_duplicates: bool
+    ) -> None:
+        for row in self.rows(parts, drop_duplicates):
+            final.handle.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 class ParquetWriter(_PartsWriter):
-    """OUT/documents.parquet: the JSON Lines columns, for dataset pipelines (needs pyarrow)."""
+    """OUT/documents.parquet: the JSON Lines columns, for dataset pipelines (needs pyarrow).
+
+    The input's other fields are columns of their own, as in JSON Lines; a field whose
+    values are not all of one JSON type (or are objects or lists) holds them as JSON text,
+    since a Parquet column has one type. Its types are found in a first pass over the
+    parts, so the file is written in batches, never held whole."""
 
     FILE_NAME = "documents.parquet"
     MODE = "wb"
-    PARSED = True
     BATCH = 1000
 
-    def __init__(self, out: Path) -> None:
-        super().__init__(out)
+    def __init__(self, out: Path, audit: Audit = Audit.FULL) -> None:
+        super().__init__(out, audit)
         try:
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -458,55 +461,73 @@ class ParquetWriter(_PartsWriter):
                 "--format parquet needs pyarrow: pip install 'cleaner[parquet]'"
             ) from None
         self.pa, self.pq = pa, pq
-        removal = pa.struct(
-            [
-                ("rule", pa.string()),
-                ("step", pa.string()),
-                ("text", pa.string()),
-                ("line", pa.int64()),
-                ("reason", pa.string()),
-            ]
-        )
-        fields = [("text", pa.string()), ("id", pa.string()), ("source", pa.string())]
-        fields += [
-            (key, pa.float64() if key == "language_confidence" else pa.string())
-            for key in METADATA_KEYS
-        ]
-        fields += [
-            ("words", pa.int64()),
-            ("chars_in", pa.int64()),
-            ("chars_out", pa.int64()),
-            ("sha256", pa.string()),
-            ("kept_lines", pa.list_(pa.int64())),
-            ("removed", pa.list_(removal)),
-            ("duplicate_of", pa.string()),
-            ("warnings", pa.list_(pa.string())),
-            ("extra", pa.string()),
-        ]
-        self.schema = pa.schema(fields)
 
-    def row(self, document: dict[str, Any]) -> dict[str, Any]:
-        """A stored document as a row: the schema's columns, anything else as JSON in `extra`."""
-        names = set(self.schema.names)
-        extra = {k: v for k, v in document.items() if k not in names}
-        row = {k: v for k, v in document.items() if k in names}
-        row["extra"] = json.dumps(extra, ensure_ascii=False) if extra else None
-        return row
-
-    def assemble(self, final: _StreamingFile, documents: Iterator[str | dict[str, Any]]) -> None:
-        writer = self.pq.ParquetWriter(final.handle, self.schema)
-        rows: list[dict[str, Any]] = []
+    def assemble(
+        self, final: _StreamingFile, parts: list[tuple[str, Path]], drop_duplicates: bool
+    ) -> None:
+        known = {column.name for column in columns(self.audit)}
+        kinds: dict[str, set[str]] = {}
+        for row in self.rows(parts, drop_duplicates):
+            for key, value in row.items():
+                if key not in known:
+                    kinds.setdefault(key, set()).add(_json_kind(value))
+        extra_types = {key: _arrow_type(self.pa, found) for key, found in kinds.items()}
+        schema = arrow_schema(self.audit)
+        for key, arrow_type in extra_types.items():
+            schema = schema.append(self.pa.field(key, arrow_type))
+        as_json = {key for key, found in kinds.items() if _arrow_kind(found) == "json"}
+        writer = self.pq.ParquetWriter(final.handle, schema)
+        batch: list[dict[str, Any]] = []
         try:
-            for document in documents:
-                assert isinstance(document, dict), "PARSED: every document comes parsed"
-                rows.append(self.row(document))
-                if len(rows) >= self.BATCH:
-                    writer.write_table(self.pa.Table.from_pylist(rows, schema=self.schema))
-                    rows = []
-            if rows:
-                writer.write_table(self.pa.Table.from_pylist(rows, schema=self.schema))
+            for row in self.rows(parts, drop_duplicates):
+                for key in as_json:
+                    if row.get(key) is not None:
+                        row[key] = json.dumps(row[key], ensure_ascii=False)
+                batch.append(row)
+                if len(batch) >= self.BATCH:
+                    writer.write_table(self.pa.Table.from_pylist(batch, schema=schema))
+                    batch = []
+            if batch:
+                writer.write_table(self.pa.Table.from_pylist(batch, schema=schema))
         finally:
             writer.close()  # also on an error: its file is then thrown away
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "string"
+    return "json"  # a list or an object
+
+
+def _arrow_kind(kinds: set[str]) -> str:
+    """One column type for the JSON types a field took: numbers widen to float, anything
+    else mixed (or nested) is JSON text."""
+    found = kinds - {"null"}
+    if not found:
+        return "string"
+    if found <= {"int", "float"}:
+        return "float" if "float" in found else "int"
+    if len(found) == 1:
+        return next(iter(found))
+    return "json"
+
+
+def _arrow_type(pa: Any, kinds: set[str]) -> Any:
+    return {
+        "string": pa.string(),
+        "json": pa.string(),
+        "int": pa.int64(),
+        "float": pa.float64(),
+        "bool": pa.bool_(),
+    }[_arrow_kind(kinds)]
 
 
 def _part_line(part: Path, name: str, number: int, line: str) -> dict[str, Any]:
@@ -579,9 +600,10 @@ def is_output_folder(out: Path) -> bool:
     return (out / FORMAT_NAME).is_file() or (out / MANIFEST_NAME).is_file()
 
 
-def make_writer(out: Path, output_format: OutputFormat) -> Writer:
-    writer = SINGLE_FILE_WRITERS.get(output_format, TxtWriter)
-    return writer(out)
+def make_writer(out: Path, output_format: OutputFormat, audit: Audit = Audit.FULL) -> Writer:
+    """The writer of `output_format`; `audit` shapes the final JSONL/Parquet file only."""
+    single_file = SINGLE_FILE_WRITERS.get(output_format)
+    return single_file(out, audit) if single_file is not None else TxtWriter(out)
 
 
 def remove_stale_temporaries(out: Path) -> int:

@@ -298,7 +298,38 @@ def test_parquet_output(tmp_path, cleaner) -> None:
     assert table.num_rows == 7
     assert table.column_names[:3] == ["text", "id", "source"]
     rows = table.to_pylist()
-    assert rows[0]["removed"][0]["rule"] and json.loads(rows[5]["extra"])["lang_hint"] == "en"
+    assert rows[0]["removed"][0]["rule"]
+    # The input's other fields are columns of their own, typed; a list is JSON text.
+    assert rows[5]["id"] == "a-1" and rows[5]["lang_hint"] == "en" and rows[5]["score"] == 0.5
+    assert json.loads(rows[6]["tags"]) == ["x"] and rows[0]["lang_hint"] is None
+    assert "input_id" not in table.column_names and "extra" not in table.column_names
+
+
+@pytest.mark.parametrize("audit", ["full", "summary", "none"])
+def test_corpus_output_keeps_the_input_id_and_the_audit_asked_for(tmp_path, cleaner, audit) -> None:
+    out = tmp_path / "out"
+    run([write_jsonl(tmp_path / "in" / "feed.jsonl")], out,
+        Config(format=OutputFormat.JSONL, audit=audit), cleaner=cleaner)
+    rows = [json.loads(line) for line in (out / "documents.jsonl").read_text().splitlines()]
+    # The input's own id where it has one, else cleaner's.
+    assert [row["id"] for row in rows] == ["a-1", "feed/line-000004"]
+    assert rows[0]["lang_hint"] == "en" and "input_id" not in rows[0]
+    assert ("removed" in rows[0]) == (audit == "full")
+    assert ("removed_count" in rows[0]) == (audit == "summary")
+    if audit == "summary":
+        assert rows[0]["removed_count"] == 1 and rows[0]["removed_chars"] == len("Add new comment")
+
+
+def test_changing_the_audit_keeps_the_cleaned_parts(tmp_path, cleaner) -> None:
+    out = tmp_path / "out"
+    feed = tmp_path / "in" / "feed.jsonl"
+    feed.parent.mkdir()
+    feed.write_text(json.dumps(JSONL_LINES[0]) + "\n")  # no failure: it can be reused
+    run([feed], out, Config(format=OutputFormat.JSONL), cleaner=cleaner)
+    report = run([feed], out, Config(format=OutputFormat.JSONL, audit="none"), cleaner=cleaner)
+    assert report.reused == 1  # --audit shapes the final file only: nothing cleaned again
+    row = json.loads((out / "documents.jsonl").read_text().splitlines()[0])
+    assert "removed" not in row and "kept_lines" not in row and row["id"] == "a-1"
 
 
 # --- hostile names ------------------------------------------------------------------------

@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from cleaner import Config, run
+from cleaner.errors import UsageError
 from cleaner.readers import ReadOptions, ReadStats, discover, discover_inputs, read_input
 
 TEXT = "Harbour reopens\n\nThe harbour reopened on Friday after three days of repairs.\n"
@@ -101,3 +104,41 @@ def test_metadata_file_keyed_by_path(tmp_path) -> None:
     ]
     (doc,) = read_all(tmp_path / "a.txt", options)
     assert doc.metadata["url"] == "https://d.example/a" and doc.metadata.get("title") is None
+
+
+def test_a_run_reads_the_metadata_file_and_tells_its_problems(tmp_path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
+    meta = tmp_path / "meta.jsonl"
+    meta.write_text(
+        json.dumps({"path": "in/a.txt", "url": "https://d.example/a"}) + "\n{broken\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    report = run([folder], out, Config(metadata_file=meta))
+    assert json.loads((out / "a.json").read_text())["url"] == "https://d.example/a"
+    assert any(n.startswith("meta.jsonl line 2: not valid JSON") for n in report.notices)
+
+
+def test_an_unreadable_metadata_file_fails_before_any_output(tmp_path) -> None:
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(UsageError, match=r"missing\.jsonl: cannot read the --metadata file"):
+        run([tmp_path / "a.txt"], out, Config(metadata_file=tmp_path / "missing.jsonl"))
+    assert not out.exists()
+
+
+def test_a_changed_sidecar_cleans_its_input_again(tmp_path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "b.txt").write_text(TEXT.replace("Friday", "Monday"), encoding="utf-8")
+    sidecar = folder / "a.json"
+    sidecar.write_text(json.dumps({"url": "https://c.example/a"}))
+    out = tmp_path / "out"
+    run([folder], out, Config())
+    sidecar.write_text(json.dumps({"url": "https://c.example/moved"}))
+    report = run([folder], out, Config())
+    assert report.reused == 1  # b.txt; a.txt's sidecar changed, so it was cleaned again
+    assert json.loads((out / "a.json").read_text())["url"] == "https://c.example/moved"

@@ -9,11 +9,12 @@ A sidecar or line that cannot be used is ignored with a warning: it never fails 
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from cleaner.config import DEFAULT_MAX_BYTES
@@ -40,8 +41,9 @@ class ReadOptions:
     url_field: str = "url"
     max_bytes: int = DEFAULT_MAX_BYTES
     sidecars: bool = True
-    #: `--metadata` lines by the resolved path of their input, and by its path as written.
-    metadata: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
+    #: `--metadata` lines by the resolved path of their input, and by its path as written
+    #: (plain dicts: a run sends each input's options to a worker process).
+    metadata: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     #: Lines of the `--metadata` file that were ignored, and why (for the run's notices).
     problems: tuple[str, ...] = ()
 
@@ -56,19 +58,42 @@ class ReadOptions:
             id_field=config.id_field,
             url_field=config.url_field,
             max_bytes=config.max_bytes,
-            metadata=MappingProxyType(metadata),
+            metadata=metadata,
             problems=tuple(problems),
         )
+
+    def for_input(self, item: InputFile) -> ReadOptions:
+        """These options with only `item`'s `--metadata` line: what a worker needs to read
+        it, small to send however long the `--metadata` file is."""
+        entry = self._entry(item)
+        return replace(self, metadata={_key(item.path): entry} if entry else {}, problems=())
+
+    def stamp(self, item: InputFile) -> str:
+        """What `item`'s output depends on besides its own bytes: its sidecar's bytes and
+        its `--metadata` line ("" when it has neither), so that a re-run cleans it again
+        when one of them changes."""
+        parts: list[bytes] = []
+        if self.sidecars and not item.kind.is_container:  # containers have no sidecar
+            with contextlib.suppress(OSError):  # none, or unreadable: the reader warns
+                parts.append(sidecar_path(item.path).read_bytes()[: MAX_SIDECAR_BYTES + 1])
+        entry = self._entry(item)
+        if entry:
+            parts.append(json.dumps(entry, sort_keys=True).encode())
+        return hashlib.sha256(b"\0".join(parts)).hexdigest() if parts else ""
+
+    def _entry(self, item: InputFile) -> Mapping[str, Any] | None:
+        if not self.metadata:
+            return None
+        return self.metadata.get(_key(item.path)) or self.metadata.get(str(item.path))
 
     def add_metadata(self, item: InputFile, doc: Document) -> None:
         """Fill `doc`'s metadata from its sidecar and its `--metadata` line (the sidecar,
         beside the file, wins); problems become the document's warnings."""
         if self.sidecars:
             _apply(doc, *_read_sidecar(sidecar_path(item.path)))
-        if self.metadata:
-            entry = self.metadata.get(_key(item.path)) or self.metadata.get(str(item.path))
-            if entry is not None:
-                _apply(doc, dict(entry), [])
+        entry = self._entry(item)
+        if entry is not None:
+            _apply(doc, dict(entry), [])
 
 
 def _key(path: Path) -> str:
@@ -158,7 +183,7 @@ def _read_metadata_file(path: Path) -> tuple[dict[str, Mapping[str, Any]], list[
             if key in by_path:
                 problems.append(f"{where}: {entry['path']} already has metadata: ignored")
                 break
-            by_path[key] = MappingProxyType(values)
+            by_path[key] = values
     return by_path, problems
 
 

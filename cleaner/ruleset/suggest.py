@@ -18,6 +18,7 @@ from cleaner.corpus import CorpusTable, document_site, line_hash
 from cleaner.document import Document
 from cleaner.pipeline import Cleaner
 from cleaner.readers import InputFile, ReadStats
+from cleaner.readers.options import ReadOptions
 from cleaner.runner import build_corpus_table
 from cleaner.text import line_key
 from cleaner.work import read_guarded
@@ -51,8 +52,9 @@ def collect(
 ) -> dict[str, SiteFindings]:
     """Second sweep: the text of each site's frequent lines, and one content line to keep."""
     findings: dict[str, SiteFindings] = {}
+    options = ReadOptions.of(config)
     for item in files:
-        for doc in read_guarded(item, ReadStats(), config.text_field, config.max_bytes):
+        for doc in read_guarded(item, ReadStats(), options):
             if not isinstance(doc, Document):
                 continue
             cleaner.prepare(doc)
