@@ -181,8 +181,10 @@ def _submit(pool: ProcessPoolExecutor, work: Work[R], batch: Sequence[Item]) -> 
 def _stop_workers(pool: ProcessPoolExecutor, wait: float = 1.0) -> None:
     """Ends the pool's workers now, whatever they are doing (ProcessPoolExecutor has no
     public way: its shutdown waits for the running batches), and reaps them, so that no
-    zombie outlives the run. SIGKILL: workers ignore SIGINT and SIGTERM, and hold nothing
-    that needs saving (the parent writes every file)."""
+    zombie outlives the run. SIGKILL: workers ignore SIGINT and SIGTERM, and lose nothing
+    by it: each output file is written to a temporary name and renamed when whole, so a
+    killed worker leaves a temporary file (removed by the next run) and no torn output,
+    and its input, never noted in the manifest as done, is cleaned again next time."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         if process.is_alive():
