@@ -20,6 +20,8 @@ from cleaner import __version__
 from cleaner.config import (
     DEFAULT_DOCUMENT_TIMEOUT,
     DEFAULT_MAX_BYTES,
+    DEFAULT_SHARD_SIZE,
+    Compression,
     Config,
     ExecutorName,
     OutputFormat,
@@ -164,8 +166,8 @@ def run(
         OutputFormat,
         typer.Option(
             "--format",
-            help="txt: a .txt and a .json per document; jsonl: one documents.jsonl; "
-            "parquet: one documents.parquet (pip install 'cleaner\\[parquet]').",
+            help="txt: a .txt and a .json per document; jsonl: documents-00000.jsonl.gz... "
+            "shards; parquet: documents-00000.parquet... (pip install 'cleaner\\[parquet]').",
         ),
     ] = OutputFormat.TXT,
     text_field: Annotated[
@@ -192,6 +194,17 @@ def run(
             "(counts), none.",
         ),
     ] = Audit.FULL,
+    shard_size: Annotated[
+        int,
+        typer.Option(help="Documents per jsonl/parquet shard (0: one shard).", min=0),
+    ] = DEFAULT_SHARD_SIZE,
+    compression: Annotated[
+        Compression,
+        typer.Option(
+            help="jsonl/parquet shards: auto (gzip for jsonl, zstd inside parquet), none, "
+            "gzip, zstd.",
+        ),
+    ] = Compression.AUTO,
     max_bytes: Annotated[
         int,
         typer.Option(
@@ -326,6 +339,7 @@ def run(
     from cleaner.html_report import write_html_report
     from cleaner.progress import make_progress
     from cleaner.runner import run as run_pipeline
+    from cleaner.writers import report_path
 
     if len(paths) < 2:
         err_console.print(
@@ -346,6 +360,8 @@ def run(
         url_field=url_field,
         metadata_file=metadata_file,
         audit=audit,
+        shard_size=shard_size,
+        compression=compression,
         classifier=not no_classifier,
         extract_fallbacks=not fast_extraction,
         max_bytes=max_bytes,
@@ -384,7 +400,7 @@ def run(
             f"{len(report.failures)} failed, {skipped} records skipped, {removed} removals"
             + (f", {report.reused} inputs unchanged since the last run" if report.reused else "")
             + _left_out(report)
-            + f" (report: {out / 'report.json'})",
+            + f" (report: {report_path(out, config.format)})",
             soft_wrap=True,
         )
     if not quiet:
@@ -403,7 +419,9 @@ def run(
             f"{out} (--prune removes them)"
         )
     if report.failures:
-        err_console.print(f"{len(report.failures)} document(s) failed; see {out / 'report.json'}")
+        err_console.print(
+            f"{len(report.failures)} document(s) failed; see {report_path(out, config.format)}"
+        )
         raise typer.Exit(EXIT_DOCUMENTS_FAILED)
 
 

@@ -17,8 +17,22 @@ DEFAULT_DOCUMENT_TIMEOUT = 120.0
 
 class OutputFormat(StrEnum):
     TXT = "txt"  # OUT/<name>.txt + OUT/<name>.json per document
-    JSONL = "jsonl"  # OUT/documents.jsonl, one object per document
-    PARQUET = "parquet"  # OUT/documents.parquet, the same columns (needs pyarrow)
+    JSONL = "jsonl"  # OUT/documents-00000.jsonl.gz..., one object per document
+    PARQUET = "parquet"  # OUT/documents-00000.parquet..., the same columns (needs pyarrow)
+
+
+class Compression(StrEnum):
+    """How JSON Lines and Parquet shards are compressed (`--compression`)."""
+
+    AUTO = "auto"  # gzip for JSON Lines (every tool reads it), zstd inside Parquet
+    NONE = "none"
+    GZIP = "gzip"
+    ZSTD = "zstd"
+
+
+#: Documents per JSON Lines or Parquet shard, by default: files of a size that tools
+#: stream and split well (some hundreds of MB of text).
+DEFAULT_SHARD_SIZE = 100_000
 
 
 class ExecutorName(StrEnum):
@@ -68,6 +82,15 @@ class Config(BaseModel):
     audit: Audit = Field(
         Audit.FULL,
         description="what JSON Lines/Parquet keep of removed/kept_lines: full, summary, none",
+    )
+    shard_size: int = Field(
+        DEFAULT_SHARD_SIZE,
+        ge=0,
+        description="documents per JSON Lines/Parquet shard (0: one shard)",
+    )
+    compression: Compression = Field(
+        Compression.AUTO,
+        description="JSON Lines/Parquet shards: auto (gzip, zstd in Parquet), none, gzip, zstd",
     )
     max_bytes: int = Field(
         DEFAULT_MAX_BYTES, gt=0, description="larger text/HTML files, longer JSON lines fail"

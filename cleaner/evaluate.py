@@ -16,7 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cleaner.config import OutputFormat
 from cleaner.errors import UsageError
+from cleaner.outputs import UnreadableOutput, read_outputs
+from cleaner.writers import layout_in
 
 _TOKEN = re.compile(r"\w+")
 SHINGLE_SIZE = 4
@@ -107,15 +110,17 @@ def load_gold(path: Path) -> dict[str, str]:
 def load_outputs(out: Path) -> dict[str, str]:
     """Clean texts of a finished run, by output name, by file stem and by record id."""
     texts: dict[str, str] = {}
-    jsonl = out / "documents.jsonl"
-    if jsonl.is_file():
-        for line in jsonl.read_text(encoding="utf-8").splitlines():
-            record = json.loads(line)
+    if layout_in(out) in (OutputFormat.JSONL, OutputFormat.PARQUET):
+        for entry in read_outputs(out):  # every shard, JSON Lines or Parquet
+            if isinstance(entry, UnreadableOutput) or not isinstance(entry.data, dict):
+                continue
+            record = entry.data
             for key in (record.get("id"), record.get("record_id"), record.get("input_id")):
                 if key is not None:
                     texts.setdefault(str(key), record["text"])
                     texts.setdefault(str(key).rsplit("/", 1)[-1], record["text"])
-        return texts
+        if texts:
+            return texts
     for path in sorted(out.rglob("*.txt")):
         text = path.read_text(encoding="utf-8")
         name = path.relative_to(out).with_suffix("").as_posix()
@@ -128,7 +133,7 @@ def load_outputs(out: Path) -> dict[str, str]:
                 if meta.get(key) is not None:
                     texts.setdefault(str(meta[key]), text)
     if not texts:
-        raise UsageError(f"{out}: no outputs found (.txt files or documents.jsonl)")
+        raise UsageError(f"{out}: no outputs found (.txt files, or JSON Lines/Parquet shards)")
     return texts
 
 

@@ -96,9 +96,11 @@ def settings_digest(config: Config, rules_sha256: str, corpus: CorpusTable | Non
         "rules": rules_sha256,
         # Rules count by content. A document over the time limit fails, and a failure
         # makes its input be cleaned again anyway: the limit itself changes no output.
-        # --audit shapes only the final JSONL/Parquet, made from the parts at every run's end.
+        # --audit, --shard-size and --compression shape only the JSONL/Parquet shards,
+        # made from the parts at every run's end.
         "config": config.model_dump(
-            mode="json", exclude={"rules", "document_timeout", "audit"}
+            mode="json",
+            exclude={"rules", "document_timeout", "audit", "shard_size", "compression"},
         ),
         "corpus": corpus.digest() if corpus is not None else None,
     }

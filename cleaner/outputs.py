@@ -7,6 +7,7 @@ one document, not the whole reading.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -16,9 +17,9 @@ from typing import Any
 
 from cleaner.config import OutputFormat
 from cleaner.errors import UsageError
+from cleaner.readers.compression import DECOMPRESSION_ERRORS, open_decompressed
 from cleaner.readers.names import is_hidden
-from cleaner.runner import REPORT_NAME
-from cleaner.writers import JsonlWriter, ParquetWriter, layout_in
+from cleaner.writers import REPORT_NAME, corpus_files, layout_in, report_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +38,11 @@ class UnreadableOutput:
 
 
 def read_report(out: Path) -> dict[str, Any]:
-    """OUT/report.json; a missing or broken one means OUT is not a finished run's output."""
+    """The run's report (`writers.report_path`); a missing or broken one means OUT is not a
+    finished run's output."""
     if not out.is_dir():
         raise UsageError(f"{out}: no such folder; give the output folder of a `cleaner run`")
-    path = out / REPORT_NAME
+    path = report_path(out)
     if not path.is_file():
         raise UsageError(
             f"{path} not found: is {out} the output folder of a finished `cleaner run`?"
@@ -57,12 +59,14 @@ def read_report(out: Path) -> dict[str, Any]:
 def read_outputs(out: Path) -> Iterator[OutputEntry | UnreadableOutput]:
     """The documents of OUT in their written order, whatever the layout."""
     found = layout_in(out)
-    if found is OutputFormat.JSONL:
-        yield from _jsonl_entries(out / JsonlWriter.FILE_NAME)
-    elif found is OutputFormat.PARQUET:
-        yield from _parquet_entries(out / ParquetWriter.FILE_NAME)
-    else:
+    if found is OutputFormat.TXT or found is None:
         yield from _txt_entries(out)
+        return
+    for path in corpus_files(out):  # in order: a shard's rows after the one before's
+        if path.suffix == ".parquet":
+            yield from _parquet_entries(path)
+        else:
+            yield from _jsonl_entries(path)
 
 
 def _txt_entries(out: Path) -> Iterator[OutputEntry | UnreadableOutput]:
@@ -82,7 +86,7 @@ def _txt_entries(out: Path) -> Iterator[OutputEntry | UnreadableOutput]:
 
 def _jsonl_entries(path: Path) -> Iterator[OutputEntry | UnreadableOutput]:
     try:
-        with path.open(encoding="utf-8") as handle:
+        with io.TextIOWrapper(open_decompressed(path), encoding="utf-8") as handle:
             for number, line in enumerate(handle, 1):
                 where = f"{path.name} line {number}"
                 try:
@@ -92,7 +96,7 @@ def _jsonl_entries(path: Path) -> Iterator[OutputEntry | UnreadableOutput]:
                     continue
                 text = data.get("text") if isinstance(data, dict) else None
                 yield OutputEntry(where, data, partial(_text_field, text))
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, *DECOMPRESSION_ERRORS) as exc:
         raise UsageError(f"{path}: cannot read ({exc}); run `cleaner run` again") from None
 
 

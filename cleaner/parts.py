@@ -27,7 +27,7 @@ import orjson
 if TYPE_CHECKING:  # the CLI's start-up imports this module, and not datasketch
     from cleaner.duplicates import Fingerprint
 
-PARTS = ".cleaner-parts"  # hidden: no document id can take its name
+PARTS = ".cleaner/parts"  # in OUT's bookkeeping folder (writers.BOOKKEEPING)
 FINGERPRINTS = ".fp"
 WRITING = ".writing"
 

@@ -21,7 +21,7 @@ from cleaner.config import Config
 from cleaner.ruleset.loader import RuleSet, load_rules, read_rule_file, rule_files, rule_roots
 from cleaner.writers import atomic_write, to_json
 
-RUN_RECORD_NAME = ".cleaner-run"  # hidden, and no "*.json" glob over OUT picks it up
+RUN_RECORD_NAME = ".cleaner/run"  # in OUT's bookkeeping folder; no "*.json" glob picks it up
 
 
 @dataclass(frozen=True, slots=True)

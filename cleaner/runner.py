@@ -37,6 +37,7 @@ from cleaner.report import Failure, FailureKind, RunReport
 from cleaner.run_record import RUN_RECORD_NAME, RunRecord
 from cleaner.work import CLEAN, COUNT, InputSummary, InputTask, RunContext
 from cleaner.writers import (
+    BOOKKEEPING,
     FORMAT_NAME,
     LOCK_NAME,
     MANIFEST_NAME,
@@ -47,12 +48,14 @@ from cleaner.writers import (
     check_layout,
     is_output_folder,
     make_writer,
+    remove_legacy_bookkeeping,
     remove_stale_temporaries,
+    report_path,
     save_layout,
     to_json,
 )
+from cleaner.writers import REPORT_NAME as REPORT_NAME  # check.py looks here
 
-REPORT_NAME = "report.json"
 BATCH_INPUTS = 8  # per task: amortizes the hand-over, small enough to balance the workers
 #: A batch also closes at this many bytes of input files, so that large inputs go to the
 #: workers one by one.
@@ -322,7 +325,7 @@ def _sole_writer(out: Path) -> Iterator[None]:
     path = out / LOCK_NAME
     for _ in range(100):
         with _writing(out):
-            out.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
             handle = path.open("a")
         try:
             fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -373,7 +376,9 @@ def _removed_if_unused(out: Path, created: bool) -> Iterator[None]:
 
 def _remove_if_unused(out: Path) -> None:
     try:
-        names = set(os.listdir(out))
+        if set(os.listdir(out)) != {BOOKKEEPING}:
+            return
+        names = {f"{BOOKKEEPING}/{name}" for name in os.listdir(out / BOOKKEEPING)}
         if not names <= {FORMAT_NAME, LOCK_NAME, MANIFEST_NAME, RUN_RECORD_NAME}:
             return
         if MANIFEST_NAME in names and (out / MANIFEST_NAME).stat().st_size:
@@ -457,6 +462,7 @@ def run(
         with _sole_writer(out), _removed_if_unused(out, created):
             with _writing(out):
                 remove_stale_temporaries(out)  # a killed run's never finished files
+                legacy = remove_legacy_bookkeeping(out)  # an OUT of an earlier version
                 save_layout(out, config.format)  # before any output: a killed run's OUT says it
                 manifest = Manifest.load(out)
                 for name, doc_ids in leftover_journals(out):  # what killed runs wrote
@@ -475,12 +481,19 @@ def run(
             report.skipped_files = [(path_text(s.path), s.reason) for s in found.skipped]
             report.notices.extend(found.renamed)
             report.notices.extend(options.problems)
+            if legacy:
+                report.notices.append(
+                    f"{out}: made by an earlier version of cleaner; its bookkeeping now "
+                    f"lives in {out / BOOKKEEPING}, and every input was cleaned again"
+                )
             if manifest.problem:
                 report.notices.append(
                     f"{manifest.path}: {manifest.problem}; the inputs it lists there are "
                     "cleaned again, and --prune cannot remove outputs of inputs it does not list"
                 )
-            writer = make_writer(out, config.format, config.audit)
+            writer = make_writer(
+                out, config.format, config.audit, config.shard_size, config.compression
+            )
             with _writing(out):  # the duplicate index is a file in OUT
                 collector = _Collector(
                     config, files, report, writer, progress, manifest, on_failure
@@ -516,11 +529,12 @@ def run(
                 report.skipped = collector.skipped
                 report.duplicates = dict(collector.finder.counts)
                 report.wall_seconds = time.perf_counter() - started
-                _write_report(out / REPORT_NAME, report.to_dict())
+                _write_report(report_path(out, config.format), report.to_dict())
             return report
     except BaseException:
         if created:  # emptied by its lock's holder (this run, or none): then it goes
             with suppress(OSError):
+                (out / BOOKKEEPING).rmdir()
                 out.rmdir()
         raise
     finally:

@@ -2,28 +2,49 @@
 
 from __future__ import annotations
 
+import gzip
+import itertools
 import json
 import os
+import re
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from hashlib import sha256
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, Protocol, cast
 
 import orjson
 
-from cleaner.config import OutputFormat
+from cleaner import __version__
+from cleaner.config import DEFAULT_SHARD_SIZE, Compression, OutputFormat
 from cleaner.errors import UsageError
 from cleaner.interrupts import guard
 from cleaner.parts import PARTS, fingerprints_path, part_stem
-from cleaner.schema import Audit, arrow_schema, columns, corpus_row
+from cleaner.schema import REMOVAL_FIELDS, Audit, Column, arrow_schema, columns, corpus_row
 
-MANIFEST_NAME = ".cleaner-manifest.jsonl"  # hidden: no document id can take its name
+#: OUT's bookkeeping (manifest, format, lock, run record, parts, and the report of a
+#: corpus layout) lives in one hidden folder, so that OUT holds the data and nothing else:
+#: dataset loaders (`load_dataset(OUT)`, datatrove's readers, `pd.read_parquet(OUT)`)
+#: skip hidden paths. No document id can take the name: ids never start with a dot.
+BOOKKEEPING = ".cleaner"
+MANIFEST_NAME = f"{BOOKKEEPING}/manifest.jsonl"
 #: The --format of the run that writes OUT, saved before its first output: a run in
 #: another format is refused even when the first one was killed before it finished.
-FORMAT_NAME = ".cleaner-format"
-LOCK_NAME = ".cleaner-lock"  # held by the run writing OUT (see runner._sole_writer)
+FORMAT_NAME = f"{BOOKKEEPING}/format"
+LOCK_NAME = f"{BOOKKEEPING}/lock"  # held by the run writing OUT (see runner._sole_writer)
+REPORT_NAME = "report.json"
+#: What versions before the bookkeeping folder left in OUT: it still marks OUT as
+#: cleaner's, and a run removes it (the inputs it lists are cleaned again, once).
+LEGACY_BOOKKEEPING = (
+    ".cleaner-manifest.jsonl",
+    ".cleaner-format",
+    ".cleaner-lock",
+    ".cleaner-run",
+    ".cleaner-parts",
+)
 
 
 def _file_mode() -> int:
@@ -276,21 +297,33 @@ def _jsonl_line(text: str, record: dict[str, Any]) -> str:
 
 
 class _PartsWriter:
-    """The single-file layouts. Each input's documents first go to a part of their own,
-    OUT/.cleaner-parts/<hash of the input's name>.jsonl, written by the worker that cleans
-    the input and renamed into place when it is done; the dedup stage's answers for the
-    input go beside it (`.dups`, only when it has duplicates). At the end of the run the
-    parts, in canonical order and with those answers, make the one output file. A re-run
+    """The corpus layouts (JSON Lines, Parquet). Each input's documents first go to a part
+    of their own, OUT/.cleaner/parts/<hash of the input's name>.jsonl, written by the
+    worker that cleans the input and renamed into place when it is done; the dedup stage's
+    answers for the input go beside it (`.dups`, only when it has duplicates). At the end
+    of the run the parts, in canonical order and with those answers, make the shards. A re-run
     reuses an unchanged input's part, and a run killed at any moment keeps the parts of
     the inputs it finished. The parts take about as much room as the output file itself."""
 
-    FILE_NAME: str
-    MODE = "w"
+    SUFFIX: str  # of a shard's name, before a compression suffix
 
-    def __init__(self, out: Path, audit: Audit = Audit.FULL) -> None:
+    def __init__(
+        self,
+        out: Path,
+        audit: Audit = Audit.FULL,
+        shard_size: int = DEFAULT_SHARD_SIZE,
+        compression: Compression = Compression.AUTO,
+    ) -> None:
         self.out = out
-        self.audit = audit  # what the final file keeps of each audit (parts keep it all)
+        self.audit = audit  # what the shards keep of each audit (parts keep it all)
+        self.shard_size = shard_size
+        self.compression = compression
         self._part: _StreamingFile | None = None
+        #: The input's other fields, and the one type each has in every shard.
+        self.extra_kinds: dict[str, str] = {}
+
+    def shard_name(self, index: int) -> str:
+        return f"{SHARD_STEM}-{index:05d}{self.SUFFIX}"
 
     def part_path(self, name: str) -> Path:
         return part_stem(self.out, name).with_suffix(".jsonl")
@@ -362,17 +395,67 @@ class _PartsWriter:
         fingerprints_path(self.out, name).unlink(missing_ok=True)
 
     def close(self, names: Sequence[str], drop_duplicates: bool) -> None:
+        """The shards, from the parts in canonical order: `shard_size` documents each (the
+        last one fewer; one shard, empty, for no document), named by their place, so the
+        same inputs give the same files. Shards of an earlier run beyond the new last one
+        are removed. Each shard lands whole (a temporary file renamed); a run killed while
+        writing them leaves a mix of old and new, which the next run writes again."""
         # A part can only be missing for an input gone since an earlier run (an orphan)
         # whose part was removed by hand: its documents are gone with it.
         parts = [(name, path) for name in names if (path := self.part_path(name)).is_file()]
-        final = _StreamingFile(self.out / self.FILE_NAME, self.MODE)
-        try:
-            self.assemble(final, parts, drop_duplicates)
-        except BaseException:
-            final.handle.close()
-            final.tmp.unlink(missing_ok=True)
-            raise
-        final.finish()
+        self.prepare(parts, drop_duplicates)
+        rows = self.rows(parts, drop_duplicates)
+        written: set[str] = set()
+        while True:
+            shard = itertools.islice(rows, self.shard_size) if self.shard_size else rows
+            first = next(shard, None)
+            if first is None and written:
+                break
+            name = self.shard_name(len(written))
+            final = _StreamingFile(self.out / name, "wb")
+            try:
+                rows_of_shard = [] if first is None else itertools.chain([first], shard)
+                self.write_shard(final.handle, self.shaped(rows_of_shard))
+            except BaseException:
+                final.handle.close()
+                final.tmp.unlink(missing_ok=True)
+                raise
+            final.finish()
+            written.add(name)
+            if first is None:
+                break
+        for path in corpus_files(self.out):
+            if path.name not in written:
+                path.unlink()
+        self.finish_shards(len(written))
+
+    def finish_shards(self, count: int) -> None:
+        """What the layout writes beside its shards once they are all there."""
+
+    def prepare(self, parts: list[tuple[str, Path]], drop_duplicates: bool) -> None:
+        """A first pass over the rows: the type of each of the input's other fields, so that
+        every shard gives it the same one (a field null in one shard and text in another
+        would have a loader infer two types). A field whose values are not all of one JSON
+        type, or are lists or objects, becomes JSON text, in JSON Lines as in Parquet."""
+        known = {column.name for column in columns(self.audit)}
+        kinds: dict[str, set[str]] = {}
+        for row in self.rows(parts, drop_duplicates):
+            for key, value in row.items():
+                if key not in known:
+                    kinds.setdefault(key, set()).add(_json_kind(value))
+        self.extra_kinds = {key: _arrow_kind(found) for key, found in kinds.items()}
+
+    def shaped(self, rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """The rows with the fields that `prepare` found of no one type as JSON text."""
+        as_json = [key for key, kind in self.extra_kinds.items() if kind == "json"]
+        for row in rows:
+            for key in as_json:
+                if row.get(key) is not None:
+                    row[key] = json.dumps(row[key], ensure_ascii=False)
+            yield row
+
+    def write_shard(self, handle: IO[bytes], rows: Iterable[dict[str, Any]]) -> None:
+        raise NotImplementedError
 
     def rows(
         self, parts: list[tuple[str, Path]], drop_duplicates: bool
@@ -390,11 +473,6 @@ class _PartsWriter:
                     text = record.pop("text", "")
                     yield corpus_row(text if isinstance(text, str) else "", record, self.audit)
 
-    def assemble(
-        self, final: _StreamingFile, parts: list[tuple[str, Path]], drop_duplicates: bool
-    ) -> None:
-        """Writes the parts' rows, in order, into the final file."""
-        raise NotImplementedError
 
 
 def _read_or_none(path: Path) -> bytes | None:
@@ -428,31 +506,72 @@ def _stored(doc_id: str, line: str) -> StoredDocument:
 
 
 class JsonlWriter(_PartsWriter):
-    """OUT/documents.jsonl: one object per document, `text` first, then the metadata."""
+    """OUT/documents-00000.jsonl.gz...: one object per line, `text` first, then the
+    metadata; gzip by default (`--compression`: zstd, or none)."""
 
-    FILE_NAME = "documents.jsonl"
+    SUFFIX = ".jsonl"
 
-    def assemble(
-        self, final: _StreamingFile, parts: list[tuple[str, Path]], drop_duplicates: bool
-    ) -> None:
-        for row in self.rows(parts, drop_duplicates):
-            final.handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    def shard_name(self, index: int) -> str:
+        return super().shard_name(index) + {
+            Compression.AUTO: ".gz",
+            Compression.GZIP: ".gz",
+            Compression.ZSTD: ".zst",
+            Compression.NONE: "",
+        }[self.compression]
+
+    def write_shard(self, handle: IO[bytes], rows: Iterable[dict[str, Any]]) -> None:
+        with _compressed(handle, self.compression) as stream:
+            for row in rows:
+                stream.write(json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n")
+
+    def finish_shards(self, count: int) -> None:
+        """OUT/README.md, a dataset card: its YAML header names the shards and every
+        column's type, which `datasets.load_dataset(OUT)` reads, so that every shard loads
+        with the same features (JSON Lines carries no types of its own)."""
+        pattern = self.shard_name(0).replace("00000", "*")
+        atomic_write(
+            self.out / DATASET_CARD,
+            dataset_card(pattern, columns(self.audit), self.extra_kinds, count).encode(),
+        )
+
+
+@contextmanager
+def _compressed(handle: IO[bytes], compression: Compression) -> Iterator[IO[bytes]]:
+    """A stream into `handle` that compresses as `compression` says, the same bytes every
+    time (gzip's header gets no time stamp and no file name)."""
+    if compression in (Compression.AUTO, Compression.GZIP):
+        with gzip.GzipFile(filename="", mode="wb", fileobj=handle, mtime=0) as stream:
+            yield cast(IO[bytes], stream)
+    elif compression is Compression.ZSTD:
+        import zstandard
+
+        with zstandard.ZstdCompressor(level=3).stream_writer(handle, closefd=False) as stream:
+            yield cast(IO[bytes], stream)
+    else:
+        yield handle
 
 
 class ParquetWriter(_PartsWriter):
-    """OUT/documents.parquet: the JSON Lines columns, for dataset pipelines (needs pyarrow).
+    """OUT/documents-00000.parquet...: the JSON Lines columns, for dataset pipelines (needs
+    pyarrow), zstd-compressed by default, in row groups of about 64 MiB of text.
 
     The input's other fields are columns of their own, as in JSON Lines; a field whose
     values are not all of one JSON type (or are objects or lists) holds them as JSON text,
-    since a Parquet column has one type. Its types are found in a first pass over the
-    parts, so the file is written in batches, never held whole."""
+    since a Parquet column has one type. Their types are found in a first pass over the
+    parts, so that every shard has the same schema and none is held whole."""
 
-    FILE_NAME = "documents.parquet"
-    MODE = "wb"
-    BATCH = 1000
+    SUFFIX = ".parquet"
+    ROW_GROUP_ROWS = 50_000
+    ROW_GROUP_TEXT = 64 * 2**20  # characters of text
 
-    def __init__(self, out: Path, audit: Audit = Audit.FULL) -> None:
-        super().__init__(out, audit)
+    def __init__(
+        self,
+        out: Path,
+        audit: Audit = Audit.FULL,
+        shard_size: int = DEFAULT_SHARD_SIZE,
+        compression: Compression = Compression.AUTO,
+    ) -> None:
+        super().__init__(out, audit, shard_size, compression)
         try:
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -461,34 +580,31 @@ class ParquetWriter(_PartsWriter):
                 "--format parquet needs pyarrow: pip install 'cleaner[parquet]'"
             ) from None
         self.pa, self.pq = pa, pq
+        self.schema: Any = None
 
-    def assemble(
-        self, final: _StreamingFile, parts: list[tuple[str, Path]], drop_duplicates: bool
-    ) -> None:
-        known = {column.name for column in columns(self.audit)}
-        kinds: dict[str, set[str]] = {}
-        for row in self.rows(parts, drop_duplicates):
-            for key, value in row.items():
-                if key not in known:
-                    kinds.setdefault(key, set()).add(_json_kind(value))
-        extra_types = {key: _arrow_type(self.pa, found) for key, found in kinds.items()}
+    def prepare(self, parts: list[tuple[str, Path]], drop_duplicates: bool) -> None:
+        super().prepare(parts, drop_duplicates)
         schema = arrow_schema(self.audit)
-        for key, arrow_type in extra_types.items():
-            schema = schema.append(self.pa.field(key, arrow_type))
-        as_json = {key for key, found in kinds.items() if _arrow_kind(found) == "json"}
-        writer = self.pq.ParquetWriter(final.handle, schema)
-        batch: list[dict[str, Any]] = []
+        for key, kind in self.extra_kinds.items():
+            schema = schema.append(self.pa.field(key, _arrow_type(self.pa, kind)))
+        self.schema = schema
+
+    def write_shard(self, handle: IO[bytes], rows: Iterable[dict[str, Any]]) -> None:
+        codec = {Compression.AUTO: "zstd", Compression.NONE: "none"}.get(
+            self.compression, self.compression.value
+        )
+        writer = self.pq.ParquetWriter(handle, self.schema, compression=codec)
+        group: list[dict[str, Any]] = []
+        text = 0
         try:
-            for row in self.rows(parts, drop_duplicates):
-                for key in as_json:
-                    if row.get(key) is not None:
-                        row[key] = json.dumps(row[key], ensure_ascii=False)
-                batch.append(row)
-                if len(batch) >= self.BATCH:
-                    writer.write_table(self.pa.Table.from_pylist(batch, schema=schema))
-                    batch = []
-            if batch:
-                writer.write_table(self.pa.Table.from_pylist(batch, schema=schema))
+            for row in rows:
+                group.append(row)
+                text += len(row["text"])
+                if len(group) >= self.ROW_GROUP_ROWS or text >= self.ROW_GROUP_TEXT:
+                    writer.write_table(self.pa.Table.from_pylist(group, schema=self.schema))
+                    group, text = [], 0
+            if group:
+                writer.write_table(self.pa.Table.from_pylist(group, schema=self.schema))
         finally:
             writer.close()  # also on an error: its file is then thrown away
 
@@ -520,14 +636,52 @@ def _arrow_kind(kinds: set[str]) -> str:
     return "json"
 
 
-def _arrow_type(pa: Any, kinds: set[str]) -> Any:
+def _arrow_type(pa: Any, kind: str) -> Any:
     return {
         "string": pa.string(),
         "json": pa.string(),
         "int": pa.int64(),
         "float": pa.float64(),
         "bool": pa.bool_(),
-    }[_arrow_kind(kinds)]
+    }[kind]
+
+
+DATASET_CARD = "README.md"
+_CARD_TYPES = {"string": "string", "json": "string", "int": "int64", "float": "float64"}
+_CARD_TYPES |= {"bool": "bool", "int64": "int64", "float64": "float64"}
+
+
+def dataset_card(pattern: str, known: Sequence[Column], extra: dict[str, str], shards: int) -> str:
+    """A Hugging Face dataset card for a JSON Lines OUT: the shards, and the features."""
+    features: list[dict[str, Any]] = []
+    for column in known:
+        if column.type == "list<removal>":
+            fields = [
+                {"name": f.name, "dtype": _CARD_TYPES.get(f.type, "string")}
+                for f in REMOVAL_FIELDS
+            ]
+            features.append({"name": column.name, "list": fields})
+        elif column.type.startswith("list<"):
+            features.append({"name": column.name, "sequence": column.type[5:-1]})
+        else:
+            features.append({"name": column.name, "dtype": _CARD_TYPES.get(column.type, "string")})
+    features += [{"name": key, "dtype": _CARD_TYPES[kind]} for key, kind in extra.items()]
+    header = {
+        "configs": [
+            {"config_name": "default", "data_files": [{"split": "train", "path": pattern}]}
+        ],
+        "dataset_info": {"features": features},
+    }
+    import yaml
+
+    return (
+        "---\n"
+        + yaml.safe_dump(header, sort_keys=False, allow_unicode=True)
+        + "---\n\n# Cleaned documents\n\n"
+        + f"Written by cleaner {__version__}: {shards} shard(s) named `{pattern}`, one JSON "
+        "object per line; the columns and their types are in the header above, which "
+        "`datasets.load_dataset` reads. Columns: see cleaner's README, \"What a run writes\".\n"
+    )
 
 
 def _part_line(part: Path, name: str, number: int, line: str) -> dict[str, Any]:
@@ -545,19 +699,61 @@ def _part_line(part: Path, name: str, number: int, line: str) -> dict[str, Any]:
     return document
 
 
-#: The single-file layouts, by format; everything else is the txt layout.
+#: The corpus layouts, by format; everything else is the txt layout.
 SINGLE_FILE_WRITERS: dict[OutputFormat, type[_PartsWriter]] = {
     OutputFormat.JSONL: JsonlWriter,
     OutputFormat.PARQUET: ParquetWriter,
 }
+SHARD_STEM = "documents"
+#: What shards (and the one file of versions before shards) look like in OUT.
+_SHARD_NAME = re.compile(r"documents(?:-\d{5})?\.(jsonl(?:\.gz|\.zst)?|parquet)")
+
+
+def corpus_files(out: Path) -> list[Path]:
+    """OUT's JSON Lines or Parquet shards, in order (documents-00000..., and the
+    documents.jsonl or .parquet of versions before shards)."""
+    try:
+        names = sorted(name for name in os.listdir(out) if _SHARD_NAME.fullmatch(name))
+    except OSError:
+        return []
+    return [out / name for name in names if (out / name).is_file()]
 
 
 def _saved_layout(out: Path) -> OutputFormat | None:
-    """The format saved in OUT; None if none is (an OUT of an earlier version), or damaged."""
-    try:
-        return OutputFormat((out / FORMAT_NAME).read_text(encoding="utf-8").strip())
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None
+    """The format saved in OUT; None if none is (an OUT of an early version), or damaged."""
+    for name in (FORMAT_NAME, ".cleaner-format"):
+        try:
+            return OutputFormat((out / name).read_text(encoding="utf-8").strip())
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue
+    return None
+
+
+def report_path(out: Path, output_format: OutputFormat | None = None) -> Path:
+    """Where a run's report is: `OUT/report.json` beside the per-document files of the txt
+    layout (the contract of DESIGN.md), in the bookkeeping folder for JSONL and Parquet,
+    whose OUT is a dataset folder that loaders read whole. Without `output_format`, that
+    of the run that wrote OUT."""
+    if output_format is None:
+        output_format = layout_in(out) or OutputFormat.TXT
+    if output_format is OutputFormat.TXT:
+        return out / REPORT_NAME
+    return out / BOOKKEEPING / REPORT_NAME
+
+
+def remove_legacy_bookkeeping(out: Path) -> bool:
+    """Removes what an OUT of a version before the bookkeeping folder holds of it; True if
+    there was any (its manifest is then gone: the next run cleans everything once)."""
+    found = False
+    for name in LEGACY_BOOKKEEPING:
+        path = out / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+            found = True
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+            found = True
+    return found
 
 
 def layout_in(out: Path) -> OutputFormat | None:
@@ -565,10 +761,11 @@ def layout_in(out: Path) -> OutputFormat | None:
     saved = _saved_layout(out)
     if saved is not None:
         return saved
-    for output_format, writer in SINGLE_FILE_WRITERS.items():
-        if (out / writer.FILE_NAME).is_file():
-            return output_format
+    for path in corpus_files(out):
+        return OutputFormat.PARQUET if path.suffix == ".parquet" else OutputFormat.JSONL
     if (out / MANIFEST_NAME).is_file() and not any((out / PARTS).glob("*.jsonl")):
+        return OutputFormat.TXT
+    if (out / ".cleaner-manifest.jsonl").is_file() and not (out / ".cleaner-parts").is_dir():
         return OutputFormat.TXT
     return None
 
@@ -596,14 +793,24 @@ def save_layout(out: Path, output_format: OutputFormat) -> None:
 
 
 def is_output_folder(out: Path) -> bool:
-    """Whether a run of cleaner has written into OUT."""
-    return (out / FORMAT_NAME).is_file() or (out / MANIFEST_NAME).is_file()
+    """Whether a run of cleaner (of this version or an earlier one) has written into OUT."""
+    markers = (FORMAT_NAME, MANIFEST_NAME, ".cleaner-format", ".cleaner-manifest.jsonl")
+    return any((out / name).is_file() for name in markers)
 
 
-def make_writer(out: Path, output_format: OutputFormat, audit: Audit = Audit.FULL) -> Writer:
-    """The writer of `output_format`; `audit` shapes the final JSONL/Parquet file only."""
-    single_file = SINGLE_FILE_WRITERS.get(output_format)
-    return single_file(out, audit) if single_file is not None else TxtWriter(out)
+def make_writer(
+    out: Path,
+    output_format: OutputFormat,
+    audit: Audit = Audit.FULL,
+    shard_size: int = DEFAULT_SHARD_SIZE,
+    compression: Compression = Compression.AUTO,
+) -> Writer:
+    """The writer of `output_format`. The rest shapes the JSON Lines/Parquet shards only
+    (workers write parts, whatever these say)."""
+    corpus = SINGLE_FILE_WRITERS.get(output_format)
+    if corpus is None:
+        return TxtWriter(out)
+    return corpus(out, audit, shard_size, compression)
 
 
 def remove_stale_temporaries(out: Path) -> int:

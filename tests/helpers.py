@@ -47,3 +47,17 @@ ODD_PAGES = [
     "<html><body><form><input name=q><label>Search</label><select><option>a</select>"
     "<textarea>t</textarea></form><p>After the form</p></body></html>",
 ]
+
+
+def corpus_rows(out: Path) -> list[dict]:
+    """Every row of OUT's JSON Lines or Parquet shards, in order."""
+    from cleaner.outputs import OutputEntry, read_outputs
+
+    return [entry.data for entry in read_outputs(out) if isinstance(entry, OutputEntry)]
+
+
+def corpus_report(out: Path) -> dict:
+    """The report of a JSON Lines or Parquet run (in OUT's bookkeeping folder)."""
+    import json
+
+    return json.loads((out / ".cleaner" / "report.json").read_text(encoding="utf-8"))

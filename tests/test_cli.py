@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
@@ -29,7 +30,7 @@ def test_run_writes_text_metadata_and_report(seeds_run) -> None:
     assert result.exit_code == 0, result.output
     assert "5 inputs: 5 documents written" in result.output
     names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
-    assert (out / ".cleaner-manifest.jsonl").is_file()
+    assert (out / ".cleaner" / "manifest.jsonl").is_file()
     assert names[-1] == "report.json" and len(names) == 11
     assert not list(out.glob(".*.tmp"))  # no temporary files left
 
@@ -90,7 +91,8 @@ rules:
 def test_jsonl_format(tmp_path) -> None:
     result = invoke("run", SEEDS, tmp_path / "out", "--format", "jsonl")
     assert result.exit_code == 0, result.output
-    lines = (tmp_path / "out" / "documents.jsonl").read_text().splitlines()
+    shard = tmp_path / "out" / "documents-00000.jsonl.gz"
+    lines = gzip.decompress(shard.read_bytes()).decode("utf-8").splitlines()
     records = [json.loads(line) for line in lines]
     assert [r["id"] for r in records] == sorted(p.stem for p in SEEDS.glob("*.txt"))
     assert list(records[0])[:3] == ["text", "id", "source"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import struct
@@ -169,7 +170,8 @@ def test_max_documents(seeds_out: Path, tmp_path: Path) -> None:
 def test_jsonl_layout(tmp_path: Path, cleaner) -> None:
     out = tmp_path / "out"
     run([SEEDS], out, Config(format="jsonl"), cleaner=cleaner)
-    lines = (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    shard = out / "documents-00000.jsonl.gz"
+    lines = gzip.decompress(shard.read_bytes()).decode("utf-8").splitlines()
     records = [json.loads(line) for line in lines]
     assert write_html_report(out, tmp_path / "r.html") == len(records) == 5
     assert_documents_match(soup_of(tmp_path / "r.html"), records)
@@ -181,7 +183,7 @@ def test_parquet_layout(tmp_path: Path, cleaner) -> None:
 
     out = tmp_path / "out"
     run([SEEDS], out, Config(format="parquet"), cleaner=cleaner)
-    records = pq.read_table(out / "documents.parquet").to_pylist()
+    records = pq.read_table(out).to_pylist()  # the folder: its shards, hidden files skipped
     assert write_html_report(out, tmp_path / "r.html") == 5
     assert_documents_match(soup_of(tmp_path / "r.html"), records)
 
@@ -218,15 +220,16 @@ def test_a_broken_record_costs_one_document(seeds_out: Path, tmp_path: Path) -> 
 
 
 def test_a_bad_jsonl_line_is_noted(tmp_path: Path) -> None:
-    (tmp_path / "report.json").write_text("{}", encoding="utf-8")
+    (tmp_path / ".cleaner").mkdir()
+    (tmp_path / ".cleaner" / "report.json").write_text("{}", encoding="utf-8")
     good = {"text": "Kept.\n", "id": "a", "words": 1, "kept_lines": [2], "removed": []}
     lines = [json.dumps(good), "{oops", json.dumps({**good, "removed": "x"})]
-    (tmp_path / "documents.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "documents-00000.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     view = load_run(tmp_path)
     assert [d.id for d in view.documents] == ["a"]
-    assert view.notes[0].startswith("documents.jsonl line 2: not valid JSON")
-    assert (
-        view.notes[1] == "documents.jsonl line 3: skipped: field 'removed' is missing or not a list"
+    assert view.notes[0].startswith("documents-00000.jsonl line 2: not valid JSON")
+    assert view.notes[1] == (
+        "documents-00000.jsonl line 3: skipped: field 'removed' is missing or not a list"
     )
 
 

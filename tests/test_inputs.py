@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 import zstandard
-from helpers import FIXTURES, ODD_PAGES, SEEDS, SITE_PAGE, html_fixture_pages, write_rules
+from helpers import (
+    FIXTURES,
+    ODD_PAGES,
+    SEEDS,
+    SITE_PAGE,
+    corpus_rows,
+    html_fixture_pages,
+    write_rules,
+)
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -284,7 +292,7 @@ def test_jsonl_output_has_the_same_keys_on_every_line(tmp_path, cleaner) -> None
     out = tmp_path / "out"
     run([WARC / "resiliparse__warcfile.warc.gz", ARTICLE], out,
         Config(format=OutputFormat.JSONL), cleaner=cleaner)
-    records = [json.loads(line) for line in (out / "documents.jsonl").read_text().splitlines()]
+    records = corpus_rows(out)
     assert len(records) == 17
     assert len({tuple(r) for r in records}) == 1 and list(records[0])[:2] == ["text", "id"]
 
@@ -294,7 +302,7 @@ def test_parquet_output(tmp_path, cleaner) -> None:
     out = tmp_path / "out"
     run([SEEDS, write_jsonl(tmp_path / "in" / "feed.jsonl")], out,
         Config(format=OutputFormat.PARQUET), cleaner=cleaner)
-    table = pq.read_table(out / "documents.parquet")
+    table = pq.read_table(out)  # the folder: its shards, the hidden bookkeeping skipped
     assert table.num_rows == 7
     assert table.column_names[:3] == ["text", "id", "source"]
     rows = table.to_pylist()
@@ -310,7 +318,7 @@ def test_corpus_output_keeps_the_input_id_and_the_audit_asked_for(tmp_path, clea
     out = tmp_path / "out"
     run([write_jsonl(tmp_path / "in" / "feed.jsonl")], out,
         Config(format=OutputFormat.JSONL, audit=audit), cleaner=cleaner)
-    rows = [json.loads(line) for line in (out / "documents.jsonl").read_text().splitlines()]
+    rows = corpus_rows(out)
     # The input's own id where it has one, else cleaner's.
     assert [row["id"] for row in rows] == ["a-1", "feed/line-000004"]
     assert rows[0]["lang_hint"] == "en" and "input_id" not in rows[0]
@@ -328,7 +336,7 @@ def test_changing_the_audit_keeps_the_cleaned_parts(tmp_path, cleaner) -> None:
     run([feed], out, Config(format=OutputFormat.JSONL), cleaner=cleaner)
     report = run([feed], out, Config(format=OutputFormat.JSONL, audit="none"), cleaner=cleaner)
     assert report.reused == 1  # --audit shapes the final file only: nothing cleaned again
-    row = json.loads((out / "documents.jsonl").read_text().splitlines()[0])
+    row = corpus_rows(out)[0]
     assert "removed" not in row and "kept_lines" not in row and row["id"] == "a-1"
 
 

@@ -3,6 +3,7 @@ IN is accounted for: the repros of issue 23, each a regression test."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -271,7 +272,7 @@ def test_a_lock_taken_on_a_removed_file_is_not_held(tmp_path) -> None:
     """A run that opened the lock file just as its holder removed it locks a file no one
     else will ever look at: it must see that, and try the file that is there now."""
     out = tmp_path / "out"
-    out.mkdir()
+    (out / LOCK_NAME).parent.mkdir(parents=True)
     stale = (out / LOCK_NAME).open("a")
     (out / LOCK_NAME).unlink()
     assert not _same_file(stale.fileno(), out / LOCK_NAME)
@@ -330,7 +331,8 @@ def test_explain_a_container_record_and_a_jsonl_run(tmp_path) -> None:
     assert "note:" not in done.stderr  # re-cleaned to the very text of the output
     jsonl_out = tmp_path / "jsonl"
     run([SEEDS], jsonl_out, Config(format=OutputFormat.JSONL))
-    first = json.loads((jsonl_out / "documents.jsonl").read_text().splitlines()[0])
+    shard = jsonl_out / "documents-00000.jsonl.gz"
+    first = json.loads(gzip.decompress(shard.read_bytes()).splitlines()[0])
     by_id = cli("explain", str(jsonl_out), "--id", first["id"])
     assert by_id.returncode == 0 and "metadata:" in by_id.stdout, by_id.stderr
     missing = cli("explain", str(jsonl_out), "--id", "nope")

@@ -168,10 +168,10 @@ def test_an_unlisted_folder_fails_and_its_outputs_are_not_pruned(tmp_path, monke
 def test_a_killed_single_file_run_keeps_its_format(tmp_path) -> None:
     out = tmp_path / "out"
     run([SEEDS], out, Config(format=OutputFormat.JSONL))
-    (out / "documents.jsonl").unlink()  # as a run killed before the parts were assembled
+    (out / "documents-00000.jsonl.gz").unlink()  # as a run killed before the shards were made
     with pytest.raises(UsageError, match="holds --format jsonl output"):
         run([SEEDS], out)
-    (out / ".cleaner-format").unlink()  # an OUT of an earlier version: its files say
+    (out / ".cleaner" / "format").unlink()  # as an OUT of an early version: its files say
     with pytest.raises(UsageError, match="holds --format jsonl or parquet output"):
         run([SEEDS], out)
 
@@ -255,7 +255,7 @@ def test_a_second_run_into_the_same_folder_is_refused_while_the_first_writes(tmp
     locked, release = fork.Event(), fork.Event()
 
     def writing_run() -> None:  # holds the lock as a run writing there does
-        with (out / ".cleaner-lock").open("a") as held:
+        with (out / ".cleaner" / "lock").open("a") as held:
             fcntl.lockf(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
             locked.set()
             release.wait(60)

@@ -281,7 +281,7 @@ def test_single_file_layouts_keep_deleted_inputs_until_prune(tmp_path, output_fo
 
 
 def part_of(out: Path, source: Path, prefix: str) -> Path:
-    """The part (OUT/.cleaner-parts/<hash of the input's name>.jsonl) of the input whose
+    """The part (OUT/.cleaner/parts/<hash of the input's name>.jsonl) of the input whose
     file name starts with `prefix`."""
     from cleaner.writers import JsonlWriter
 
