@@ -159,6 +159,8 @@ class RayExecutor(Executor):
         )
         #: Batches finished on each node (by node id), for the curious and the tests.
         self.batches_by_node: Counter[str] = Counter()
+        #: Batches whose actor was lost before they came back, and were run again.
+        self.lost_batches = 0
         self.address = address
         self.requested = workers
         self.workers = workers or 1
@@ -239,6 +241,7 @@ class RayExecutor(Executor):
             # The actor (or its node) is gone, and with it any batch it still had: each
             # runs again on the spare actor, alone.
             actors.lost(actor)
+            self.lost_batches += 1
             return rerun_after_crash(task, batch, lambda part: actors.alone(task.run, part))
         actors.done(actor)
         return result
