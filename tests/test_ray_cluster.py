@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 from helpers import FIXTURES, ROOT, SEEDS
 
-from cleaner.config import Config
+from cleaner.config import Config, OutputFormat
 from cleaner.document import Document
 from cleaner.executors import InlineExecutor, make_executor
 from cleaner.pipeline import Cleaner
@@ -41,7 +41,8 @@ cluster_utils = pytest.importorskip(
 )
 psutil = pytest.importorskip("psutil", reason="psutil (installed with Ray) is missing")
 
-INPUTS = [SEEDS, FIXTURES / "dumps", FIXTURES / "warc"]
+#: Text files, and an archive whose records are HTML pages.
+INPUTS = [SEEDS, FIXTURES / "dumps", FIXTURES / "warc" / "cc-whirlwind__whirlwind.warc.gz"]
 NODE = {"num_cpus": 1, "object_store_memory": 75 * 1024 * 1024}
 #: A lost node is noticed in about a second and a half, not Ray's default of 15 or more.
 FAST_HEALTH_CHECKS = {
@@ -67,6 +68,11 @@ def every_file(out: Path) -> dict[str, bytes]:
                 data = json.dumps(report, sort_keys=True).encode()
             files[path.relative_to(out).as_posix()] = data
     return files
+
+
+def is_temporary(name: str) -> bool:
+    """A file being written (`.name.XXXX.tmp`), renamed into place when whole."""
+    return Path(name).name.startswith(".") and name.endswith(".tmp")
 
 
 @pytest.fixture(scope="module")
@@ -215,7 +221,7 @@ def test_a_node_killed_mid_run_loses_no_document(cluster, tmp_path, monkeypatch)
     monkeypatch.setattr(matcher, "NEAR_MISS", PATIENT)
 
     inputs = many_inputs(tmp_path / "in")
-    config = Config()
+    config = Config(format=OutputFormat.JSONL)  # each input's part, half written when killed
     local = tmp_path / "local"
     run([inputs], local, config, executor=InlineExecutor())
     marks = tmp_path / "marks"
@@ -245,8 +251,15 @@ def test_a_node_killed_mid_run_loses_no_document(cluster, tmp_path, monkeypatch)
         killer.join(timeout=60)
         ray.cloudpickle.unregister_pickle_by_value(test_ray_cluster)
     assert killed.is_set(), "the second node never started cleaning"
+    assert not ray.is_initialized()  # the run left the cluster it joined
     assert executor.lost_batches >= 1  # the node went down with a batch in flight
     assert not report.failures
     assert report.written == 45
+    written = every_file(out)
+    # The killed worker's half-written part stays as a temporary file, hidden, never read;
+    # the next run into OUT removes it (and reuses every output).
+    kept = {name: data for name, data in written.items() if not is_temporary(name)}
+    assert kept == every_file(local)
+    again = run([inputs], out, config, executor=InlineExecutor())
+    assert again.reused == 45
     assert every_file(out) == every_file(local)
-    assert not list(out.rglob(".*.tmp"))  # nothing half-written left behind
