@@ -253,6 +253,7 @@ def test_a_node_killed_mid_run_loses_no_document(cluster, tmp_path, monkeypatch)
     assert killed.is_set(), "the second node never started cleaning"
     assert not ray.is_initialized()  # the run left the cluster it joined
     assert executor.lost_batches >= 1  # the node went down with a batch in flight
+    assert executor.batches_by_node[cluster.head_node.node_id] >= 1
     assert not report.failures
     assert report.written == 45
     written = every_file(out)
