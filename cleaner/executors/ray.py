@@ -1,17 +1,23 @@
 """The Ray executor: the same batches, cleaned by actors spread over a Ray cluster.
 
-The driver (the machine running `cleaner run`) reads the inputs and writes OUT, exactly
-as the local executor does; the actors only receive documents and send back cleaned
-ones. So IN and OUT need not be on shared storage, and the output is the same bytes as a
-local run's. Each actor builds its Cleaner once (rules compiled, language profiles
-loaded). Every node needs the same version of cleaner installed (`pip install
-'cleaner[ray]'`).
+Each actor does what a local worker does: it reads its inputs, cleans them and writes
+their outputs (and fingerprint journals) into OUT itself; only small summaries come back
+to the driver (the machine running `cleaner run`), which then deduplicates from the
+journals. So IN and OUT must be on storage that every node mounts at the same path (a
+relative path means what it means in the driver's working directory, which actors move
+to where it exists), and the output is the same bytes as a local run's. Each actor builds
+its Cleaner once (rules compiled, language profiles loaded). Every node needs the same
+version of cleaner installed (`pip install 'cleaner[ray]'`).
 
-Batches go only to actors that have started: on a cluster with fewer free CPUs than
-workers asked for, the run goes on with those it has, and the others join when Ray
-places them. An actor that dies (a crash in a native library, the out-of-memory killer,
-a lost node) is replaced, and its batches run again as the process pool reruns them
-(`rerun_after_crash`): the document that keeps killing its actor fails alone.
+Batches go only to actors that have started, in turn: on a cluster with fewer free CPUs
+than workers asked for, the run goes on with those it has, and the others join when Ray
+places them. An actor that is lost (a crash in a native library, the out-of-memory
+killer, a lost node) leaves the rotation, and a new actor takes its place once Ray can
+place it (at once after a crash; after a lost node, when a CPU is free again). The
+batches it had in flight run again on a spare actor that asks for no CPU (so it can be
+placed on a cluster that has just lost one), one at a time, as the process pool reruns
+them (`rerun_after_crash`): an innocent batch comes back whole, and the document that
+keeps killing its actor fails alone.
 """
 
 from __future__ import annotations
@@ -23,9 +29,9 @@ import re
 import signal
 import socket
 import threading
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from cleaner import __version__
@@ -35,8 +41,8 @@ from cleaner.interrupts import SIGNALS, guard
 from cleaner.pipeline import Cleaner
 from cleaner.work import BatchTask, Item, R, Work
 
-#: A batch on its way: the actor's slot, the actor, the batch, and the result's reference.
-_InFlight = tuple[int, Any, Sequence[Item], Any]
+#: A batch on its way: the actor it went to, the batch, and the result's reference.
+_InFlight = tuple[Any, Sequence[Item], Any]
 #: How long the first actor may take to start: a cluster may have to add a node first.
 START_TIMEOUT_S = 120.0
 #: How long to wait for an address to answer before asking Ray to join it (Ray itself
@@ -48,14 +54,22 @@ _ERROR_LINE = re.compile(r"^\s*(\w+(?:Error|Exception)\b.*)$", re.MULTILINE)
 class _CleanerActor:
     """Holds one Cleaner for the life of the run; runs tasks on batches with it."""
 
-    def __init__(self, cleaner: Cleaner) -> None:
+    def __init__(self, cleaner: Cleaner, cwd: str | None = None) -> None:
+        if cwd is not None:
+            # Relative IN and OUT name what they name on the driver; where its working
+            # folder is not on this node, absolute ones still work.
+            with suppress(OSError):
+                os.chdir(cwd)
         self.cleaner = cleaner
         # Language profiles load now, not within the first document's time limit.
         cleaner.load_resources()
         gc.freeze()  # the actor's heap lives as long as the actor: see long_lived_frozen
 
-    def ready(self) -> bool:
-        return True
+    def ready(self) -> str:
+        """The id of the node the actor runs on."""
+        import ray
+
+        return str(ray.get_runtime_context().get_node_id())
 
     def run(self, work: Work[R], batch: Sequence[Item]) -> R:
         return work(self.cleaner, batch)
@@ -133,10 +147,20 @@ class RayExecutor(Executor):
     def __init__(self, workers: int | None = None, address: str | None = None) -> None:
         self.ray = _import_ray()
         # An actor's process died under a task (RayActorError), or a task's worker did.
-        self._actor_died = (
-            self.ray.exceptions.RayActorError,
-            self.ray.exceptions.WorkerCrashedError,
+        # A batch's result is lost with its actor: the actor's process died (RayActorError;
+        # WorkerCrashedError for a task's), its node was lost, or the node that held the
+        # result was (ObjectLostError).
+        errors = self.ray.exceptions
+        self._lost: tuple[type[BaseException], ...] = (
+            errors.RayActorError,
+            errors.WorkerCrashedError,
+            errors.NodeDiedError,
+            errors.ObjectLostError,
         )
+        #: Batches finished on each node (by node id), for the curious and the tests.
+        self.batches_by_node: Counter[str] = Counter()
+        #: Batches whose actor was lost before they came back, and were run again.
+        self.lost_batches = 0
         self.address = address
         self.requested = workers
         self.workers = workers or 1
@@ -195,99 +219,151 @@ class RayExecutor(Executor):
         self, task: BatchTask[R], cleaner: Cleaner, batches: Iterable[Sequence[Item]]
     ) -> Iterator[R]:
         self.start()
-        ray = self.ray
-        actor_class = ray.remote(num_cpus=1)(_CleanerActor)
-        shared = ray.put(cleaner)  # sent to the object store once, not once per actor
-
-        def new_actor() -> Any:
-            return actor_class.remote(shared)
-
-        starting = {}  # an actor's ready() reference -> the actor, until it has started
-        for _ in range(self.workers):
-            actor = new_actor()
-            starting[actor.ready.remote()] = actor
-        actors: list[Any] = []
+        actors = _Actors(self.ray, self._lost, cleaner, self.workers, self.batches_by_node)
         pending: deque[_InFlight] = deque()
         try:
-            actors += self._first_started(starting)
-            for number, batch in enumerate(batches):
-                if starting:
-                    actors += self._started(starting, timeout=0)
-                slot = number % len(actors)
-                ref = actors[slot].run.remote(task.run, batch)
-                pending.append((slot, actors[slot], batch, ref))
-                if len(pending) >= len(actors) * IN_FLIGHT_PER_WORKER:
-                    yield self._result(task, actors, new_actor, pending.popleft())
+            actors.wait_for_one()
+            for batch in batches:
+                actor = actors.next()
+                pending.append((actor, batch, actor.run.remote(task.run, batch)))
+                while len(pending) >= actors.capacity():
+                    yield self._result(task, actors, pending.popleft())
             while pending:
-                yield self._result(task, actors, new_actor, pending.popleft())
+                yield self._result(task, actors, pending.popleft())
         finally:
-            for actor in [*actors, *starting.values()]:
-                ray.kill(actor)
+            actors.close()
 
-    def _started(self, starting: dict[Any, Any], timeout: float) -> list[Any]:
-        """The actors of `starting` that have started within `timeout`, taken out of it;
-        one that failed to start raises ClusterError."""
-        done, _ = self.ray.wait(list(starting), num_returns=len(starting), timeout=timeout)
-        started = []
-        for ref in done:
-            actor = starting.pop(ref)
-            try:
-                self.ray.get(ref)
-            except self._actor_died as exc:
-                raise ClusterError(
-                    f"a Ray worker could not start ({_first_error_line(str(exc))}); every "
-                    f"node needs cleaner {__version__} installed: pip install 'cleaner[ray]'"
-                ) from None
-            started.append(actor)
-        return started
-
-    def _first_started(self, starting: dict[Any, Any]) -> list[Any]:
-        """Waits for a first actor (or more) to start; ClusterError if none does in time."""
-        done, _ = self.ray.wait(list(starting), num_returns=1, timeout=START_TIMEOUT_S)
-        if done:
-            return self._started(starting, timeout=0)
-        total = int(self.ray.cluster_resources().get("CPU", 0))
-        free = int(self.ray.available_resources().get("CPU", 0))
-        raise ClusterError(
-            f"no Ray worker started within {START_TIMEOUT_S:.0f} s: each needs 1 CPU, and "
-            f"the cluster has {total} ({free} free); free some, add a node, or ask for "
-            "fewer with --workers"
-        )
-
-    def _result(
-        self,
-        task: BatchTask[R],
-        actors: list[Any],
-        new_actor: Callable[[], Any],
-        in_flight: _InFlight,
-    ) -> R:
-        slot, actor, batch, ref = in_flight
+    def _result(self, task: BatchTask[R], actors: _Actors, in_flight: _InFlight) -> R:
+        actor, batch, ref = in_flight
         try:
-            return self.ray.get(ref)
-        except self._actor_died:
-            # Its place goes to a fresh actor, once (its other batches in flight fail too),
-            # which also reruns the batch: the cluster may have no core for one more.
-            if actors[slot] is actor:
-                actors[slot] = new_actor()
-            return rerun_after_crash(
-                task, batch, lambda part: self._on_slot(actors, slot, new_actor, task.run, part)
-            )
-
-    def _on_slot(
-        self,
-        actors: list[Any],
-        slot: int,
-        new_actor: Callable[[], Any],
-        work: Work[R],
-        batch: Sequence[Item],
-    ) -> tuple[R] | None:
-        """`work` on `batch` by the slot's actor; None if it dies (it is replaced)."""
-        try:
-            return (self.ray.get(actors[slot].run.remote(work, batch)),)
-        except self._actor_died:
-            actors[slot] = new_actor()
-            return None
+            result: R = self.ray.get(ref)
+        except self._lost:
+            # The actor (or its node) is gone, and with it any batch it still had: each
+            # runs again on the spare actor, alone.
+            actors.lost(actor)
+            self.lost_batches += 1
+            return rerun_after_crash(task, batch, lambda part: actors.alone(task.run, part))
+        actors.done(actor)
+        return result
 
     def close(self) -> None:
         if self._started_here and self.ray.is_initialized():
             self.ray.shutdown()
+
+
+class _Actors:
+    """A run's actors: those that have started take batches in turn; those starting join
+    as Ray places them; a lost one is replaced. A spare actor reruns lost batches."""
+
+    def __init__(
+        self,
+        ray: Any,
+        lost_errors: tuple[type[BaseException], ...],
+        cleaner: Cleaner,
+        count: int,
+        batches_by_node: Counter[str],
+    ) -> None:
+        self.ray = ray
+        self.lost_errors = lost_errors
+        self.actor_class = ray.remote(num_cpus=1)(_CleanerActor)
+        self.shared = ray.put(cleaner)  # sent to the object store once, not once per actor
+        self.cwd = os.getcwd()
+        self.started: list[Any] = []
+        self.starting: dict[Any, Any] = {}  # an actor's ready() reference -> the actor
+        self.node: dict[Any, str] = {}  # every actor that has started -> its node's id
+        self.spare: Any | None = None
+        self.batches_by_node = batches_by_node
+        self.turn = 0
+        for _ in range(count):
+            self._add()
+
+    def _add(self) -> None:
+        actor = self.actor_class.remote(self.shared, self.cwd)
+        self.starting[actor.ready.remote()] = actor
+
+    def capacity(self) -> int:
+        """How many batches may be in flight."""
+        return max(1, len(self.started)) * IN_FLIGHT_PER_WORKER
+
+    def next(self) -> Any:
+        """The started actor whose turn it is (waiting for one if none is left)."""
+        if self.starting:
+            self._take_started(timeout=0)
+        if not self.started:
+            self.wait_for_one()
+        actor = self.started[self.turn % len(self.started)]
+        self.turn += 1
+        return actor
+
+    def wait_for_one(self) -> None:
+        """Waits until an actor has started; ClusterError if none does in time."""
+        while not self.started:
+            if not self.starting:
+                raise ClusterError(
+                    "every Ray worker was lost, and none could take its place; check the "
+                    "cluster's nodes (`ray status`), then run again: finished inputs are kept"
+                )
+            done, _ = self.ray.wait(list(self.starting), num_returns=1, timeout=START_TIMEOUT_S)
+            if not done:
+                total = int(self.ray.cluster_resources().get("CPU", 0))
+                free = int(self.ray.available_resources().get("CPU", 0))
+                raise ClusterError(
+                    f"no Ray worker started within {START_TIMEOUT_S:.0f} s: each needs 1 CPU, "
+                    f"and the cluster has {total} ({free} free); free some, add a node, or "
+                    "ask for fewer with --workers"
+                )
+            self._take_started(timeout=0)
+
+    def _take_started(self, timeout: float) -> None:
+        """Moves the actors that have started within `timeout` into the rotation. One
+        whose own code failed to start raises ClusterError; one lost before it started
+        (its node gone) is dropped."""
+        done, _ = self.ray.wait(
+            list(self.starting), num_returns=len(self.starting), timeout=timeout
+        )
+        for ref in done:
+            actor = self.starting.pop(ref)
+            try:
+                node = self.ray.get(ref)
+            except self.lost_errors as exc:
+                if getattr(exc, "actor_init_failed", False) or not self.node:
+                    raise ClusterError(
+                        f"a Ray worker could not start ({_first_error_line(str(exc))}); every "
+                        f"node needs cleaner {__version__} installed: pip install 'cleaner[ray]'"
+                    ) from None
+                continue
+            self.started.append(actor)
+            self.node[actor] = node
+
+    def done(self, actor: Any) -> None:
+        """Counts a batch the actor finished, by node."""
+        self.batches_by_node[self.node.get(actor, "?")] += 1
+
+    def lost(self, actor: Any) -> None:
+        """Takes a lost actor out of the rotation (once) and starts one in its place."""
+        if actor in self.started:
+            self.started.remove(actor)
+            self.ray.kill(actor)  # if it only lost touch, it must not write on
+            self._add()
+
+    def alone(self, work: Work[R], batch: Sequence[Item]) -> tuple[R] | None:
+        """`work` on `batch` by the spare actor, with nothing else to do; None if it is
+        lost (a new spare takes its place). It asks for no CPU, so that it can be placed
+        on a cluster that has just lost one."""
+        if self.spare is None:
+            self.spare = self.actor_class.options(num_cpus=0).remote(self.shared, self.cwd)
+        spare = self.spare
+        try:
+            node = self.ray.get(spare.ready.remote())
+            result = self.ray.get(spare.run.remote(work, batch))
+        except self.lost_errors:
+            self.ray.kill(spare)
+            self.spare = None
+            return None
+        self.batches_by_node[node] += 1
+        return (result,)
+
+    def close(self) -> None:
+        spare = [self.spare] if self.spare is not None else []
+        for actor in [*self.started, *self.starting.values(), *spare]:
+            self.ray.kill(actor)
