@@ -22,7 +22,7 @@ from cleaner import sandbox, third_party
 from cleaner.config import OutputFormat
 from cleaner.corpus import CorpusTable
 from cleaner.document import Document
-from cleaner.duplicates import Fingerprint, fingerprint, signature_size
+from cleaner.duplicates import Fingerprint, fingerprint, folded_words, signature_size
 from cleaner.errors import CleanerError
 from cleaner.interrupts import guard
 from cleaner.manifest import InputEntry, file_sha256
@@ -149,7 +149,7 @@ def clean_document(
                     text,
                     num_perm,
                     sha256=record["sha256"],
-                    folded_words=doc.folded_words() if num_perm else None,
+                    folded_words=folded_words(doc.kept) if num_perm else None,
                 ),
                 rules_fired=Counter(rule_id for rule_id, _ in doc.rules_fired),
                 rule_timeouts=Counter(doc.rule_timeouts),
