@@ -34,9 +34,10 @@ from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
 from typing import Any
 
-#: MiB a document may add to its worker's memory (address space) by default: far above
-#: what a page or a text at --max-bytes takes, well below what takes a machine down.
-DEFAULT_DOCUMENT_MEMORY_MIB = 4096
+#: MiB a document may add to its worker's memory (address space) by default: a worker
+#: then stays under 2 GB. A 20 MB text of news prose takes about 650 MiB (and a minute:
+#: --document-timeout stops longer ones first); an 18 MB line of two-letter words, 1.3 GiB.
+DEFAULT_DOCUMENT_MEMORY_MIB = 1536
 #: Numbers per slot: the worker's pid, when it began the record (time.monotonic(), a
 #: clock all processes share; 0 when it is between records), the input's index in the
 #: run and the record's position in the input.
