@@ -238,6 +238,12 @@ class Watchdog:
             if watch in self._watches:
                 self._watches.remove(watch)
 
+    def stopped_in(self, index: int) -> dict[int, str]:
+        """The records of input `index` stopped so far: position -> reason (a copy: the
+        thread adds to them)."""
+        with self._lock:
+            return dict(self.stops.get(index, {}))
+
     def named_after_death(self, watch: Watch, reason: str) -> bool:
         """After a pool broke: whether the watchdog stopped one of its workers, or else
         (a one-worker pool) the record its worker died on, now remembered with `reason`.

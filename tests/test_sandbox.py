@@ -126,3 +126,63 @@ def test_outside_a_watched_worker_nothing_is_noted_or_capped() -> None:
 def test_the_inline_executor_is_unchanged(tmp_path) -> None:
     report = run([SEEDS], tmp_path / "out", Config(), executor=InlineExecutor())
     assert report.written == len(list(SEEDS.glob("*.txt"))) and not report.failures
+
+
+def test_the_watchdog_kills_only_a_worker_past_the_limit_and_its_grace() -> None:
+    """Read at a given time (no clock in the test): a worker on one record for longer
+    than the timeout plus the grace is killed, its record remembered with the reason; a
+    worker within them, or between records, is left alone."""
+    import multiprocessing
+    import subprocess
+
+    context = multiprocessing.get_context("fork")
+    limits = sandbox.Limits(timeout=10)
+    watchdog = sandbox.Watchdog(limits, context, "too slow")  # not entered: no thread
+    watch = watchdog.watch(3)
+    sleepers = [subprocess.Popen(["sleep", "60"]) for _ in range(3)]
+    try:
+        now = 1000.0
+        started = {0: now - 10 - limits.grace - 0.1, 1: now - 10, 2: 0.0}  # 2: between records
+        for slot, sleeper in enumerate(sleepers):
+            base = slot * 4
+            watch.slots[base : base + 4] = [sleeper.pid, started[slot], 7, 40 + slot]
+        watchdog.check(now)
+        assert sleepers[0].wait(timeout=30) == -signal.SIGKILL
+        assert sleepers[1].poll() is None and sleepers[2].poll() is None
+        assert watchdog.stopped_in(7) == {40: "too slow"}
+        assert watch.note(0) is None  # cleared: never killed twice
+        assert watchdog.named_after_death(watch, "died") is True  # the kill explains it
+        assert watchdog.named_after_death(watch, "died") is False  # once
+        watchdog.forget(watch)
+        watchdog.check(now + 100)  # a forgotten pool's slots are not read
+        assert sleepers[1].poll() is None
+    finally:
+        for sleeper in sleepers:
+            sleeper.kill()
+            sleeper.wait()
+
+
+def test_a_one_worker_pool_names_the_record_its_worker_died_on() -> None:
+    import multiprocessing
+
+    watchdog = sandbox.Watchdog(sandbox.Limits(), multiprocessing.get_context("fork"), "")
+    watch = watchdog.watch(1)
+    assert watchdog.named_after_death(watch, "died") is False  # between records: no name
+    watch.slots[0:4] = [12345, 5.0, 3, 9]
+    assert watchdog.named_after_death(watch, "died") is True
+    assert watchdog.stopped_in(3) == {9: "died"}
+
+
+def test_the_cli_takes_document_memory(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from cleaner.cli import app
+
+    done = CliRunner().invoke(
+        app, ["run", str(SEEDS), str(tmp_path / "out"), "--workers", "1", "--document-memory", "0"]
+    )
+    assert done.exit_code == 0, done.output
+    refused = CliRunner().invoke(
+        app, ["run", str(SEEDS), str(tmp_path / "o2"), "--document-memory", "-1"]
+    )
+    assert refused.exit_code == 2

@@ -253,7 +253,7 @@ def _left_out(batch: Sequence[Item], watchdog: Watchdog) -> list[Item]:
     fail with the reason it gave)."""
     tasks = []
     for item in batch:
-        stops = watchdog.stops.get(item.index, {})
+        stops = watchdog.stopped_in(item.index)
         new = {position: why for position, why in stops.items() if position not in item.skip}
         if new:
             item = replace(
