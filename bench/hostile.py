@@ -4,6 +4,7 @@
 
     python bench/hostile.py                # every case
     python bench/hostile.py zeros csv      # the cases whose names contain these words
+    python bench/hostile.py --workers 1 attributes   # the sandbox with one worker
 
 Each case must finish within 2x --document-timeout, under 2 GB, with the good document
 written. Nothing here is a test: it prints figures.
@@ -11,6 +12,7 @@ written. Nothing here is a test: it prints figures.
 
 from __future__ import annotations
 
+import argparse
 import bz2
 import gzip
 import json
@@ -173,6 +175,16 @@ def build(folder: Path) -> dict[str, Callable[[Path], list[str]]]:
         (d / "one.txt").write_text(" ".join(words))
         return []
 
+    def one_line_90mb(d: Path) -> list[str]:
+        """Near --max-bytes: 30 million words on one line, for --document-memory."""
+        chooser = random.Random(0)
+        letters = "abcdefghijklmnop"
+        pairs = [a + b for a in letters for b in letters]
+        with (d / "big.txt").open("w") as handle:
+            for _ in range(30):
+                handle.write(" ".join(chooser.choices(pairs, k=1_000_000)) + " ")
+        return []
+
     def attributes_200k(d: Path) -> list[str]:
         attributes = " ".join(f'a{n}="v{n}"' for n in range(200_000))
         (d / "attrs.html").write_text(f"<html><body><p {attributes}>{SENTENCE}</p></body></html>")
@@ -205,21 +217,23 @@ def build(folder: Path) -> dict[str, Callable[[Path], list[str]]]:
     return {name.replace("_", "-"): fn for name, fn in locals().items() if callable(fn)}
 
 
-def run_case(name: str, make: Callable[[Path], list[str]], folder: Path) -> None:
+def run_case(
+    name: str, make: Callable[[Path], list[str]], folder: Path, workers: int, timeout: float
+) -> None:
     inputs = folder / name
     inputs.mkdir()
     (inputs / "good.txt").write_text(GOOD)
     options = make(inputs)
     out = folder / f"{name}-out"
     command = [
-        sys.executable, "-m", "cleaner", "run", str(inputs), str(out), "--workers", "2",
-        "--document-timeout", str(DOCUMENT_TIMEOUT), *options,
+        sys.executable, "-m", "cleaner", "run", str(inputs), str(out), "--workers", str(workers),
+        "--document-timeout", str(timeout), *options,
     ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.perf_counter()
     # A wrapper process per case, so that its children's peak RSS is this case's alone.
     process = subprocess.Popen(
-        [sys.executable, "-c", WRAPPER, str(4 * DOCUMENT_TIMEOUT), *command],
+        [sys.executable, "-c", WRAPPER, str(4 * timeout), *command],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     output_bytes, _ = process.communicate()
@@ -229,7 +243,8 @@ def run_case(name: str, make: Callable[[Path], list[str]], folder: Path) -> None
     peak = float(lines[-1].split()[1]) / 1024 if lines and lines[-1].startswith("PEAK") else -1
     code = lines[-1].split()[2] if peak >= 0 else process.returncode
     outcome = _outcome(out, code, "\n".join(lines[:-1]))
-    print(f"{name:28} {took:7.1f} s {peak:8.0f} MB  {outcome}", flush=True)
+    verdict = "ok" if took <= 2 * timeout and 0 <= peak < 2048 else "OVER"
+    print(f"{name:28} {took:7.1f} s {peak:8.0f} MB {verdict:4}  {outcome}", flush=True)
     shutil.rmtree(inputs)
 
 
@@ -251,14 +266,21 @@ def _outcome(out: Path, code: object, output: str) -> str:
 
 
 def main() -> None:
-    wanted = sys.argv[1:]
-    print(f"{'case':28} {'wall':>9} {'peak RSS':>11}  outcome (--workers 2, "
-          f"--document-timeout {DOCUMENT_TIMEOUT})")
-    print("(peak RSS: the largest process of the case's run, workers included)")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("words", nargs="*", help="run the cases whose names contain these")
+    parser.add_argument("--workers", type=int, default=2, help="cleaner run --workers")
+    parser.add_argument(
+        "--document-timeout", type=float, default=DOCUMENT_TIMEOUT, help="seconds per document"
+    )
+    args = parser.parse_args()
+    print(f"{'case':28} {'wall':>9} {'peak RSS':>11} {'':4}  outcome (--workers {args.workers}, "
+          f"--document-timeout {args.document_timeout:g})")
+    print("(peak RSS: the largest process of the case's run, workers included; "
+          "ok: within 2x the timeout and under 2 GB)")
     with tempfile.TemporaryDirectory() as tmp:
         for name, make in build(Path(tmp)).items():
-            if not wanted or any(word in name for word in wanted):
-                run_case(name, make, Path(tmp))
+            if not args.words or any(word in name for word in args.words):
+                run_case(name, make, Path(tmp), args.workers, args.document_timeout)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from cleaner.config import (
 )
 from cleaner.errors import CleanerError, UsageError
 from cleaner.interrupts import Interrupted, flush_quietly, guard
+from cleaner.sandbox import DEFAULT_DOCUMENT_MEMORY_MIB
 from cleaner.schema import Audit
 
 # Each command imports what it runs when it runs: `cleaner --help` and `cleaner rules
@@ -219,6 +220,14 @@ def run(
             help="Seconds a document may take to clean before it fails (0: no limit).", min=0
         ),
     ] = DEFAULT_DOCUMENT_TIMEOUT,
+    document_memory: Annotated[
+        int,
+        typer.Option(
+            help="MiB of memory a document may take to clean before it fails (0: no cap). "
+            "Both limits hold inside native code: a worker past them is stopped.",
+            min=0,
+        ),
+    ] = DEFAULT_DOCUMENT_MEMORY_MIB,
     no_classifier: Annotated[
         bool,
         typer.Option("--no-classifier", help="Do not run the line classifier on text documents."),
@@ -374,7 +383,7 @@ def run(
         drop_duplicates=drop_duplicates,
     )
     with user_errors():
-        pool = make_executor(executor.value, workers, ray_address)
+        pool = make_executor(executor.value, workers, ray_address, document_memory or None)
     if check_only:
         _check(inputs, out, config, quiet, pool)
         return

@@ -15,16 +15,18 @@ import os
 import sqlite3
 import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from cleaner.text import words_of
+from cleaner.document import Line
+from cleaner.text import _WORD as WORD
 
 SHINGLE = 5
 NUM_PERM = 64
@@ -41,20 +43,47 @@ _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 #: shingle), so a 90 MB one-line text in one batch peaked at 10 GB; in pieces it stays
 #: at about 25 MB whatever the text, with the same signature (a running minimum).
 SHINGLES_PER_BATCH = 50_000
+#: A line with more words than this is case-folded word by word as its shingles are
+#: hashed, never all at once: the folded copy of an 18 MB line of two-letter words was
+#: 6 million string objects (some 400 MB). Shorter lines use the lines' own folded words.
+LONG_LINE_WORDS = 10_000
 
 
-def _shingles(words: list[str], per_batch: int = SHINGLES_PER_BATCH) -> Iterator[list[bytes]]:
+def _shingles(words: Iterable[str], per_batch: int = SHINGLES_PER_BATCH) -> Iterator[list[bytes]]:
     """Word 5-grams of the case-folded words, as bytes (all the words when there are
-    fewer), `per_batch` at a time. Built by map and zip, with no Python step per shingle:
-    a third faster than slicing."""
-    if len(words) < SHINGLE:
-        yield [" ".join(words).encode()]
+    fewer), `per_batch` at a time: read from `words` as they are needed, so that only a
+    batch of words and shingles is held at once. Built by map and zip, with no Python
+    step per shingle: a third faster than slicing."""
+    stream = iter(words)
+    part = list(islice(stream, per_batch + SHINGLE - 1))
+    if len(part) < SHINGLE:
+        yield [" ".join(part).encode()]
         return
-    for start in range(0, len(words) - SHINGLE + 1, per_batch):
-        part = words[start : start + per_batch + SHINGLE - 1]
+    while True:
         # The shortest of the shifted lists ends the windows: strict=False on purpose.
         windows = zip(*(part[shift:] for shift in range(SHINGLE)), strict=False)
         yield list(map(str.encode, map(" ".join, windows)))
+        more = list(islice(stream, per_batch))
+        if not more:
+            return
+        part = part[-(SHINGLE - 1) :] + more  # the last windows of the batch go on here
+
+
+def folded_words(lines: Iterable[Line]) -> Iterator[str]:
+    """The case-folded words of these lines (`Document.folded_words` of the kept ones),
+    one at a time: a long line's are folded as they are read, not kept (see
+    LONG_LINE_WORDS)."""
+    for line in lines:
+        words = line.words()
+        if len(words) > LONG_LINE_WORDS:
+            yield from map(str.casefold, words)
+        else:
+            yield from line.folded_words()
+
+
+def _folded_words_of(text: str) -> Iterator[str]:
+    """`words_of(text)`, case-folded, one at a time."""
+    return (match.group().casefold() for match in WORD.finditer(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,15 +123,16 @@ def fingerprint(
     text: str,
     num_perm: int | None = NUM_PERM,
     sha256: str | None = None,
-    folded_words: list[str] | None = None,
+    folded_words: Iterable[str] | None = None,
 ) -> Fingerprint:
-    """`sha256` and `folded_words` (the text's words, case-folded): when the caller has
-    them already."""
+    """`sha256` and `folded_words` (the text's words, case-folded, in a list or one at a
+    time: `folded_words(doc.kept)`): when the caller has them already. Memory does not
+    grow with the text: words are read and shingles hashed a batch at a time."""
     digest = sha256 or hashlib.sha256(text.encode()).hexdigest()
     if not text or not num_perm:
         return Fingerprint(digest, None)
     if folded_words is None:
-        folded_words = [word.casefold() for word in words_of(text)]
+        folded_words = _folded_words_of(text)
     signature = minhash(num_perm)
     for batch in _shingles(folded_words, SHINGLES_PER_BATCH):
         signature.update_batch(batch)

@@ -3,8 +3,9 @@ loop fails alone, with a reason, instead of hanging the run.
 
 The limit is a timer signal (SIGALRM), so it works wherever documents are cleaned in a
 process's main thread: the CLI's own process, pool workers, Ray actors. It cannot stop
-native code that never returns to Python; elsewhere (no SIGALRM, another thread, a
-timer the caller already runs) there is no limit.
+native code that never returns to Python: in the local executor's workers, the parent's
+watchdog does, by killing the worker (sandbox.py). Elsewhere (no SIGALRM, another
+thread, a timer the caller already runs) there is no limit.
 """
 
 from __future__ import annotations

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from cleaner import third_party
+from cleaner import sandbox, third_party
 from cleaner.config import OutputFormat
 from cleaner.corpus import CorpusTable
 from cleaner.document import Document
-from cleaner.duplicates import Fingerprint, fingerprint, signature_size
+from cleaner.duplicates import Fingerprint, fingerprint, folded_words, signature_size
 from cleaner.errors import CleanerError
 from cleaner.interrupts import guard
 from cleaner.manifest import InputEntry, file_sha256
@@ -54,6 +54,8 @@ class InputTask:
     previous: InputEntry | None = None  # the manifest's entry: reuse, and stale outputs
     reserved: frozenset[str] = frozenset()  # output names its records may not take
     skip: frozenset[int] = frozenset()  # records (by position) that killed their worker
+    #: Of those, the ones whose worker was stopped at a limit: (position, the reason).
+    stopped: tuple[tuple[int, str], ...] = ()
     careful: bool = False  # note each record before cleaning it, to name one that kills
     read: ReadOptions = field(default_factory=ReadOptions)  # how (`ReadOptions.for_input`)
 
@@ -147,7 +149,7 @@ def clean_document(
                     text,
                     num_perm,
                     sha256=record["sha256"],
-                    folded_words=doc.folded_words() if num_perm else None,
+                    folded_words=folded_words(doc.kept) if num_perm else None,
                 ),
                 rules_fired=Counter(rule_id for rule_id, _ in doc.rules_fired),
                 rule_timeouts=Counter(doc.rule_timeouts),
@@ -155,6 +157,10 @@ def clean_document(
             )
     except DocumentTimedOut:
         return RecordFailure(doc.source, timed_out(seconds))
+    except MemoryError as exc:  # past --document-memory, in a worker that caps it
+        capped = sandbox.memory_cap()
+        reason = sandbox.over_memory(capped) if capped else f"out of memory: MemoryError: {exc}"
+        return RecordFailure(doc.source, reason)
     except CleanerError as exc:
         return RecordFailure(doc.source, str(exc))
     except Exception as exc:  # a bug on one document must not lose the others
@@ -191,7 +197,8 @@ def read_guarded(
 #: native library, or the kernel's out-of-memory killer): it fails alone.
 WORKER_DIED = (
     "the worker process died while cleaning this document (a crash in a native library, "
-    "or out of memory); the other documents were cleaned"
+    "or out of memory; --document-memory caps what a document may take); the other "
+    "documents were cleaned"
 )
 
 
@@ -285,13 +292,14 @@ def _clean_input(cleaner: Cleaner, writer: Writer, task: InputTask, digest: str)
                 summary.unreadable = summary.unreadable or item.whole_input
                 summary.failures.append(item)
             elif position in task.skip:
-                summary.failures.append(RecordFailure(item.source, WORKER_DIED))
+                reason = dict(task.stopped).get(position, WORKER_DIED)
+                summary.failures.append(RecordFailure(item.source, reason))
             else:
                 if task.careful:
                     _note_position(task, position)
-                _write(
-                    writer, journal, task, summary, clean_document(cleaner, item, num_perm, seconds)
-                )
+                with sandbox.watched(task.index, position):  # the executor's limits
+                    result = clean_document(cleaner, item, num_perm, seconds)
+                _write(writer, journal, task, summary, result)
         writer.finish_input(task.name)
         journal.commit()
         done = True
@@ -382,7 +390,9 @@ def count_inputs(cleaner: Cleaner, tasks: Sequence[InputTask]) -> CorpusTable:
             if task.careful:
                 _note_position(task, position)
             try:
-                with time_limit(cleaner.config.document_timeout):
+                with sandbox.watched(task.index, position), time_limit(
+                    cleaner.config.document_timeout
+                ):
                     table.add(cleaner.prepare(item))
             except (Exception, DocumentTimedOut):  # it fails again, and is reported, later
                 continue

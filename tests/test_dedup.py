@@ -352,3 +352,74 @@ def test_near_repeat_search_is_bounded_on_template_lines() -> None:
     doc = Cleaner(Config(classifier=False)).clean_text(text)
     assert any("near-repeat search stopped at line" in w for w in doc.warnings)
     assert doc.text.count("\n") > 7000  # nothing was dropped for it
+
+
+# --- fingerprints in constant memory -------------------------------------------------------
+
+
+def _reference_signature(words: list[str]) -> tuple[int, ...]:
+    """datasketch's MinHash of the word 5-grams, built the plain way: every shingle at once."""
+    shingles = [" ".join(words[i : i + 5]).encode() for i in range(len(words) - 4)] or [
+        " ".join(words).encode()
+    ]
+    signature = minhash(NUM_PERM)
+    signature.update_batch(shingles)
+    return tuple(signature.hashvalues.tolist())
+
+
+@pytest.mark.parametrize("count", [0, 3, 4, 5, 6, 10, 11, 12, 13, 37])
+def test_shingles_streamed_in_batches_give_the_plain_signature(count) -> None:
+    """Batches of any size, words from a list or one at a time: the same signature as all
+    shingles at once (batch edges are where shingles could be lost or doubled)."""
+    from cleaner.duplicates import _shingles
+
+    chooser = random.Random(count)
+    words = [chooser.choice(["a", "b", "c", "dd", "é"]) + str(n % 7) for n in range(count)]
+    expected = _reference_signature(words)
+    for per_batch in (1, 2, 3, 7, 50_000):
+        for source in (words, iter(words)):
+            signature = minhash(NUM_PERM)
+            for batch in _shingles(source, per_batch):
+                signature.update_batch(batch)
+            assert tuple(signature.hashvalues.tolist()) == expected, (count, per_batch)
+
+
+def test_a_long_line_is_fingerprinted_as_before_without_a_folded_copy() -> None:
+    """A line past LONG_LINE_WORDS is folded word by word: the same fingerprint as from
+    the document's folded words, from the text alone, and no folded list kept on it."""
+    from cleaner.duplicates import LONG_LINE_WORDS, fingerprint, folded_words
+
+    chooser = random.Random(3)
+    long_line = " ".join(chooser.choice(["Der", "STRASSE", "İstanbul", "ǅ", "ok"]) for _ in range(
+        LONG_LINE_WORDS + 50))
+    doc = Document("d", "d", f"A Short First Line here.\n{long_line}\nAnd an END line.")
+    NormalizeStep()(doc)
+    expected = fingerprint(doc.text, NUM_PERM, folded_words=doc.folded_words())
+    long = next(line for line in doc.kept if len(line.words()) > LONG_LINE_WORDS)
+    long._folded = None  # as a line no step folded
+    assert list(folded_words(doc.kept)) == doc.folded_words()
+    long._folded = None
+    assert fingerprint(doc.text, NUM_PERM, folded_words=folded_words(doc.kept)) == expected
+    assert long._folded is None  # streamed, not cached
+    assert fingerprint(doc.text, NUM_PERM) == expected  # from the text alone
+
+
+def test_fingerprint_memory_does_not_grow_with_the_text() -> None:
+    """The fingerprint's own allocations are one batch's, whatever the text's length:
+    the same for 100,000 words as for 800,000 (before: a list of every folded word too,
+    some 45 MB more for the longer text)."""
+    import tracemalloc
+
+    from cleaner.duplicates import fingerprint
+
+    def peak(words: int) -> int:
+        chooser = random.Random(5)
+        text = " ".join(chooser.choice("abcdefghijklmnop") * 2 for _ in range(words))
+        tracemalloc.start()
+        try:
+            fingerprint(text, NUM_PERM)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    assert peak(800_000) < peak(100_000) + (5 << 20)

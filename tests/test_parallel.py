@@ -130,7 +130,9 @@ def test_a_run_leaves_a_callers_frozen_heap_alone(tmp_path) -> None:
 
 
 def test_make_executor_names() -> None:
-    assert isinstance(make_executor("local", 1), InlineExecutor)
+    # One worker is a pool of one: each document's limits hold there (test_sandbox.py).
+    assert isinstance(make_executor("local", 1), ProcessExecutor)
+    assert make_executor("local", 1).workers == 1
     assert make_executor("local", 3).workers == 3
 
 

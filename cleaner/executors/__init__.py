@@ -15,15 +15,22 @@ from cleaner.executors.base import (
     rerun_after_crash,
 )
 from cleaner.executors.local import ProcessExecutor, cpu_quota, default_workers
+from cleaner.sandbox import DEFAULT_DOCUMENT_MEMORY_MIB
 
 
-def make_executor(name: str, workers: int | None = None, address: str | None = None) -> Executor:
-    """The executor a user asked for by name (`--executor`)."""
+def make_executor(
+    name: str,
+    workers: int | None = None,
+    address: str | None = None,
+    document_memory: int | None = DEFAULT_DOCUMENT_MEMORY_MIB,
+) -> Executor:
+    """The executor a user asked for by name (`--executor`). Local: worker processes,
+    one too, so that each document's limits hold (see sandbox.py); `document_memory`:
+    the MiB a document may take there (None: no cap)."""
     if name == ExecutorName.LOCAL:
         if address is not None:
             raise UsageError("--ray-address: add --executor ray to run on a Ray cluster")
-        count = workers or default_workers()
-        return InlineExecutor() if count == 1 else ProcessExecutor(count)
+        return ProcessExecutor(workers or default_workers(), document_memory)
     if name == ExecutorName.RAY:
         from cleaner.executors.ray import RayExecutor  # Ray is optional and slow to import
 

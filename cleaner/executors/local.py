@@ -13,13 +13,21 @@ from collections import deque
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from cleaner import sandbox
 from cleaner.errors import UsageError
-from cleaner.executors.base import IN_FLIGHT_PER_WORKER, Executor, rerun_after_crash
+from cleaner.executors.base import (
+    IN_FLIGHT_PER_WORKER,
+    Executor,
+    InlineExecutor,
+    rerun_after_crash,
+)
 from cleaner.interrupts import ignore_in_worker
 from cleaner.pipeline import Cleaner
-from cleaner.work import BatchTask, Item, R, Work
+from cleaner.sandbox import DEFAULT_DOCUMENT_MEMORY_MIB, Limits, Watch, Watchdog
+from cleaner.work import WORKER_DIED, BatchTask, Item, R, Work, timed_out
 
 
 def default_workers(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
@@ -53,9 +61,13 @@ def cpu_quota(cgroup: Path) -> int | None:
 _worker_cleaner: Cleaner | None = None
 
 
-def _install_cleaner(cleaner: Cleaner, parent: int) -> None:
+def _install_cleaner(
+    cleaner: Cleaner, parent: int, watch: Watch | None = None, memory_mib: int | None = None
+) -> None:
     global _worker_cleaner
     _worker_cleaner = cleaner
+    if watch is not None:
+        sandbox.install(watch, memory_mib)
     ignore_in_worker()  # the parent alone decides when a run stops (see interrupts.py)
     gc.freeze()  # the worker's heap lives as long as the worker: see long_lived_frozen
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
@@ -74,72 +86,125 @@ def _run_in_worker(work: Work[R], batch: Sequence[Item]) -> R:
     return work(_worker_cleaner, batch)
 
 
-class ProcessExecutor(Executor):
-    """A pool of worker processes on this machine.
+@dataclass
+class _Pool:
+    """A process pool and the slots its workers note their records in."""
 
-    A worker that dies (a segfault in a native library, the out-of-memory killer) takes
-    down the pool and every batch in flight, with no word of which document did it. The
-    batches in flight then run again one at a time in a fresh one-worker pool; a batch
-    that kills that one too runs document by document, and the document that still kills
-    its worker fails alone (`BatchTask.crashed`). Then a new pool takes the rest.
+    executor: ProcessPoolExecutor
+    watch: Watch
+
+
+class ProcessExecutor(Executor):
+    """A pool of worker processes on this machine, each document cleaned within limits.
+
+    A worker still on one document past `--document-timeout` (native code that never
+    returns to Python, which the signal of time_limit.py cannot stop) is killed by the
+    parent's watchdog, and a document's allocations past `document_memory` MiB fail (see
+    sandbox.py): the document fails alone, with the limit it hit. One worker is a pool of
+    one, so `--workers 1` is protected too (with no limit at all, it cleans in this
+    process: there is nothing to protect).
+
+    A worker that dies takes down the pool and every batch in flight. When the watchdog
+    killed it, the record it was on is known: the batches in flight run again in a new
+    pool, without it. Otherwise (a segfault in a native library, the out-of-memory
+    killer) nothing names the culprit: the batches in flight run again one at a time in a
+    fresh one-worker pool, where the record the worker dies on is known from its slot; a
+    worker that dies between records makes its input run document by document
+    (`rerun_after_crash`). The document that kills its worker fails alone
+    (`BatchTask.crashed`). Then a new pool takes the rest.
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(
+        self, workers: int, document_memory: int | None = DEFAULT_DOCUMENT_MEMORY_MIB
+    ) -> None:
         if workers < 1:
             raise UsageError(f"--workers {workers}: give at least 1")
+        if document_memory is not None and document_memory < 1:
+            raise UsageError(f"--document-memory {document_memory}: give at least 1 (MiB)")
         self.workers = workers
+        self.document_memory = document_memory
         methods = multiprocessing.get_all_start_methods()
         # fork starts workers in milliseconds with the parent's imports; spawn elsewhere.
         self.context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
-    def _pool(self, cleaner: Cleaner, workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
+    def _pool(self, cleaner: Cleaner, workers: int, watchdog: Watchdog) -> _Pool:
+        watch = watchdog.watch(workers)
+        executor = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=self.context,
             initializer=_install_cleaner,
-            initargs=(cleaner, os.getpid()),
+            initargs=(cleaner, os.getpid(), watch, watchdog.limits.memory_mib),
         )
+        return _Pool(executor, watch)
 
     def map(
         self, task: BatchTask[R], cleaner: Cleaner, batches: Iterable[Sequence[Item]]
     ) -> Iterator[R]:
+        limits = Limits(cleaner.config.document_timeout, self.document_memory)
+        if self.workers == 1 and not limits:
+            yield from InlineExecutor().map(task, cleaner, batches)
+            return
         cleaner.load_resources()  # once, here: forked workers inherit them
-        pool: ProcessPoolExecutor | None = None
+        reason = timed_out(limits.timeout)
+        with Watchdog(limits, self.context, reason) as watchdog:
+            yield from self._map(task, cleaner, batches, watchdog)
+
+    def _map(
+        self,
+        task: BatchTask[R],
+        cleaner: Cleaner,
+        batches: Iterable[Sequence[Item]],
+        watchdog: Watchdog,
+    ) -> Iterator[R]:
+        pool: _Pool | None = None
         pending: deque[tuple[Sequence[Item], Future[R]]] = deque()
         limit = self.workers * IN_FLIGHT_PER_WORKER
         finished = False
         try:
             for batch in batches:
-                pool = pool or self._pool(cleaner, self.workers)  # a new one after a crash
-                pending.append((batch, _submit(pool, task.run, batch)))
+                pool = pool or self._pool(cleaner, self.workers, watchdog)  # anew after a crash
+                pending.append((batch, _submit(pool.executor, task.run, batch)))
                 if len(pending) >= limit:
-                    pool = yield from self._drain(task, cleaner, pool, pending, keep=limit - 1)
-            pool = yield from self._drain(task, cleaner, pool, pending, keep=0)
+                    pool = yield from self._drain(
+                        task, cleaner, pool, pending, limit - 1, watchdog
+                    )
+            pool = yield from self._drain(task, cleaner, pool, pending, 0, watchdog)
             finished = True
         finally:
             if pool is not None:
                 if not finished:  # Ctrl-C, or the caller gave up: no waiting for the batches
-                    _stop_workers(pool)
-                pool.shutdown(wait=finished, cancel_futures=True)
+                    _stop_workers(pool.executor)
+                pool.executor.shutdown(wait=finished, cancel_futures=True)
+                watchdog.forget(pool.watch)
 
     def _drain(
         self,
         task: BatchTask[R],
         cleaner: Cleaner,
-        pool: ProcessPoolExecutor | None,
+        pool: _Pool | None,
         pending: deque[tuple[Sequence[Item], Future[R]]],
         keep: int,
-    ) -> Generator[R, None, ProcessPoolExecutor | None]:
+        watchdog: Watchdog,
+    ) -> Generator[R, None, _Pool | None]:
         """Results from the front of `pending` until `keep` are left, and the pool. If a
-        worker died: every pending result (found without the broken pool), and no pool."""
+        worker died: the batches in flight again (in a new pool when the watchdog named
+        the record, see the class), and the pool they run in, or none."""
         while len(pending) > keep:
             try:
                 result = pending[0][1].result()
             except BrokenProcessPool:
+                named = pool is not None and watchdog.named_after_death(pool.watch, WORKER_DIED)
                 if pool is not None:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                yield from self._recover(task, cleaner, pending)
-                return None
+                    _end(pool, watchdog)
+                if not named:
+                    yield from self._recover(task, cleaner, pending, watchdog)
+                    return None
+                pool = self._pool(cleaner, self.workers, watchdog)
+                for place, (batch, future) in enumerate(pending):
+                    if not _succeeded(future):
+                        again = _left_out(batch, watchdog)
+                        pending[place] = (again, _submit(pool.executor, task.run, again))
+                continue
             pending.popleft()
             yield result
         return pool
@@ -149,22 +214,63 @@ class ProcessExecutor(Executor):
         task: BatchTask[R],
         cleaner: Cleaner,
         pending: deque[tuple[Sequence[Item], Future[R]]],
+        watchdog: Watchdog,
     ) -> Iterator[R]:
         """Results for the batches that were in flight when a worker died, in order."""
         while pending:
             batch, future = pending.popleft()
-            if future.done() and not future.cancelled() and future.exception() is None:
+            if _succeeded(future):
                 yield future.result()  # finished before the crash
                 continue
-            yield rerun_after_crash(task, batch, lambda part: self._alone(task.run, cleaner, part))
+            yield rerun_after_crash(
+                task, batch, lambda part: self._alone(task.run, cleaner, part, watchdog)
+            )
 
-    def _alone(self, work: Work[R], cleaner: Cleaner, batch: Sequence[Item]) -> tuple[R] | None:
-        """`work` on `batch` in a fresh one-worker pool; None if that worker dies too."""
-        with self._pool(cleaner, 1) as pool:
+    def _alone(
+        self, work: Work[R], cleaner: Cleaner, batch: Sequence[Item], watchdog: Watchdog
+    ) -> tuple[R] | None:
+        """`work` on `batch` in a fresh one-worker pool; None if that worker dies too, on
+        no record the watchdog or its slot can name (each named one is left out, and the
+        batch runs again)."""
+        while True:
+            batch = _left_out(batch, watchdog)
+            pool = self._pool(cleaner, 1, watchdog)
             try:
-                return (pool.submit(_run_in_worker, work, batch).result(),)
+                return (pool.executor.submit(_run_in_worker, work, batch).result(),)
             except BrokenProcessPool:
-                return None
+                if not watchdog.named_after_death(pool.watch, WORKER_DIED):
+                    return None
+            finally:
+                _end(pool, watchdog)
+
+
+def _succeeded(future: Future[R]) -> bool:
+    return future.done() and not future.cancelled() and future.exception() is None
+
+
+def _left_out(batch: Sequence[Item], watchdog: Watchdog) -> list[Item]:
+    """The batch's tasks, each leaving out the records the watchdog named (which then
+    fail with the reason it gave)."""
+    tasks = []
+    for item in batch:
+        stops = watchdog.stopped_in(item.index)
+        new = {position: why for position, why in stops.items() if position not in item.skip}
+        if new:
+            item = replace(
+                item,
+                skip=item.skip | frozenset(new),
+                stopped=item.stopped + tuple(sorted(new.items())),
+            )
+        tasks.append(item)
+    return tasks
+
+
+def _end(pool: _Pool, watchdog: Watchdog) -> None:
+    """A broken pool, gone: its workers that are left (busy with batches that will run
+    again) killed, so that none writes an input's outputs beside its rerun."""
+    _stop_workers(pool.executor)
+    pool.executor.shutdown(wait=False, cancel_futures=True)
+    watchdog.forget(pool.watch)
 
 
 def _submit(pool: ProcessPoolExecutor, work: Work[R], batch: Sequence[Item]) -> Future[R]:
