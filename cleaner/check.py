@@ -1,25 +1,49 @@
 """`cleaner run IN OUT --check`: is OUT exactly what a run would write? Writes nothing.
 
 Like `black --check`: a repository of archived captures can keep its cleaned text
-committed and have CI verify it. report.json (its wall time differs on every run) and
-hidden files and folders (the manifest of incremental runs, the parts of a single-file
-layout) are left out of the comparison.
+committed and have CI verify it. The check is a run into a temporary folder that starts
+from OUT's bookkeeping (its manifest, parts and fingerprints) and the outputs that
+manifest lists, so that unchanged inputs under unchanged rules and settings are reused,
+not cleaned again, by the very code that decides reuse in a run (work.py `_reuse`):
+`--check` and `run` cannot disagree. What the temporary folder then holds is compared
+with OUT: files missing, changed or that no input gives any more (an output of an input
+gone since, or a file cleaner did not write), and report.json less what differs from run
+to run (`report.lasting`). Hidden files and folders (the bookkeeping) are not compared.
 """
 
 from __future__ import annotations
 
 import difflib
+import json
+import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from cleaner.config import Config
+from cleaner.config import Config, OutputFormat
 from cleaner.executors import Executor
+from cleaner.manifest import Manifest
+from cleaner.parts import PARTS
 from cleaner.pipeline import Cleaner
 from cleaner.readers.names import is_hidden
-from cleaner.report import RunReport
+from cleaner.report import RunReport, lasting
+from cleaner.run_record import RUN_RECORD_NAME
 from cleaner.runner import REPORT_NAME, run
+from cleaner.writers import (
+    FORMAT_NAME,
+    LOCK_NAME,
+    MANIFEST_NAME,
+    is_output_folder,
+    layout_in,
+    txt_paths,
+)
+
+#: OUT's top-level entries that hold its bookkeeping (the lock aside).
+BOOKKEEPING = frozenset(
+    Path(name).parts[0] for name in (MANIFEST_NAME, FORMAT_NAME, RUN_RECORD_NAME, PARTS)
+)
 
 
 @dataclass(slots=True)
@@ -28,6 +52,7 @@ class CheckResult:
     extra: list[str] = field(default_factory=list)
     changed: dict[str, str] = field(default_factory=dict)  # file -> short summary
     report: RunReport | None = None
+    reused: int = 0  # inputs whose outputs in OUT were found up to date, not cleaned again
 
     @property
     def differences(self) -> int:
@@ -58,24 +83,89 @@ def _summary(expected: bytes, actual: bytes) -> str:
     return f"+{added} -{removed} lines; first: {first[:100]}"
 
 
+def _copy(source: Path, target: Path) -> None:
+    if source.is_symlink():
+        return  # cleaner writes none: someone else's, and not followed out of OUT
+    if source.is_dir():
+        shutil.copytree(source, target, symlinks=True)
+    elif source.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+
+
+def _start_from(out: Path, expected: Path) -> None:
+    """Into the empty `expected`: what a run into OUT would start from and may reuse. OUT's
+    bookkeeping (less the lock of a run writing it now), its report,
+    and the per-document files its manifest lists (the single-file layouts keep their
+    documents in the bookkeeping's parts, and make the final file anew at every run's end).
+    Nothing else of OUT: a file no input gives is then one the run would not write."""
+    expected.mkdir(parents=True)
+    for name in sorted(BOOKKEEPING):
+        _copy(out / name, expected / name)
+    (expected / LOCK_NAME).unlink(missing_ok=True)  # a run writing OUT now holds it
+    _copy(out / REPORT_NAME, expected / REPORT_NAME)
+    if (layout_in(out) or OutputFormat.TXT) is not OutputFormat.TXT:
+        return
+    manifest = Manifest.load(expected)
+    try:
+        for entry_found in manifest.entries.values():
+            for doc in entry_found.documents:
+                for path in txt_paths(out, doc.id):
+                    _copy(path, expected / path.relative_to(out))
+    finally:
+        manifest.close()
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _report_change(expected: Path, actual: Path) -> str | None:
+    """How OUT's report.json differs from the one a run would leave (its times and
+    reuse counts aside), or None if a run would leave it as it is."""
+    wanted, found = _read_json(expected), _read_json(actual)
+    if not isinstance(wanted, dict):
+        return None  # the run wrote none (it cannot fail to)
+    if not isinstance(found, dict):
+        return "not a run report (a JSON object)"
+    wanted, found = lasting(wanted), lasting(found)
+    keys = sorted(k for k in wanted.keys() | found.keys() if wanted.get(k) != found.get(k))
+    return f"differs in {', '.join(keys)}" if keys else None
+
+
 def check(
     inputs: Sequence[Path],
     out: Path,
     config: Config | None = None,
     cleaner: Cleaner | None = None,
     executor: Executor | None = None,
+    reuse: bool = True,
 ) -> CheckResult:
-    """Compare OUT with what a run would write, without touching OUT (a full run into a
-    temporary folder: OUT's manifest is not trusted, files in it may have been edited)."""
+    """Compare OUT with what a run would write, without touching OUT. `reuse`: start from
+    OUT's manifest and outputs, as a run would (False: clean every input anew)."""
     with tempfile.TemporaryDirectory(prefix="cleaner-check-") as tmp:
         expected_dir = Path(tmp) / "out"
-        report = run(inputs, expected_dir, config, cleaner=cleaner, executor=executor)
+        if reuse and out.is_dir() and is_output_folder(out):
+            _start_from(out, expected_dir)
+        # --prune: outputs of inputs gone since are outputs a run from scratch would not write
+        report = run(
+            inputs, expected_dir, config, cleaner=cleaner, executor=executor, prune=True
+        )
         expected, actual = _files(expected_dir), _files(out)
-        result = CheckResult(report=report)
+        result = CheckResult(report=report, reused=report.reused)
         result.missing = sorted(set(expected) - set(actual))
         result.extra = sorted(set(actual) - set(expected))
         for name in sorted(set(expected) & set(actual)):
             wanted, found = expected[name].read_bytes(), actual[name].read_bytes()
             if wanted != found:
                 result.changed[name] = _summary(wanted, found)
+        if not (out / REPORT_NAME).is_file():
+            result.missing.append(REPORT_NAME)
+        else:
+            change = _report_change(expected_dir / REPORT_NAME, out / REPORT_NAME)
+            if change is not None:
+                result.changed[REPORT_NAME] = change
     return result

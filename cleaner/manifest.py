@@ -30,6 +30,7 @@ class DocumentEntry:
     id: str
     rules_fired: dict[str, int] = field(default_factory=dict)
     rule_timeouts: dict[str, int] = field(default_factory=dict)
+    stats: dict[str, float] = field(default_factory=dict)  # step counts (report.step_counts)
 
 
 @dataclass(slots=True)
@@ -51,6 +52,7 @@ class InputEntry:
             "settings": self.settings,
             "documents": [
                 {"id": d.id, "rules_fired": d.rules_fired, "rule_timeouts": d.rule_timeouts}
+                | ({"stats": d.stats} if d.stats else {})
                 for d in self.documents
             ],
             "skipped": self.skipped,
