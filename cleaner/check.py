@@ -151,9 +151,7 @@ def check(
         if reuse and out.is_dir() and is_output_folder(out):
             _start_from(out, expected_dir)
         # --prune: outputs of inputs gone since are outputs a run from scratch would not write
-        report = run(
-            inputs, expected_dir, config, cleaner=cleaner, executor=executor, prune=True
-        )
+        report = run(inputs, expected_dir, config, cleaner=cleaner, executor=executor, prune=True)
         expected, actual = _files(expected_dir), _files(out)
         result = CheckResult(report=report, reused=report.reused)
         result.missing = sorted(set(expected) - set(actual))
