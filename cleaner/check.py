@@ -14,7 +14,9 @@ to run (`report.lasting`). Hidden files and folders (the bookkeeping) are not co
 from __future__ import annotations
 
 import difflib
+import errno
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -27,7 +29,6 @@ from cleaner.executors import Executor
 from cleaner.manifest import Manifest
 from cleaner.parts import PARTS
 from cleaner.pipeline import Cleaner
-from cleaner.readers.names import is_hidden
 from cleaner.report import RunReport, lasting
 from cleaner.run_record import RUN_RECORD_NAME
 from cleaner.runner import REPORT_NAME, run
@@ -59,15 +60,34 @@ class CheckResult:
         return len(self.missing) + len(self.extra) + len(self.changed)
 
 
-def _files(folder: Path) -> dict[str, Path]:
+#: A file as it was put into the expected folder: (inode, mtime in ns, size).
+Identity = tuple[int, int, int]
+
+
+def _identity(stat: os.stat_result) -> Identity:
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def _files(folder: Path) -> dict[str, tuple[Path, Identity]]:
+    """The files a user sees in `folder` (hidden ones and the top-level report aside)."""
+    found: dict[str, tuple[Path, Identity]] = {}
     if not folder.is_dir():
-        return {}
-    found = {}
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if path.is_file() and path.name != REPORT_NAME and not is_hidden(relative):
-            found[relative.as_posix()] = path
-    return found
+        return found
+
+    def walk(directory: str, prefix: str) -> None:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_file():
+                    name = f"{prefix}{entry.name}"
+                    if name != REPORT_NAME:
+                        found[name] = (Path(entry.path), _identity(entry.stat()))
+
+    walk(str(folder), "")
+    return dict(sorted(found.items()))
 
 
 def _summary(expected: bytes, actual: bytes) -> str:
@@ -84,36 +104,67 @@ def _summary(expected: bytes, actual: bytes) -> str:
 
 
 def _copy(source: Path, target: Path) -> None:
+    """A plain copy (bookkeeping: the run appends to some of it in place)."""
     if source.is_symlink():
         return  # cleaner writes none: someone else's, and not followed out of OUT
     if source.is_dir():
-        shutil.copytree(source, target, symlinks=True)
+        shutil.copytree(source, target, symlinks=True, copy_function=shutil.copyfile)
     elif source.is_file():
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
+        shutil.copyfile(source, target)
 
 
-def _start_from(out: Path, expected: Path) -> None:
+def _link(source: Path, target: Path) -> Identity | None:
+    """An output of OUT, hard-linked into the expected folder (a copy across file
+    systems). Safe because a run never writes an output file in place: it writes a new
+    file beside it and renames that over it (writers.atomic_write, commit_pair), or
+    removes it, and either leaves OUT's file as it was. None if `source` is gone."""
+    try:
+        try:
+            os.link(source, target)
+        except FileExistsError:
+            return None  # two ids naming one file: the first placed stands
+        except OSError as exc:
+            if exc.errno == errno.ENOENT:
+                return None
+            shutil.copyfile(source, target)
+        return _identity(target.stat())
+    except OSError:
+        return None  # the run finds it missing and cleans its input again
+
+
+def _start_from(out: Path, expected: Path) -> dict[str, Identity]:
     """Into the empty `expected`: what a run into OUT would start from and may reuse. OUT's
-    bookkeeping (less the lock of a run writing it now), its report,
-    and the per-document files its manifest lists (the single-file layouts keep their
-    documents in the bookkeeping's parts, and make the final file anew at every run's end).
-    Nothing else of OUT: a file no input gives is then one the run would not write."""
+    bookkeeping (less the lock of a run writing it now), its report, and the
+    per-document files its manifest lists (the single-file layouts keep their documents in
+    the bookkeeping's parts, and make the final file anew at every run's end). Nothing else
+    of OUT: a file no input gives is then one the run would not write. Returns each output
+    placed, as it was placed: one the run then leaves as it is needs no comparing."""
     expected.mkdir(parents=True)
     for name in sorted(BOOKKEEPING):
         _copy(out / name, expected / name)
     (expected / LOCK_NAME).unlink(missing_ok=True)  # a run writing OUT now holds it
     _copy(out / REPORT_NAME, expected / REPORT_NAME)
+    placed: dict[str, Identity] = {}
     if (layout_in(out) or OutputFormat.TXT) is not OutputFormat.TXT:
-        return
+        return placed
     manifest = Manifest.load(expected)
+    folders = {expected}
     try:
-        for entry_found in manifest.entries.values():
-            for doc in entry_found.documents:
+        for entry in manifest.entries.values():
+            for doc in entry.documents:
                 for path in txt_paths(out, doc.id):
-                    _copy(path, expected / path.relative_to(out))
+                    name = path.relative_to(out).as_posix()
+                    target = expected / name
+                    if target.parent not in folders:
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        folders.add(target.parent)
+                    identity = _link(path, target)
+                    if identity is not None:
+                        placed[name] = identity
     finally:
         manifest.close()
+    return placed
 
 
 def _read_json(path: Path) -> Any:
@@ -148,8 +199,9 @@ def check(
     OUT's manifest and outputs, as a run would (False: clean every input anew)."""
     with tempfile.TemporaryDirectory(prefix="cleaner-check-") as tmp:
         expected_dir = Path(tmp) / "out"
+        placed: dict[str, Identity] = {}
         if reuse and out.is_dir() and is_output_folder(out):
-            _start_from(out, expected_dir)
+            placed = _start_from(out, expected_dir)
         # --prune: outputs of inputs gone since are outputs a run from scratch would not write
         report = run(inputs, expected_dir, config, cleaner=cleaner, executor=executor, prune=True)
         expected, actual = _files(expected_dir), _files(out)
@@ -157,7 +209,9 @@ def check(
         result.missing = sorted(set(expected) - set(actual))
         result.extra = sorted(set(actual) - set(expected))
         for name in sorted(set(expected) & set(actual)):
-            wanted, found = expected[name].read_bytes(), actual[name].read_bytes()
+            if placed.get(name) == expected[name][1]:
+                continue  # OUT's own file (or its copy), left as it was by the run
+            wanted, found = expected[name][0].read_bytes(), actual[name][0].read_bytes()
             if wanted != found:
                 result.changed[name] = _summary(wanted, found)
         if not (out / REPORT_NAME).is_file():

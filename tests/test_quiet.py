@@ -153,6 +153,12 @@ def _add_input(inputs: Path, out: Path) -> None:
     (inputs / "new.txt").write_text(ARTICLE.replace("library", "harbour"), encoding="utf-8")
 
 
+def _add_earlier_duplicate(inputs: Path, out: Path) -> None:
+    """A copy that comes first: a reused document's .json now says it is a duplicate
+    (rewritten in check's folder, whose outputs are OUT's, hard-linked: OUT stays)."""
+    shutil.copyfile(inputs / "article.txt", inputs / "aa-copy.txt")
+
+
 def _edit_output_text(inputs: Path, out: Path) -> None:
     (out / "article.txt").write_text("edited by hand\n", encoding="utf-8")
 
@@ -182,6 +188,7 @@ def _nothing(inputs: Path, out: Path) -> None:
         _edit_input,
         _delete_input,
         _add_input,
+        _add_earlier_duplicate,
         _edit_output_text,
         _remove_output,
         _stray_file,
@@ -194,7 +201,9 @@ def test_check_and_run_agree(tmp_path, change: Callable[[Path, Path], None]) -> 
     inputs, out = corpus(tmp_path / "in"), tmp_path / "out"
     run([inputs], out)
     change(inputs, out)
+    untouched = snapshot(out)
     result = check([inputs], out)
+    assert snapshot(out) == untouched  # bytes and times: check writes nothing in OUT
     named = set(result.missing) | set(result.extra) | set(result.changed)
 
     before = visible(out)
