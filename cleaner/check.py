@@ -27,7 +27,7 @@ from typing import Any
 from cleaner.config import Config, OutputFormat
 from cleaner.executors import Executor
 from cleaner.manifest import Manifest
-from cleaner.parts import PARTS
+from cleaner.parts import PARTS, WRITING
 from cleaner.pipeline import Cleaner
 from cleaner.report import RunReport, lasting
 from cleaner.run_record import RUN_RECORD_NAME
@@ -103,15 +103,27 @@ def _summary(expected: bytes, actual: bytes) -> str:
     return f"+{added} -{removed} lines; first: {first[:100]}"
 
 
-def _copy(source: Path, target: Path) -> None:
-    """A plain copy (bookkeeping: the run appends to some of it in place)."""
-    if source.is_symlink():
-        return  # cleaner writes none: someone else's, and not followed out of OUT
-    if source.is_dir():
-        shutil.copytree(source, target, symlinks=True, copy_function=shutil.copyfile)
-    elif source.is_file():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+def _place_bookkeeping(out: Path, expected: Path) -> None:
+    """OUT's bookkeeping, hard-linked like its outputs (see `_link`), less what a run
+    writes in place, which is copied: the manifest (appended to) and the journals a killed
+    run left (opened for writing again by the run that cleans their input); and less the
+    lock, held by a run writing OUT now if any."""
+    copied, left = {out / MANIFEST_NAME}, {out / LOCK_NAME}
+
+    def place(source: Path, target: Path) -> None:
+        if source in left or source.is_symlink():
+            return  # cleaner makes no links: someone else's, and not followed out of OUT
+        if source.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            for entry in sorted(source.iterdir()):
+                place(entry, target / entry.name)
+        elif source in copied or source.name.endswith(WRITING):
+            shutil.copyfile(source, target)
+        elif source.is_file():
+            _link(source, target)
+
+    for name in sorted(BOOKKEEPING):
+        place(out / name, expected / name)
 
 
 def _link(source: Path, target: Path) -> Identity | None:
@@ -141,10 +153,8 @@ def _start_from(out: Path, expected: Path) -> dict[str, Identity]:
     of OUT: a file no input gives is then one the run would not write. Returns each output
     placed, as it was placed: one the run then leaves as it is needs no comparing."""
     expected.mkdir(parents=True)
-    for name in sorted(BOOKKEEPING):
-        _copy(out / name, expected / name)
-    (expected / LOCK_NAME).unlink(missing_ok=True)  # a run writing OUT now holds it
-    _copy(out / REPORT_NAME, expected / REPORT_NAME)
+    _place_bookkeeping(out, expected)
+    _link(out / REPORT_NAME, expected / REPORT_NAME)
     placed: dict[str, Identity] = {}
     if (layout_in(out) or OutputFormat.TXT) is not OutputFormat.TXT:
         return placed
