@@ -224,10 +224,20 @@ def check(
             wanted, found = expected[name][0].read_bytes(), actual[name][0].read_bytes()
             if wanted != found:
                 result.changed[name] = _summary(wanted, found)
-        if not (out / REPORT_NAME).is_file():
-            result.missing.append(REPORT_NAME)
+        report_name = _report_name(expected_dir)
+        if not (out / report_name).is_file():
+            result.missing.append(report_name)
         else:
-            change = _report_change(expected_dir / REPORT_NAME, out / REPORT_NAME)
+            change = _report_change(expected_dir / report_name, out / report_name)
             if change is not None:
-                result.changed[REPORT_NAME] = change
+                result.changed[report_name] = change
     return result
+
+
+def _report_name(folder: Path) -> str:
+    """Where in OUT the run wrote its report: beside the documents, or with the
+    bookkeeping (a dataset folder that loaders read whole keeps none beside them)."""
+    for name in (REPORT_NAME, *(f"{entry}/{REPORT_NAME}" for entry in sorted(BOOKKEEPING))):
+        if (folder / name).is_file():
+            return name
+    return REPORT_NAME

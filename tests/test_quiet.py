@@ -221,3 +221,18 @@ def test_check_and_run_agree(tmp_path, change: Callable[[Path, Path], None]) -> 
     fresh = tmp_path / "fresh"
     run([inputs], fresh)
     assert after == visible(fresh)
+
+
+@pytest.mark.parametrize("output_format", [OutputFormat.JSONL, OutputFormat.PARQUET])
+def test_check_of_a_corpus_layout_reuses_its_parts(tmp_path, output_format) -> None:
+    inputs, out = corpus(tmp_path / "in"), tmp_path / "out"
+    config = Config(format=output_format)
+    run([inputs], out, config)
+    before = snapshot(out)
+    result = check([inputs], out, config)
+    assert result.differences == 0 and result.reused == 4
+    assert snapshot(out) == before
+    (inputs / "other.txt").write_text(ARTICLE.replace("library", "school"), encoding="utf-8")
+    result = check([inputs], out, config)
+    assert result.reused == 3 and result.changed and not result.missing + result.extra
+    assert snapshot(out) == before
