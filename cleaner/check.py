@@ -1,25 +1,50 @@
 """`cleaner run IN OUT --check`: is OUT exactly what a run would write? Writes nothing.
 
 Like `black --check`: a repository of archived captures can keep its cleaned text
-committed and have CI verify it. report.json (its wall time differs on every run) and
-hidden files and folders (the manifest of incremental runs, the parts of a single-file
-layout) are left out of the comparison.
+committed and have CI verify it. The check is a run into a temporary folder that starts
+from OUT's bookkeeping (its manifest, parts and fingerprints) and the outputs that
+manifest lists, so that unchanged inputs under unchanged rules and settings are reused,
+not cleaned again, by the very code that decides reuse in a run (work.py `_reuse`):
+`--check` and `run` cannot disagree. What the temporary folder then holds is compared
+with OUT: files missing, changed or that no input gives any more (an output of an input
+gone since, or a file cleaner did not write), and report.json less what differs from run
+to run (`report.lasting`). Hidden files and folders (the bookkeeping) are not compared.
 """
 
 from __future__ import annotations
 
 import difflib
+import errno
+import json
+import os
+import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from cleaner.config import Config
+from cleaner.config import Config, OutputFormat
 from cleaner.executors import Executor
+from cleaner.manifest import Manifest
+from cleaner.parts import PARTS, WRITING
 from cleaner.pipeline import Cleaner
-from cleaner.readers.names import is_hidden
-from cleaner.report import RunReport
+from cleaner.report import RunReport, lasting
+from cleaner.run_record import RUN_RECORD_NAME
 from cleaner.runner import REPORT_NAME, run
+from cleaner.writers import (
+    FORMAT_NAME,
+    LOCK_NAME,
+    MANIFEST_NAME,
+    is_output_folder,
+    layout_in,
+    txt_paths,
+)
+
+#: OUT's top-level entries that hold its bookkeeping (the lock aside).
+BOOKKEEPING = frozenset(
+    Path(name).parts[0] for name in (MANIFEST_NAME, FORMAT_NAME, RUN_RECORD_NAME, PARTS)
+)
 
 
 @dataclass(slots=True)
@@ -28,21 +53,41 @@ class CheckResult:
     extra: list[str] = field(default_factory=list)
     changed: dict[str, str] = field(default_factory=dict)  # file -> short summary
     report: RunReport | None = None
+    reused: int = 0  # inputs whose outputs in OUT were found up to date, not cleaned again
 
     @property
     def differences(self) -> int:
         return len(self.missing) + len(self.extra) + len(self.changed)
 
 
-def _files(folder: Path) -> dict[str, Path]:
+#: A file as it was put into the expected folder: (inode, mtime in ns, size).
+Identity = tuple[int, int, int]
+
+
+def _identity(stat: os.stat_result) -> Identity:
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def _files(folder: Path) -> dict[str, tuple[Path, Identity]]:
+    """The files a user sees in `folder` (hidden ones and the top-level report aside)."""
+    found: dict[str, tuple[Path, Identity]] = {}
     if not folder.is_dir():
-        return {}
-    found = {}
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if path.is_file() and path.name != REPORT_NAME and not is_hidden(relative):
-            found[relative.as_posix()] = path
-    return found
+        return found
+
+    def walk(directory: str, prefix: str) -> None:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_file():
+                    name = f"{prefix}{entry.name}"
+                    if name != REPORT_NAME:
+                        found[name] = (Path(entry.path), _identity(entry.stat()))
+
+    walk(str(folder), "")
+    return dict(sorted(found.items()))
 
 
 def _summary(expected: bytes, actual: bytes) -> str:
@@ -58,24 +103,141 @@ def _summary(expected: bytes, actual: bytes) -> str:
     return f"+{added} -{removed} lines; first: {first[:100]}"
 
 
+def _place_bookkeeping(out: Path, expected: Path) -> None:
+    """OUT's bookkeeping, hard-linked like its outputs (see `_link`), less what a run
+    writes in place, which is copied: the manifest (appended to) and the journals a killed
+    run left (opened for writing again by the run that cleans their input); and less the
+    lock, held by a run writing OUT now if any."""
+    copied, left = {out / MANIFEST_NAME}, {out / LOCK_NAME}
+
+    def place(source: Path, target: Path) -> None:
+        if source in left or source.is_symlink():
+            return  # cleaner makes no links: someone else's, and not followed out of OUT
+        if source.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            for entry in sorted(source.iterdir()):
+                place(entry, target / entry.name)
+        elif source in copied or source.name.endswith(WRITING):
+            shutil.copyfile(source, target)
+        elif source.is_file():
+            _link(source, target)
+
+    for name in sorted(BOOKKEEPING):
+        place(out / name, expected / name)
+
+
+def _link(source: Path, target: Path) -> Identity | None:
+    """An output of OUT, hard-linked into the expected folder (a copy across file
+    systems). Safe because a run never writes an output file in place: it writes a new
+    file beside it and renames that over it (writers.atomic_write, commit_pair), or
+    removes it, and either leaves OUT's file as it was. None if `source` is gone."""
+    try:
+        try:
+            os.link(source, target)
+        except FileExistsError:
+            return None  # two ids naming one file: the first placed stands
+        except OSError as exc:
+            if exc.errno == errno.ENOENT:
+                return None
+            shutil.copyfile(source, target)
+        return _identity(target.stat())
+    except OSError:
+        return None  # the run finds it missing and cleans its input again
+
+
+def _start_from(out: Path, expected: Path) -> dict[str, Identity]:
+    """Into the empty `expected`: what a run into OUT would start from and may reuse. OUT's
+    bookkeeping (less the lock of a run writing it now), its report, and the
+    per-document files its manifest lists (the single-file layouts keep their documents in
+    the bookkeeping's parts, and make the final file anew at every run's end). Nothing else
+    of OUT: a file no input gives is then one the run would not write. Returns each output
+    placed, as it was placed: one the run then leaves as it is needs no comparing."""
+    expected.mkdir(parents=True)
+    _place_bookkeeping(out, expected)
+    _link(out / REPORT_NAME, expected / REPORT_NAME)
+    placed: dict[str, Identity] = {}
+    if (layout_in(out) or OutputFormat.TXT) is not OutputFormat.TXT:
+        return placed
+    manifest = Manifest.load(expected)
+    folders = {expected}
+    try:
+        for entry in manifest.entries.values():
+            for doc in entry.documents:
+                for path in txt_paths(out, doc.id):
+                    name = path.relative_to(out).as_posix()
+                    target = expected / name
+                    if target.parent not in folders:
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        folders.add(target.parent)
+                    identity = _link(path, target)
+                    if identity is not None:
+                        placed[name] = identity
+    finally:
+        manifest.close()
+    return placed
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _report_change(expected: Path, actual: Path) -> str | None:
+    """How OUT's report.json differs from the one a run would leave (its times and
+    reuse counts aside), or None if a run would leave it as it is."""
+    wanted, found = _read_json(expected), _read_json(actual)
+    if not isinstance(wanted, dict):
+        return None  # the run wrote none (it cannot fail to)
+    if not isinstance(found, dict):
+        return "not a run report (a JSON object)"
+    wanted, found = lasting(wanted), lasting(found)
+    keys = sorted(k for k in wanted.keys() | found.keys() if wanted.get(k) != found.get(k))
+    return f"differs in {', '.join(keys)}" if keys else None
+
+
 def check(
     inputs: Sequence[Path],
     out: Path,
     config: Config | None = None,
     cleaner: Cleaner | None = None,
     executor: Executor | None = None,
+    reuse: bool = True,
 ) -> CheckResult:
-    """Compare OUT with what a run would write, without touching OUT (a full run into a
-    temporary folder: OUT's manifest is not trusted, files in it may have been edited)."""
+    """Compare OUT with what a run would write, without touching OUT. `reuse`: start from
+    OUT's manifest and outputs, as a run would (False: clean every input anew)."""
     with tempfile.TemporaryDirectory(prefix="cleaner-check-") as tmp:
         expected_dir = Path(tmp) / "out"
-        report = run(inputs, expected_dir, config, cleaner=cleaner, executor=executor)
+        placed: dict[str, Identity] = {}
+        if reuse and out.is_dir() and is_output_folder(out):
+            placed = _start_from(out, expected_dir)
+        # --prune: outputs of inputs gone since are outputs a run from scratch would not write
+        report = run(inputs, expected_dir, config, cleaner=cleaner, executor=executor, prune=True)
         expected, actual = _files(expected_dir), _files(out)
-        result = CheckResult(report=report)
+        result = CheckResult(report=report, reused=report.reused)
         result.missing = sorted(set(expected) - set(actual))
         result.extra = sorted(set(actual) - set(expected))
         for name in sorted(set(expected) & set(actual)):
-            wanted, found = expected[name].read_bytes(), actual[name].read_bytes()
+            if placed.get(name) == expected[name][1]:
+                continue  # OUT's own file (or its copy), left as it was by the run
+            wanted, found = expected[name][0].read_bytes(), actual[name][0].read_bytes()
             if wanted != found:
                 result.changed[name] = _summary(wanted, found)
+        report_name = _report_name(expected_dir)
+        if not (out / report_name).is_file():
+            result.missing.append(report_name)
+        else:
+            change = _report_change(expected_dir / report_name, out / report_name)
+            if change is not None:
+                result.changed[report_name] = change
     return result
+
+
+def _report_name(folder: Path) -> str:
+    """Where in OUT the run wrote its report: beside the documents, or with the
+    bookkeeping (a dataset folder that loaders read whole keeps none beside them)."""
+    for name in (REPORT_NAME, *(f"{entry}/{REPORT_NAME}" for entry in sorted(BOOKKEEPING))):
+        if (folder / name).is_file():
+            return name
+    return REPORT_NAME

@@ -280,6 +280,14 @@ def run(
     drop_duplicates: Annotated[
         bool, typer.Option("--drop-duplicates", help="Leave duplicate documents out of the output.")
     ] = False,
+    min_words: Annotated[
+        int,
+        typer.Option(
+            help="Leave out documents with fewer words left after cleaning (counted in the "
+            "report and the summary line; 0 = keep them all).",
+            min=0,
+        ),
+    ] = 0,
     check_only: Annotated[
         bool,
         typer.Option(
@@ -381,6 +389,7 @@ def run(
         near_repeat_threshold=near_repeat_threshold or None,
         near_duplicate_threshold=near_duplicate_threshold or None,
         drop_duplicates=drop_duplicates,
+        min_words=min_words,
     )
     with user_errors():
         pool = make_executor(executor.value, workers, ray_address, document_memory or None)
@@ -403,13 +412,14 @@ def run(
         )
     if not quiet:
         removed = sum(report.removals_by_rule.values())
-        skipped = sum(report.skipped.values())
+        skipped = sum(report.skipped_records.values())
         out_console.print(
             f"{report.inputs} inputs: {report.written} documents written to {out}, "
             f"{len(report.failures)} failed, {skipped} records skipped, {removed} removals"
             + (f", {report.reused} inputs unchanged since the last run" if report.reused else "")
+            + _empty(report)
             + _left_out(report)
-            + f" (report: {report_path(out, config.format)})",
+            + f" in {report.wall_seconds:.1f} s (report: {report_path(out, config.format)})",
             soft_wrap=True,
         )
     if not quiet:
@@ -676,6 +686,14 @@ def _print_failure(failure: Failure) -> None:
     err_console.print(labelled("failed:", "bold red", f"{where}{failure.reason}"), soft_wrap=True)
     if verbosity.debug and failure.detail:
         err_console.print(failure.detail, soft_wrap=True)
+
+
+def _empty(report: RunReport) -> str:
+    """ ", 2 empty documents written" / ", 2 documents under --min-words left out"."""
+    said = f", {report.empty} empty documents written" if report.empty else ""
+    if report.left_out:
+        said += f", {report.left_out} documents under --min-words left out"
+    return said
 
 
 def _left_out(report: RunReport) -> str:

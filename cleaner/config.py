@@ -71,6 +71,9 @@ class Config(BaseModel):
         0.8, gt=0, le=1, description="MinHash Jaccard for near-duplicate documents (None: off)"
     )
     drop_duplicates: bool = False
+    min_words: int = Field(
+        0, ge=0, description="documents with fewer words left are counted, not written"
+    )
     language_seed: int = 0
     text_field: str = Field("text", description="the text field of JSON Lines inputs")
     id_field: str = Field("id", description="the id field of JSON Lines inputs")

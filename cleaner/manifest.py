@@ -1,4 +1,4 @@
-"""OUT/.cleaner-manifest.jsonl: which input made which outputs, under which rules and settings.
+"""OUT/.cleaner/manifest.jsonl: which input made which outputs, under which rules and settings.
 
 A re-run skips an input whose bytes and settings are unchanged and whose outputs are all
 there (the writer of OUT's layout says), re-cleans the rest, and removes outputs no input
@@ -30,6 +30,7 @@ class DocumentEntry:
     id: str
     rules_fired: dict[str, int] = field(default_factory=dict)
     rule_timeouts: dict[str, int] = field(default_factory=dict)
+    stats: dict[str, float] = field(default_factory=dict)  # step counts (report.step_counts)
 
 
 @dataclass(slots=True)
@@ -51,6 +52,7 @@ class InputEntry:
             "settings": self.settings,
             "documents": [
                 {"id": d.id, "rules_fired": d.rules_fired, "rule_timeouts": d.rule_timeouts}
+                | ({"stats": d.stats} if d.stats else {})
                 for d in self.documents
             ],
             "skipped": self.skipped,
@@ -108,7 +110,7 @@ def settings_digest(config: Config, rules_sha256: str, corpus: CorpusTable | Non
 
 
 class Manifest:
-    """OUT/.cleaner-manifest.jsonl: a line per input, appended as each input finishes.
+    """OUT/.cleaner/manifest.jsonl: a line per input, appended as each input finishes.
 
     Appending one line is cheap however many inputs there are, and a run killed in the
     middle of a line loses only that line. Later lines win; the file is rewritten, sorted

@@ -1,7 +1,7 @@
 """Each input's fingerprint file: what the dedup stage reads, and what a killed run wrote.
 
 A worker that cleans an input appends a line per document to the input's journal,
-`OUT/.cleaner-parts/<hash>.fp.writing`, *before* it writes the document's files: its id,
+`OUT/.cleaner/parts/<hash>.fp.writing`, *before* it writes the document's files: its id,
 the sha256 of its clean text and its MinHash signature. When the input is done the
 journal is renamed to `<hash>.fp`. So the dedup stage reads every document's fingerprint
 from files, in canonical order, without the texts; a re-run that reuses an input reuses

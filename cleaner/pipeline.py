@@ -9,6 +9,7 @@ from cleaner.config import Config
 from cleaner.corpus import CorpusTable
 from cleaner.dates import canonical_date
 from cleaner.document import METADATA_KEYS, Document
+from cleaner.report import SHORT_DOCUMENT
 from cleaner.ruleset.loader import RuleSet, load_rules
 from cleaner.scripts import count_words
 from cleaner.steps.base import Step, UntilStable
@@ -91,6 +92,13 @@ class Cleaner:
         that worker processes forked afterwards share it instead of each loading it."""
         for step in self.steps:
             step.load_resources()
+
+    def left_out(self, record: dict[str, Any]) -> str | None:
+        """Why a cleaned document is not written (`--min-words`), or None: it is. Counted
+        in the report's `skipped` under that reason."""
+        if record["words"] < self.config.min_words:
+            return SHORT_DOCUMENT
+        return None
 
     def prepare(self, doc: Document) -> Document:
         """Only extraction and normalization: what the corpus pass counts."""

@@ -1,4 +1,13 @@
-"""The run report (OUT/report.json): what went in, what came out, what was removed and why."""
+"""The run report (OUT/report.json): what went in, what came out, what was removed and why.
+
+report.json describes OUT, not the run that last touched it: the same inputs, rules and
+settings give the same report, whether everything was cleaned or everything reused, so a
+run that changes nothing leaves a committed OUT as it was (`git status` stays clean). What
+differs from run to run (wall time, time per step, how many inputs were reused) is kept
+as the run that last changed the report measured it, and not compared (`lasting`); each
+run prints its own (`cleaner run`'s summary line, `--verbose`) and returns it in
+`RunReport`.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +21,10 @@ from cleaner import __version__
 
 if TYPE_CHECKING:
     from cleaner.work import DocumentSummary
+
+
+#: The reason, in the report's `skipped` counts, of documents left out by `--min-words`.
+SHORT_DOCUMENT = "document under --min-words"
 
 
 class FailureKind(StrEnum):
@@ -41,6 +54,7 @@ class RunReport:
     duplicates: dict[str, int] = field(default_factory=dict)
     dropped_duplicates: int = 0
     reused: int = 0  # inputs whose outputs were already up to date
+    empty: int = 0  # documents written with no words left
     orphaned: int = 0  # inputs gone since the last run whose outputs were kept
     rule_timeouts: Counter[str] = field(default_factory=Counter)
     rules_fired: Counter[str] = field(default_factory=Counter)
@@ -56,6 +70,8 @@ class RunReport:
     def add_document(self, doc: DocumentSummary) -> None:
         """Count a written document, from its summary (reused outputs count the same)."""
         self.written += 1
+        if doc.words == 0:
+            self.empty += 1
         self.warnings.extend(Failure(doc.source, warning) for warning in doc.warnings)
         self.rule_timeouts.update(doc.rule_timeouts)
         self.rules_fired.update(doc.rules_fired)
@@ -65,13 +81,24 @@ class RunReport:
         self.add_stats(doc.stats)
 
     def add_stats(self, stats: Mapping[str, float]) -> None:
-        """A document's step statistics (cleaned in this run: reused ones have none)."""
+        """A document's step statistics: counts (kept in the manifest, so a reused
+        document counts as when it was cleaned) and, cleaned in this run, seconds."""
         for key, value in stats.items():
             if key.startswith("seconds:"):
                 name = key.removeprefix("seconds:")
                 self.step_seconds[name] = self.step_seconds.get(name, 0.0) + value
             else:
                 self.step_counts[key] += int(value)
+
+    @property
+    def left_out(self) -> int:
+        """Documents left out by --min-words (counted, like skipped records, per input)."""
+        return self.skipped.get(SHORT_DOCUMENT, 0)
+
+    @property
+    def skipped_records(self) -> Counter[str]:
+        """Records the readers passed over on purpose, by kind (not documents left out)."""
+        return Counter({k: v for k, v in self.skipped.items() if k != SHORT_DOCUMENT})
 
     def skipped_files_by_reason(self) -> dict[str, list[str]]:
         """The files left out, named, under their reason."""
@@ -98,15 +125,21 @@ class RunReport:
                     "skipped": len(self.skipped_files),
                     "failed": failed[FailureKind.INPUT] + failed[FailureKind.FOLDER],
                 },
-                # Every document read: written + dropped as duplicates + failed = documents.
-                "documents": self.written + self.dropped_duplicates + failed[FailureKind.DOCUMENT],
+                # Every document read: written + dropped as duplicates + left out by
+                # --min-words + failed = documents.
+                "documents": self.written
+                + self.dropped_duplicates
+                + self.left_out
+                + failed[FailureKind.DOCUMENT],
                 "written": self.written,
+                "empty": self.empty,  # written with no words left (--min-words 1 leaves them out)
+                "left_out_short": self.left_out,
                 "duplicates_dropped": self.dropped_duplicates,
                 "failed_documents": failed[FailureKind.DOCUMENT],
                 "failed": len(self.failures),
-                "skipped": sum(self.skipped.values()),
+                "skipped": sum(self.skipped_records.values()),
             },
-            "skipped": dict(sorted(self.skipped.items())),
+            "skipped": dict(sorted(self.skipped_records.items())),
             "skipped_files": self.skipped_files_by_reason(),
             "page_types": dict(sorted(self.page_types.items())),
             "duplicates": {**self.duplicates, "dropped": self.dropped_duplicates},
@@ -127,3 +160,26 @@ class RunReport:
             },
             "wall_seconds": round(self.wall_seconds, 3),
         }
+
+
+def step_counts(stats: Mapping[str, float]) -> dict[str, float]:
+    """A document's step counts, less its times: what its manifest entry keeps."""
+    return {k: int(v) for k, v in sorted(stats.items()) if not k.startswith("seconds:")}
+
+
+def lasting(report: Mapping[str, Any]) -> dict[str, Any]:
+    """A report less what differs from run to run of the same inputs under the same rules
+    and settings: its times, and how many inputs this run found up to date."""
+    steps = report.get("steps")
+    incremental = report.get("incremental")
+    return {
+        **report,
+        "wall_seconds": None,
+        "steps": {**steps, "seconds": None} if isinstance(steps, dict) else steps,
+        "incremental": (
+            {**incremental, "reused_inputs": None}
+            if isinstance(incremental, dict)
+            else incremental
+        ),
+    }
+

@@ -1,4 +1,4 @@
-"""OUT/.cleaner-run (JSON): the rules and settings of the last run into OUT, kept with it.
+"""OUT/.cleaner/run (JSON): the rules and settings of the last run into OUT, kept with it.
 
 `cleaner explain` on an output re-cleans its input as that run did: with the run's own
 rule files (their text is saved here, so edits on disk since do not change the answer),

@@ -33,7 +33,7 @@ from cleaner.pipeline import Cleaner
 from cleaner.progress import NoProgress, Progress
 from cleaner.readers import InputFile, UnreadableFolder, discover, path_text
 from cleaner.readers.options import ReadOptions
-from cleaner.report import Failure, FailureKind, RunReport
+from cleaner.report import Failure, FailureKind, RunReport, lasting, step_counts
 from cleaner.run_record import RUN_RECORD_NAME, RunRecord
 from cleaner.work import CLEAN, COUNT, InputSummary, InputTask, RunContext
 from cleaner.writers import (
@@ -248,6 +248,7 @@ class _Collector:
                         doc.id,
                         dict(sorted(doc.rules_fired.items())),
                         dict(sorted(doc.rule_timeouts.items())),
+                        step_counts(doc.stats),
                     )
                     for doc in summary.documents
                 ],
@@ -390,7 +391,7 @@ def _remove_if_unused(out: Path) -> None:
 
 
 def _write_report(path: Path, content: dict[str, Any]) -> None:
-    """OUT/report.json, rewritten only when more than its wall time changed: a run that
+    """OUT/report.json, rewritten only when more than its times changed: a run that
     changed nothing leaves a committed OUT as it was (`git status` stays clean)."""
     try:
         earlier = json.loads(path.read_text(encoding="utf-8"))
@@ -402,10 +403,8 @@ def _write_report(path: Path, content: dict[str, Any]) -> None:
 
 
 def _lasting(report: dict[str, Any]) -> dict[str, Any]:
-    """A report without what differs from run to run of the same inputs: its times."""
-    steps = report.get("steps")
-    counts = steps.get("counts") if isinstance(steps, dict) else None
-    return {**report, "wall_seconds": None, "steps": counts}
+    """A report without what differs from run to run of the same inputs (report.lasting)."""
+    return lasting(report)
 
 
 def _names_under_containers(files: Sequence[InputFile]) -> dict[str, frozenset[str]]:

@@ -73,6 +73,7 @@ class DocumentSummary:
     source: str
     duplicate_of: str | None  # as written in OUT now (None for a document just cleaned)
     page_type: str | None = None
+    words: int | None = None
     warnings: list[str] = field(default_factory=list)
     removed_by_rule: Counter[str] = field(default_factory=Counter)
     removed_by_step: Counter[str] = field(default_factory=Counter)
@@ -94,6 +95,7 @@ class DocumentSummary:
             source=record["source"],
             duplicate_of=record.get("duplicate_of"),
             page_type=record.get("page_type"),
+            words=record.get("words"),
             warnings=list(record["warnings"]),
             removed_by_rule=Counter(removal["rule"] for removal in removed),
             removed_by_step=Counter(removal["step"] for removal in removed),
@@ -255,7 +257,9 @@ def _reuse(writer: Writer, task: InputTask, digest: str) -> InputSummary | None:
         stored = moved
     for doc, found in zip(entry.documents, stored, strict=True):
         summary.documents.append(
-            DocumentSummary.of(found.record, Counter(doc.rules_fired), Counter(doc.rule_timeouts))
+            DocumentSummary.of(
+                found.record, Counter(doc.rules_fired), Counter(doc.rule_timeouts), doc.stats
+            )
         )
     return summary
 
@@ -299,6 +303,9 @@ def _clean_input(cleaner: Cleaner, writer: Writer, task: InputTask, digest: str)
                     _note_position(task, position)
                 with sandbox.watched(task.index, position):  # the executor's limits
                     result = clean_document(cleaner, item, num_perm, seconds)
+                if isinstance(result, CleanedDocument) and (why := cleaner.left_out(result.record)):
+                    stats.skipped[why] += 1  # --min-words: counted, not written
+                    continue
                 _write(writer, journal, task, summary, result)
         writer.finish_input(task.name)
         journal.commit()

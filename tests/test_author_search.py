@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from html import escape
 
-import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from trafilatura.metadata import extract_author
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
-from cleaner import author_search
-from cleaner.author_search import AUTHOR_CONDITIONS, discarded, find_author
 from cleaner.steps.extract import parse_page
+from cleaner.vendored.trafilatura import author_search
+from cleaner.vendored.trafilatura.author_search import AUTHOR_CONDITIONS, discarded, find_author
 
 TAGS = [
     *("a", "address", "div", "link", "p", "span", "strong", "h3", "h4", "section"),
@@ -55,15 +54,6 @@ PAGES = st.lists(
 ).map(lambda parts: f"<html><body>{''.join(parts)}</body></html>")
 
 
-#: With another trafilatura's expressions find_author runs trafilatura's own search (the
-#: fallback test below): translate the new ones and add their digest to TRANSLATED.
-translated = pytest.mark.skipif(
-    not author_search.translation_applies(),
-    reason="this trafilatura's author expressions are not the translated ones",
-)
-
-
-@translated
 @settings(max_examples=300, deadline=None)
 @given(PAGES)
 @example("<html><body><p>By <rel>me</rel></p><span><rel>me</rel>Ana Lima</span></body></html>")
@@ -86,7 +76,6 @@ def test_conditions_select_what_the_expressions_select(page: str) -> None:
     assert find_author(tree) == extract_author(tree)
 
 
-@translated
 def test_a_byline_inside_a_discarded_block_is_not_the_author() -> None:
     page = (
         '<html><body><div class="sidebar"><span class="author">Rui Sousa</span></div>'

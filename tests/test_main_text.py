@@ -7,9 +7,9 @@ from helpers import ODD_PAGES, html_fixture_pages
 from lxml import etree
 from trafilatura import bare_extraction
 
-from cleaner import main_text as module
-from cleaner.main_text import main_text
 from cleaner.steps.extract import parse_page
+from cleaner.vendored.trafilatura import main_text as module
+from cleaner.vendored.trafilatura.main_text import main_text
 
 #: A page whose main text trafilatura finds too short: bare_extraction returns None.
 EMPTY_BODY = "<html><head><title>Nothing</title></head><body><div></div></body></html>"
@@ -37,14 +37,6 @@ def _bare_text(
     return result.text
 
 
-#: With another trafilatura's bare_extraction, main_text calls that one (the fallback test
-#: below): compare the new source with main_text's lines and add its digest to VERIFIED.
-verified = pytest.mark.skipif(
-    not module.shortcut_applies(),
-    reason="this trafilatura's bare_extraction is not the one main_text follows",
-)
-
-
 @pytest.mark.parametrize(
     ("favor_precision", "comments", "fast"),
     [(False, False, False), (True, False, False), (False, True, False), (False, False, True)],
@@ -61,7 +53,6 @@ def test_main_text_is_bare_extractions_text(favor_precision: bool, comments: boo
     assert None in answers and sum(bool(text) for text in answers) >= 10
 
 
-@verified
 def test_the_tree_is_pruned_in_place_not_copied() -> None:
     """What the shortcut saves: bare_extraction prunes a copy and leaves the tree alone."""
     html = (

@@ -187,6 +187,8 @@ def test_report(seed_out) -> None:
         "files": {"seen": 5, "read": 5, "skipped": 0, "failed": 0},
         "documents": 5,
         "written": 5,
+        "empty": 0,
+        "left_out_short": 0,
         "duplicates_dropped": 0,
         "failed_documents": 0,
         "failed": 0,

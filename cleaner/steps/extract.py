@@ -27,13 +27,13 @@ from trafilatura.metadata import (
 from trafilatura.settings import Document as PageMetadata
 from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, INVALID_XML_CHARS, is_dubious_html
 
-from cleaner.author_search import find_author
 from cleaner.dates import parse_date
 from cleaner.document import Document
-from cleaner.main_text import main_text
 from cleaner.page_fields import page_author, page_title
 from cleaner.page_type import page_evidence, url_evidence
 from cleaner.steps.base import Step
+from cleaner.vendored.trafilatura.author_search import find_author
+from cleaner.vendored.trafilatura.main_text import main_text
 
 _FALLBACK_DROP = (
     "script",
