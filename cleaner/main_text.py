@@ -44,12 +44,17 @@ def shortcut_applies() -> bool:
 
 
 def extraction_options(
-    url: str | None, favor_precision: bool, comments: bool = False, fast: bool = False
+    url: str | None,
+    favor_precision: bool,
+    comments: bool = False,
+    fast: bool = False,
+    markdown: bool = False,
 ) -> Extractor:
-    """The options `bare_extraction` builds from the extract step's arguments."""
+    """The options `bare_extraction` builds from the extract step's arguments
+    (`markdown`: `output_format="markdown"`, which keeps emphasis and code spans)."""
     return Extractor(
         config=DEFAULT_CONFIG,
-        output_format="python",
+        output_format="markdown" if markdown else "python",
         fast=fast,
         precision=favor_precision,
         comments=comments,
@@ -66,6 +71,7 @@ def main_text(
     comments: bool = False,
     fast: bool = False,
     plain: bool = False,
+    markdown: bool = False,
 ) -> str | None:
     """`bare_extraction(tree, url=url, include_comments=comments, deduplicate=False,
     favor_precision=favor_precision, fast=fast)`'s text, followed by its comments when
@@ -76,11 +82,13 @@ def main_text(
     (0.760 against 0.820 on 300 pages), most of it on pages where the main extractor
     kept a fragment. `comments=True` is for forum pages, whose posts trafilatura finds
     as comments. `plain=True` writes list items and table rows without markdown
-    (cleaner/markup.py).
+    (cleaner/markup.py); `markdown=True` writes markdown instead (headings, lists,
+    tables, code fences), as `extract(output_format="markdown")` does.
 
     None where `bare_extraction` returns None: too little text, or a TypeError or
     ValueError on the way (its "no result")."""
-    options = extraction_options(url, favor_precision, comments, fast)
+    options = extraction_options(url, favor_precision, comments, fast, markdown)
+    plain = plain and not markdown
     if not shortcut_applies() or options.max_tree_size:  # a tree size limit: trafilatura's way
         result = bare_extraction(
             tree,
@@ -89,9 +97,14 @@ def main_text(
             deduplicate=False,
             favor_precision=favor_precision,
             fast=fast,
+            include_formatting=markdown,
         )
         if result is None or isinstance(result, dict):  # a dict only when asked for one
             return None
+        if markdown:
+            text = xmltotxt(result.body, True)
+            found = result.commentsbody if comments else None
+            return _joined(text, xmltotxt(found, True) if found is not None else None)
         if plain:
             text = xmltotxt(plain_markup(result.body), options.formatting)
             found = result.commentsbody if comments else None
@@ -104,11 +117,11 @@ def main_text(
         return None
     if len(text) < options.min_output_size and len(comments_text) < options.min_output_comm_size:
         return None
-    main = xmltotxt(plain_markup(body) if plain else body, options.formatting)
+    main = xmltotxt(plain_markup(body) if plain else body, markdown)
     if not comments or not len(comments_body):
         return main
     notes = plain_markup(comments_body) if plain else comments_body
-    return _joined(main, xmltotxt(notes, options.formatting))
+    return _joined(main, xmltotxt(notes, markdown))
 
 
 def _joined(text: str | None, comments: str | None) -> str | None:

@@ -28,6 +28,7 @@ from trafilatura.settings import Document as PageMetadata
 from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, INVALID_XML_CHARS, is_dubious_html
 
 from cleaner.author_search import find_author
+from cleaner.combine import TRAFILATURA_ALONE, merge, second_opinion
 from cleaner.dates import parse_date
 from cleaner.document import Document
 from cleaner.main_text import main_text
@@ -198,10 +199,13 @@ class ExtractStep(Step):
 
     name = "extract"
 
-    def __init__(self, favor_precision: bool = False, fast: bool = False) -> None:
+    def __init__(
+        self, favor_precision: bool = False, fast: bool = False, markup: str = "plain"
+    ) -> None:
         super().__init__()
         self.favor_precision = favor_precision
         self.fast = fast  # without trafilatura's fallback extractors
+        self.markdown = markup == "markdown"  # else plain text (cleaner/markup.py)
 
     def process(self, doc: Document) -> None:
         if doc.html is None:
@@ -225,8 +229,20 @@ class ExtractStep(Step):
             # The tree is pruned in place: nothing reads it after this.
             comments = page_type in COMMENT_TYPES
             text = main_text(
-                tree, url, self.favor_precision, comments=comments, fast=self.fast, plain=True
+                tree,
+                url,
+                self.favor_precision,
+                comments=comments,
+                fast=self.fast,
+                plain=True,
+                markdown=self.markdown,
             )
+            if text and text.strip() and page_type not in TRAFILATURA_ALONE:
+                other = second_opinion(doc.html)
+                if other:
+                    merged = merge(text, other)
+                    self.counts["merged"] += merged != text
+                    text = merged
         if text and text.strip():
             doc.raw = text
         else:
