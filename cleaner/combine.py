@@ -26,6 +26,12 @@ from typing import Any
 
 #: Page types where trafilatura's text stands alone.
 TRAFILATURA_ALONE = frozenset({"article", "product"})
+#: Page types whose cards (cleaner/cards.py) are looked for: None is a page of no type.
+CARD_TYPES = frozenset({"collection", "listing", "service", "documentation", None})
+#: Page types whose cards are always added; on the others of CARD_TYPES, only when the
+#: cards hold at least CARD_SHARE of the words the text has.
+ALWAYS_CARDS = frozenset({"collection", "listing"})
+CARD_SHARE = 0.5
 #: A block is new when fewer than this share of its words are in trafilatura's text.
 NEW_SHARE = 0.5
 _TOKEN = re.compile(r"\w+")
@@ -94,3 +100,22 @@ def merge(first: str, second: str) -> str:
         merged.append(line)
     merged.extend(inserts.get(len(lines), ()))
     return "\n".join(merged)
+
+
+def combine(text: str, html: str, page_type: str | None, cards: list[list[str]]) -> str:
+    """trafilatura's `text` with resiliparse's blocks and the page's cards that it lacks,
+    as the page's type calls for (see the module's notes)."""
+    if page_type in TRAFILATURA_ALONE:
+        return text
+    other = second_opinion(html)
+    if other:
+        text = merge(text, other)
+    if cards:
+        card_text = "\n".join(line for card in cards for line in card)
+        if page_type in ALWAYS_CARDS or _words(card_text) >= CARD_SHARE * _words(text):
+            text = merge(text, card_text)
+    return text
+
+
+def _words(text: str) -> int:
+    return len(_TOKEN.findall(text))

@@ -30,7 +30,9 @@ def test_lines_mostly_in_the_first_text_are_not_added() -> None:
 
 
 def test_a_run_before_any_shared_line_opens_the_text() -> None:
-    merged = merge("Shared line of text here.", "Brand new heading words\nShared line of text here.")
+    merged = merge(
+        "Shared line of text here.", "Brand new heading words\nShared line of text here."
+    )
     assert merged == "Brand new heading words\nShared line of text here."
 
 
@@ -52,3 +54,37 @@ def test_a_page_of_no_decided_type_keeps_trafilatura_text_when_resiliparse_agree
     doc = document_from_bytes("forum", "forum.html", FORUM, html=True)
     doc = Cleaner(Config()).clean(doc)
     assert "clutch fluid was low" in doc.text
+
+
+SHOP = b"""<html><head><title>Candles - Shop</title></head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/a">About</a></li><li><a href="/c">Contact</a></li><li><a href="/s">Shop</a></li></ul></nav>
+<h1>Decorative candles</h1>
+<ul class="grid">
+<li class="tile tile-1"><a href="/p/1">Espresso Martini Glass Candle</a><span class="price">$24.50</span></li>
+<li class="tile tile-2"><a href="/p/2">Romy Clover Floral Lidded Candle</a><span class="price">$23.80</span></li>
+<li class="tile tile-3"><a href="/p/3">Eye Decorative Shaped Wax Candle</a><span class="price">$66.00</span></li>
+<li class="tile tile-4"><a href="/p/4">Spring Bunny Figural Glass Candle</a><span class="price">$22.40</span></li>
+<li class="tile tile-5"><a href="/p/5">Dirty Martini Glass Candle</a><span class="price">$35.00</span></li>
+</ul>
+<footer><ul><li><a href="/t">Terms of use</a></li><li><a href="/p">Privacy policy</a></li><li><a href="/j">Jobs</a></li><li><a href="/h">Help</a></li></ul></footer>
+</body></html>"""
+
+
+def test_page_cards_are_the_repeated_tiles_not_the_menus() -> None:
+    from lxml.html import fromstring
+
+    from cleaner.cards import page_cards
+
+    cards = page_cards(fromstring(SHOP))
+    assert len(cards) == 5
+    assert cards[0] == ["Espresso Martini Glass Candle $24.50"]
+    assert not any("Privacy" in line for card in cards for line in card)
+
+
+def test_cards_are_added_on_a_collection_page() -> None:
+    from cleaner.combine import combine
+
+    cards = [["Dirty Martini Glass Candle", "$35.00"], ["Eye Decorative Shaped Wax Candle"]]
+    text = combine("Decorative candles", "<html><body></body></html>", "collection", cards)
+    assert "Dirty Martini Glass Candle" in text and "$35.00" in text
+    assert combine("Decorative candles", "", "article", cards) == "Decorative candles"

@@ -28,7 +28,8 @@ from trafilatura.settings import Document as PageMetadata
 from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, INVALID_XML_CHARS, is_dubious_html
 
 from cleaner.author_search import find_author
-from cleaner.combine import TRAFILATURA_ALONE, merge, second_opinion
+from cleaner.cards import page_cards
+from cleaner.combine import CARD_TYPES, combine
 from cleaner.dates import parse_date
 from cleaner.document import Document
 from cleaner.main_text import main_text
@@ -228,6 +229,7 @@ class ExtractStep(Step):
             doc.metadata["page_type_evidence"] = evidence.reasons  # for `cleaner explain`
             # The tree is pruned in place: nothing reads it after this.
             comments = page_type in COMMENT_TYPES
+            cards = page_cards(tree) if page_type in CARD_TYPES else []
             text = main_text(
                 tree,
                 url,
@@ -237,12 +239,10 @@ class ExtractStep(Step):
                 plain=True,
                 markdown=self.markdown,
             )
-            if text and text.strip() and page_type not in TRAFILATURA_ALONE:
-                other = second_opinion(doc.html)
-                if other:
-                    merged = merge(text, other)
-                    self.counts["merged"] += merged != text
-                    text = merged
+            if text and text.strip():
+                combined = combine(text, doc.html, page_type, cards)
+                self.counts["combined"] += combined != text
+                text = combined
         if text and text.strip():
             doc.raw = text
         else:
