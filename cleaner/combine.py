@@ -10,9 +10,11 @@ stands on the page: after the nearest block before it that both kept.
 
 It runs only on pages whose type is not article or product (cleaner/page_type.py): there
 trafilatura alone is better, and a page that is an article is most pages. On WCXB dev
-(word F1 before the rule steps) the merge moved forum 0.694 -> 0.726, collection
-0.574 -> 0.604, listing 0.583 -> 0.594, service 0.765 -> 0.785, documentation
-0.917 -> 0.919 and overall 0.823 -> 0.829 (bench/quality.py measures it end to end).
+(word F1 before the rule steps) the merge moved forum 0.694 -> 0.712, collection
+0.574 -> 0.608, listing 0.583 -> 0.597, service 0.765 -> 0.793, documentation
+0.917 -> 0.919, article 0.937 -> 0.938 and overall 0.823 -> 0.831
+(bench/quality.py measures it end to end). Comment sections are read only on forum
+pages: elsewhere they are not the page's content.
 
 resiliparse is optional (the `resiliparse` extra): without it trafilatura's text stands.
 """
@@ -26,8 +28,12 @@ from typing import Any
 
 #: Page types where trafilatura's text stands alone.
 TRAFILATURA_ALONE = frozenset({"article", "product"})
+#: Page types whose posts are comment sections to resiliparse (and to trafilatura).
+COMMENT_TYPES = frozenset({"forum"})
 #: Page types whose cards (cleaner/cards.py) are looked for: None is a page of no type.
 CARD_TYPES = frozenset({"collection", "listing", "service", "documentation", None})
+#: Page types whose posts are comment sections to resiliparse (and to trafilatura).
+COMMENT_TYPES = frozenset({"forum"})
 #: Page types whose cards are always added; on the others of CARD_TYPES, only when the
 #: cards hold at least CARD_SHARE of the words the text has.
 ALWAYS_CARDS = frozenset({"collection", "listing"})
@@ -53,16 +59,21 @@ def available() -> bool:
     return _resiliparse() is not None
 
 
-def second_opinion(html: str) -> str | None:
-    """resiliparse's main content of the page, plain (no bullets, no image alt texts);
-    None when resiliparse is not installed or cannot read the page."""
+def second_opinion(html: str, comments: bool = False) -> str | None:
+    """resiliparse's main content of the page, plain (no bullets, no image alt texts),
+    with comment sections only when `comments` (a forum's posts); None when resiliparse
+    is not installed or cannot read the page."""
     found = _resiliparse()
     if found is None:
         return None
     tree_class, extract = found
     try:
         tree = tree_class.parse(html)
-        return str(extract(tree, main_content=True, list_bullets=False, alt_texts=False))
+        return str(
+            extract(
+                tree, main_content=True, list_bullets=False, alt_texts=False, comments=comments
+            )
+        )
     except Exception:  # resiliparse's own errors on a page it cannot read: no opinion
         return None
 
@@ -107,7 +118,7 @@ def combine(text: str, html: str, page_type: str | None, cards: list[list[str]])
     as the page's type calls for (see the module's notes)."""
     if page_type in TRAFILATURA_ALONE:
         return text
-    other = second_opinion(html)
+    other = second_opinion(html, comments=page_type in COMMENT_TYPES)
     if other:
         text = merge(text, other)
     if cards:
