@@ -9,6 +9,7 @@ from trafilatura import bare_extraction
 
 from cleaner import main_text as module
 from cleaner.main_text import main_text
+from cleaner.markup import decode_blocks
 from cleaner.steps.extract import parse_page
 
 #: A page whose main text trafilatura finds too short: bare_extraction returns None.
@@ -128,7 +129,7 @@ def test_plain_text_has_no_markdown(monkeypatch, shortcut: bool) -> None:
         monkeypatch.setattr(module, "VERIFIED", frozenset())
     module.shortcut_applies.cache_clear()
     try:
-        text = main_text(parse_page(TABLE_AND_LIST), None, plain=True)
+        text = decode_blocks(main_text(parse_page(TABLE_AND_LIST), None, plain=True) or "")
     finally:
         module.shortcut_applies.cache_clear()
     lines = text.splitlines()
