@@ -24,6 +24,7 @@ from cleaner.config import (
     Compression,
     Config,
     ExecutorName,
+    Markup,
     OutputFormat,
 )
 from cleaner.errors import CleanerError, UsageError
@@ -240,6 +241,13 @@ def run(
             "a third faster, worse on pages that are not news articles.",
         ),
     ] = False,
+    markup: Annotated[
+        Markup,
+        typer.Option(
+            help="HTML: plain text (tables one row a line, cells tab-separated; list items "
+            "one a line) or markdown (headings, lists, tables, code fences).",
+        ),
+    ] = Markup.PLAIN,
     corpus_pass: Annotated[
         bool,
         typer.Option(
@@ -381,6 +389,7 @@ def run(
         compression=compression,
         classifier=not no_classifier,
         extract_fallbacks=not fast_extraction,
+        markup=markup,
         max_bytes=max_bytes,
         document_timeout=document_timeout or None,
         corpus_pass=corpus_pass,

@@ -35,6 +35,13 @@ class Compression(StrEnum):
 DEFAULT_SHARD_SIZE = 100_000
 
 
+class Markup(StrEnum):
+    """The markup of text extracted from HTML (`--markup`)."""
+
+    PLAIN = "plain"  # tables one row a line, cells tab-separated; list items one a line
+    MARKDOWN = "markdown"  # headings, lists, tables, code fences
+
+
 class ExecutorName(StrEnum):
     """Where documents are cleaned (`--executor`)."""
 
@@ -64,6 +71,7 @@ class Config(BaseModel):
         description="HTML: trafilatura checks its text against readability and jusText "
         "(a third slower; WCXB dev 0.82 word F1 with them, 0.76 without)",
     )
+    markup: Markup = Field(Markup.PLAIN, description="HTML: the text's markup (--markup)")
     corpus_pass: bool = False
     corpus_min_docs: int = Field(3, ge=2, description="documents a furniture line is on")
     corpus_min_share: float = Field(0.1, ge=0, le=1, description="share of its site's documents")

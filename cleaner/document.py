@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cleaner.markup import decode_blocks
 from cleaner.text import ends_with_sentence_mark, words_of
 
 METADATA_KEYS = (
@@ -138,7 +139,12 @@ class Document:
     def text(self) -> str:
         """The clean text: kept lines as paragraphs, one blank line apart, final newline."""
         paragraphs = [line.text for line in self.lines if not line.removed and line.text]
-        return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
+        # A code block or table extracted from HTML is one line with stand-ins for its
+        # breaks, spaces and tabs (cleaner/markup.py): written as they were.
+        if not paragraphs:
+            return ""
+        text = "\n\n".join(paragraphs) + "\n"
+        return text if self.html is None else decode_blocks(text)
 
     def folded_words(self) -> list[str]:
         """The case-folded words of the clean text: `words_of(self.text)` case-folded,

@@ -1,28 +1,69 @@
-"""Plain text from trafilatura's extracted XML: no markdown markup.
+"""The markup of text extracted from HTML: plain text (the default) or markdown.
 
 trafilatura's text output marks list items with "- " and draws tables with pipes and a
 "|---|" rule under the head row. The plain form cleaner writes by default has neither:
 each list item is a line of its own without a bullet, each table row a line with its
-cells separated by a tab, and headings, as before, a line of their own. Code blocks are
-left as they are (their lines are not list items or rows, so nothing in them changes).
+cells separated by a tab, and headings, as before, a line of their own. `--markup
+markdown` writes trafilatura's markdown instead: "#" headings, "- " lists, pipe tables
+and fenced code blocks.
+
+Every line of the text is a paragraph to the steps after extraction (rules, repeats, the
+classifier), and normalization collapses runs of spaces and turns tabs into spaces. So
+that a code block stays verbatim (its line breaks and indentation), a markdown table
+stays one block and a plain table row keeps its tabs, those characters are written as
+private-use stand-ins (`BLOCK_BREAK`, `BLOCK_SPACE`, `CELL_BREAK`) that no step reads as
+spacing, and `Document.text` turns them back (`decode_blocks`): a code block or a
+markdown table is then one paragraph of several lines.
 """
 
 from __future__ import annotations
 
+import re
 from copy import deepcopy
+from typing import TYPE_CHECKING
 
-from lxml.etree import _Element
+if TYPE_CHECKING:
+    from lxml.etree import _Element
 
+#: Stand-ins for a line break and a space inside a block, and a tab between table cells.
+BLOCK_BREAK, BLOCK_SPACE, CELL_BREAK = "\ue001", "\ue002", "\ue003"
+_DECODE = str.maketrans({BLOCK_BREAK: "\n", BLOCK_SPACE: " ", CELL_BREAK: "\t"})
+_STAND_INS = str.maketrans(dict.fromkeys(map(ord, BLOCK_BREAK + BLOCK_SPACE + CELL_BREAK)))
+# Inside trafilatura's XML, which takes no control or private-use characters (its
+# `sanitize` drops them), the symbols for the file, group and record separators (U+241C
+# to U+241E, seldom in a page's text) mark the same three things until the XML is text;
+# `encode_blocks` turns them into the stand-ins.
+_XML_BREAK, _XML_SPACE, _XML_CELL = "\u241c", "\u241d", "\u241e"
+_XML_MARKS = str.maketrans(
+    {_XML_BREAK: BLOCK_BREAK, _XML_SPACE: BLOCK_SPACE, _XML_CELL: CELL_BREAK}
+)
 _SPACES = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
+_FENCE = re.compile(r"^(`{3,}|~{3,})")
+
+
+def decode_blocks(text: str) -> str:
+    """The text with the stand-ins turned back into line breaks, spaces and tabs."""
+    if BLOCK_BREAK in text or BLOCK_SPACE in text or CELL_BREAK in text:
+        return text.translate(_DECODE)
+    return text
 
 
 def _cell_text(cell: _Element) -> str:
     return " ".join("".join(cell.itertext()).translate(_SPACES).split())
 
 
+def _code_text(code: _Element) -> str:
+    parts: list[str] = [code.text or ""]
+    for child in code.iterdescendants():
+        parts.append("\n" if child.tag == "lb" else (child.text or ""))
+        parts.append(child.tail or "")
+    return "".join(parts).strip("\n")
+
+
 def plain_markup(body: _Element, copy: bool = False) -> _Element:
-    """`body` with table rows turned into tab-separated lines and list items into plain
-    lines (`p` elements), in place unless `copy`."""
+    """`body` with table rows turned into lines of tab-separated cells, list items into
+    plain lines (`p` elements) and code blocks into one line each with their breaks and
+    spaces marked, in place unless `copy`. `encode_blocks` finishes the text."""
     if copy:
         body = deepcopy(body)
     for row in list(body.iter("row")):
@@ -31,8 +72,51 @@ def plain_markup(body: _Element, copy: bool = False) -> _Element:
         cells = [_cell_text(cell) for cell in row.findall("cell")]
         tail = row.tail
         row.clear()
-        row.tag, row.text, row.tail = "p", "\t".join(cell for cell in cells), tail
+        row.tag, row.text, row.tail = "p", _XML_CELL.join(cells), tail
     for item in list(body.iter("item")):
         if not any(a.tag == "cell" for a in item.iterancestors()):
             item.tag = "p"
+    for code in list(body.iter("code")):
+        if any(a.tag == "code" for a in code.iterancestors()):
+            continue
+        text = _code_text(code)
+        if "\n" not in text:
+            continue  # inline code: words in a sentence
+        tail = code.tail
+        code.clear()
+        code.text = text.replace("\n", _XML_BREAK).replace(" ", _XML_SPACE)
+        code.tail = tail
     return body
+
+
+def encode_blocks(text: str, markdown: bool = False) -> str:
+    """Extracted text with the marks `plain_markup` left turned into stand-ins, and, in
+    markdown, each fenced code block (kept verbatim) and each pipe table made one line."""
+    text = text.translate(_STAND_INS).translate(_XML_MARKS)
+    if not markdown:
+        return text
+    lines: list[str] = []
+    block: list[str] = []
+    fence = ""
+    for line in text.split("\n"):
+        if fence:
+            block.append(line)
+            if line.strip().startswith(fence):
+                lines.append(_verbatim(block))
+                block, fence = [], ""
+            continue
+        opening = _FENCE.match(line.strip())
+        if opening:
+            fence, block = opening[1], [line.strip()]
+            continue
+        if line.startswith("|") and lines and lines[-1].startswith("|"):
+            lines[-1] = lines[-1].rstrip() + BLOCK_BREAK + line.rstrip()
+            continue
+        lines.append(line)
+    if block:
+        lines.append(_verbatim(block))
+    return "\n".join(lines)
+
+
+def _verbatim(lines: list[str]) -> str:
+    return BLOCK_BREAK.join(line.rstrip().replace(" ", BLOCK_SPACE) for line in lines)

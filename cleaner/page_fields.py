@@ -14,7 +14,9 @@ more likely the page's own:
   writes them), then trafilatura's answer (meta tags, byline elements) with what follows
   the name ("Last updated ...", "| Staff") left out; a value that is a sentence (a bio),
   a URL or the site's own name is not an author.
-- date: htmldate's, as before (a JSON-LD/meta-first reading scored the same on WCXB dev).
+- date: the publication date the markup states (`stated_date`: a published-time meta
+  tag, JSON-LD `datePublished`, the first `<time datetime>`), else htmldate's extensive
+  search, preferring the original date to the last modified one.
 
 Each function takes the parsed page (cleaner/steps/extract.py's `parse_page`) and reads
 it without changing it.
@@ -305,3 +307,43 @@ def page_author(
     if fallback and (name := clean_name(fallback)):
         return name
     return None
+
+
+#: Meta tags (property, name or itemprop) that state when the page was first published.
+_PUBLISHED_KEYS = (
+    r"article:published_time|og:published_time|og:article:published_time|datepublished"
+    r"|pubdate|publishdate|publish[-_]date|publication[-_]date|date|dc\.date|dc\.date\.issued"
+    r"|dcterms\.created|dcterms\.date|sailthru\.date|parsely-pub-date"
+)
+_ISO = r"(\d{4}-\d{2}-\d{2})"
+_META_PUBLISHED = re.compile(
+    rf"""<meta\b[^>]*?(?:property|name|itemprop)\s*=\s*["'](?:{_PUBLISHED_KEYS})["'][^>]*?"""
+    rf"""content\s*=\s*["']\s*{_ISO}"""
+    rf"""|<meta\b[^>]*?content\s*=\s*["']\s*{_ISO}[^"']*["'][^>]*?"""
+    rf"""(?:property|name|itemprop)\s*=\s*["'](?:{_PUBLISHED_KEYS})["']""",
+    re.I,
+)
+_LD_PUBLISHED = re.compile(rf""""datePublished"\s*:\s*"\s*{_ISO}""")
+_TIME_ELEMENT = re.compile(rf"""<time\b[^>]*?datetime\s*=\s*["']?\s*{_ISO}""", re.I)
+_DATE_SEARCH_CHARS = 2_000_000  # of a page's markup
+
+
+def stated_date(html: str) -> str | None:
+    """The publication date a page states in its markup, `YYYY-MM-DD`: a published-time
+    meta tag, else JSON-LD `datePublished`, else the first `<time datetime>`; None when
+    it states none (htmldate's search then decides). Modified dates are never read.
+    On the 782 WCXB dev pages with a gold date this order, then htmldate's extensive
+    search, is right on 0.858 of them; htmldate alone 0.807 (0.839 extensive)."""
+    head = html[:_DATE_SEARCH_CHARS]
+    for pattern in (_META_PUBLISHED, _LD_PUBLISHED, _TIME_ELEMENT):
+        found = pattern.search(head)
+        if found:
+            value = next(group for group in found.groups() if group)
+            if _plausible(value):
+                return value
+    return None
+
+
+def _plausible(value: str) -> bool:
+    year, month, day = (int(part) for part in value.split("-"))
+    return 1990 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31

@@ -38,7 +38,7 @@ class Cleaner:
             ruleset = load_rules(self.config.rules, builtin=self.config.builtin_rules)
         self.ruleset = ruleset
         rules = RulesStep(self.ruleset, prose_min_words=self.config.prose_min_words)
-        extract = ExtractStep(fast=not self.config.extract_fallbacks)
+        extract = ExtractStep(fast=not self.config.extract_fallbacks, markup=self.config.markup)
         self.reading: list[Step] = [extract, NormalizeStep()]  # what the corpus pass sees
         language = LanguageStep(seed=self.config.language_seed)
         self.steps: list[Step] = [

@@ -7,6 +7,7 @@ from helpers import ODD_PAGES, html_fixture_pages
 from lxml import etree
 from trafilatura import bare_extraction
 
+from cleaner.markup import decode_blocks
 from cleaner.steps.extract import parse_page
 from cleaner.vendored.trafilatura import main_text as module
 from cleaner.vendored.trafilatura.main_text import main_text
@@ -119,7 +120,7 @@ def test_plain_text_has_no_markdown(monkeypatch, shortcut: bool) -> None:
         monkeypatch.setattr(module, "VERIFIED", frozenset())
     module.shortcut_applies.cache_clear()
     try:
-        text = main_text(parse_page(TABLE_AND_LIST), None, plain=True)
+        text = decode_blocks(main_text(parse_page(TABLE_AND_LIST), None, plain=True) or "")
     finally:
         module.shortcut_applies.cache_clear()
     lines = text.splitlines()

@@ -77,3 +77,20 @@ def test_sentences_and_addresses_are_not_names() -> None:
     assert clean_name("Jane writes about food. She lives in Paris") is None
     assert clean_name("https://example.com/jane") is None
     assert join_names(["A B", "a b", "C D", "E F"]) == "A B, C D and E F"
+
+
+def test_stated_date_prefers_published_meta_then_json_ld_then_time() -> None:
+    from cleaner.page_fields import stated_date
+
+    page = (
+        '<meta property="article:modified_time" content="2025-03-01T10:00:00Z">'
+        '<meta property="article:published_time" content="2024-05-06T08:00:00Z">'
+        '<script type="application/ld+json">{"datePublished": "2023-01-02"}</script>'
+        '<time datetime="2022-07-08">8 July</time>'
+    )
+    assert stated_date(page) == "2024-05-06"
+    assert stated_date(page.split("<script")[0].replace("published", "x")) is None
+    assert stated_date(page[page.index("<script") :]) == "2023-01-02"
+    assert stated_date(page[page.index("<time") :]) == "2022-07-08"
+    assert stated_date('<meta content="2021-02-03" name="pubdate">') == "2021-02-03"
+    assert stated_date('<time datetime="0001-01-01">') is None

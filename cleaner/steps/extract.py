@@ -27,9 +27,11 @@ from trafilatura.metadata import (
 from trafilatura.settings import Document as PageMetadata
 from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, INVALID_XML_CHARS, is_dubious_html
 
+from cleaner.cards import page_cards
+from cleaner.combine import CARD_TYPES, COMMENT_TYPES, combine
 from cleaner.dates import parse_date
 from cleaner.document import Document
-from cleaner.page_fields import page_author, page_title
+from cleaner.page_fields import page_author, page_title, stated_date
 from cleaner.page_type import page_evidence, url_evidence
 from cleaner.steps.base import Step
 from cleaner.vendored.trafilatura.author_search import find_author
@@ -50,8 +52,6 @@ _FALLBACK_DROP = (
     "iframe",
 )
 _BLANKS = re.compile(r"\n\s*\n+")
-#: Page types whose posts trafilatura finds as comments: extracted with them.
-COMMENT_TYPES = frozenset({"forum"})
 #: Dates the page states (markup, meta tags), not ones inferred from free text.
 DATE_SEARCH = {"extensive_search": False, "original_date": True}
 
@@ -161,12 +161,13 @@ def _parse_bytes(html: str, parser: etree.HTMLParser) -> HtmlElement | None:
     return None
 
 
-def page_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
+def page_metadata(tree: HtmlElement, url: str | None, find_dates: bool = True) -> PageMetadata:
     """trafilatura's `extract_metadata` for the fields a record has (title, author, url,
     site, description, date), step for step, without the categories, tags and licence it
     also looks for: those cost a fifth of HTML mode's time and nothing here reads them.
     It reads the tree trafilatura then extracts from, as `extract_metadata` does inside
-    `bare_extraction`. tests/test_inputs.py holds it to trafilatura's answers."""
+    `bare_extraction`. tests/test_inputs.py holds it to trafilatura's answers.
+    `find_dates=False` leaves the date out (the extract step looks for it its own way)."""
     metadata = examine_meta(tree)
     if metadata.author and " " not in metadata.author:
         metadata.author = None
@@ -175,12 +176,13 @@ def page_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
     metadata.title = metadata.title or extract_title(tree)
     metadata.author = metadata.author or find_author(tree)
     metadata.url = metadata.url or extract_url(tree, url)
-    metadata.date = find_date(
-        tree,
-        extensive_search=DATE_SEARCH["extensive_search"],
-        original_date=DATE_SEARCH["original_date"],
-        url=metadata.url,
-    )
+    if find_dates:
+        metadata.date = find_date(
+            tree,
+            extensive_search=DATE_SEARCH["extensive_search"],
+            original_date=DATE_SEARCH["original_date"],
+            url=metadata.url,
+        )
     metadata.sitename = metadata.sitename or extract_sitename(tree)
     site = metadata.sitename
     if site:
@@ -198,10 +200,13 @@ class ExtractStep(Step):
 
     name = "extract"
 
-    def __init__(self, favor_precision: bool = False, fast: bool = False) -> None:
+    def __init__(
+        self, favor_precision: bool = False, fast: bool = False, markup: str = "plain"
+    ) -> None:
         super().__init__()
         self.favor_precision = favor_precision
         self.fast = fast  # without trafilatura's fallback extractors
+        self.markdown = markup == "markdown"  # else plain text (cleaner/markup.py)
 
     def process(self, doc: Document) -> None:
         if doc.html is None:
@@ -210,11 +215,13 @@ class ExtractStep(Step):
         tree = parse_page(doc.html)
         metadata = text = page_type = None
         with suppress(TypeError, ValueError):  # what bare_extraction turns into "no result"
-            metadata = page_metadata(tree, doc.metadata.get("url")) if tree is not None else None
+            url = doc.metadata.get("url")
+            metadata = page_metadata(tree, url, find_dates=False) if tree is not None else None
         if tree is not None and metadata is not None:  # read before main_text prunes the tree
             page_url = doc.metadata.get("url") or metadata.url
             metadata.title = page_title(tree, page_url, metadata.sitename) or metadata.title
             metadata.author = page_author(tree, metadata.sitename, metadata.author)
+            metadata.date = stated_date(doc.html) or self._searched_date(tree, metadata.url)
         if tree is not None and metadata is not None:
             url = doc.metadata.get("url") or metadata.url
             evidence = page_evidence(doc.html, url)
@@ -224,9 +231,20 @@ class ExtractStep(Step):
             doc.metadata["page_type_evidence"] = evidence.reasons  # for `cleaner explain`
             # The tree is pruned in place: nothing reads it after this.
             comments = page_type in COMMENT_TYPES
+            cards = page_cards(tree) if page_type in CARD_TYPES else []
             text = main_text(
-                tree, url, self.favor_precision, comments=comments, fast=self.fast, plain=True
+                tree,
+                url,
+                self.favor_precision,
+                comments=comments,
+                fast=self.fast,
+                plain=True,
+                markdown=self.markdown,
             )
+            if text and text.strip():
+                combined = combine(text, doc.html, page_type, cards)
+                self.counts["combined"] += combined != text
+                text = combined
         if text and text.strip():
             doc.raw = text
         else:
@@ -243,6 +261,14 @@ class ExtractStep(Step):
         doc.set_meta("site", metadata.sitename)
         doc.set_meta("description", metadata.description)
         doc.set_meta("date", parse_date(metadata.date) if metadata.date else None)
+
+    @staticmethod
+    def _searched_date(tree: HtmlElement, url: str | None) -> str | None:
+        """htmldate's extensive search (dates in the page's text too), for a page whose
+        markup states no publication date; None where htmldate fails on the page."""
+        with suppress(Exception):  # htmldate's own guard is not total on broken pages
+            return find_date(tree, extensive_search=True, original_date=True, url=url)
+        return None
 
     @staticmethod
     def _text_page_type(doc: Document) -> None:

@@ -17,12 +17,13 @@ import hashlib
 import inspect
 from functools import cache
 
+from lxml.etree import _Element
 from lxml.html import HtmlElement
 from trafilatura.core import bare_extraction, trafilatura_sequence
 from trafilatura.settings import DEFAULT_CONFIG, Extractor
 from trafilatura.xml import xmltotxt
 
-from cleaner.markup import plain_markup
+from cleaner.markup import encode_blocks, plain_markup
 
 #: sha256 of the source of the `bare_extraction` that `main_text` follows: trafilatura 2.3.1's.
 VERIFIED = frozenset({"2e57adb3062086f9695046cf58b1a8825143322fe74e74739791dff6d8da9fea"})
@@ -44,12 +45,17 @@ def shortcut_applies() -> bool:
 
 
 def extraction_options(
-    url: str | None, favor_precision: bool, comments: bool = False, fast: bool = False
+    url: str | None,
+    favor_precision: bool,
+    comments: bool = False,
+    fast: bool = False,
+    markdown: bool = False,
 ) -> Extractor:
-    """The options `bare_extraction` builds from the extract step's arguments."""
+    """The options `bare_extraction` builds from the extract step's arguments
+    (`markdown`: `output_format="markdown"`, which keeps emphasis and code spans)."""
     return Extractor(
         config=DEFAULT_CONFIG,
-        output_format="python",
+        output_format="markdown" if markdown else "python",
         fast=fast,
         precision=favor_precision,
         comments=comments,
@@ -66,6 +72,7 @@ def main_text(
     comments: bool = False,
     fast: bool = False,
     plain: bool = False,
+    markdown: bool = False,
 ) -> str | None:
     """`bare_extraction(tree, url=url, include_comments=comments, deduplicate=False,
     favor_precision=favor_precision, fast=fast)`'s text, followed by its comments when
@@ -76,11 +83,13 @@ def main_text(
     (0.760 against 0.820 on 300 pages), most of it on pages where the main extractor
     kept a fragment. `comments=True` is for forum pages, whose posts trafilatura finds
     as comments. `plain=True` writes list items and table rows without markdown
-    (cleaner/markup.py).
+    (cleaner/markup.py); `markdown=True` writes markdown instead (headings, lists,
+    tables, code fences), as `extract(output_format="markdown")` does.
 
     None where `bare_extraction` returns None: too little text, or a TypeError or
     ValueError on the way (its "no result")."""
-    options = extraction_options(url, favor_precision, comments, fast)
+    options = extraction_options(url, favor_precision, comments, fast, markdown)
+    plain = plain and not markdown
     if not shortcut_applies() or options.max_tree_size:  # a tree size limit: trafilatura's way
         result = bare_extraction(
             tree,
@@ -89,26 +98,35 @@ def main_text(
             deduplicate=False,
             favor_precision=favor_precision,
             fast=fast,
+            include_formatting=markdown,
         )
         if result is None or isinstance(result, dict):  # a dict only when asked for one
             return None
-        if plain:
-            text = xmltotxt(plain_markup(result.body), options.formatting)
-            found = result.commentsbody if comments else None
-            notes = xmltotxt(plain_markup(found), options.formatting) if found is not None else None
-            return _joined(text, notes)
-        return _joined(result.text, result.comments if comments else None)
+        if not (plain or markdown):
+            return _joined(result.text, result.comments if comments else None)
+        found = result.commentsbody if comments else None
+        return _written(result.body, found, plain, markdown)
     try:
         body, text, comments_body, comments_text = trafilatura_sequence(tree, options, options.url)
     except (TypeError, ValueError):
         return None
     if len(text) < options.min_output_size and len(comments_text) < options.min_output_comm_size:
         return None
-    main = xmltotxt(plain_markup(body) if plain else body, options.formatting)
-    if not comments or not len(comments_body):
-        return main
-    notes = plain_markup(comments_body) if plain else comments_body
-    return _joined(main, xmltotxt(notes, options.formatting))
+    if not (plain or markdown):
+        notes = xmltotxt(comments_body, False) if comments and len(comments_body) else None
+        return _joined(xmltotxt(body, False), notes)
+    return _written(body, comments_body if comments else None, plain, markdown)
+
+
+def _written(body: _Element, comments: _Element | None, plain: bool, markdown: bool) -> str | None:
+    """The text of trafilatura's XML in plain form or markdown, followed by the comments'
+    text, with code blocks, tables and table rows as single lines (cleaner/markup.py)."""
+    text = xmltotxt(plain_markup(body) if plain else body, markdown)
+    notes = None
+    if comments is not None and len(comments):
+        notes = xmltotxt(plain_markup(comments) if plain else comments, markdown)
+    joined = _joined(text, notes)
+    return encode_blocks(joined, markdown) if joined else joined
 
 
 def _joined(text: str | None, comments: str | None) -> str | None:

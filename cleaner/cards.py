@@ -1,0 +1,150 @@
+"""Cards: the repeated items of a listing or collection page, every one of them.
+
+A category page of a shop or a list of articles shows its content as cards: siblings of
+the same tag and class, each with a link and a few words (a product's name and price, an
+article's headline and teaser). Extractors built for articles keep one dense block, or
+the prices without the names. `page_cards` finds the largest group of such siblings
+outside the page's header, navigation, footer, sidebars and forms, and returns each
+card's text, one line per block inside it.
+
+A group counts when it has `MIN_CARDS` or more members with text, a mean of at least
+`MIN_MEAN_WORDS` words per card (a menu's one- and two-word links are not cards) and a
+link in at least half of them. The largest group by words wins.
+
+cleaner/steps/extract.py adds the cards trafilatura's text lacks (cleaner/combine.py's
+`merge`) on pages typed collection or listing, and on pages of no type, service or
+documentation pages where the cards hold at least half as many words as the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml.html import HtmlElement
+
+MIN_CARDS = 4
+MIN_MEAN_WORDS = 3
+#: Elements whose text is never a card's: furniture, scripts, form controls.
+_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "form",
+        "button",
+        "svg",
+        "iframe",
+        "select",
+        "option",
+    }
+)
+_BLOCK = frozenset(
+    {
+        "div",
+        "p",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "br",
+        "tr",
+        "section",
+        "article",
+        "dd",
+        "dt",
+        "ul",
+        "ol",
+        "table",
+        "figure",
+        "figcaption",
+    }
+)
+_DIGIT = re.compile(r"\d")
+_SPACES = re.compile(r"\s+")
+_MAX_ELEMENTS = 50_000  # elements looked at per page
+
+
+def _signature(element: HtmlElement) -> tuple[str, str]:
+    """Tag and class names, less the ones with digits (ids and positions differ per card)."""
+    classes = (element.get("class") or "").split()
+    return element.tag, " ".join(sorted(name for name in classes if not _DIGIT.search(name)))
+
+
+def card_lines(element: HtmlElement) -> list[str]:
+    """The element's text, one line per block element, skipping furniture; the texts of
+    elements within a line are joined by a space ("Candle" and "$24.50" in two spans)."""
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        if current:
+            lines.append(" ".join(current))  # a card's name and price are apart
+            current.clear()
+
+    def walk(node: HtmlElement) -> None:
+        if not isinstance(node.tag, str) or node.tag in _SKIP:
+            if node.tail:
+                current.append(node.tail)
+            return
+        block = node.tag in _BLOCK
+        if block:
+            flush()
+        if node.text:
+            current.append(node.text)
+        for child in node:
+            walk(child)
+        if block:
+            flush()
+        if node.tail:
+            current.append(node.tail)
+
+    walk(element)
+    flush()
+    return [text for line in lines if (text := _SPACES.sub(" ", line).strip())]
+
+
+def _parents(root: HtmlElement) -> Iterator[HtmlElement]:
+    """Elements with children, outside the skipped furniture, in document order."""
+    stack = [root]
+    seen = 0
+    while stack and seen < _MAX_ELEMENTS:
+        node = stack.pop()
+        seen += 1
+        children = [c for c in node if isinstance(c.tag, str) and c.tag not in _SKIP]
+        if len(children) >= MIN_CARDS:
+            yield node
+        stack.extend(reversed(children))
+
+
+def page_cards(tree: HtmlElement) -> list[list[str]]:
+    """The cards of the page's largest group of repeated siblings (each a list of lines),
+    or [] when it has none. Reads the tree without changing it."""
+    body = tree.find("body")
+    best: tuple[int, list[list[str]]] = (0, [])
+    for parent in _parents(body if body is not None else tree):
+        groups: dict[tuple[str, str], list[HtmlElement]] = {}
+        for child in parent:
+            if isinstance(child.tag, str) and child.tag not in _SKIP:
+                groups.setdefault(_signature(child), []).append(child)
+        for members in groups.values():
+            if len(members) < MIN_CARDS:
+                continue
+            linked = sum(1 for m in members if m.tag == "a" or m.find(".//a") is not None)
+            if linked * 2 < len(members):
+                continue
+            cards = [lines for m in members if (lines := card_lines(m))]
+            words = sum(len(line.split()) for card in cards for line in card)
+            if len(cards) < MIN_CARDS or words < MIN_MEAN_WORDS * len(cards):
+                continue
+            if words > best[0]:
+                best = (words, cards)
+    return best[1]

@@ -1,0 +1,90 @@
+"""cleaner/combine.py: resiliparse's blocks merged into trafilatura's text."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner import Cleaner, Config
+from cleaner.combine import available, merge, second_opinion
+from cleaner.readers.text import document_from_bytes
+
+
+def test_new_lines_go_after_the_line_before_them() -> None:
+    first = "First post by Ann about the engine.\nThird post by Cy about tyres."
+    second = (
+        "First post by Ann about the engine.\n"
+        "Second post by Bo: the gearbox failed twice this winter.\n"
+        "Third post by Cy about tyres."
+    )
+    assert merge(first, second).split("\n") == [
+        "First post by Ann about the engine.",
+        "Second post by Bo: the gearbox failed twice this winter.",
+        "Third post by Cy about tyres.",
+    ]
+
+
+def test_lines_mostly_in_the_first_text_are_not_added() -> None:
+    first = "The gearbox failed twice this winter, said Bo."
+    assert merge(first, "Bo: the gearbox failed twice this winter") == first
+    assert merge(first, "") == first
+
+
+def test_a_run_before_any_shared_line_opens_the_text() -> None:
+    merged = merge(
+        "Shared line of text here.", "Brand new heading words\nShared line of text here."
+    )
+    assert merged == "Brand new heading words\nShared line of text here."
+
+
+FORUM = b"""<html><head><title>Gearbox trouble - Car Forum</title></head><body>
+<div class="thread">
+<div class="post"><span class="username">ann</span><p>My gearbox started grinding in second gear last week, after the car had stood outside for a month in the cold. Has anyone seen this before and found what causes it?</p></div>
+<div class="post"><span class="username">bo</span><p>Mine did the same. The clutch fluid was low and the clutch did not disengage fully: topping it up fixed the grinding within a day of driving.</p></div>
+<div class="post"><span class="username">cy</span><p>Check the synchromesh too. On older cars worn synchro rings grind in second first, because that is the gear shifted into at the highest speed difference.</p></div>
+</div></body></html>"""
+
+
+@pytest.mark.skipif(not available(), reason="resiliparse is not installed")
+def test_second_opinion_reads_every_post() -> None:
+    text = second_opinion(FORUM.decode()) or ""
+    assert "clutch fluid was low" in text and "synchro rings" in text
+
+
+def test_a_page_of_no_decided_type_keeps_trafilatura_text_when_resiliparse_agrees() -> None:
+    doc = document_from_bytes("forum", "forum.html", FORUM, html=True)
+    doc = Cleaner(Config()).clean(doc)
+    assert "clutch fluid was low" in doc.text
+
+
+SHOP = b"""<html><head><title>Candles - Shop</title></head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/a">About</a></li><li><a href="/c">Contact</a></li><li><a href="/s">Shop</a></li></ul></nav>
+<h1>Decorative candles</h1>
+<ul class="grid">
+<li class="tile tile-1"><a href="/p/1">Espresso Martini Glass Candle</a><span class="price">$24.50</span></li>
+<li class="tile tile-2"><a href="/p/2">Romy Clover Floral Lidded Candle</a><span class="price">$23.80</span></li>
+<li class="tile tile-3"><a href="/p/3">Eye Decorative Shaped Wax Candle</a><span class="price">$66.00</span></li>
+<li class="tile tile-4"><a href="/p/4">Spring Bunny Figural Glass Candle</a><span class="price">$22.40</span></li>
+<li class="tile tile-5"><a href="/p/5">Dirty Martini Glass Candle</a><span class="price">$35.00</span></li>
+</ul>
+<footer><ul><li><a href="/t">Terms of use</a></li><li><a href="/p">Privacy policy</a></li><li><a href="/j">Jobs</a></li><li><a href="/h">Help</a></li></ul></footer>
+</body></html>"""
+
+
+def test_page_cards_are_the_repeated_tiles_not_the_menus() -> None:
+    from lxml.html import fromstring
+
+    from cleaner.cards import page_cards
+
+    cards = page_cards(fromstring(SHOP))
+    assert len(cards) == 5
+    assert cards[0] == ["Espresso Martini Glass Candle $24.50"]
+    assert not any("Privacy" in line for card in cards for line in card)
+
+
+def test_cards_are_added_on_a_collection_page() -> None:
+    from cleaner.combine import combine
+
+    cards = [["Dirty Martini Glass Candle", "$35.00"], ["Eye Decorative Shaped Wax Candle"]]
+    text = combine("Decorative candles", "<html><body></body></html>", "collection", cards)
+    assert "Dirty Martini Glass Candle" in text and "$35.00" in text
+    assert combine("Decorative candles", "", "article", cards) == "Decorative candles"

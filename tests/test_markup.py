@@ -1,0 +1,62 @@
+"""HTML output markup: plain text by default, markdown with --markup markdown (golden files).
+
+Update the golden files after an intended change with:
+    CLEANER_UPDATE_GOLDEN=1 pytest tests/test_markup.py
+and review the diff before committing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from helpers import FIXTURES
+
+from cleaner import Config, run
+from cleaner.markup import decode_blocks, encode_blocks
+
+GOLDEN = FIXTURES / "golden" / "markup"
+PAGE = FIXTURES / "html" / "markup.html"
+
+
+def _output(tmp_path, markup: str) -> str:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(PAGE, inputs / "markup.html")
+    report = run([inputs], tmp_path / "out", Config(markup=markup))
+    assert report.written == 1 and not report.failures
+    return (tmp_path / "out" / "markup.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("markup", ["plain", "markdown"])
+def test_output_matches_golden(tmp_path, markup) -> None:
+    produced = _output(tmp_path, markup)
+    golden = GOLDEN / f"markup.{'md' if markup == 'markdown' else 'txt'}"
+    if os.environ.get("CLEANER_UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(produced, encoding="utf-8")
+    assert produced == golden.read_text(encoding="utf-8")
+
+
+def test_plain_text_has_no_markdown(tmp_path) -> None:
+    text = _output(tmp_path, "plain")
+    assert "cache.dir\t~/.cache/build\tWhere local entries are written\n" in text
+    assert "\nLocal cache: a folder" in text  # a list item without its bullet
+    assert "\nWhere the cache lives\n" in text  # a heading on its own line
+    assert "    if branch == \"main\":\n        return True\n" in text  # code verbatim
+    assert not any(mark in text for mark in ("| ", "- Local", "```", "# ", "|---"))
+
+
+def test_markdown_has_headings_lists_tables_and_fences(tmp_path) -> None:
+    text = _output(tmp_path, "markdown")
+    assert "\n## Where the cache lives\n" in text
+    assert "\n- Local cache: a folder" in text
+    assert "| Setting | Default | Meaning |\n|---|---|---|\n| cache.dir |" in text
+    assert '```\ndef should_push(branch):\n    if branch == "main":\n' in text
+
+
+def test_stand_ins_in_a_page_are_not_read_as_breaks() -> None:
+    encoded = encode_blocks("a\ue001b\ue003c")
+    assert decode_blocks(encoded) == "abc"
+    assert decode_blocks(encode_blocks("a\u241cb\u241ec")) == "a\nb\tc"
