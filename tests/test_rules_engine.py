@@ -64,6 +64,19 @@ def test_block_without_end_drops_nothing(tmp_path) -> None:
     assert kept(doc) == [PROSE, "Begin promo", "Buy things"]
 
 
+def test_an_until_that_reads_a_value_ends_on_the_next_line(tmp_path) -> None:
+    """Named groups in `until` fill metadata like the rule's own, and such a block is
+    the line and the next one or nothing."""
+    body = "regex: ^By$\nuntil: ^(?P<author>[A-Z]\\w+ [A-Z]\\w+)$\ncase_sensitive: true"
+    c = cleaner_with(tmp_path, rule(body))
+    doc = c.clean_text(f"By\nJane Smith\n{PROSE}")
+    assert kept(doc) == [PROSE]
+    assert doc.metadata["author"] == "Jane Smith"
+    doc = c.clean_text(f"By\nthe river\nJane Smith\n{PROSE}")
+    assert kept(doc) == ["By", "the river", "Jane Smith", PROSE]
+    assert doc.metadata["author"] is None
+
+
 def test_keep_rule_protects_a_line_from_other_rules(tmp_path) -> None:
     rules_yaml = (
         rule("exact: Recent Posts\nextent: to-end\nwhere: tail", "footer")

@@ -76,3 +76,23 @@ def test_sentences_built_from_one_template_are_not_near_repeats() -> None:
 def test_a_caption_repeated_with_a_credit_is_still_a_near_repeat() -> None:
     caption = "Foreign ministers Sergey Lavrov, Walid al-Muallem and Mohammad Javad Zarif meet in Moscow on April 14"
     assert _near_repeats([caption, caption + " (Photo: AFP/Getty Images)"]) == [caption]
+
+
+def test_a_list_introduced_by_a_colon_stays_with_the_article() -> None:
+    """Short lines after "... to:" are a list that lost its bullets: neither a menu nor
+    a gap between two blocks of the article."""
+    items = ["Hosting", "Plugin Updates", "Security", "Backups", "Performance Tuning"]
+    page = [*ARTICLE[:2], "Because the platform is open source, it offers:", *items, *ARTICLE[2:]]
+    doc = Cleaner(Config()).clean_text(
+        "\n".join(["Home", "World", "Sport", "Politics", *page, *COMMENTS])
+    )
+    kept = [line.text for line in doc.kept]
+    assert all(item in kept for item in items)
+    assert ARTICLE[-1] in kept and "Politics" not in kept
+
+
+def test_short_lines_after_a_colon_are_still_furniture_between_furniture() -> None:
+    menu = ["Follow us:", "Facebook", "Twitter", "Instagram", "YouTube", "Newsletter"]
+    doc = Cleaner(Config()).clean_text("\n".join([*ARTICLE, *menu]))
+    kept = [line.text for line in doc.kept]
+    assert kept == ARTICLE

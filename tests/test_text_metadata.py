@@ -13,7 +13,7 @@ from cleaner.pipeline import document_record
 from cleaner.scripts import count_words
 from cleaner.steps.language import LanguageStep
 from cleaner.steps.rules import NEAR_PROSE_LINES
-from cleaner.steps.title import domain_name, strip_site
+from cleaner.steps.title import domain_name, headline_on_page, strip_site
 
 MENU = "Home\nNews\nSport\nAbout us\n"
 PROSE = (
@@ -48,6 +48,10 @@ ARTICLE = PROSE + (
         # a part too long for a site name, or too short to tell, stays
         ("A - One Two Three Four Five Six Seven", None, None, "one two three four five six seven", "A - One Two Three Four Five Six Seven"),
         ("Harbour works start - AB", None, None, "ab", "Harbour works start - AB"),
+        # a short part after a bar is a site or section name, after a dash it may not be
+        ("Data Analytics Agency | Punto Rojo", None, None, "", "Data Analytics Agency"),
+        ("Star Wars - Episode IV", None, None, "", "Star Wars - Episode IV"),
+        ("Harbour works | Why the council voted for the new quay", None, None, "", "Harbour works | Why the council voted for the new quay"),
     ],
 )  # fmt: skip
 def test_title_loses_the_parts_that_name_the_site(title, site, domain, page, stripped) -> None:
@@ -65,6 +69,19 @@ def test_text_title_leaves_out_the_site_name(cleaner) -> None:
     doc = cleaner.clean_text(raw)
     assert doc.metadata["title"] == "Harbour works start"
     assert "Harbour works start\n" in doc.text  # the headline above the article stays
+
+
+def test_the_headline_on_the_page_is_the_title(cleaner) -> None:
+    """Whichever end of the page title the site takes, the run of its parts that is a
+    line of the page by itself is the headline."""
+    for page_title in (
+        "How to Book a Flight for Beginners | It's All Trip To Me",
+        "Frommers | How to Book a Flight for Beginners",
+        "How to Book a Flight for Beginners - Travel Tips - Frommers",
+    ):
+        raw = f"{page_title}\n{MENU}How to Book a Flight for Beginners\n{PROSE * 3}"
+        assert cleaner.clean_text(raw).metadata["title"] == "How to Book a Flight for Beginners"
+    assert headline_on_page("Harbour works | Gazette", {"harbour works | gazette"}) is None
 
 
 # --- language -------------------------------------------------------------------------------
@@ -227,9 +244,17 @@ def test_near_prose_rule_leaves_lines_far_from_prose(tmp_path) -> None:
 
 def test_byline_after_page_furniture_is_found_and_goes(cleaner) -> None:
     cookie = "We use cookies to improve your experience on our site, and you can opt out of them at any time.\n"
-    raw = cookie + MENU + "Harbour works start\nby Steven Musil January 18, 2017 11:00 PM PST\n" + ARTICLE
+    raw = (
+        cookie
+        + MENU
+        + "Harbour works start\nby Steven Musil January 18, 2017 11:00 PM PST\n"
+        + ARTICLE
+    )
     doc = cleaner.clean_text(raw)
-    assert (doc.metadata["author"], doc.metadata["date"]) == ("Steven Musil", "2017-01-18T00:00:00+00:00")
+    assert (doc.metadata["author"], doc.metadata["date"]) == (
+        "Steven Musil",
+        "2017-01-18T00:00:00+00:00",
+    )
     assert "Steven Musil" not in doc.text
 
 
@@ -255,5 +280,8 @@ def test_byline_after_page_furniture_is_found_and_goes(cleaner) -> None:
 def test_bylines_and_datelines_of_several_languages(cleaner, line, author, date) -> None:
     doc = cleaner.clean_text(f"Harbour works start\n{line}\n{ARTICLE}")
     # The outputs' one form (`canonical_date`) of the date parse_date reads.
-    assert (doc.metadata.get("author"), doc.metadata.get("date")) == (author, canonical_date(date)[0])
+    assert (doc.metadata.get("author"), doc.metadata.get("date")) == (
+        author,
+        canonical_date(date)[0],
+    )
     assert line not in doc.text

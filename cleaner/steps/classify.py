@@ -173,6 +173,32 @@ def _lone_rows_are_not_tables(judged: list[Judged]) -> None:
             item.shape = ""
 
 
+COLON_LIST_MAX_ITEMS = 30
+
+
+def _colon_lists(judged: list[Judged]) -> None:
+    """The short lines after a line that ends with a colon ("You can build:", "Key
+    features:", "Ideal for:", "Sie brauchen:") are that list's items, their bullets lost
+    in the dump: neither prose nor furniture, like any list (a run of them between
+    prose stays, and costs the article's block nothing). The list ends at a line that
+    reads as prose alone or at the next colon."""
+    i = 0
+    while i < len(judged):
+        text = judged[i].line.text
+        if not text.endswith(":") or len(text) > 200:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(judged) and j - i <= COLON_LIST_MAX_ITEMS:
+            item = judged[j]
+            if item.first not in (Kind.SHORT, Kind.BAD) or item.line.text.endswith(":"):
+                break
+            if not item.shape:
+                item.shape = "list"
+            j += 1
+        i = max(j, i + 1)
+
+
 def _reads_as_item(text: str) -> bool:
     """A list item (numbered or bulleted) or a short sentence: not a label or a headline."""
     return _LIST_ITEM.match(text) is not None or _ends_like_sentence(text)
@@ -252,6 +278,7 @@ class ClassifyStep(Step):
             first, why, words, shape = verdict
             judged.append(Judged(line, first, first, why, words, shape))
         _lone_rows_are_not_tables(judged)
+        _colon_lists(judged)
         self.revise(judged)
         kept_words = sum(item.words for item in judged if item.kind is not Kind.BAD)
         if kept_words < self.settings.min_article_words:

@@ -18,6 +18,7 @@ short article, so the blocks alone cannot tell them apart.
 from __future__ import annotations
 
 from bisect import bisect_left
+from contextlib import suppress
 from urllib.parse import urlsplit
 
 import regex
@@ -248,10 +249,16 @@ class RulesStep(Step):
         if span is None:
             return
         doc.rules_fired.add((rule.id, lines[index].number))
-        if isinstance(match, regex.Match):
-            for key, raw in match.groupdict().items():
-                if raw:
-                    doc.set_meta(key, metadata_value(key, raw))
+        found = [match]
+        if rule.until is not None and rule.until.groupindex:
+            with suppress(TimeoutError):  # the line matched within the bound a moment ago
+                end_text = lines[span[1]].text
+                found.append(rule.until.search(end_text, timeout=MATCH_TIMEOUT) or False)
+        for each in found:
+            if isinstance(each, regex.Match):
+                for key, raw in each.groupdict().items():
+                    if raw:
+                        doc.set_meta(key, metadata_value(key, raw))
         for key, value in (rule.spec.set or {}).items():
             doc.set_meta(key, value)
         if not rule.drops:
@@ -271,7 +278,10 @@ class RulesStep(Step):
     ) -> tuple[int, int] | None:
         """The lines a firing rule covers, or None when a block has no end."""
         if rule.until is not None:
-            last = min(len(lines) - 1, index + MAX_BLOCK_LINES)
+            # An end that reads a value (named groups: "By" above "Jane Smith") is the
+            # next line or none: a value further down belongs to something else.
+            reach = 1 if rule.until.groupindex else MAX_BLOCK_LINES
+            last = min(len(lines) - 1, index + reach)
             for end in range(index + 1, last + 1):
                 ended = matcher.until_matches(rule, lines[end].text)
                 if ended is None:
