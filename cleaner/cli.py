@@ -18,9 +18,6 @@ from rich.text import Text
 
 from cleaner import __version__
 from cleaner.config import (
-    DEFAULT_DOCUMENT_TIMEOUT,
-    DEFAULT_MAX_BYTES,
-    DEFAULT_SHARD_SIZE,
     Compression,
     Config,
     ExecutorName,
@@ -131,6 +128,19 @@ def _interrupted(message: str, code: int) -> NoReturn:
     raise typer.Exit(code) from None
 
 
+def _help(field: str) -> str:
+    """Config's description of `field`: a setting is explained once, in the one place that
+    library users and the CLI share (typer's help is rich markup: "[" is escaped)."""
+    description = Config.model_fields[field].description
+    if not description:
+        raise AssertionError(f"Config.{field} has no description for its --option's help")
+    return description.replace("[", "\\[")
+
+
+#: Config's defaults, the CLI's defaults too: the two cannot drift apart.
+DEFAULTS = {name: field.default for name, field in Config.model_fields.items()}
+
+
 def _version(value: bool) -> None:
     if value:
         out_console.print(f"cleaner {__version__}")
@@ -165,62 +175,25 @@ def run(
     rules: RulesOption = None,
     no_builtin_rules: NoBuiltinOption = False,
     output_format: Annotated[
-        OutputFormat,
-        typer.Option(
-            "--format",
-            help="txt: a .txt and a .json per document; jsonl: documents-00000.jsonl.gz... "
-            "shards; parquet: documents-00000.parquet... (pip install 'cleaner\\[parquet]').",
-        ),
-    ] = OutputFormat.TXT,
-    text_field: Annotated[
-        str, typer.Option(help="The field that holds the text in JSON Lines inputs.")
-    ] = "text",
-    id_field: Annotated[
-        str, typer.Option(help="The field that holds the id in JSON Lines inputs.")
-    ] = "id",
-    url_field: Annotated[
-        str, typer.Option(help="The field that holds the url in JSON Lines inputs.")
-    ] = "url",
+        OutputFormat, typer.Option("--format", help=_help("format"))
+    ] = DEFAULTS["format"],
+    text_field: Annotated[str, typer.Option(help=_help("text_field"))] = DEFAULTS["text_field"],
+    id_field: Annotated[str, typer.Option(help=_help("id_field"))] = DEFAULTS["id_field"],
+    url_field: Annotated[str, typer.Option(help=_help("url_field"))] = DEFAULTS["url_field"],
     metadata_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--metadata",
-            help='JSON Lines of {"path": ..., "url": ..., "title": ..., "date": ...}: '
-            "metadata of text and HTML inputs (a name.json beside name.txt works too).",
-        ),
-    ] = None,
-    audit: Annotated[
-        Audit,
-        typer.Option(
-            help="What jsonl/parquet outputs keep of removed/kept_lines: full, summary "
-            "(counts), none.",
-        ),
-    ] = Audit.FULL,
-    shard_size: Annotated[
-        int,
-        typer.Option(help="Documents per jsonl/parquet shard (0: one shard).", min=0),
-    ] = DEFAULT_SHARD_SIZE,
-    compression: Annotated[
-        Compression,
-        typer.Option(
-            help="jsonl/parquet shards: auto (gzip for jsonl, zstd inside parquet), none, "
-            "gzip, zstd.",
-        ),
-    ] = Compression.AUTO,
-    max_bytes: Annotated[
-        int,
-        typer.Option(
-            help="Text and HTML files larger than this (bytes, after decompression), and "
-            "JSON Lines records longer than this (characters), fail instead of being read.",
-            min=1,
-        ),
-    ] = DEFAULT_MAX_BYTES,
+        Path | None, typer.Option("--metadata", help=_help("metadata_file"))
+    ] = DEFAULTS["metadata_file"],
+    audit: Annotated[Audit, typer.Option(help=_help("audit"))] = DEFAULTS["audit"],
+    shard_size: Annotated[int, typer.Option(help=_help("shard_size"), min=0)] = DEFAULTS[
+        "shard_size"
+    ],
+    compression: Annotated[Compression, typer.Option(help=_help("compression"))] = DEFAULTS[
+        "compression"
+    ],
+    max_bytes: Annotated[int, typer.Option(help=_help("max_bytes"), min=1)] = DEFAULTS["max_bytes"],
     document_timeout: Annotated[
-        float,
-        typer.Option(
-            help="Seconds a document may take to clean before it fails (0: no limit).", min=0
-        ),
-    ] = DEFAULT_DOCUMENT_TIMEOUT,
+        float, typer.Option(help=_help("document_timeout"), min=0)
+    ] = DEFAULTS["document_timeout"],
     document_memory: Annotated[
         int,
         typer.Option(
@@ -241,13 +214,7 @@ def run(
             "a third faster, worse on pages that are not news articles.",
         ),
     ] = False,
-    markup: Annotated[
-        Markup,
-        typer.Option(
-            help="HTML: plain text (tables one row a line, cells tab-separated; list items "
-            "one a line) or markdown (headings, lists, tables, code fences).",
-        ),
-    ] = Markup.PLAIN,
+    markup: Annotated[Markup, typer.Option(help=_help("markup"))] = DEFAULTS["markup"],
     corpus_pass: Annotated[
         bool,
         typer.Option(
@@ -256,46 +223,22 @@ def run(
             "found on many of a site's documents (its furniture).",
         ),
     ] = False,
-    corpus_min_docs: Annotated[
-        int, typer.Option(help="With --corpus-pass: documents a line must be on.", min=2)
-    ] = 3,
+    corpus_min_docs: Annotated[int, typer.Option(help=_help("corpus_min_docs"), min=2)] = DEFAULTS[
+        "corpus_min_docs"
+    ],
     corpus_min_share: Annotated[
-        float,
-        typer.Option(
-            help="With --corpus-pass: share of the site's documents a line must be on.",
-            min=0.0,
-            max=1.0,
-        ),
-    ] = 0.1,
+        float, typer.Option(help=_help("corpus_min_share"), min=0.0, max=1.0)
+    ] = DEFAULTS["corpus_min_share"],
     near_repeat_threshold: Annotated[
-        float,
-        typer.Option(
-            help="Similarity at which a paragraph repeats an earlier one in the same document "
-            "(0 = off).",
-            min=0.0,
-            max=1.0,
-        ),
-    ] = 0.9,
+        float, typer.Option(help=_help("near_repeat_threshold"), min=0.0, max=1.0)
+    ] = DEFAULTS["near_repeat_threshold"],
     near_duplicate_threshold: Annotated[
-        float,
-        typer.Option(
-            help="MinHash Jaccard at which a document duplicates an earlier one "
-            "(0 = exact duplicates only).",
-            min=0.0,
-            max=1.0,
-        ),
-    ] = 0.8,
+        float, typer.Option(help=_help("near_duplicate_threshold"), min=0.0, max=1.0)
+    ] = DEFAULTS["near_duplicate_threshold"],
     drop_duplicates: Annotated[
         bool, typer.Option("--drop-duplicates", help="Leave duplicate documents out of the output.")
     ] = False,
-    min_words: Annotated[
-        int,
-        typer.Option(
-            help="Leave out documents with fewer words left after cleaning (counted in the "
-            "report and the summary line; 0 = keep them all).",
-            min=0,
-        ),
-    ] = 0,
+    min_words: Annotated[int, typer.Option(help=_help("min_words"), min=0)] = DEFAULTS["min_words"],
     check_only: Annotated[
         bool,
         typer.Option(

@@ -56,12 +56,20 @@ class Config(BaseModel):
 
     rules: tuple[Path, ...] = ()
     builtin_rules: bool = True
-    format: OutputFormat = OutputFormat.TXT
+    format: OutputFormat = Field(
+        OutputFormat.TXT,
+        description="txt: a .txt and a .json per document; jsonl: documents-00000.jsonl.gz... "
+        "shards; parquet: documents-00000.parquet... (pip install 'cleaner[parquet]').",
+    )
     dedup_min_words: int = Field(4, ge=1, description="shorter lines may repeat back to back")
     dedup_distant_min_words: int = Field(20, ge=1, description="shorter lines may recur apart")
     prose_min_words: int = Field(12, ge=1, description="words for a line to count as prose")
     near_repeat_threshold: float | None = Field(
-        0.9, gt=0, le=1, description="similarity at which a paragraph repeats an earlier one"
+        0.9,
+        gt=0,
+        le=1,
+        description="Similarity at which a paragraph repeats an earlier one in the same "
+        "document (0 = off).",
     )
     near_repeat_min_words: int = Field(8, ge=1, description="shorter paragraphs never count")
     near_repeats_in_html: bool = Field(False, description="also search extracted HTML pages")
@@ -71,41 +79,69 @@ class Config(BaseModel):
         description="HTML: trafilatura checks its text against readability and jusText "
         "(a third slower; WCXB dev 0.82 word F1 with them, 0.76 without)",
     )
-    markup: Markup = Field(Markup.PLAIN, description="HTML: the text's markup (--markup)")
+    markup: Markup = Field(
+        Markup.PLAIN,
+        description="HTML: plain text (tables one row a line, cells tab-separated; list items "
+        "one a line) or markdown (headings, lists, tables, code fences).",
+    )
     corpus_pass: bool = False
-    corpus_min_docs: int = Field(3, ge=2, description="documents a furniture line is on")
-    corpus_min_share: float = Field(0.1, ge=0, le=1, description="share of its site's documents")
+    corpus_min_docs: int = Field(
+        3, ge=2, description="With --corpus-pass: documents a line must be on."
+    )
+    corpus_min_share: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="With --corpus-pass: share of the site's documents a line must be on.",
+    )
     near_duplicate_threshold: float | None = Field(
-        0.8, gt=0, le=1, description="MinHash Jaccard for near-duplicate documents (None: off)"
+        0.8,
+        gt=0,
+        le=1,
+        description="MinHash Jaccard at which a document duplicates an earlier one "
+        "(0 = exact duplicates only).",
     )
     drop_duplicates: bool = False
     min_words: int = Field(
-        0, ge=0, description="documents with fewer words left are counted, not written"
+        0,
+        ge=0,
+        description="Leave out documents with fewer words left after cleaning (counted in the "
+        "report and the summary line; 0 = keep them all).",
     )
     language_seed: int = 0
-    text_field: str = Field("text", description="the text field of JSON Lines inputs")
-    id_field: str = Field("id", description="the id field of JSON Lines inputs")
-    url_field: str = Field("url", description="the url field of JSON Lines inputs")
+    text_field: str = Field(
+        "text", description="The field that holds the text in JSON Lines inputs."
+    )
+    id_field: str = Field("id", description="The field that holds the id in JSON Lines inputs.")
+    url_field: str = Field("url", description="The field that holds the url in JSON Lines inputs.")
     metadata_file: Path | None = Field(
         None,
-        description="JSON Lines of {path, url, title, date...}: metadata of text/HTML inputs",
+        description='JSON Lines of {"path": ..., "url": ..., "title": ..., "date": ...}: '
+        "metadata of text and HTML inputs (a name.json beside name.txt works too).",
     )
     audit: Audit = Field(
         Audit.FULL,
-        description="what JSON Lines/Parquet keep of removed/kept_lines: full, summary, none",
+        description="What jsonl/parquet outputs keep of removed/kept_lines: full, summary "
+        "(counts), none.",
     )
     shard_size: int = Field(
         DEFAULT_SHARD_SIZE,
         ge=0,
-        description="documents per JSON Lines/Parquet shard (0: one shard)",
+        description="Documents per jsonl/parquet shard (0: one shard).",
     )
     compression: Compression = Field(
         Compression.AUTO,
-        description="JSON Lines/Parquet shards: auto (gzip, zstd in Parquet), none, gzip, zstd",
+        description="jsonl/parquet shards: auto (gzip for jsonl, zstd inside parquet), none, "
+        "gzip, zstd.",
     )
     max_bytes: int = Field(
-        DEFAULT_MAX_BYTES, gt=0, description="larger text/HTML files, longer JSON lines fail"
+        DEFAULT_MAX_BYTES,
+        gt=0,
+        description="Text and HTML files larger than this (bytes, after decompression), and "
+        "JSON Lines records longer than this (characters), fail instead of being read.",
     )
     document_timeout: float | None = Field(
-        DEFAULT_DOCUMENT_TIMEOUT, gt=0, description="seconds a document may take (None: no limit)"
+        DEFAULT_DOCUMENT_TIMEOUT,
+        gt=0,
+        description="Seconds a document may take to clean before it fails (0: no limit).",
     )
