@@ -187,6 +187,9 @@ def run(
     shard_size: Annotated[int, typer.Option(help=_help("shard_size"), min=0)] = DEFAULTS[
         "shard_size"
     ],
+    shard_bytes: Annotated[int, typer.Option(help=_help("shard_bytes"), min=0)] = DEFAULTS[
+        "shard_bytes"
+    ],
     compression: Annotated[Compression, typer.Option(help=_help("compression"))] = DEFAULTS[
         "compression"
     ],
@@ -329,6 +332,7 @@ def run(
         metadata_file=metadata_file,
         audit=audit,
         shard_size=shard_size,
+        shard_bytes=shard_bytes,
         compression=compression,
         classifier=not no_classifier,
         extract_fallbacks=not fast_extraction,

@@ -129,6 +129,12 @@ class Config(BaseModel):
         ge=0,
         description="Documents per jsonl/parquet shard (0: one shard).",
     )
+    shard_bytes: int = Field(
+        0,
+        ge=0,
+        description="Also close a jsonl/parquet shard once its documents' text reaches this "
+        "many bytes (UTF-8, before compression; 0: no limit).",
+    )
     compression: Compression = Field(
         Compression.AUTO,
         description="jsonl/parquet shards: auto (gzip for jsonl, zstd inside parquet), none, "

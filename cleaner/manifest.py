@@ -102,7 +102,14 @@ def settings_digest(config: Config, rules_sha256: str, corpus: CorpusTable | Non
         # made from the parts at every run's end.
         "config": config.model_dump(
             mode="json",
-            exclude={"rules", "document_timeout", "audit", "shard_size", "compression"},
+            exclude={
+                "rules",
+                "document_timeout",
+                "audit",
+                "shard_size",
+                "shard_bytes",
+                "compression",
+            },
         ),
         "corpus": corpus.digest() if corpus is not None else None,
     }

@@ -491,7 +491,12 @@ def run(
                     "cleaned again, and --prune cannot remove outputs of inputs it does not list"
                 )
             writer = make_writer(
-                out, config.format, config.audit, config.shard_size, config.compression
+                out,
+                config.format,
+                config.audit,
+                config.shard_size,
+                config.compression,
+                config.shard_bytes,
             )
             with _writing(out):  # the duplicate index is a file in OUT
                 collector = _Collector(

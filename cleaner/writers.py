@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import itertools
 import json
 import os
 import re
@@ -313,8 +312,10 @@ class _PartsWriter:
         audit: Audit = Audit.FULL,
         shard_size: int = DEFAULT_SHARD_SIZE,
         compression: Compression = Compression.AUTO,
+        shard_bytes: int = 0,
     ) -> None:
         self.out = out
+        self.shard_bytes = shard_bytes
         self.audit = audit  # what the shards keep of each audit (parts keep it all)
         self.shard_size = shard_size
         self.compression = compression
@@ -395,35 +396,29 @@ class _PartsWriter:
         fingerprints_path(self.out, name).unlink(missing_ok=True)
 
     def close(self, names: Sequence[str], drop_duplicates: bool) -> None:
-        """The shards, from the parts in canonical order: `shard_size` documents each (the
-        last one fewer; one shard, empty, for no document), named by their place, so the
-        same inputs give the same files. Shards of an earlier run beyond the new last one
-        are removed. Each shard lands whole (a temporary file renamed); a run killed while
-        writing them leaves a mix of old and new, which the next run writes again."""
+        """The shards, from the parts in canonical order: `shard_size` documents each, or
+        fewer once their text reaches `shard_bytes` (the last one fewer; one shard, empty,
+        for no document), named by their place, so the same inputs give the same files.
+        Shards of an earlier run beyond the new last one are removed. Each shard lands
+        whole (a temporary file renamed); a run killed while writing them leaves a mix of
+        old and new, which the next run writes again."""
         # A part can only be missing for an input gone since an earlier run (an orphan)
         # whose part was removed by hand: its documents are gone with it.
         parts = [(name, path) for name in names if (path := self.part_path(name)).is_file()]
         self.prepare(parts, drop_duplicates)
-        rows = self.rows(parts, drop_duplicates)
+        shards = _Shards(self.rows(parts, drop_duplicates), self.shard_size, self.shard_bytes)
         written: set[str] = set()
-        while True:
-            shard = itertools.islice(rows, self.shard_size) if self.shard_size else rows
-            first = next(shard, None)
-            if first is None and written:
-                break
+        while not written or shards.more:
             name = self.shard_name(len(written))
             final = _StreamingFile(self.out / name, "wb")
             try:
-                rows_of_shard = [] if first is None else itertools.chain([first], shard)
-                self.write_shard(final.handle, self.shaped(rows_of_shard))
+                self.write_shard(final.handle, self.shaped(shards.next_shard()))
             except BaseException:
                 final.handle.close()
                 final.tmp.unlink(missing_ok=True)
                 raise
             final.finish()
             written.add(name)
-            if first is None:
-                break
         for path in corpus_files(self.out):
             if path.name not in written:
                 path.unlink()
@@ -474,7 +469,6 @@ class _PartsWriter:
                     yield corpus_row(text if isinstance(text, str) else "", record, self.audit)
 
 
-
 def _read_or_none(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
@@ -505,6 +499,29 @@ def _stored(doc_id: str, line: str) -> StoredDocument:
     return StoredDocument(doc_id, text, data)
 
 
+class _Shards:
+    """The rows, a shard at a time: up to `most` rows (0: no limit) and until their text
+    reaches `most_bytes` of UTF-8 (0: no limit; the row that reaches it is the last)."""
+
+    def __init__(self, rows: Iterator[dict[str, Any]], most: int, most_bytes: int) -> None:
+        self.rows, self.most, self.most_bytes = rows, most, most_bytes
+        self._next = next(rows, None)
+
+    @property
+    def more(self) -> bool:
+        return self._next is not None
+
+    def next_shard(self) -> Iterator[dict[str, Any]]:
+        count = size = 0
+        while self._next is not None:
+            if (self.most and count >= self.most) or (self.most_bytes and size >= self.most_bytes):
+                return
+            row, self._next = self._next, next(self.rows, None)
+            count += 1
+            size += len(row["text"].encode("utf-8"))
+            yield row
+
+
 class JsonlWriter(_PartsWriter):
     """OUT/documents-00000.jsonl.gz...: one object per line, `text` first, then the
     metadata; gzip by default (`--compression`: zstd, or none)."""
@@ -512,12 +529,15 @@ class JsonlWriter(_PartsWriter):
     SUFFIX = ".jsonl"
 
     def shard_name(self, index: int) -> str:
-        return super().shard_name(index) + {
-            Compression.AUTO: ".gz",
-            Compression.GZIP: ".gz",
-            Compression.ZSTD: ".zst",
-            Compression.NONE: "",
-        }[self.compression]
+        return (
+            super().shard_name(index)
+            + {
+                Compression.AUTO: ".gz",
+                Compression.GZIP: ".gz",
+                Compression.ZSTD: ".zst",
+                Compression.NONE: "",
+            }[self.compression]
+        )
 
     def write_shard(self, handle: IO[bytes], rows: Iterable[dict[str, Any]]) -> None:
         with _compressed(handle, self.compression) as stream:
@@ -570,8 +590,9 @@ class ParquetWriter(_PartsWriter):
         audit: Audit = Audit.FULL,
         shard_size: int = DEFAULT_SHARD_SIZE,
         compression: Compression = Compression.AUTO,
+        shard_bytes: int = 0,
     ) -> None:
-        super().__init__(out, audit, shard_size, compression)
+        super().__init__(out, audit, shard_size, compression, shard_bytes)
         try:
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -657,8 +678,7 @@ def dataset_card(pattern: str, known: Sequence[Column], extra: dict[str, str], s
     for column in known:
         if column.type == "list<removal>":
             fields = [
-                {"name": f.name, "dtype": _CARD_TYPES.get(f.type, "string")}
-                for f in REMOVAL_FIELDS
+                {"name": f.name, "dtype": _CARD_TYPES.get(f.type, "string")} for f in REMOVAL_FIELDS
             ]
             features.append({"name": column.name, "list": fields})
         elif column.type.startswith("list<"):
@@ -680,7 +700,7 @@ def dataset_card(pattern: str, known: Sequence[Column], extra: dict[str, str], s
         + "---\n\n# Cleaned documents\n\n"
         + f"Written by cleaner {__version__}: {shards} shard(s) named `{pattern}`, one JSON "
         "object per line; the columns and their types are in the header above, which "
-        "`datasets.load_dataset` reads. Columns: see cleaner's README, \"What a run writes\".\n"
+        '`datasets.load_dataset` reads. Columns: see cleaner\'s README, "What a run writes".\n'
     )
 
 
@@ -804,13 +824,14 @@ def make_writer(
     audit: Audit = Audit.FULL,
     shard_size: int = DEFAULT_SHARD_SIZE,
     compression: Compression = Compression.AUTO,
+    shard_bytes: int = 0,
 ) -> Writer:
     """The writer of `output_format`. The rest shapes the JSON Lines/Parquet shards only
     (workers write parts, whatever these say)."""
     corpus = SINGLE_FILE_WRITERS.get(output_format)
     if corpus is None:
         return TxtWriter(out)
-    return corpus(out, audit, shard_size, compression)
+    return corpus(out, audit, shard_size, compression, shard_bytes)
 
 
 def remove_stale_temporaries(out: Path) -> int:

@@ -167,3 +167,15 @@ def test_the_readme_corpus_section_runs_as_written(tmp_path, monkeypatch) -> Non
     namespace: dict = {}
     exec(compile(code, "README.md", "exec"), namespace)  # its own assert checks the counts
     assert len(namespace["rows"]) == 5 and namespace["rows"][0]["text"].strip()
+
+
+def test_shards_close_at_a_number_of_bytes_of_text(tmp_path, cleaner) -> None:
+    out = tmp_path / "out"
+    config = Config(format=OutputFormat.PARQUET, shard_size=0, shard_bytes=1)
+    run([SEEDS], out, config, cleaner=cleaner)  # each document's text reaches 1 byte
+    shards = sorted(out.glob("documents-*.parquet"))
+    assert [p.name for p in shards] == [f"documents-0000{i}.parquet" for i in range(5)]
+    big = Config(format=OutputFormat.PARQUET, shard_size=0, shard_bytes=10**9)
+    run([SEEDS], out, big, cleaner=cleaner)
+    assert [p.name for p in out.glob("documents-*.parquet")] == ["documents-00000.parquet"]
+    assert [row["id"] for row in corpus_rows(out)] == SEED_IDS
