@@ -394,7 +394,7 @@ def run(
             + (f", {report.reused} inputs unchanged since the last run" if report.reused else "")
             + _empty(report)
             + _left_out(report)
-            + f" in {report.wall_seconds:.1f} s (report: {out / 'report.json'})",
+            + f"; {report.wall_seconds:.1f} s (report: {out / 'report.json'})",
             soft_wrap=True,
         )
     if not quiet:
