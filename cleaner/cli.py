@@ -375,7 +375,7 @@ def run(
             + (f", {report.reused} inputs unchanged since the last run" if report.reused else "")
             + _empty(report)
             + _left_out(report)
-            + f" in {report.wall_seconds:.1f} s (report: {report_path(out, config.format)})",
+            + f"; {report.wall_seconds:.1f} s (report: {report_path(out, config.format)})",
             soft_wrap=True,
         )
     if not quiet:

@@ -51,8 +51,12 @@ class InputEntry:
             "sha256": self.sha256,
             "settings": self.settings,
             "documents": [
-                {"id": d.id, "rules_fired": d.rules_fired, "rule_timeouts": d.rule_timeouts}
-                | ({"stats": d.stats} if d.stats else {})
+                {
+                    "id": d.id,
+                    "rules_fired": d.rules_fired,
+                    "rule_timeouts": d.rule_timeouts,
+                    "stats": d.stats,
+                }
                 for d in self.documents
             ],
             "skipped": self.skipped,

@@ -200,7 +200,9 @@ class _Collector:
         self.report, self.writer, self.progress = report, writer, progress
         self.manifest, self.on_failure = manifest, on_failure
         # On disk, in OUT: the index of a million documents would take gigabytes of memory.
-        self.finder = DuplicateFinder(config.near_duplicate_threshold, folder=writer.out)
+        self.finder = DuplicateFinder(
+            config.near_duplicate_threshold, folder=writer.out / BOOKKEEPING
+        )
         self.sizes = [_size(item.path) for item in files]
         self.settings = ""  # the settings digest, when there is a manifest
         self.skipped: Counter[str] = Counter()
