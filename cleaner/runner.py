@@ -530,6 +530,9 @@ def run(
                 manifest.close()
                 collector.finder.close()
             with _writing(out):
+                # A worker killed mid-input (a crash, a lost Ray node) left its temporary
+                # file; its input was cleaned again since.
+                remove_stale_temporaries(out)
                 collector.forget_missing_inputs(prune, unlisted)
                 collector.finish()
                 report.skipped = collector.skipped

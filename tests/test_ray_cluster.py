@@ -33,6 +33,7 @@ from cleaner.config import Config, OutputFormat
 from cleaner.document import Document
 from cleaner.executors import InlineExecutor, make_executor
 from cleaner.pipeline import Cleaner
+from cleaner.report import lasting
 from cleaner.runner import run
 
 ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
@@ -60,12 +61,9 @@ def every_file(out: Path) -> dict[str, bytes]:
     for path in sorted(out.rglob("*")):
         if path.is_file():
             data = path.read_bytes()
-            if path.relative_to(out).as_posix() == "report.json":
-                report = json.loads(data)
-                for volatile in ("wall_seconds", "incremental"):
-                    report.pop(volatile)
-                report["steps"].pop("seconds")
-                data = json.dumps(report, sort_keys=True).encode()
+            # OUT/report.json, or OUT/.cleaner/report.json for JSON Lines and Parquet
+            if path.relative_to(out).as_posix() in ("report.json", ".cleaner/report.json"):
+                data = json.dumps(lasting(json.loads(data)), sort_keys=True).encode()
             files[path.relative_to(out).as_posix()] = data
     return files
 
