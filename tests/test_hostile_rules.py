@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from helpers import write_rules
 
 from cleaner import Cleaner, Config, run
 from cleaner.ruleset.matcher import MAX_TIMEOUTS
-from cleaner.ruleset.rule import MATCH_TIMEOUT
 
 HOSTILE = """
 rules:
@@ -35,16 +33,14 @@ def test_catastrophic_patterns_are_bounded_and_reported(tmp_path) -> None:
     lines = ["a" * 5000 + "!", "word " * 2000 + "?", "Ordinary closing line of the page."] * 3
     for index in range(3):
         (folder / f"doc{index}.txt").write_text("\n".join(lines))
-    started = time.perf_counter()
     config = Config(rules=(rules,), builtin_rules=False, classifier=False)
     report = run([folder], tmp_path / "out", config)
-    elapsed = time.perf_counter() - started
     assert report.written == 3 and not report.failures
-    # Each pattern gives up at most MAX_TIMEOUTS times per run before it is left out.
-    assert elapsed < 2 * MAX_TIMEOUTS * MATCH_TIMEOUT + 10
     saved = json.loads((tmp_path / "out" / "report.json").read_text())
     # RE2 sees in linear time that `(a+)+$` cannot match; the lookbehind variant needs the bound.
     assert set(saved["rule_timeouts"]) == {"lookbehind-catastrophic"}
+    # Each pattern gives up at most MAX_TIMEOUTS times per run before it is left out: a
+    # bounded time whatever the documents (bench/hostile.py times it).
     assert all(count <= MAX_TIMEOUTS for count in saved["rule_timeouts"].values())
     assert any("rule lookbehind-catastrophic gave up on a line" in w["reason"]
                for w in saved["warnings"])
@@ -101,11 +97,10 @@ def test_an_until_pattern_has_the_same_bound_and_strikes_as_a_regex(tmp_path) ->
     )
     cleaner = Cleaner(Config(rules=(tmp_path,), builtin_rules=False, classifier=False))
     text = "\n".join(["BEGIN", "a" * 5000 + "!"] * 10 + ["The end of the article, a sentence."])
-    started = time.perf_counter()
     doc = cleaner.clean_text(text)
-    took = time.perf_counter() - started
-    assert doc.rule_timeouts.count("slow-block") == MAX_TIMEOUTS  # then the rule is left out
-    assert took < 5 * MATCH_TIMEOUT * MAX_TIMEOUTS + 1
+    # MAX_TIMEOUTS strikes, then the rule is left out: at most MAX_TIMEOUTS bounded searches
+    # (no wall-clock assertion here: the machines are shared; bench/hostile.py times it).
+    assert doc.rule_timeouts.count("slow-block") == MAX_TIMEOUTS
     assert "BEGIN" in doc.text  # a block whose end cannot be found is no block
 
 
