@@ -269,9 +269,10 @@ def test_byline_after_page_furniture_is_found_and_goes(cleaner) -> None:
         ("Door Jan de Vries, 18 januari 2017", "Jan de Vries", "2017-01-18"),
         ("Autor: Jan Kowalski", "Jan Kowalski", None),
         ("作者：王小明", "王小明", None),
-        ("By Richard Garner Updated Sep 5, 2024", "Richard Garner", None),  # not a publish date
-        ("Aktualisiert am 20. November 2019", None, None),  # an update, not the publication
-        ("Last Updated: Dec 17, 2025 • 5 min read", None, None),
+        # an update's date only where the page states no date of publication
+        ("By Richard Garner Updated Sep 5, 2024", "Richard Garner", "2024-09-05"),
+        ("Aktualisiert am 20. November 2019", None, "2019-11-20"),
+        ("Last Updated: Dec 17, 2025 • 5 min read", None, "2025-12-17"),
         ("Veröffentlicht am 20. November 2019", None, "2019-11-20"),
         ("2017年1月18日 11:00", None, "2017-01-18T11:00:00"),
         ("Опубликовано: 18 января 2017 г., 11:00", None, "2017-01-18T11:00:00"),
@@ -285,3 +286,19 @@ def test_bylines_and_datelines_of_several_languages(cleaner, line, author, date)
         canonical_date(date)[0],
     )
     assert line not in doc.text
+
+
+def test_a_stated_publication_date_wins_over_an_update(cleaner) -> None:
+    for lines in (
+        "Updated: Dec 17, 2025\nPublished: March 3, 2025",
+        "Published: March 3, 2025\nUpdated: Dec 17, 2025",
+    ):
+        doc = cleaner.clean_text(f"Harbour works start\n{lines}\n{ARTICLE}")
+        assert doc.metadata["date"] == canonical_date("2025-03-03")[0]
+
+
+def test_a_section_heading_above_a_date_is_no_author(cleaner) -> None:
+    doc = cleaner.clean_text(f"Harbour works start\nRecent Posts\nMarch 3, 2025\n{ARTICLE}")
+    assert doc.metadata["author"] is None
+    doc = cleaner.clean_text(f"Harbour works start\nAndrew King\nMarch 3, 2025\n{ARTICLE}")
+    assert doc.metadata["author"] == "Andrew King"

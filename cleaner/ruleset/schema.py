@@ -13,8 +13,9 @@ from cleaner.ruleset.pattern_size import check_pattern_size
 RuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
 Domain = Annotated[str, Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")]
 
-#: Named regex groups a rule may capture; each becomes the metadata key of the same name.
-EXTRACTABLE_KEYS = frozenset({"url", "title", "site", "author", "date"})
+#: Named regex groups a rule may capture; each becomes the metadata key of the same name
+#: ("updated": `date` where the page states no date of publication, cleaner/steps/rules.py).
+EXTRACTABLE_KEYS = frozenset({"url", "title", "site", "author", "date", "updated"})
 MAX_PATTERN_LENGTH = 2000
 
 

@@ -47,6 +47,19 @@ BLOCK_SECONDARY = 0.5
 BLOCK_NEXT_LINES = 2
 PARAGRAPH_RUN = 3
 _URL_TRAILING = ".,;:!?)]}'\""
+#: A named group `updated` holds the date a page says it was updated: it becomes `date`
+#: only when the page states no date of publication (WCXB dev's gold dates are the
+#: dates pages show, often only an "Updated" one).
+UPDATED = "updated"
+#: Words of section headings and labels, never of a person's name: a captured author
+#: holding one ("Recent Posts", "Industry Insights", "Last Updated") is none.
+NOT_NAME_WORDS = frozenset((
+    "updated", "published", "posted", "modified", "reviewed", "written", "read", "share",
+    "follow", "home", "news", "recent", "latest", "popular", "related", "featured", "trending",
+    "top", "best", "posts", "articles", "stories", "insights", "blog", "sponsored", "more",
+    "guide", "tips", "contact", "about", "services", "products", "events", "comments", "menu",
+    "subscribe", "newsletter",
+))  # fmt: skip
 _NAME_END_DOT = regex.compile(r"\p{Ll}{2}\.$")  # "Cobb." but not "Jr." or "H.G."
 
 
@@ -69,6 +82,8 @@ def metadata_value(key: str, raw: str) -> str | None:
         value = value.rstrip(_URL_TRAILING)
     if key == "author" and _NAME_END_DOT.search(value):
         value = value[:-1]  # "By Jeff Cobb. Last updated...": the sentence's full stop
+    if key == "author" and NOT_NAME_WORDS.intersection(value.casefold().split()):
+        return None  # a section heading where a name was looked for ("Recent Posts")
     return value or None
 
 
@@ -99,6 +114,8 @@ class RulesStep(Step):
             site_rules = [r for r in rules if r.sites and r.applies_to_site(found)]
             if site_rules:
                 self.apply(doc, site_rules)
+        if doc.metadata.get("date") is None:  # no date of publication: the update's, if any
+            doc.set_meta("date", self.memo(doc).get(UPDATED))
 
     def apply(self, doc: Document, rules: list[Rule]) -> None:
         lines = doc.kept
@@ -257,10 +274,15 @@ class RulesStep(Step):
         for each in found:
             if isinstance(each, regex.Match):
                 for key, raw in each.groupdict().items():
-                    if raw:
+                    if raw and key == UPDATED:
+                        self.memo(doc).setdefault(UPDATED, metadata_value("date", raw))
+                    elif raw:
                         doc.set_meta(key, metadata_value(key, raw))
         for key, value in (rule.spec.set or {}).items():
-            doc.set_meta(key, value)
+            if key == UPDATED:
+                self.memo(doc).setdefault(UPDATED, metadata_value("date", value))
+            else:
+                doc.set_meta(key, value)
         if not rule.drops:
             return
         start, end = span
