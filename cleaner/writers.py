@@ -584,15 +584,8 @@ class ParquetWriter(_PartsWriter):
     ROW_GROUP_ROWS = 50_000
     ROW_GROUP_TEXT = 64 * 2**20  # characters of text
 
-    def __init__(
-        self,
-        out: Path,
-        audit: Audit = Audit.FULL,
-        shard_size: int = DEFAULT_SHARD_SIZE,
-        compression: Compression = Compression.AUTO,
-        shard_bytes: int = 0,
-    ) -> None:
-        super().__init__(out, audit, shard_size, compression, shard_bytes)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # _PartsWriter's
+        super().__init__(*args, **kwargs)
         try:
             import pyarrow as pa
             import pyarrow.parquet as pq
