@@ -296,12 +296,36 @@ def _json_ld_author(objects: list[dict], site: str | None) -> str | None:
     return None
 
 
+_MICRODATA_AUTHOR = "//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' author ')]"
+_MAX_USERNAME = 60
+
+
+def microdata_author(tree: HtmlElement) -> str | None:
+    """The name of the page's first microdata `author` (its `itemprop="name"`'s content
+    or text, or the author element's own text), as written: a forum's first poster's
+    user name ("hayley.p", "xJewishNinjax"), which name cleaning would spoil."""
+    for element in tree.xpath(_MICRODATA_AUTHOR)[:5]:
+        holders = element.xpath(".//*[@itemprop='name']") or [element]
+        holder = holders[0]
+        value = holder.get("content") if holder.tag == "meta" else holder.text_content()
+        value = _SPACES.sub(" ", value or "").strip()
+        if value and len(value) <= _MAX_USERNAME and not _NOT_A_NAME.search(value):
+            return value
+    return None
+
+
 def page_author(
-    tree: HtmlElement, site: str | None = None, fallback: str | None = None
+    tree: HtmlElement,
+    site: str | None = None,
+    fallback: str | None = None,
+    page_type: str | None = None,
 ) -> str | None:
-    """The page's author: JSON-LD `author` of its article, else `fallback` (trafilatura's
-    meta tags and byline search) with what follows the name ("Last updated ...", a
-    job title after a separator) left out; None when neither holds a name."""
+    """The page's author: on a forum page, the first post's author as the page's
+    microdata writes it; else JSON-LD `author` of its article, else `fallback`
+    (trafilatura's meta tags and byline search) with what follows the name ("Last
+    updated ...", a job title after a separator) left out; None when none holds a name."""
+    if page_type == "forum" and (found := microdata_author(tree)):
+        return found
     if found := _json_ld_author(json_ld(tree), site):
         return found
     if fallback and (name := clean_name(fallback)):

@@ -44,7 +44,7 @@ def test_plain_text_has_no_markdown(tmp_path) -> None:
     assert "cache.dir\t~/.cache/build\tWhere local entries are written\n" in text
     assert "\nLocal cache: a folder" in text  # a list item without its bullet
     assert "\nWhere the cache lives\n" in text  # a heading on its own line
-    assert "    if branch == \"main\":\n        return True\n" in text  # code verbatim
+    assert '    if branch == "main":\n        return True\n' in text  # code verbatim
     assert not any(mark in text for mark in ("| ", "- Local", "```", "# ", "|---"))
 
 
@@ -60,3 +60,20 @@ def test_stand_ins_in_a_page_are_not_read_as_breaks() -> None:
     encoded = encode_blocks("a\ue001b\ue003c")
     assert decode_blocks(encoded) == "abc"
     assert decode_blocks(encode_blocks("a\u241cb\u241ec")) == "a\nb\tc"
+
+
+def test_cli_markup_option(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from cleaner.cli import app
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(PAGE, inputs / "markup.html")
+    result = CliRunner().invoke(
+        app, ["run", "--markup", "markdown", str(inputs), str(tmp_path / "o")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "\n## Cache settings\n" in (tmp_path / "o" / "markup.txt").read_text(encoding="utf-8")
+    bad = CliRunner().invoke(app, ["run", "--markup", "html", str(inputs), str(tmp_path / "p")])
+    assert bad.exit_code != 0 and "markup" in bad.output

@@ -94,3 +94,18 @@ def test_stated_date_prefers_published_meta_then_json_ld_then_time() -> None:
     assert stated_date(page[page.index("<time") :]) == "2022-07-08"
     assert stated_date('<meta content="2021-02-03" name="pubdate">') == "2021-02-03"
     assert stated_date('<time datetime="0001-01-01">') is None
+
+
+def test_a_forum_page_author_is_the_first_posters_user_name_as_written() -> None:
+    from lxml.html import fromstring
+
+    from cleaner.page_fields import microdata_author, page_author
+
+    page = fromstring(
+        '<html><body><div itemprop="author" itemscope itemtype="https://schema.org/Person">'
+        '<span itemprop="name">hayley.p</span></div><p>First post.</p>'
+        '<div itemprop="author"><meta itemprop="name" content="bo_99"></div></body></html>'
+    )
+    assert microdata_author(page) == "hayley.p"
+    assert page_author(page, None, "Hayley P", page_type="forum") == "hayley.p"
+    assert page_author(page, None, "Hayley P", page_type="article") == "Hayley P"

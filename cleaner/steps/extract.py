@@ -218,17 +218,15 @@ class ExtractStep(Step):
             url = doc.metadata.get("url")
             metadata = page_metadata(tree, url, find_dates=False) if tree is not None else None
         if tree is not None and metadata is not None:  # read before main_text prunes the tree
-            page_url = doc.metadata.get("url") or metadata.url
-            metadata.title = page_title(tree, page_url, metadata.sitename) or metadata.title
-            metadata.author = page_author(tree, metadata.sitename, metadata.author)
-            metadata.date = stated_date(doc.html) or self._searched_date(tree, metadata.url)
-        if tree is not None and metadata is not None:
             url = doc.metadata.get("url") or metadata.url
             evidence = page_evidence(doc.html, url)
             doc.warnings.extend(evidence.warnings)
             page_type = evidence.decide()
             doc.metadata["page_type"] = page_type
             doc.metadata["page_type_evidence"] = evidence.reasons  # for `cleaner explain`
+            metadata.title = page_title(tree, url, metadata.sitename) or metadata.title
+            metadata.author = page_author(tree, metadata.sitename, metadata.author, page_type)
+            metadata.date = stated_date(doc.html) or self._searched_date(tree, metadata.url)
             # The tree is pruned in place: nothing reads it after this.
             comments = page_type in COMMENT_TYPES
             cards = page_cards(tree) if page_type in CARD_TYPES else []
