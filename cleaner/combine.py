@@ -19,7 +19,8 @@ the scrapinghub news pages lost 0.005 of F1 (precision 0.957 -> 0.946). On WCXB 
 (bench/quality.py measures it end to end). Comment sections are read only on forum
 pages: elsewhere they are not the page's content.
 
-resiliparse is optional (the `resiliparse` extra): without it trafilatura's text stands.
+resiliparse is a dependency; where it cannot be imported (a platform without its wheel),
+trafilatura's text stands.
 """
 
 from __future__ import annotations
