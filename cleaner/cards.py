@@ -25,25 +25,24 @@ from lxml.html import HtmlElement
 
 MIN_CARDS = 4
 MIN_MEAN_WORDS = 3
-#: Elements whose text is never a card's: furniture, scripts, form controls.
-_SKIP = frozenset(
-    {
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "nav",
-        "header",
-        "footer",
-        "aside",
-        "form",
-        "button",
-        "svg",
-        "iframe",
-        "select",
-        "option",
-    }
+#: Elements that hold no main text: furniture and scripts (the fallback extractor of
+#: steps/extract.py drops them too).
+FURNITURE_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "svg",
+    "iframe",
 )
+#: Elements whose text is never a card's: furniture, scripts, form controls.
+_SKIP = frozenset({*FURNITURE_TAGS, "select", "option"})
 _BLOCK = frozenset(
     {
         "div",

@@ -27,7 +27,7 @@ from trafilatura.metadata import (
 from trafilatura.settings import Document as PageMetadata
 from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, INVALID_XML_CHARS, is_dubious_html
 
-from cleaner.cards import page_cards
+from cleaner.cards import FURNITURE_TAGS, page_cards
 from cleaner.combine import CARD_TYPES, COMMENT_TYPES, combine
 from cleaner.dates import parse_date
 from cleaner.document import Document
@@ -37,20 +37,7 @@ from cleaner.steps.base import Step
 from cleaner.vendored.trafilatura.author_search import find_author
 from cleaner.vendored.trafilatura.main_text import main_text
 
-_FALLBACK_DROP = (
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "nav",
-    "header",
-    "footer",
-    "aside",
-    "form",
-    "button",
-    "svg",
-    "iframe",
-)
+_FALLBACK_DROP = FURNITURE_TAGS
 _BLANKS = re.compile(r"\n\s*\n+")
 #: Dates the page states (markup, meta tags), not ones inferred from free text.
 DATE_SEARCH = {"extensive_search": False, "original_date": True}
