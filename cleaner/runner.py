@@ -458,6 +458,8 @@ def run(
     if cleaner is None:  # rule errors surface here, before anything is written
         cleaner = Cleaner(config)
     created = not out.exists()
+    # Whose hidden temporary files OUT may hold: a user's, in a folder new to cleaner.
+    only_ours = created or is_output_folder(out)
     try:
         executor.start()  # a cluster that cannot be reached fails here, with OUT untouched
         with _sole_writer(out), _removed_if_unused(out, created):
@@ -532,7 +534,8 @@ def run(
             with _writing(out):
                 # A worker killed mid-input (a crash, a lost Ray node) left its temporary
                 # file; its input was cleaned again since.
-                remove_stale_temporaries(out)
+                if only_ours:
+                    remove_stale_temporaries(out)
                 collector.forget_missing_inputs(prune, unlisted)
                 collector.finish()
                 report.skipped = collector.skipped
