@@ -166,9 +166,12 @@ def schema_types(found: _Structure, evidence: PageEvidence) -> set[str]:
 def _url_evidence(url: str | None, evidence: PageEvidence) -> None:
     if not url:
         return
-    parts = urlsplit(url.lower())
+    try:
+        parts = urlsplit(url.lower())
+        host = parts.hostname or ""
+    except ValueError:  # "http://[::1": no evidence in an address that does not parse
+        return
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
-    host = parts.hostname or ""
     for pattern, page_type, weight in _HOST_HINTS:
         if pattern.search(host):
             evidence.add(page_type, weight, f"host {host}")

@@ -139,3 +139,17 @@ def test_fuzz_findings_fail_alone(tmp_path) -> None:
     assert "compressed data damaged after line" in reasons
     assert "the archive is cut short after record 0" in reasons
     assert report["counts"]["written"] >= 1  # what came before the damage is kept
+
+
+def test_an_address_that_does_not_parse_is_no_site() -> None:
+    """bench/fuzz_readers.py found WARC target URIs such as "http://[::1" failing the
+    document as an internal error (urlsplit raises): it is cleaned, with no site."""
+    from cleaner import Cleaner
+
+    for url in ("http://[::1", "https://[bad]/x"):
+        doc = Cleaner().clean_text("A sentence of the page that stays here.\n", url=url)
+        assert doc.text.startswith("A sentence") and doc.metadata["site"] is None
+        html = Cleaner().clean_html(
+            "<html><body><p>A paragraph of the page.</p></body></html>", url=url
+        )
+        assert "A paragraph" in html.text

@@ -67,7 +67,10 @@ def site_domain(url: str | None) -> str | None:
     """The host of a URL, lower-case, without "www."; tolerates a missing scheme."""
     if not url:
         return None
-    host = urlsplit(url if "//" in url else "//" + url).hostname
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname
+    except ValueError:  # "http://[::1": an archive holds such addresses; it has no site
+        return None
     if not host:
         return None
     return host.removeprefix("www.")
