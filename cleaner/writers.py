@@ -37,13 +37,10 @@ LOCK_NAME = f"{BOOKKEEPING}/lock"  # held by the run writing OUT (see runner._so
 REPORT_NAME = "report.json"
 #: What versions before the bookkeeping folder left in OUT: it still marks OUT as
 #: cleaner's, and a run removes it (the inputs it lists are cleaned again, once).
-LEGACY_BOOKKEEPING = (
-    ".cleaner-manifest.jsonl",
-    ".cleaner-format",
-    ".cleaner-lock",
-    ".cleaner-run",
-    ".cleaner-parts",
-)
+LEGACY_MANIFEST = ".cleaner-manifest.jsonl"
+LEGACY_FORMAT = ".cleaner-format"
+LEGACY_PARTS = ".cleaner-parts"
+LEGACY_BOOKKEEPING = (LEGACY_MANIFEST, LEGACY_FORMAT, ".cleaner-lock", ".cleaner-run", LEGACY_PARTS)
 
 
 def _file_mode() -> int:
@@ -734,7 +731,7 @@ def corpus_files(out: Path) -> list[Path]:
 
 def _saved_layout(out: Path) -> OutputFormat | None:
     """The format saved in OUT; None if none is (an OUT of an early version), or damaged."""
-    for name in (FORMAT_NAME, ".cleaner-format"):
+    for name in (FORMAT_NAME, LEGACY_FORMAT):
         try:
             return OutputFormat((out / name).read_text(encoding="utf-8").strip())
         except (OSError, UnicodeDecodeError, ValueError):
@@ -778,7 +775,7 @@ def layout_in(out: Path) -> OutputFormat | None:
         return OutputFormat.PARQUET if path.suffix == ".parquet" else OutputFormat.JSONL
     if (out / MANIFEST_NAME).is_file() and not any((out / PARTS).glob("*.jsonl")):
         return OutputFormat.TXT
-    if (out / ".cleaner-manifest.jsonl").is_file() and not (out / ".cleaner-parts").is_dir():
+    if (out / LEGACY_MANIFEST).is_file() and not (out / LEGACY_PARTS).is_dir():
         return OutputFormat.TXT
     return None
 
@@ -807,7 +804,7 @@ def save_layout(out: Path, output_format: OutputFormat) -> None:
 
 def is_output_folder(out: Path) -> bool:
     """Whether a run of cleaner (of this version or an earlier one) has written into OUT."""
-    markers = (FORMAT_NAME, MANIFEST_NAME, ".cleaner-format", ".cleaner-manifest.jsonl")
+    markers = (FORMAT_NAME, MANIFEST_NAME, LEGACY_FORMAT, LEGACY_MANIFEST)
     return any((out / name).is_file() for name in markers)
 
 
