@@ -1,4 +1,5 @@
-"""Which files of the given paths are inputs, what format each is, and its output name."""
+"""Which files of the given paths are inputs, which reader reads each (by the suffixes and
+sniffers in `cleaner.readers.registry`), and its output name."""
 
 from __future__ import annotations
 
