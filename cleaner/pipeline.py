@@ -12,7 +12,7 @@ from cleaner.document import METADATA_KEYS, Document
 from cleaner.report import SHORT_DOCUMENT
 from cleaner.ruleset.loader import RuleSet, load_rules
 from cleaner.scripts import count_words
-from cleaner.steps.base import Step, UntilStable
+from cleaner.steps.base import Setup, Step, UntilStable
 from cleaner.steps.classify import ClassifyStep
 from cleaner.steps.corpus import CorpusStep
 from cleaner.steps.extract import ExtractStep
@@ -22,6 +22,51 @@ from cleaner.steps.normalize import NormalizeStep
 from cleaner.steps.repeats import RepeatedLineStep, SelfRepeatStep
 from cleaner.steps.rules import RulesStep
 from cleaner.steps.title import TitleStep
+
+#: A plan: step classes in the order they run, each built once with its `from_setup`
+#: (left out when that gives None); a class named twice is one step run twice, its
+#: counts and what it remembers carried over; a tuple inside is a group that runs again
+#: until a round removes nothing (`UntilStable`).
+Plan = tuple["type[Step] | Plan", ...]
+
+#: Extraction and normalization: what the corpus pass sees.
+READING: Plan = (ExtractStep, NormalizeStep)
+
+#: The pipeline. Adding a step: the step's class (see `cleaner.steps.base`), and its
+#: name here.
+STEPS: Plan = (
+    *READING,
+    SelfRepeatStep,
+    RulesStep,
+    CorpusStep,
+    LanguageStep,
+    TitleStep,
+    # Rule scopes (head, tail, words of prose before), repeats "back to back" and the
+    # classifier all depend on the lines around, which each other's removals change: they
+    # run again until a round removes nothing.
+    (
+        RulesStep,  # the same step: its matches and timeout counts carry over
+        RepeatedLineStep,
+        NearRepeatStep,
+        ClassifyStep,
+    ),
+    LanguageStep,  # again, on the text that is kept, if the cleaning changed its sample
+)
+
+
+def build_steps(plan: Plan, setup: Setup, built: dict[type[Step], Step | None]) -> list[Step]:
+    """The steps of `plan`; `built` holds those built so far, by class, and is added to."""
+    steps: list[Step] = []
+    for entry in plan:
+        if isinstance(entry, tuple):
+            steps.append(UntilStable(build_steps(entry, setup, built)))
+            continue
+        if entry not in built:
+            built[entry] = entry.from_setup(setup)
+        step = built[entry]
+        if step is not None:
+            steps.append(step)
+    return steps
 
 
 class Cleaner:
@@ -37,55 +82,10 @@ class Cleaner:
         if ruleset is None:
             ruleset = load_rules(self.config.rules, builtin=self.config.builtin_rules)
         self.ruleset = ruleset
-        rules = RulesStep(self.ruleset, prose_min_words=self.config.prose_min_words)
-        extract = ExtractStep(fast=not self.config.extract_fallbacks, markup=self.config.markup)
-        self.reading: list[Step] = [extract, NormalizeStep()]  # what the corpus pass sees
-        language = LanguageStep(seed=self.config.language_seed)
-        self.steps: list[Step] = [
-            *self.reading,
-            SelfRepeatStep(),
-            rules,
-            *self._corpus_steps(corpus),
-            language,
-            TitleStep(),
-            # Rule scopes (head, tail, words of prose before), repeats "back to back" and
-            # the classifier all depend on the lines around, which each other's removals
-            # change: they run again until a round removes nothing.
-            UntilStable(
-                [
-                    rules,  # the same step: its matches and timeout counts carry over
-                    RepeatedLineStep(
-                        min_words=self.config.dedup_min_words,
-                        distant_min_words=self.config.dedup_distant_min_words,
-                    ),
-                    *self._near_repeat_steps(),
-                    *self._classifier_steps(),
-                ]
-            ),
-            language,  # again, on the text that is kept, if the cleaning changed its sample
-        ]
-
-    def _corpus_steps(self, corpus: CorpusTable | None) -> list[Step]:
-        if corpus is None:
-            return []
-        return [CorpusStep(corpus, self.config.corpus_min_docs, self.config.corpus_min_share)]
-
-    def _classifier_steps(self) -> list[Step]:
-        settings = self.ruleset.classifier
-        if not self.config.classifier or not settings.enabled:
-            return []
-        return [ClassifyStep(settings)]
-
-    def _near_repeat_steps(self) -> list[Step]:
-        if self.config.near_repeat_threshold is None:
-            return []
-        return [
-            NearRepeatStep(
-                self.config.near_repeat_threshold,
-                self.config.near_repeat_min_words,
-                in_html=self.config.near_repeats_in_html,
-            )
-        ]
+        setup = Setup(self.config, ruleset, corpus)
+        built: dict[type[Step], Step | None] = {}
+        self.reading: list[Step] = build_steps(READING, setup, built)
+        self.steps: list[Step] = build_steps(STEPS, setup, built)
 
     def load_resources(self) -> None:
         """Load what steps otherwise load at their first document (language profiles), so

@@ -1,25 +1,25 @@
-"""Readers: find the inputs of a run and turn each into documents."""
+"""Readers: find the inputs of a run and turn each into documents.
+
+Each input format is one `Reader` class; `cleaner.readers.registry` lists them, and its
+docstring says how to add one."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from cleaner.document import Document
+from cleaner.readers.base import InputFile, Reader, path_text
 from cleaner.readers.discover import (
     Discovery,
-    InputFile,
-    InputKind,
     SkippedFile,
     UnreadableFolder,
     discover,
     discover_inputs,
-    path_text,
 )
-from cleaner.readers.jsonl import read_jsonl
 from cleaner.readers.options import ReadOptions
 from cleaner.readers.records import ReadStats, RecordFailure
-from cleaner.readers.text import DEFAULT_MAX_BYTES, read_single, read_text_file
-from cleaner.readers.warc import read_warc
+from cleaner.readers.registry import InputKind, register, unregister
+from cleaner.readers.text import DEFAULT_MAX_BYTES, read_text_file
 
 
 def read_input(
@@ -35,11 +35,7 @@ def read_input(
     `max_bytes` do, and text/HTML files still take their sidecar's metadata."""
     if options is None:
         options = ReadOptions(text_field=text_field, max_bytes=max_bytes)
-    if item.kind is InputKind.WARC:
-        return read_warc(item, stats, max_bytes)
-    if item.kind is InputKind.JSONL:
-        return read_jsonl(item, stats, options)
-    return read_single(item, options)
+    return item.kind.read(item, stats, options)
 
 
 __all__ = [
@@ -48,6 +44,7 @@ __all__ = [
     "InputKind",
     "ReadOptions",
     "ReadStats",
+    "Reader",
     "RecordFailure",
     "SkippedFile",
     "UnreadableFolder",
@@ -56,4 +53,6 @@ __all__ = [
     "path_text",
     "read_input",
     "read_text_file",
+    "register",
+    "unregister",
 ]

@@ -1,4 +1,5 @@
-"""Which files of the given paths are inputs, what format each is, and its output name."""
+"""Which files of the given paths are inputs, which reader reads each (by the suffixes and
+sniffers in `cleaner.readers.registry`), and its output name."""
 
 from __future__ import annotations
 
@@ -12,53 +13,11 @@ from enum import StrEnum
 from pathlib import Path, PurePosixPath
 
 from cleaner.errors import UsageError
+from cleaner.readers.base import InputFile, Reader, path_text
 from cleaner.readers.compression import open_decompressed, strip_compression_suffix
-from cleaner.readers.names import RESERVED_NAMES, safe_name, with_hash
-
-
-class InputKind(StrEnum):
-    TEXT = "text"
-    HTML = "html"
-    WARC = "warc"  # WARC and WET archives: one document per record
-    JSONL = "jsonl"  # one document per line
-
-    @property
-    def is_container(self) -> bool:
-        return self in (InputKind.WARC, InputKind.JSONL)
-
-
-_SUFFIX_KINDS = {
-    ".txt": InputKind.TEXT,
-    ".text": InputKind.TEXT,
-    ".html": InputKind.HTML,
-    ".htm": InputKind.HTML,
-    ".xhtml": InputKind.HTML,
-    ".warc": InputKind.WARC,
-    ".wet": InputKind.WARC,
-    ".arc": InputKind.WARC,
-    ".jsonl": InputKind.JSONL,
-    ".ndjson": InputKind.JSONL,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class InputFile:
-    """An input file, its format, and its output name (relative POSIX path, no suffix)."""
-
-    path: Path
-    name: PurePosixPath
-    kind: InputKind = InputKind.TEXT
-
-    @property
-    def source(self) -> str:
-        """The path as records, the report and messages name it (see `path_text`)."""
-        return path_text(self.path)
-
-
-def path_text(path: Path | str) -> str:
-    """A path as text that can always be written (JSON, a terminal): a file name that is
-    not UTF-8 keeps its other characters, and each byte that is not shows as `\\xff`."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+from cleaner.readers.names import RESERVED_NAMES, safe_name, sidecar_path, with_hash
+from cleaner.readers.names import split_name as _split_name
+from cleaner.readers.registry import formats_text, reader_for_suffix, sniffed_reader
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,33 +54,14 @@ class Discovery:
     renamed: list[str] = field(default_factory=list)  # notices: output names that clashed
 
 
-def _split_name(file_name: str) -> tuple[str, str]:
-    """("page", ".html") for "page.html.gz"; ("x.warc", ".wet") for "x.warc.wet.gz"."""
-    bare = strip_compression_suffix(file_name)
-    stem, dot, suffix = bare.rpartition(".")
-    if not dot or not stem:
-        return bare, ""
-    return stem, "." + suffix.lower()
-
-
-def sniff_kind(path: Path) -> InputKind | None:
-    """The format of a file with an unknown suffix, from its first bytes."""
+def sniff_kind(path: Path) -> Reader | None:
+    """The reader of a file with an unknown suffix, from its first bytes."""
     try:
         with open_decompressed(path) as stream:
             head = stream.read(2048)
     except (OSError, EOFError):
         return None
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    lowered = stripped[:512].lower()
-    if stripped.startswith((b"WARC/", b"filedesc://")):
-        return InputKind.WARC
-    if stripped.startswith(b"{"):
-        return InputKind.JSONL
-    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in lowered:
-        return InputKind.HTML
-    if b"\x00" not in head:
-        return InputKind.TEXT
-    return None
+    return sniffed_reader(head)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +172,7 @@ def discover(
                 _consider(path, relative, found, max_bytes)
         elif root.is_file():
             stem, suffix = _split_name(root.name)
-            kind = _SUFFIX_KINDS.get(suffix) or sniff_kind(root)
+            kind = reader_for_suffix(suffix) or sniff_kind(root)
             if kind is None:
                 found.skipped.append(SkippedFile(root, SkipReason.BINARY))
             else:
@@ -245,19 +185,9 @@ def discover(
     return found
 
 
-def sidecar_path(path: Path) -> Path:
-    """Where the metadata of a text or HTML input may lie: `name.json` beside `name.txt`
-    (`page.html.gz`: `page.json`)."""
-    return path.with_name(_split_name(path.name)[0] + ".json")
-
-
 def _sidecars_named(found: Discovery) -> list[SkippedFile]:
     """The skipped files, a sidecar of an input said to be one instead of an unknown file."""
-    sidecars = {
-        sidecar_path(item.path)
-        for item in found.files
-        if item.kind in (InputKind.TEXT, InputKind.HTML)
-    }
+    sidecars = {sidecar_path(item.path) for item in found.files if not item.kind.is_container}
     return [
         SkippedFile(skipped.path, SkipReason.SIDECAR)
         if skipped.reason is SkipReason.UNKNOWN_SUFFIX and skipped.path in sidecars
@@ -268,7 +198,7 @@ def _sidecars_named(found: Discovery) -> list[SkippedFile]:
 
 def _consider(path: Path, relative: PurePosixPath, found: Discovery, max_bytes: int | None) -> None:
     stem, suffix = _split_name(path.name)
-    kind = _SUFFIX_KINDS.get(suffix)
+    kind = reader_for_suffix(suffix)
     if kind is None:
         found.skipped.append(SkippedFile(path, SkipReason.UNKNOWN_SUFFIX))
     elif max_bytes is not None and not kind.is_container and _size(path) > max_bytes:
@@ -298,7 +228,7 @@ def discover_inputs(paths: Iterable[Path]) -> list[InputFile]:
     for skipped in found.skipped:
         if skipped.path in explicit:
             raise UsageError(
-                f"{path_text(skipped.path)}: not a text, HTML, WARC or JSON Lines file "
+                f"{path_text(skipped.path)}: not {formats_text()} file "
                 f"({skipped.reason}); leave it out of the inputs"
             )
     return found.files

@@ -6,16 +6,16 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from typing import Any, TextIO
+from typing import Any, ClassVar, TextIO
 
 from cleaner.dates import parse_date
 from cleaner.document import METADATA_KEYS, Document
+from cleaner.readers.base import InputFile, Reader, stripped
 from cleaner.readers.compression import (
     DECOMPRESSION_ERRORS,
     InflationLimit,
     open_decompressed,
 )
-from cleaner.readers.discover import InputFile
 from cleaner.readers.names import safe_name, unique_name
 from cleaner.readers.options import ReadOptions, usable
 from cleaner.readers.records import ReadStats, RecordFailure
@@ -178,3 +178,20 @@ def _without_surrogates(value: Any, depth: int = 0) -> Any:
             for k, v in value.items()
         }
     return value
+
+
+class JsonlReader(Reader):
+    """JSON Lines: one document per line (see `read_jsonl`)."""
+
+    name = "jsonl"
+    label = "JSON Lines"
+    suffixes: ClassVar[tuple[str, ...]] = (".jsonl", ".ndjson")
+    is_container = True
+
+    def sniff(self, head: bytes) -> bool:
+        return stripped(head).startswith(b"{")
+
+    def read(
+        self, item: InputFile, stats: ReadStats, options: ReadOptions
+    ) -> Iterator[Document | RecordFailure]:
+        return read_jsonl(item, stats, options)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import PurePath
+from pathlib import Path, PurePath
+
+from cleaner.readers.compression import strip_compression_suffix
 
 MAX_NAME_CHARS = 120
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -48,3 +50,18 @@ def is_hidden(relative: PurePath) -> bool:
     """A path with a component starting with "." (`.git/x.txt`, OUT's `.cleaner-parts/`):
     not an input inside a folder, and not an output a user compares."""
     return any(part.startswith(".") for part in relative.parts)
+
+
+def split_name(file_name: str) -> tuple[str, str]:
+    """("page", ".html") for "page.html.gz"; ("x.warc", ".wet") for "x.warc.wet.gz"."""
+    bare = strip_compression_suffix(file_name)
+    stem, dot, suffix = bare.rpartition(".")
+    if not dot or not stem:
+        return bare, ""
+    return stem, "." + suffix.lower()
+
+
+def sidecar_path(path: Path) -> Path:
+    """Where the metadata of a text or HTML input may lie: `name.json` beside `name.txt`
+    (`page.html.gz`: `page.json`)."""
+    return path.with_name(split_name(path.name)[0] + ".json")

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 from cleaner.config import DEFAULT_MAX_BYTES
 from cleaner.document import METADATA_KEYS, Document
 from cleaner.errors import UsageError
-from cleaner.readers.discover import InputFile, sidecar_path
+from cleaner.readers.base import InputFile
+from cleaner.readers.names import sidecar_path
 
 if TYPE_CHECKING:
     from cleaner.config import Config

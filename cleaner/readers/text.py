@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from cleaner.config import DEFAULT_MAX_BYTES
 from cleaner.document import Document
 from cleaner.errors import DocumentError
+from cleaner.readers.base import InputFile, Reader, stripped
 from cleaner.readers.compression import DECOMPRESSION_ERRORS, read_decompressed
 from cleaner.readers.decode import bomless_utf16, decode_bytes
-from cleaner.readers.discover import InputFile, InputKind
 from cleaner.readers.options import ReadOptions
+from cleaner.readers.records import ReadStats
 
 
 def read_bytes(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -65,7 +67,7 @@ def read_single(item: InputFile, options: ReadOptions | None = None) -> Iterator
     Its sidecar (`name.json`) and `--metadata` line fill its metadata (see `ReadOptions`)."""
     options = options or ReadOptions()
     data = read_bytes(item, options.max_bytes)
-    html = item.kind is InputKind.HTML or looks_like_html(data)
+    html = isinstance(item.kind, HtmlReader) or looks_like_html(data)
     doc = document_from_bytes(str(item.name), item.source, data, html=html)
     options.add_metadata(item, doc)
     yield doc
@@ -73,3 +75,30 @@ def read_single(item: InputFile, options: ReadOptions | None = None) -> Iterator
 
 def read_text_file(item: InputFile, options: ReadOptions | None = None) -> Document:
     return next(read_single(item, options))
+
+
+class TextReader(Reader):
+    """A plain-text dump: one document per file (read as HTML if it holds a whole page);
+    any file without NUL bytes sniffs as text, so this reader is asked last."""
+
+    name = "text"
+    label = "text"
+    suffixes: ClassVar[tuple[str, ...]] = (".txt", ".text")
+
+    def sniff(self, head: bytes) -> bool:
+        return b"\x00" not in head
+
+    def read(self, item: InputFile, stats: ReadStats, options: ReadOptions) -> Iterator[Document]:
+        return read_single(item, options)
+
+
+class HtmlReader(TextReader):
+    """An HTML page: one document per file, its main text extracted by the pipeline."""
+
+    name = "html"
+    label = "HTML"
+    suffixes: ClassVar[tuple[str, ...]] = (".html", ".htm", ".xhtml")
+
+    def sniff(self, head: bytes) -> bool:
+        lowered = stripped(head)[:512].lower()
+        return lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in lowered

@@ -14,16 +14,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, ClassVar
 
 from warcio.exceptions import ArchiveLoadFailed
 
 from cleaner.config import DEFAULT_MAX_BYTES
 from cleaner.document import Document
+from cleaner.readers.base import InputFile, Reader, stripped
 from cleaner.readers.compression import DECOMPRESSION_ERRORS, compression_of, open_decompressed
 from cleaner.readers.decode import charset_from_content_type
-from cleaner.readers.discover import InputFile
 from cleaner.readers.names import safe_name, unique_name
+from cleaner.readers.options import ReadOptions
 from cleaner.readers.records import ReadStats, RecordFailure
 from cleaner.readers.text import document_from_bytes
 from cleaner.readers.warc_bounds import BoundedArchiveIterator
@@ -301,3 +302,20 @@ def _next_record_start(stream: BinaryIO, start: int, chunk: int = 1 << 20) -> in
     except DECOMPRESSION_ERRORS:
         return None
     return None
+
+
+class WarcReader(Reader):
+    """WARC, WET and ARC archives: one document per record (see `read_warc`)."""
+
+    name = "warc"
+    label = "WARC"
+    suffixes: ClassVar[tuple[str, ...]] = (".warc", ".wet", ".arc")
+    is_container = True
+
+    def sniff(self, head: bytes) -> bool:
+        return stripped(head).startswith((b"WARC/", b"filedesc://"))
+
+    def read(
+        self, item: InputFile, stats: ReadStats, options: ReadOptions
+    ) -> Iterator[Document | RecordFailure]:
+        return read_warc(item, stats, options.max_bytes)

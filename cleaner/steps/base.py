@@ -1,4 +1,11 @@
-"""The step base class: it owns the loop over documents and the counters."""
+"""The step base class: it owns the loop over documents and the counters.
+
+How to add a step: subclass `Step`, fill in `process(doc)`, and, if the step has
+settings, override `from_setup` to read them from the run's `Config` (and its rules or
+corpus counts) and return the step, or None when they leave it out. Then name the class
+in `cleaner.pipeline.STEPS` where it is to run. What it counts (`self.counts`) and its
+time reach `report.json` (`steps.counts`, `steps.seconds`) with no more code.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +13,26 @@ import time
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from cleaner.document import Document
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from cleaner.config import Config
+    from cleaner.corpus import CorpusTable
+    from cleaner.ruleset.loader import RuleSet
+
+
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """What a pipeline's steps are built from (`Step.from_setup`)."""
+
+    config: Config  # the run's settings
+    ruleset: RuleSet  # its rules, compiled
+    corpus: CorpusTable | None = None  # the corpus pass's line counts (--corpus-pass)
 
 
 class Step(ABC):
@@ -34,6 +58,12 @@ class Step(ABC):
         self._memo_doc: Document | None = None
         self._memo: dict[Any, Any] = {}
         self._settled_at = -1  # the memo document's removals when the step last ran on it
+
+    @classmethod
+    def from_setup(cls, setup: Setup) -> Self | None:
+        """The step as the run's settings make it, or None when they leave it out; a
+        step with settings overrides this and reads its own from `setup.config`."""
+        return cls()
 
     def __getstate__(self) -> dict[str, Any]:
         """Sent to a worker without what it remembers of the document being cleaned."""

@@ -28,7 +28,7 @@ from cleaner.blocks import max_subarray
 from cleaner.document import Document, Line
 from cleaner.ruleset.schema import ClassifierSettings
 from cleaner.scripts import is_unspaced
-from cleaner.steps.base import Step
+from cleaner.steps.base import Setup, Step
 from cleaner.steps.title import looks_like_headline
 from cleaner.stopwords import Stopwords
 from cleaner.text import ends_with_sentence_mark
@@ -250,6 +250,13 @@ class ClassifyStep(Step):
         super().__init__()
         self.settings = settings
         self.stopwords = Stopwords()
+
+    @classmethod
+    def from_setup(cls, setup: Setup) -> ClassifyStep | None:
+        settings = setup.ruleset.classifier  # rules/classifier.yaml, switched by --no-classifier
+        if not setup.config.classifier or not settings.enabled:
+            return None
+        return cls(settings)
 
     def process(self, doc: Document) -> None:
         if not self.settings.enabled or (doc.html is not None and not self.settings.in_html):

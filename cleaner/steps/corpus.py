@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cleaner.corpus import CorpusTable, document_site
 from cleaner.document import Document
-from cleaner.steps.base import Step
+from cleaner.steps.base import Setup, Step
 
 
 class CorpusStep(Step):
@@ -21,6 +21,12 @@ class CorpusStep(Step):
         self.table = table
         self.min_docs = min_docs
         self.min_share = min_share
+
+    @classmethod
+    def from_setup(cls, setup: Setup) -> CorpusStep | None:
+        if setup.corpus is None:  # no --corpus-pass
+            return None
+        return cls(setup.corpus, setup.config.corpus_min_docs, setup.config.corpus_min_share)
 
     def process(self, doc: Document) -> None:
         site = document_site(doc)

@@ -33,7 +33,7 @@ from cleaner.dates import parse_date
 from cleaner.document import Document
 from cleaner.page_fields import page_author, page_title, stated_date
 from cleaner.page_type import page_evidence, url_evidence
-from cleaner.steps.base import Step
+from cleaner.steps.base import Setup, Step
 from cleaner.vendored.trafilatura.author_search import find_author
 from cleaner.vendored.trafilatura.main_text import main_text
 
@@ -194,6 +194,10 @@ class ExtractStep(Step):
         self.favor_precision = favor_precision
         self.fast = fast  # without trafilatura's fallback extractors
         self.markdown = markup == "markdown"  # else plain text (cleaner/markup.py)
+
+    @classmethod
+    def from_setup(cls, setup: Setup) -> ExtractStep:
+        return cls(fast=not setup.config.extract_fallbacks, markup=setup.config.markup)
 
     def process(self, doc: Document) -> None:
         if doc.html is None:

@@ -31,7 +31,7 @@ from langdetect.language import Language
 from cleaner.document import Document
 from cleaner.langdetect_numpy import NumpyDetectorFactory
 from cleaner.scripts import is_unspaced
-from cleaner.steps.base import Step
+from cleaner.steps.base import Setup, Step
 
 SAMPLE_CHARS = 1000  # langdetect's cost grows with the sample; prose is plenty at this size
 MIN_LETTERS = 20  # fewer letters than this say nothing reliable about a language
@@ -71,6 +71,10 @@ class LanguageStep(Step):
         self.seed = seed
         self.sample_chars = sample_chars
         self._factory: NumpyDetectorFactory | None = None
+
+    @classmethod
+    def from_setup(cls, setup: Setup) -> LanguageStep:
+        return cls(seed=setup.config.language_seed)
 
     def __getstate__(self) -> dict[str, object]:
         """Sent to a worker without the loaded profiles: it loads its own when first needed."""

@@ -38,7 +38,7 @@ from collections.abc import Iterable
 from itertools import chain, pairwise
 
 from cleaner.document import Document
-from cleaner.steps.base import Step
+from cleaner.steps.base import Setup, Step
 
 Shingle = tuple[str, ...]
 #: Kept paragraphs a document's comparisons may read one by one before it gets an index.
@@ -84,6 +84,17 @@ class NearRepeatStep(Step):
         self.min_words = min_words
         self.max_growth = max_growth
         self.in_html = in_html
+
+    @classmethod
+    def from_setup(cls, setup: Setup) -> NearRepeatStep | None:
+        config = setup.config
+        if config.near_repeat_threshold is None:
+            return None
+        return cls(
+            config.near_repeat_threshold,
+            config.near_repeat_min_words,
+            in_html=config.near_repeats_in_html,
+        )
 
     def process(self, doc: Document) -> None:
         if doc.html is not None and not self.in_html:

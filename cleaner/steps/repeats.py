@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cleaner.document import Document
-from cleaner.steps.base import Step
+from cleaner.steps.base import Setup, Step
 from cleaner.text import line_key
 
 _SEPARATORS = frozenset({"", ".", "|", "·", "•", "-", "–", "—", "/"})
@@ -66,6 +66,13 @@ class RepeatedLineStep(Step):
         super().__init__()
         self.min_words = min_words
         self.distant_min_words = distant_min_words
+
+    @classmethod
+    def from_setup(cls, setup: Setup) -> RepeatedLineStep:
+        config = setup.config
+        return cls(
+            min_words=config.dedup_min_words, distant_min_words=config.dedup_distant_min_words
+        )
 
     def _is_repeat(self, key: str, previous: str | None, words: int) -> bool:
         if key == previous:

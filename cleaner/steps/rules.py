@@ -30,7 +30,7 @@ from cleaner.ruleset.loader import RuleSet
 from cleaner.ruleset.matcher import Match, RuleMatcher
 from cleaner.ruleset.rule import MATCH_TIMEOUT, Rule
 from cleaner.ruleset.schema import Action, Extent, Where
-from cleaner.steps.base import Step
+from cleaner.steps.base import Setup, Step
 
 MAX_BLOCK_LINES = 30  # a block rule's end must come within this many lines of its start
 #: `where: near-prose`: at most this many kept lines from a prose paragraph. A byline or a
@@ -101,6 +101,10 @@ class RulesStep(Step):
         self.ruleset = ruleset
         self.prose_min_words = prose_min_words
         self._matchers: dict[tuple[str, ...], RuleMatcher] = {}
+
+    @classmethod
+    def from_setup(cls, setup: Setup) -> RulesStep:
+        return cls(setup.ruleset, prose_min_words=setup.config.prose_min_words)
 
     def __getstate__(self) -> dict[str, object]:
         """Sent to a worker without its matchers (RE2 sets do not pickle): rebuilt there."""
