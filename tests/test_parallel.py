@@ -124,7 +124,10 @@ def test_a_run_leaves_a_callers_frozen_heap_alone(tmp_path) -> None:
     try:
         frozen = gc.get_freeze_count()
         run([SEEDS], tmp_path / "out", Config())
-        assert gc.get_freeze_count() == frozen
+        # Not ==: a frozen object the run lets go of (a module's cache it replaces, a
+        # lazy import's placeholder) leaves the count; unfreezing would empty it, and
+        # freezing the run's own heap would raise it.
+        assert frozen * 0.99 <= gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
 
