@@ -38,9 +38,10 @@ import signal
 import socket
 import threading
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from typing import Any, Generic
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic
 
 from cleaner import __version__
 from cleaner.errors import ClusterError, UsageError
@@ -49,6 +50,9 @@ from cleaner.interrupts import SIGNALS, guard
 from cleaner.pipeline import Cleaner
 from cleaner.sandbox import DEFAULT_DOCUMENT_MEMORY_MIB, Limits
 from cleaner.work import BatchTask, Item, R
+
+if TYPE_CHECKING:
+    from cleaner.dedup_stage import DedupStage
 
 #: A batch on its way: the actor it went to, the batch, and the result's reference.
 _InFlight = tuple[Any, Sequence[Item], Any]
@@ -298,6 +302,16 @@ class RayExecutor(Executor):
             return rerun_after_crash(task, batch, lambda part: actors.alone(task, part))
         actors.done(actor)
         return result
+
+    def dedup_stage(
+        self, near_threshold: float | None, out: Path, folder: Path, names: Callable[[int], str]
+    ) -> DedupStage:
+        """The dedup stage as a job on the cluster (executors/ray_dedup.py): the same
+        answers as the driver's own, with the work spread over the cluster."""
+        from cleaner.executors.ray_dedup import RayDedup
+
+        self.start()
+        return RayDedup(self.ray, out, folder, near_threshold, 2 * self.workers, names)
 
     def close(self) -> None:
         if self._started_here and self.ray.is_initialized():
