@@ -134,6 +134,11 @@ def _import_ray() -> Any:
     return ray
 
 
+def first_error_line(error: BaseException) -> str:
+    """`_first_error_line` of an error's message."""
+    return _first_error_line(str(error))
+
+
 def _first_error_line(text: str) -> str:
     """The last "SomethingError: ..." line of a Ray error (where the cause is), or its first
     line: Ray's messages run to dozens of lines of context."""

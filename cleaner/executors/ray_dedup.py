@@ -10,10 +10,11 @@ Only kept documents are candidates: a duplicate is never an original.
 
 The job:
 
-1. Map (a Ray task per run of consecutive inputs, started as their summaries come back,
-   while later inputs are still cleaned): reads the inputs' fingerprint files (as the
-   sequential stage reads them: `checked_fingerprints`) and splits their entries into P
-   partitions: (sha256, place) by hash, and (band key, place, sha256, signature) by key.
+1. Map (a Ray task per run of consecutive inputs, sent as their summaries come back, run
+   as soon as a CPU is free: on a cluster busy cleaning, once the actors are done): reads
+   the inputs' fingerprint files (as the sequential stage reads them:
+   `checked_fingerprints`) and splits their entries into P partitions: (sha256, place)
+   by hash, and (band key, place, sha256, signature) by key.
 2. Reduce, per partition, in parallel: exact, the first place of each sha256 and the
    places that repeat it; bands, for each bucket of more than one document (those repeating
    an earlier member's sha256 left out: they are exact duplicates), each member's earlier
@@ -49,6 +50,8 @@ import numpy as np
 
 from cleaner.dedup_stage import DedupStage, checked_fingerprints
 from cleaner.duplicates import _EMPTY_SHA256, _band_keys, _bands, signature_size
+from cleaner.errors import ClusterError
+from cleaner.executors.ray import first_error_line
 from cleaner.interrupts import guard
 from cleaner.parts import fingerprints_path
 from cleaner.work import InputSummary
@@ -201,8 +204,11 @@ def _similar_earlier(
     return found
 
 
-def reduce_bands(threshold: float, most: int, *parts: np.ndarray) -> Candidates:
-    """Step 2, bands: every bucket's verified pairs, `most` per member at most."""
+def reduce_bands(
+    threshold: float, most: int, *parts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int, int]]]:
+    """Step 2, bands: every bucket's verified pairs (later, earlier: two arrays), `most`
+    per member at most, and the cut lists (the member, the last place listed, the key)."""
     found = Candidates()
     entries = np.concatenate(parts) if parts else np.zeros(0)
     for bucket in _buckets(entries):
@@ -215,7 +221,7 @@ def reduce_bands(threshold: float, most: int, *parts: np.ndarray) -> Candidates:
                 found.cut.append((later, similar[-1], key))
             found.later.extend([later] * len(similar))
             found.earlier.extend(similar)
-    return found
+    return np.array(found.later, np.int64), np.array(found.earlier, np.int64), found.cut
 
 
 def all_candidates(
@@ -328,6 +334,10 @@ class RayDedup(DedupStage):
         self.out = out
         self.settings = Settings.of(threshold, partitions)
         self.names = names  # an input's name, by its index
+        #: What a task that failed or was lost raises (none for a stand-in of Ray).
+        self.errors: tuple[type[BaseException], ...] = tuple(
+            filter(None, [getattr(getattr(ray, "exceptions", None), "RayError", None)])
+        )
         self.tasks = {
             "map": ray.remote(map_inputs),
             "exact": ray.remote(reduce_exact).options(num_returns=2),
@@ -377,7 +387,13 @@ class RayDedup(DedupStage):
                     waiting, docs = [], 0
             if waiting:
                 mapped.append(self._map(waiting))
-        self.answers = self._job(mapped, size)
+        try:
+            self.answers = self._job(mapped, size)
+        except self.errors as exc:
+            raise ClusterError(
+                f"the dedup stage could not finish on the Ray cluster ({first_error_line(exc)}); "
+                "run again: the inputs cleaned are kept"
+            ) from None
         with self.spill.open("rb") as spill:
             while True:
                 try:
@@ -410,13 +426,12 @@ class RayDedup(DedupStage):
         found = ray.get([ref for pair in exact_refs for ref in pair])
         repeated = np.concatenate([np.zeros(0, np.int64), *found[0::2]])
         first = np.concatenate([np.zeros(0, np.int64), *found[1::2]])
-        later: list[int] = []
-        earlier: list[int] = []
+        later, earlier = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
         cuts: list[tuple[int, int, int]] = []
-        for candidates in ray.get(band_refs):
-            later += candidates.later
-            earlier += candidates.earlier
-            cuts += candidates.cut
+        for pairs_later, pairs_earlier, cut in ray.get(band_refs):
+            later.append(pairs_later)
+            earlier.append(pairs_earlier)
+            cuts += cut
 
         def more(place: int, keys: list[int]) -> list[int]:
             assert settings.threshold is not None
@@ -435,7 +450,7 @@ class RayDedup(DedupStage):
         answers = resolve(
             size,
             (repeated, first),
-            (np.array(later, np.int64), np.array(earlier, np.int64)),
+            (np.concatenate(later), np.concatenate(earlier)),
             cuts,
             more,
         )
