@@ -42,6 +42,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, chdir, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,9 +99,20 @@ def _partition(values: np.ndarray, partitions: int) -> np.ndarray:
     return (values.astype(np.uint64) % np.uint64(partitions)).astype(np.int64)
 
 
-def map_inputs(settings: Settings, inputs: Sequence[MapInput]) -> tuple[Any, ...]:
+def map_inputs(
+    settings: Settings, inputs: Sequence[MapInput], cwd: str | None = None
+) -> tuple[Any, ...]:
     """Step 1: (what failed to be read back, by input index), then P exact partitions,
-    then P band partitions (none when near duplicates are off)."""
+    then P band partitions (none when near duplicates are off). `cwd`: the driver's
+    working folder, where a relative OUT is (as the actors take it), for the task alone."""
+    with ExitStack() as stack:
+        if cwd is not None:
+            with suppress(OSError):  # not on this node: absolute paths still work
+                stack.enter_context(chdir(cwd))
+        return _map_inputs(settings, inputs)
+
+
+def _map_inputs(settings: Settings, inputs: Sequence[MapInput]) -> tuple[Any, ...]:
     failed: dict[int, str] = {}
     shas: list[bytes] = []
     places: list[int] = []
@@ -405,7 +417,7 @@ class RayDedup(DedupStage):
         self.map_tasks += 1
         returns = 1 + self.settings.partitions * (2 if self.settings.bands else 1)
         task = self.tasks["map"].options(num_returns=returns)
-        refs = task.remote(self.settings, inputs)
+        refs = task.remote(self.settings, inputs, os.getcwd())
         return tuple(refs) if returns > 1 else (refs,)
 
     def _job(self, mapped: list[tuple[Any, ...]], size: int) -> Answers:
