@@ -364,7 +364,6 @@ class RayDedup(DedupStage):
         self._counts = {"exact": 0, "near": 0}
         self.failed: dict[int, str] = {}
         self.answers: Answers | None = None
-        self._next = 0  # the next answer to give (inputs come back in order)
         self._ids: dict[int, str] = {}  # originals' ids, by place
         self._place = 0
         self.map_tasks = 0  # for the curious and the tests
@@ -475,16 +474,15 @@ class RayDedup(DedupStage):
         first = self._place
         self._place += len(summary.documents)
         answers, decisions = self.answers, []
-        for place, doc in enumerate(summary.documents, first):
-            original = None
-            at = self._next
-            while at < len(answers.places) and answers.places[at] < place:
-                at += 1
-            if at < len(answers.places) and answers.places[at] == place:
-                original = self._ids[int(answers.originals[at])]
-                at += 1
-            self._next = at
-            if _contains(self._needed, place):
+        places = np.arange(first, self._place, dtype=np.int64)
+        answered = _where_in(answers.places, places).tolist()
+        needed = (_where_in(self._needed, places) >= 0).tolist()
+        for place, doc, at, original_too in zip(
+            places.tolist(), summary.documents, answered, needed, strict=True
+        ):
+            # An original comes before its duplicates: its id is known by now.
+            original = self._ids[int(answers.originals[at])] if at >= 0 else None
+            if original_too:
                 self._ids[place] = doc.id
             decisions.append(Duplicate(doc.id, doc.duplicate_of, original))
         if summary.index in self.failed:  # its documents checked before are originals still
@@ -498,3 +496,11 @@ class RayDedup(DedupStage):
 def _contains(sorted_values: np.ndarray, value: int) -> bool:
     at = int(np.searchsorted(sorted_values, value))
     return at < len(sorted_values) and int(sorted_values[at]) == value
+
+
+def _where_in(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """For each of `values`, its index in `sorted_values`, or -1."""
+    if not len(sorted_values):
+        return np.full(len(values), -1, np.int64)
+    at = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
+    return np.where(sorted_values[at] == values, at, -1)
