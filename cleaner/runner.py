@@ -1,8 +1,9 @@
 """A whole run: inputs in, cleaned documents and a report out. The CLI's `run` calls this.
 
 The stages: planning (the inputs, in canonical order, each with what the manifest knows
-of it), cleaning (workers read, clean and write each input whole: work.py), dedup (here,
-in canonical order, from the fingerprint files the workers wrote: parts.py), reporting.
+of it), cleaning (workers read, clean and write each input whole: work.py), dedup (in
+canonical order, from the fingerprint files the workers wrote: parts.py; here, or as the
+executor's own job on a Ray cluster: dedup_stage.py), reporting.
 The driver handles no text: its work per document is the duplicate check alone. The
 earliest document in canonical order wins, so the output is the same for any executor,
 any number of workers and any input order.
