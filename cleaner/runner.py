@@ -1,8 +1,9 @@
 """A whole run: inputs in, cleaned documents and a report out. The CLI's `run` calls this.
 
 The stages: planning (the inputs, in canonical order, each with what the manifest knows
-of it), cleaning (workers read, clean and write each input whole: work.py), dedup (here,
-in canonical order, from the fingerprint files the workers wrote: parts.py), reporting.
+of it), cleaning (workers read, clean and write each input whole: work.py), dedup (in
+canonical order, from the fingerprint files the workers wrote: parts.py; here, or as the
+executor's own job on a Ray cluster: dedup_stage.py), reporting.
 The driver handles no text: its work per document is the duplicate check alone. The
 earliest document in canonical order wins, so the output is the same for any executor,
 any number of workers and any input order.
@@ -23,12 +24,12 @@ from typing import Any
 
 from cleaner.config import Config
 from cleaner.corpus import CorpusTable
-from cleaner.duplicates import DuplicateFinder
+from cleaner.dedup_stage import DedupStage
 from cleaner.errors import OutputError, UsageError
 from cleaner.executors import Executor, InlineExecutor, long_lived_frozen
 from cleaner.interrupts import guard
 from cleaner.manifest import DocumentEntry, InputEntry, Manifest, settings_digest
-from cleaner.parts import fingerprints_path, leftover_journals, read_fingerprints
+from cleaner.parts import fingerprints_path, leftover_journals
 from cleaner.pipeline import Cleaner
 from cleaner.progress import NoProgress, Progress
 from cleaner.readers import InputFile, UnreadableFolder, discover, path_text
@@ -195,14 +196,12 @@ class _Collector:
         progress: Progress,
         manifest: Manifest,
         on_failure: Callable[[Failure], None] | None,
+        dedup: DedupStage,
     ) -> None:
         self.config, self.files = config, files
         self.report, self.writer, self.progress = report, writer, progress
         self.manifest, self.on_failure = manifest, on_failure
-        # On disk, in OUT: the index of a million documents would take gigabytes of memory.
-        self.finder = DuplicateFinder(
-            config.near_duplicate_threshold, folder=writer.out / BOOKKEEPING
-        )
+        self.dedup = dedup  # the executor's (a distributed job on Ray), else the driver's
         self.sizes = [_size(item.path) for item in files]
         self.settings = ""  # the settings digest, when there is a manifest
         self.skipped: Counter[str] = Counter()
@@ -261,6 +260,9 @@ class _Collector:
         )
         self.report.reused += summary.reused
         self.report.files_read += not summary.unreadable
+
+    def cleaned(self, summary: InputSummary) -> None:
+        """An input, done by its worker (its answers may wait for the dedup stage)."""
         self.progress.advance(
             documents=len(summary.documents), inputs=1, nbytes=self.sizes[summary.index]
         )
@@ -269,15 +271,8 @@ class _Collector:
         """The dedup stage on one input: each document's answer, from its fingerprint file
         (None, with the input's failure, if that cannot be read back)."""
         path = fingerprints_path(self.writer.out, item.name.as_posix())
-        decisions = []
         try:
-            _, fingerprints = read_fingerprints(path)
-            for doc, (doc_id, found) in zip(summary.documents, fingerprints, strict=True):
-                if doc_id != doc.id:
-                    raise ValueError(f"{path}: lists {doc_id} where its input wrote {doc.id}")
-                decisions.append(
-                    Duplicate(doc.id, doc.duplicate_of, self.finder.check(doc.id, found))
-                )
+            return self.dedup.decide(path, summary)
         except (OSError, ValueError) as exc:
             self.report_failure(
                 Failure(
@@ -287,7 +282,6 @@ class _Collector:
                 )
             )
             return None
-        return decisions
 
     def forget_missing_inputs(self, prune: bool, unlisted: Sequence[UnreadableFolder]) -> None:
         """Inputs gone since the last run: their outputs go with --prune, else stay listed.
@@ -503,8 +497,14 @@ def run(
                 config.shard_bytes,
             )
             with _writing(out):  # the duplicate index is a file in OUT
+                dedup = executor.dedup_stage(
+                    config.near_duplicate_threshold,
+                    writer.out,
+                    writer.out / BOOKKEEPING,
+                    lambda index: files[index].name.as_posix(),
+                )
                 collector = _Collector(
-                    config, files, report, writer, progress, manifest, on_failure
+                    config, files, report, writer, progress, manifest, on_failure, dedup
                 )
             collector.settings = settings_digest(config, cleaner.ruleset.digest, table)
             context = RunContext(out, config.format, collector.settings)
@@ -523,14 +523,14 @@ def run(
             try:
                 batches = batched(plan(files, context, manifest, options))
                 with long_lived_frozen(), _writing(out):
-                    for summaries in executor.map(CLEAN, cleaner, batches):
-                        for summary in summaries:
-                            guard.check()  # Ctrl-C that a library swallowed stops here
-                            collector.take(summary)
+                    cleaned = (s for part in executor.map(CLEAN, cleaner, batches) for s in part)
+                    for summary in dedup.stream(cleaned, collector.cleaned):
+                        guard.check()  # Ctrl-C that a library swallowed stops here
+                        collector.take(summary)
             finally:
                 progress.stop()
                 manifest.close()
-                collector.finder.close()
+                dedup.close()
             with _writing(out):
                 # A worker killed mid-input (a crash, a lost Ray node) left its temporary
                 # file; its input was cleaned again since.
@@ -539,7 +539,7 @@ def run(
                 collector.forget_missing_inputs(prune, unlisted)
                 collector.finish()
                 report.skipped = collector.skipped
-                report.duplicates = dict(collector.finder.counts)
+                report.duplicates = dict(dedup.counts)
                 report.wall_seconds = time.perf_counter() - started
                 _write_report(report_path(out, config.format), report.to_dict())
             return report

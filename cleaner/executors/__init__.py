@@ -25,8 +25,8 @@ def make_executor(
     document_memory: int | None = DEFAULT_DOCUMENT_MEMORY_MIB,
 ) -> Executor:
     """The executor a user asked for by name (`--executor`). Local: worker processes,
-    one too, so that each document's limits hold (see sandbox.py); `document_memory`:
-    the MiB a document may take there (None: no cap)."""
+    one too, so that each document's limits hold (see sandbox.py), as on each Ray actor;
+    `document_memory`: the MiB a document may take there (None: no cap)."""
     if name == ExecutorName.LOCAL:
         if address is not None:
             raise UsageError("--ray-address: add --executor ray to run on a Ray cluster")
@@ -34,7 +34,7 @@ def make_executor(
     if name == ExecutorName.RAY:
         from cleaner.executors.ray import RayExecutor  # Ray is optional and slow to import
 
-        return RayExecutor(workers=workers, address=address)
+        return RayExecutor(workers=workers, address=address, document_memory=document_memory)
     raise UsageError(f"--executor {name}: unknown executor; choose local or ray")
 
 

@@ -10,9 +10,14 @@ import gc
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cleaner.pipeline import Cleaner
 from cleaner.work import BatchTask, Item, R, carefully, past_crash
+
+if TYPE_CHECKING:  # the CLI's start-up imports this module, and not datasketch
+    from cleaner.dedup_stage import DedupStage
 
 #: Batches in flight per worker: enough to keep every worker busy, few enough to bound memory.
 IN_FLIGHT_PER_WORKER = 3
@@ -47,6 +52,16 @@ class Executor(ABC):
         self, task: BatchTask[R], cleaner: Cleaner, batches: Iterable[Sequence[Item]]
     ) -> Iterator[R]:
         """The task's result for each batch, in order."""
+
+    def dedup_stage(
+        self, near_threshold: float | None, out: Path, folder: Path, names: Callable[[int], str]
+    ) -> DedupStage:
+        """The dedup stage of a run on this executor (`out`: OUT; `folder`: where it may
+        keep files; `names`: an input's name by its index): by default the driver's own,
+        with its index on disk in `folder`."""
+        from cleaner.dedup_stage import SequentialDedup
+
+        return SequentialDedup(near_threshold, folder)
 
     def start(self) -> None:  # noqa: B027 - a hook: most executors start nothing
         """Reach what the executor needs (a Ray cluster, say) before anything is read or

@@ -123,6 +123,8 @@ class ProcessExecutor(Executor):
             raise UsageError(f"--document-memory {document_memory}: give at least 1 (MiB)")
         self.workers = workers
         self.document_memory = document_memory
+        #: Batches in flight per worker (a Ray actor's pool of one takes one at a time).
+        self.in_flight = IN_FLIGHT_PER_WORKER
         methods = multiprocessing.get_all_start_methods()
         # fork starts workers in milliseconds with the parent's imports; spawn elsewhere.
         self.context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
@@ -158,7 +160,7 @@ class ProcessExecutor(Executor):
     ) -> Iterator[R]:
         pool: _Pool | None = None
         pending: deque[tuple[Sequence[Item], Future[R]]] = deque()
-        limit = self.workers * IN_FLIGHT_PER_WORKER
+        limit = self.workers * self.in_flight
         finished = False
         try:
             for batch in batches:

@@ -18,6 +18,14 @@ batches it had in flight run again on a spare actor that asks for no CPU (so it 
 placed on a cluster that has just lost one), one at a time, as the process pool reruns
 them (`rerun_after_crash`): an innocent batch comes back whole, and the document that
 keeps killing its actor fails alone.
+
+Each actor cleans within the same limits as a local worker (sandbox.py): it hands its
+batches to a pool of one worker process of its own, watched by a watchdog thread, so a
+document stuck in native code past `--document-timeout` (and its grace) has that process
+killed, and one allocating past `--document-memory` fails; the document fails alone, with
+the limit's reason, and the rest of its batch is cleaned again in a fresh process (see
+executors/local.py). The pool lives as long as the actor: a process is started once, and
+again only after a kill.
 """
 
 from __future__ import annotations
@@ -30,16 +38,21 @@ import signal
 import socket
 import threading
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic
 
 from cleaner import __version__
 from cleaner.errors import ClusterError, UsageError
 from cleaner.executors.base import IN_FLIGHT_PER_WORKER, Executor, rerun_after_crash
 from cleaner.interrupts import SIGNALS, guard
 from cleaner.pipeline import Cleaner
-from cleaner.work import BatchTask, Item, R, Work
+from cleaner.sandbox import DEFAULT_DOCUMENT_MEMORY_MIB, Limits
+from cleaner.work import BatchTask, Item, R
+
+if TYPE_CHECKING:
+    from cleaner.dedup_stage import DedupStage
 
 #: A batch on its way: the actor it went to, the batch, and the result's reference.
 _InFlight = tuple[Any, Sequence[Item], Any]
@@ -52,16 +65,25 @@ _ERROR_LINE = re.compile(r"^\s*(\w+(?:Error|Exception)\b.*)$", re.MULTILINE)
 
 
 class _CleanerActor:
-    """Holds one Cleaner for the life of the run; runs tasks on batches with it."""
+    """Holds one Cleaner for the life of the run; runs tasks on batches with it, each
+    document within its limits (`_Sandboxed`)."""
 
-    def __init__(self, cleaner: Cleaner, cwd: str | None = None) -> None:
+    def __init__(
+        self,
+        cleaner: Cleaner,
+        cwd: str | None = None,
+        document_memory: int | None = DEFAULT_DOCUMENT_MEMORY_MIB,
+    ) -> None:
         if cwd is not None:
             # Relative IN and OUT name what they name on the driver; where its working
             # folder is not on this node, absolute ones still work.
             with suppress(OSError):
                 os.chdir(cwd)
         self.cleaner = cleaner
-        # Language profiles load now, not within the first document's time limit.
+        self.limits = Limits(cleaner.config.document_timeout, document_memory)
+        self.sandboxes: dict[int, _Sandboxed[Any]] = {}
+        # Language profiles load now, not within the first document's time limit (the
+        # sandbox's worker processes are forked from this one, and inherit them).
         cleaner.load_resources()
         gc.freeze()  # the actor's heap lives as long as the actor: see long_lived_frozen
 
@@ -71,8 +93,35 @@ class _CleanerActor:
 
         return str(ray.get_runtime_context().get_node_id())
 
-    def run(self, work: Work[R], batch: Sequence[Item]) -> R:
-        return work(self.cleaner, batch)
+    def run(self, task: BatchTask[R], batch: Sequence[Item]) -> R:
+        if not self.limits:  # nothing to protect: clean here
+            return task.run(self.cleaner, batch)
+        sandbox = self.sandboxes.get(id(task.run))
+        if sandbox is None:
+            sandbox = self.sandboxes[id(task.run)] = _Sandboxed(task, self.cleaner, self.limits)
+        return sandbox.run(batch)
+
+
+class _Sandboxed(Generic[R]):
+    """A task's batches, cleaned one at a time in a local pool of one worker process (a
+    `ProcessExecutor`, with its watchdog and memory cap), kept from batch to batch: its
+    `map` is one generator, fed a batch before each result is asked of it."""
+
+    def __init__(self, task: BatchTask[R], cleaner: Cleaner, limits: Limits) -> None:
+        from cleaner.executors.local import ProcessExecutor
+
+        executor = ProcessExecutor(1, limits.memory_mib)
+        executor.in_flight = 1  # a result for each batch before the next is asked for
+        self.waiting: deque[Sequence[Item]] = deque()
+        self.results = executor.map(task, cleaner, self._batches())
+
+    def _batches(self) -> Iterator[Sequence[Item]]:
+        while self.waiting:  # `run` puts one there before it asks for its result
+            yield self.waiting.popleft()
+
+    def run(self, batch: Sequence[Item]) -> R:
+        self.waiting.append(batch)
+        return next(self.results)
 
 
 def _import_ray() -> Any:
@@ -83,6 +132,11 @@ def _import_ray() -> Any:
             "--executor ray needs Ray, which is not installed: pip install 'cleaner[ray]'"
         ) from None
     return ray
+
+
+def first_error_line(error: BaseException) -> str:
+    """`_first_error_line` of an error's message."""
+    return _first_error_line(str(error))
 
 
 def _first_error_line(text: str) -> str:
@@ -144,8 +198,14 @@ class RayExecutor(Executor):
     """Actors on a Ray cluster: `address` None starts a local Ray (or joins $RAY_ADDRESS),
     "auto" joins the one this machine belongs to, "ray://host:10001" a remote one."""
 
-    def __init__(self, workers: int | None = None, address: str | None = None) -> None:
+    def __init__(
+        self,
+        workers: int | None = None,
+        address: str | None = None,
+        document_memory: int | None = DEFAULT_DOCUMENT_MEMORY_MIB,
+    ) -> None:
         self.ray = _import_ray()
+        self.document_memory = document_memory
         # An actor's process died under a task (RayActorError), or a task's worker did.
         # A batch's result is lost with its actor: the actor's process died (RayActorError;
         # WorkerCrashedError for a task's), its node was lost, or the node that held the
@@ -219,13 +279,15 @@ class RayExecutor(Executor):
         self, task: BatchTask[R], cleaner: Cleaner, batches: Iterable[Sequence[Item]]
     ) -> Iterator[R]:
         self.start()
-        actors = _Actors(self.ray, self._lost, cleaner, self.workers, self.batches_by_node)
+        actors = _Actors(
+            self.ray, self._lost, cleaner, self.workers, self.batches_by_node, self.document_memory
+        )
         pending: deque[_InFlight] = deque()
         try:
             actors.wait_for_one()
             for batch in batches:
                 actor = actors.next()
-                pending.append((actor, batch, actor.run.remote(task.run, batch)))
+                pending.append((actor, batch, actor.run.remote(task, batch)))
                 while len(pending) >= actors.capacity():
                     yield self._result(task, actors, pending.popleft())
             while pending:
@@ -242,9 +304,19 @@ class RayExecutor(Executor):
             # runs again on the spare actor, alone.
             actors.lost(actor)
             self.lost_batches += 1
-            return rerun_after_crash(task, batch, lambda part: actors.alone(task.run, part))
+            return rerun_after_crash(task, batch, lambda part: actors.alone(task, part))
         actors.done(actor)
         return result
+
+    def dedup_stage(
+        self, near_threshold: float | None, out: Path, folder: Path, names: Callable[[int], str]
+    ) -> DedupStage:
+        """The dedup stage as a job on the cluster (executors/ray_dedup.py): the same
+        answers as the driver's own, with the work spread over the cluster."""
+        from cleaner.executors.ray_dedup import RayDedup
+
+        self.start()
+        return RayDedup(self.ray, out, folder, near_threshold, 2 * self.workers, names)
 
     def close(self) -> None:
         if self._started_here and self.ray.is_initialized():
@@ -262,8 +334,10 @@ class _Actors:
         cleaner: Cleaner,
         count: int,
         batches_by_node: Counter[str],
+        document_memory: int | None = DEFAULT_DOCUMENT_MEMORY_MIB,
     ) -> None:
         self.ray = ray
+        self.document_memory = document_memory
         self.lost_errors = lost_errors
         self.actor_class = ray.remote(num_cpus=1)(_CleanerActor)
         self.shared = ray.put(cleaner)  # sent to the object store once, not once per actor
@@ -278,7 +352,7 @@ class _Actors:
             self._add()
 
     def _add(self) -> None:
-        actor = self.actor_class.remote(self.shared, self.cwd)
+        actor = self.actor_class.remote(self.shared, self.cwd, self.document_memory)
         self.starting[actor.ready.remote()] = actor
 
     def capacity(self) -> int:
@@ -346,16 +420,18 @@ class _Actors:
             self.ray.kill(actor)  # if it only lost touch, it must not write on
             self._add()
 
-    def alone(self, work: Work[R], batch: Sequence[Item]) -> tuple[R] | None:
-        """`work` on `batch` by the spare actor, with nothing else to do; None if it is
+    def alone(self, task: BatchTask[R], batch: Sequence[Item]) -> tuple[R] | None:
+        """`task` on `batch` by the spare actor, with nothing else to do; None if it is
         lost (a new spare takes its place). It asks for no CPU, so that it can be placed
         on a cluster that has just lost one."""
         if self.spare is None:
-            self.spare = self.actor_class.options(num_cpus=0).remote(self.shared, self.cwd)
+            self.spare = self.actor_class.options(num_cpus=0).remote(
+                self.shared, self.cwd, self.document_memory
+            )
         spare = self.spare
         try:
             node = self.ray.get(spare.ready.remote())
-            result = self.ray.get(spare.run.remote(work, batch))
+            result = self.ray.get(spare.run.remote(task, batch))
         except self.lost_errors:
             self.ray.kill(spare)
             self.spare = None
