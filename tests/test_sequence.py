@@ -13,7 +13,12 @@ from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_X
 
 from cleaner.steps.extract import parse_page
 from cleaner.vendored.trafilatura import main_text
-from cleaner.vendored.trafilatura.sequence import expressions, page_text, sequence
+from cleaner.vendored.trafilatura.sequence import (
+    _attribute_values,
+    expressions,
+    page_text,
+    sequence,
+)
 
 html2txt = importlib.import_module("trafilatura.baseline").html2txt
 
@@ -67,6 +72,8 @@ def _pages() -> list[str]:
 
 
 def test_the_guarded_expressions_select_what_trafilaturas_select() -> None:
+    """The same elements; and every one of them has a class or id that the regex `sequence`
+    looks for before it evaluates the expression matches."""
     guarded = expressions()
     pairs = [
         (RAW_TREE_PRUNE_XPATH, guarded.raw_tree_prune),
@@ -77,11 +84,26 @@ def test_the_guarded_expressions_select_what_trafilaturas_select() -> None:
         tree = parse_page(html)
         assert tree is not None
         for theirs, ours in pairs:
-            for their_path, our_path in zip(theirs, ours, strict=True):
+            for their_path, (our_path, needed) in zip(theirs, ours, strict=True):
                 found = their_path(tree)
                 assert our_path(tree) == found
+                for element in found:
+                    values = [element.get("class"), element.get("id")]
+                    assert any(needed.search(value) for value in values if value is not None)
                 selected += len(found)
     assert selected > 20
+
+
+def test_an_expression_is_skipped_where_no_class_or_id_matches() -> None:
+    guarded = expressions()
+    tree = parse_page("<html><body><div class='main'><p>Text</p></div></body></html>")
+    values = _attribute_values(tree)
+    for _, needed in (*guarded.raw_tree_prune, *guarded.remove_comments_and_lists):
+        assert not needed.search(values)
+    tree = parse_page(_generated_page())
+    values = _attribute_values(tree)
+    for _, needed in (*guarded.raw_tree_prune, *guarded.remove_comments_and_lists):
+        assert needed.search(values)
 
 
 def test_the_cookie_branch_is_what_the_regex_decides() -> None:
