@@ -9,7 +9,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from cleaner.vendored import trafilatura as vendored
-from cleaner.vendored.trafilatura import author_search, main_text
+from cleaner.vendored.trafilatura import author_search, main_text, sequence
 
 
 def test_main_text_follows_the_installed_bare_extraction() -> None:
@@ -28,6 +28,14 @@ def test_author_search_translates_the_installed_expressions() -> None:
     )
 
 
+def test_sequence_follows_the_installed_trafilatura_sequence() -> None:
+    assert sequence.sequence_applies(), (
+        f"trafilatura {version('trafilatura')}'s trafilatura_sequence, html2txt or the "
+        "expressions sequence.py guards are not the ones it copies: compare them with "
+        f"sequence.py's, then add their digest ({sequence._digest()}) to sequence.VERIFIED"
+    )
+
+
 def test_the_stated_release_is_the_installed_one() -> None:
     """The release the package states is the one its copies were checked against: when
     the digests above are updated for a new release, RELEASE must say so too."""
@@ -36,7 +44,9 @@ def test_the_stated_release_is_the_installed_one() -> None:
         f"cleaner/vendored/trafilatura says they follow {vendored.RELEASE}: update RELEASE"
     )
     assert vendored.copies_apply() == (
-        main_text.shortcut_applies() and author_search.translation_applies()
+        main_text.shortcut_applies()
+        and author_search.translation_applies()
+        and sequence.sequence_applies()
     )
 
 
@@ -46,6 +56,6 @@ def test_no_copy_outside_the_vendored_package() -> None:
     import cleaner
 
     root = Path(cleaner.__file__).parent
-    for name in ("main_text.py", "author_search.py"):
+    for name in ("main_text.py", "author_search.py", "sequence.py"):
         found = [p.relative_to(root).as_posix() for p in root.rglob(name)]
         assert found == [f"vendored/trafilatura/{name}"], found

@@ -24,6 +24,7 @@ from trafilatura.settings import DEFAULT_CONFIG, Extractor
 from trafilatura.xml import xmltotxt
 
 from cleaner.markup import encode_blocks, plain_markup
+from cleaner.vendored.trafilatura.sequence import sequence, sequence_applies
 
 #: sha256 of the source of the `bare_extraction` that `main_text` follows: trafilatura 2.3.1's.
 VERIFIED = frozenset({"2e57adb3062086f9695046cf58b1a8825143322fe74e74739791dff6d8da9fea"})
@@ -107,7 +108,8 @@ def main_text(
         found = result.commentsbody if comments else None
         return _written(result.body, found, plain, markdown)
     try:
-        body, text, comments_body, comments_text = trafilatura_sequence(tree, options, options.url)
+        run = sequence if sequence_applies() else trafilatura_sequence
+        body, text, comments_body, comments_text = run(tree, options, options.url)
     except (TypeError, ValueError):
         return None
     if len(text) < options.min_output_size and len(comments_text) < options.min_output_comm_size:
