@@ -5,11 +5,16 @@ appended ("Machine learning, explained | MIT Sloan"), and the first author-looki
 element. A page states these things in several places; where they agree, the answer is
 more likely the page's own:
 
-- title: the page's headline, its `<h1>`, when one `<h1>` outside the page's header,
-  navigation and footer agrees with what the meta tags (JSON-LD `headline`/`name`,
-  `og:title`, `twitter:title`, `<title>`) say; otherwise the first such `<h1>` when the
-  page has no meta title at all, otherwise the best meta title with the parts naming the
-  site left out (cleaner/steps/title.py's `strip_site`).
+- title: the page's headline, an `<h1>` in the page's content (not in its navigation,
+  footer, side bar or a form; in a page header only when nothing else agrees), when it
+  agrees with what the meta tags (JSON-LD `headline`/`name`, `og:title`,
+  `twitter:title`, `<title>`) say; else, on an article (`og:type` "article" or an
+  article's JSON-LD type) that is not the site's home page, its first `<h1>`: a
+  headline is its own, the meta title is often reworded for search engines; else the
+  best meta title with the parts naming the site left out (cleaner/steps/title.py's
+  `strip_site`), else the first `<h1>`. On a landing page the `<h1>` is as often a
+  slogan ("Build fast."), which is why it needs the meta tags' agreement there.
+  Permalink marks after a heading ("Quickstart¶") are not part of it.
 - author: JSON-LD `author` of the page's article (several names joined as a byline
   writes them), then trafilatura's answer (meta tags, byline elements) with what follows
   the name ("Last updated ...", "| Staff") left out; a value that is a sentence (a bio),
@@ -28,6 +33,7 @@ import html
 import json
 import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -165,12 +171,66 @@ def _main_objects(objects: list[dict], kinds: frozenset[str]) -> list[dict]:
 # --- title ---------------------------------------------------------------------------
 
 
-def headings(tree: HtmlElement) -> list[str]:
-    """Texts of the page's `<h1>` elements outside its furniture, in page order."""
+#: Where a heading is not the page's own: navigation, footers, side bars, forms, pop-ups.
+_HEADING_FURNITURE = frozenset({"nav", "footer", "aside", "form", "button", "template"})
+_HEADING_FURNITURE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:navbar|menu|footer|sidebar|modal|popup|cookie)(?:$|[\s_-])", re.I
+)
+#: The page's own header (logo, tagline), where an `<h1>` is as often the site's name.
+_PAGE_HEADER_CLASS = re.compile(r"(?:^|[\s_-])(?:site-header|masthead|logo)(?:$|[\s_-])", re.I)
+#: A permalink mark after a heading ("Quickstart¶", "Install #"): a link, not a word.
+_LINK_MARK = re.compile(r"[\s\W]*$")
+
+
+def _heading_place(element: HtmlElement) -> str | None:
+    """Where a heading sits: "furniture" (navigation, footer, side bar, form, pop-up),
+    "header" (a page header that is not inside the page's article or main part: a logo
+    or tagline as often as the headline), or None (the page's content)."""
+    place = None
+    for ancestor in element.iterancestors():
+        tag = ancestor.tag
+        if tag in ("article", "main", "body"):
+            return place
+        if tag in _HEADING_FURNITURE:
+            return "furniture"
+        classes = _own_classes(ancestor)
+        if _HEADING_FURNITURE_CLASS.search(classes):
+            return "furniture"
+        if tag == "header" or _PAGE_HEADER_CLASS.search(classes):
+            place = "header"
+    return place
+
+
+#: Class names that describe the layout around an element, not the element itself
+#: ("has-sidebar", "no-menu", "content-sidebar-wrap").
+_LAYOUT_CLASS = re.compile(r"^(?:has|no|with|is|without)[_-]|content", re.I)
+
+
+def _own_classes(element: HtmlElement) -> str:
+    """An element's class names and id, without the ones that describe its layout."""
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".split()
+    return " ".join(name for name in names if not _LAYOUT_CLASS.search(name))
+
+
+def heading_text(element: HtmlElement) -> str:
+    """A heading's text without the permalink marks its links add ("¶", "#", "🔗")."""
+    text = _clean("".join(element.itertext()))
+    for link in element.iter("a"):
+        mark = _clean(link.text_content())
+        if mark and not any(ch.isalnum() for ch in mark) and text.endswith(mark):
+            text = text[: -len(mark)].rstrip()
+    if text.endswith(("¶", "§")):
+        text = _LINK_MARK.sub("", text.rstrip("¶§"))
+    return text
+
+
+def headings(tree: HtmlElement, place: str | None = None) -> list[str]:
+    """Texts of the page's `<h1>` elements at `place` (see `_heading_place`; None: the
+    page's content), in page order."""
     found = []
     for h1 in tree.iter("h1"):
-        text = _clean("".join(h1.itertext()))
-        if text and len(text.split()) <= MAX_TITLE_WORDS and not in_furniture(h1):
+        text = heading_text(h1)
+        if text and len(text.split()) <= MAX_TITLE_WORDS and _heading_place(h1) == place:
             found.append(text)
     return found
 
@@ -213,20 +273,41 @@ def _only_site(title: str, site: str | None, domain: str | None) -> bool:
     return _DOMAIN_SHAPED.fullmatch(title.casefold()) is not None
 
 
+#: JSON-LD types of a page that is an article (a post, a report, a how-to) or one thing
+#: (a product, a question), whose `<h1>` is its headline even where the meta title,
+#: written for search engines, says it differently.
+_HEADLINE_TYPES = _ARTICLE_TYPES - {"course", "event", "service", "videoobject", "review"}
+
+
+def is_article(tree: HtmlElement, objects: list[dict]) -> bool:
+    """Whether the page says it is an article: `og:type` "article" or an article's
+    JSON-LD type."""
+    if any(kind.casefold() == "article" for kind in _meta(tree, "og:type")):
+        return True
+    return bool(_main_objects(objects, _HEADLINE_TYPES))
+
+
+def _is_home(url: str | None) -> bool:
+    return bool(url) and not urlsplit(url if "//" in url else "//" + url).path.strip("/")
+
+
 def page_title(tree: HtmlElement, url: str | None, site: str | None) -> str | None:
     """The page's headline (see the module's docstring), or None."""
+    domain = site_domain(url)
     objects = json_ld(tree)
-    h1s = headings(tree)
     metas = meta_titles(tree, objects)
-    for heading in h1s:
+    content = [h for h in headings(tree) if not _only_site(h, site, domain)]
+    header = [h for h in headings(tree, "header") if not _only_site(h, site, domain)]
+    for heading in content + header:
         if any(agrees(heading, title) for title in metas):
             return heading
-    domain = site_domain(url)
+    if content and not _is_home(url) and is_article(tree, objects):
+        return content[0]
     stripped = [strip_site(title, site, domain) for title in metas]
     stripped = [title for title in stripped if not _only_site(title, site, domain)]
-    if h1s and not stripped:
-        return h1s[0]
-    return stripped[0] if stripped else (h1s[0] if h1s else None)
+    if stripped:
+        return stripped[0]
+    return (content + header)[0] if content or header else None
 
 
 # --- author --------------------------------------------------------------------------

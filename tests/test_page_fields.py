@@ -109,3 +109,48 @@ def test_a_forum_page_author_is_the_first_posters_user_name_as_written() -> None
     assert microdata_author(page) == "hayley.p"
     assert page_author(page, None, "Hayley P", page_type="forum") == "hayley.p"
     assert page_author(page, None, "Hayley P", page_type="article") == "Hayley P"
+
+
+def test_an_articles_headline_is_its_title_even_where_the_meta_title_differs() -> None:
+    head = (
+        '<meta property="og:type" content="article">'
+        "<title>Health Trends For 2026 - Tastewise</title>"
+    )
+    body = "<div class='wrap'><h1>Top 10 Health Trends to Watch</h1><p>Text.</p></div>"
+    assert page_title(_tree(head, body), "https://x.com/blog/trends", None) == (
+        "Top 10 Health Trends to Watch"
+    )
+    # not an article (a landing page's slogan), or the site's home page: the meta title
+    no_type = head.replace("article", "website")
+    slogan = page_title(_tree(no_type, body), "https://x.com/trends", "Tastewise")
+    assert slogan == "Health Trends For 2026"
+    assert page_title(_tree(head, body), "https://x.com/", "Tastewise") == "Health Trends For 2026"
+
+
+def test_a_headline_in_the_articles_header_counts_but_not_in_navigation() -> None:
+    head = "<title>Machine learning, explained | MIT Sloan</title>"
+    inside = "<article><header><h1>Machine learning, explained</h1></header><p>Text.</p></article>"
+    assert page_title(_tree(head, inside), None, None) == "Machine learning, explained"
+    in_menu = "<nav><h1>Machine learning, explained</h1></nav><p>Text.</p>"
+    article = '<meta property="og:type" content="article"><title>Other words here</title>'
+    assert page_title(_tree(article, in_menu), "https://x.com/a", None) == "Other words here"
+
+
+def test_layout_classes_of_the_body_do_not_make_the_headline_furniture() -> None:
+    head = '<meta property="og:type" content="article"><title>Another title | Site</title>'
+    body = "<div class='has-sidebar content-sidebar-wrap'><h1>The headline</h1></div>"
+    tree = parse_page(
+        f"<html><head>{head}</head><body class='has-menu sidebar-left'>{body}</body></html>"
+    )
+    assert tree is not None
+    assert page_title(tree, "https://x.com/a", None) == "The headline"
+
+
+def test_permalink_marks_are_not_part_of_the_headline() -> None:
+    body = '<h1>Quickstart<a class="headerlink" href="#quickstart">¶</a></h1>'
+    assert page_title(_tree("<title>Quickstart — Flask</title>", body), None, None) == "Quickstart"
+    body = '<h1>Install <a href="#install">#</a></h1><h1>C#</h1>'
+    tree = _tree("", body)
+    from cleaner.page_fields import headings
+
+    assert headings(tree) == ["Install", "C#"]
