@@ -32,9 +32,11 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from cleaner.steps.rules import site_domain
@@ -43,12 +45,6 @@ from cleaner.steps.title import _DOMAIN_SHAPED, _letters, strip_site
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 MAX_TITLE_WORDS = 40
-_FURNITURE = frozenset({"header", "nav", "footer", "aside", "form", "button", "template"})
-_FURNITURE_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:site-header|masthead|navbar|menu|footer|sidebar|modal|popup|cookie)"
-    r"(?:$|[\s_-])",
-    re.I,
-)
 _MAX_JSON_LD = 200_000
 _NESTED = ("@graph", "mainEntity", "mainEntityOfPage")
 #: JSON-LD types whose `headline`/`name`, `author` and `datePublished` are the page's own.
@@ -101,27 +97,49 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
-def _meta(tree: HtmlElement, *names: str) -> list[str]:
-    """Contents of `<meta>` tags whose name or property is one of `names`, in page order."""
+@dataclass(slots=True)
+class PageMarks:
+    """What the title and author are read from, found in one pass over the page."""
+
+    h1s: list[tuple[HtmlElement, str, str | None]]  # element, text, place (`_heading_place`)
+    metas: list[tuple[str, str, str]]  # name or property, itemprop, content
+    objects: list[dict]  # JSON-LD
+    title: str | None  # of `<title>`
+    author_links: list[HtmlElement]  # `<a rel="author">`
+
+
+def scan(tree: HtmlElement) -> PageMarks:
+    """The page's `<h1>`s, meta tags, JSON-LD, `<title>` and author links."""
+    marks = PageMarks([], [], [], None, [])
+    scripts = []
+    for element in tree.iter("h1", "meta", "script", "title", "a"):
+        tag = element.tag
+        if tag == "a":
+            if "author" in (element.get("rel") or ""):
+                marks.author_links.append(element)
+        elif tag == "meta":
+            key = (element.get("property") or element.get("name") or "").casefold()
+            prop = (element.get("itemprop") or "").casefold()
+            if (key or prop) and (content := _clean(element.get("content"))):
+                marks.metas.append((key, prop, content))
+        elif tag == "script":
+            if (element.get("type") or "").strip().casefold() == "application/ld+json":
+                scripts.append(element)
+        elif tag == "h1":
+            text = heading_text(element)
+            if text and len(text.split()) <= MAX_TITLE_WORDS:
+                marks.h1s.append((element, text, _heading_place(element)))
+        elif marks.title is None:
+            marks.title = _clean(element.text_content()) or None
+    marks.objects = _json_ld_objects(scripts)
+    return marks
+
+
+def _meta(marks: PageMarks, *names: str) -> list[str]:
+    """Contents of `<meta>` tags whose name, property or itemprop is one of `names`, in
+    page order."""
     wanted = {name.casefold() for name in names}
-    found = []
-    for meta in tree.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").casefold()
-        if key in wanted and (content := _clean(meta.get("content"))):
-            found.append(content)
-    return found
-
-
-def in_furniture(element: HtmlElement) -> bool:
-    """Whether an element is inside the page's header, navigation, footer or a form."""
-    for ancestor in element.iterancestors():
-        if ancestor.tag in _FURNITURE:
-            return True
-        if _FURNITURE_CLASS.search(ancestor.get("class") or "") or _FURNITURE_CLASS.search(
-            ancestor.get("id") or ""
-        ):
-            return True
-    return False
+    return [content for key, prop, content in marks.metas if (key or prop) in wanted]
 
 
 # --- JSON-LD -------------------------------------------------------------------------
@@ -151,10 +169,16 @@ def _types(node: dict) -> set[str]:
 
 def json_ld(tree: HtmlElement) -> list[dict]:
     """The page's JSON-LD objects; blocks that are not valid JSON are skipped."""
+    return _json_ld_objects(
+        script
+        for script in tree.iter("script")
+        if (script.get("type") or "").strip().casefold() == "application/ld+json"
+    )
+
+
+def _json_ld_objects(scripts: Iterable[HtmlElement]) -> list[dict]:
     found: list[dict] = []
-    for script in tree.iter("script"):
-        if (script.get("type") or "").strip().casefold() != "application/ld+json":
-            continue
+    for script in scripts:
         text = (script.text or "").strip()[:_MAX_JSON_LD]
         try:
             value = json.loads(text)
@@ -227,27 +251,21 @@ def heading_text(element: HtmlElement) -> str:
 def headings(tree: HtmlElement, place: str | None = None) -> list[str]:
     """Texts of the page's `<h1>` elements at `place` (see `_heading_place`; None: the
     page's content), in page order."""
-    found = []
-    for h1 in tree.iter("h1"):
-        text = heading_text(h1)
-        if text and len(text.split()) <= MAX_TITLE_WORDS and _heading_place(h1) == place:
-            found.append(text)
-    return found
+    return [text for _, text, where in scan(tree).h1s if where == place]
 
 
-def meta_titles(tree: HtmlElement, objects: list[dict]) -> list[str]:
+def meta_titles(marks: PageMarks) -> list[str]:
     """What the page's metadata gives as its title, most specific first."""
     titles: list[str] = []
-    for node in _main_objects(objects, _ARTICLE_TYPES):
+    for node in _main_objects(marks.objects, _ARTICLE_TYPES):
         for key in ("headline", "name"):
             value = node.get(key)
             if isinstance(value, str) and _clean(value):
                 titles.append(_clean(value))
                 break
-    titles += _meta(tree, "og:title", "twitter:title")
-    title = tree.find(".//title")
-    if title is not None and (text := _clean(title.text_content())):
-        titles.append(text)
+    titles += _meta(marks, "og:title", "twitter:title")
+    if marks.title:
+        titles.append(marks.title)
     return titles
 
 
@@ -279,29 +297,39 @@ def _only_site(title: str, site: str | None, domain: str | None) -> bool:
 _HEADLINE_TYPES = _ARTICLE_TYPES - {"course", "event", "service", "videoobject", "review"}
 
 
-def is_article(tree: HtmlElement, objects: list[dict]) -> bool:
+def is_article(marks: PageMarks) -> bool:
     """Whether the page says it is an article: `og:type` "article" or an article's
     JSON-LD type."""
-    if any(kind.casefold() == "article" for kind in _meta(tree, "og:type")):
+    if any(kind.casefold() == "article" for kind in _meta(marks, "og:type")):
         return True
-    return bool(_main_objects(objects, _HEADLINE_TYPES))
+    return bool(_main_objects(marks.objects, _HEADLINE_TYPES))
 
 
 def _is_home(url: str | None) -> bool:
-    return bool(url) and not urlsplit(url if "//" in url else "//" + url).path.strip("/")
+    if not url:
+        return False
+    try:
+        path = urlsplit(url if "//" in url else "//" + url).path
+    except ValueError:  # "http://[::1": no address at all
+        return False
+    return not path.strip("/")
 
 
-def page_title(tree: HtmlElement, url: str | None, site: str | None) -> str | None:
-    """The page's headline (see the module's docstring), or None."""
+def page_title(
+    tree: HtmlElement, url: str | None, site: str | None, marks: PageMarks | None = None
+) -> str | None:
+    """The page's headline (see the module's docstring), or None. `marks`: the page's
+    `scan`, when the caller has it."""
+    marks = marks or scan(tree)
     domain = site_domain(url)
-    objects = json_ld(tree)
-    metas = meta_titles(tree, objects)
-    content = [h for h in headings(tree) if not _only_site(h, site, domain)]
-    header = [h for h in headings(tree, "header") if not _only_site(h, site, domain)]
+    metas = meta_titles(marks)
+    found = [(text, place) for _, text, place in marks.h1s if not _only_site(text, site, domain)]
+    content = [text for text, place in found if place is None]
+    header = [text for text, place in found if place == "header"]
     for heading in content + header:
         if any(agrees(heading, title) for title in metas):
             return heading
-    if content and not _is_home(url) and is_article(tree, objects):
+    if content and not _is_home(url) and is_article(marks):
         return content[0]
     stripped = [strip_site(title, site, domain) for title in metas]
     stripped = [title for title in stripped if not _only_site(title, site, domain)]
@@ -312,15 +340,56 @@ def page_title(tree: HtmlElement, url: str | None, site: str | None) -> str | No
 
 # --- author --------------------------------------------------------------------------
 
-MAX_AUTHOR_WORDS = 6
-_BY = re.compile(r"^(?:(?:written|posted|reviewed|edited|published)\s+)?by[:\s]+", re.I)
-_NOT_A_NAME = re.compile(r"https?:|www\.|@\w+\.|[.!?]\s+\w|\d{3,}|[|<>{}]")
-_NAME_END = re.compile(
-    r"\s+(?:on|updated|last updated|published|posted|\||·|•|—|–|-)\s+.*$"
-    r"|\s+(?:last\s+)?updated\b.*$"
-    r"|\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d.*$",
+MAX_AUTHOR_WORDS = 6  # of one name ("Doris Munoz-Mantilla, MD, FOMA": a name and titles)
+MAX_AUTHORS = 12
+_BY = re.compile(
+    r"^(?:(?:view|see|read)\s+(?:all|more)\s+(?:posts|articles|stories)\s+(?:by|from)\s+"
+    r"|(?:more\s+(?:posts\s+)?(?:by|from)|read\s+more\s+(?:about|from))\s+"
+    r"|(?:(?:written|posted|reviewed|edited|published|article|story|words)\s+)?by\b[:\s]*"
+    r"|authors?\b\s*:?\s*)",
     re.I,
 )
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+#: An address or markup: not a name.
+_NOT_A_NAME = re.compile(r"https?:|www\.|@\w+\.|\d{4,}|[|<>{}]")
+#: A sentence's end inside the text ("food. She lives"), not an abbreviation's full stop
+#: ("Dr. Vahid", "Jeff T. Kaufman", "Ph.D. Jones").
+_SENTENCE_END = re.compile(r"\b(\w+)([.!?])\s+\w")
+_ABBREVIATIONS = frozenset({"dr", "mr", "mrs", "ms", "jr", "sr", "st", "prof", "rev", "hon"})
+
+
+def _has_sentence_end(text: str) -> bool:
+    for match in _SENTENCE_END.finditer(text):
+        word, mark = match.groups()
+        if mark != "." or (
+            len(word) > 1 and word.casefold() not in _ABBREVIATIONS and not word.isupper()
+        ):
+            return True
+    return False
+
+
+#: How the names of a byline are parted: "A, B and C", "A & B", "A; B".
+_NAME_PARTS = re.compile(r"\s*[,;&]\s*|\s+(?:and|und|et|y|e)\s+", re.I)
+_NAME_END = re.compile(
+    r"\s+(?:on|updated|last updated|published|posted|—|–|-)\s+.*$"
+    r"|\s*[|·•⋅]\s*.*$"
+    r"|\s+(?:last\s+)?updated\b.*$"
+    r"|[.,]?\s+(?:(?:medically\s+)?reviewed|fact[- ]checked|edited|updated)\s+by\b.*$"
+    rf"|\s+{_MONTH}\s+\d.*$|\s+{_MONTH}$|\s+\d+\s+(?:min|mins|minutes?)\b.*$",
+    re.I,
+)
+#: Words of a job title that a byline element puts after the name without a comma
+#: ("Keith Barry Senior Autos Reporter", "Rachel MacDonald Writer"): from the first of
+#: them on, the rest is not the name. After a comma a title is part of the byline as
+#: written ("Tracy Parker, Dietitian").
+_ROLE_WORDS = frozenset((
+    "senior", "junior", "former", "chief", "head", "lead", "staff", "contributing",
+    "managing", "associate", "executive", "deputy", "editor", "editors", "writer", "writers",
+    "reporter", "founder", "co-founder", "cofounder", "consultant", "contributor",
+    "correspondent", "columnist", "journalist", "analyst", "director", "manager", "producer",
+    "expert", "specialist", "author",
+))  # fmt: skip
+_NAME_QUOTES = "\"'“”‘’*"
 
 
 def _author_names(value: object, depth: int = 0) -> list[str]:
@@ -346,10 +415,27 @@ def clean_name(text: str) -> str | None:
     text is not a name (a sentence, an address, a long bio)."""
     text = _BY.sub("", _clean(text))
     text = _NAME_END.sub("", text).strip(" ,;:-|")
-    if not text or _NOT_A_NAME.search(text) or len(text.split()) > MAX_AUTHOR_WORDS:
+    text = _without_role(text).strip(_NAME_QUOTES + " ")
+    if not text or _NOT_A_NAME.search(text) or not any(ch.isalpha() for ch in text):
         return None
-    if not any(ch.isalpha() for ch in text):
+    if re.fullmatch(_MONTH, text, re.I):
         return None
+    if _has_sentence_end(text):
+        return None
+    parts = _NAME_PARTS.split(text)
+    if len(parts) > MAX_AUTHORS or any(len(part.split()) > MAX_AUTHOR_WORDS for part in parts):
+        return None
+    return text
+
+
+def _without_role(text: str) -> str:
+    """A name without the job title an element put after it with no comma between."""
+    if "," in text or ";" in text:
+        return text
+    words = text.split()
+    for index in range(2, len(words)):
+        if words[index].casefold().strip(".;:") in _ROLE_WORDS:
+            return " ".join(words[:index])
     return text
 
 
@@ -366,14 +452,60 @@ def join_names(names: list[str]) -> str | None:
     return ", ".join(unique[:-1]) + " and " + unique[-1]
 
 
-def _json_ld_author(objects: list[dict], site: str | None) -> str | None:
-    for node in _main_objects(objects, _ARTICLE_TYPES):
+def _json_ld_author(marks: PageMarks) -> str | None:
+    for node in _main_objects(marks.objects, _ARTICLE_TYPES):
         value = node.get("author")
         if value is None:
             continue
         names = [n for name in _author_names(value) if (n := clean_name(name))]
+        if len(names) > 1:
+            return as_written(marks, names) or join_names(names)
         if names:
-            return join_names(names)
+            return names[0]
+    return None
+
+
+_ORGANIZATION_TYPES = frozenset(
+    {"organization", "newsmediaorganization", "corporation", "localbusiness", "website"}
+)
+
+
+def organizations(marks: PageMarks, site: str | None) -> set[str]:
+    """Letters of the names of the site and the organizations its JSON-LD names (the
+    publisher, the site itself): an author field that holds one of them names no person."""
+    names = {site} if site else set()
+    for node in marks.objects:
+        publisher = node.get("publisher")
+        for value in publisher if isinstance(publisher, list) else [publisher]:
+            if isinstance(value, dict) and isinstance(value.get("name"), str):
+                names.add(value["name"])
+        if _types(node) & _ORGANIZATION_TYPES and isinstance(node.get("name"), str):
+            names.add(node["name"])
+        author = node.get("author")
+        for value in author if isinstance(author, list) else [author]:
+            if (
+                isinstance(value, dict)
+                and _types(value) & _ORGANIZATION_TYPES
+                and isinstance(value.get("name"), str)
+            ):
+                names.add(value["name"])
+    return {letters for name in names if (letters := _letters(name))}
+
+
+def as_written(marks: PageMarks, names: list[str]) -> str | None:
+    """Several names as the byline near the headline writes them ("A, B, and C"): the
+    text of a block there from the first name to the last, when it holds all of them."""
+    h1 = headline_element(marks)
+    if h1 is None:
+        return None
+    first, last = names[0], names[-1]
+    for _, block in _texts_after(h1, BYLINE_REACH):
+        whole = _clean(block.text_content())
+        start, end = whole.find(first), whole.rfind(last)
+        if 0 <= start < end and all(name in whole for name in names):
+            written = whole[start : end + len(last)]
+            if len(written) <= MAX_BYLINE_CHARS and not _has_sentence_end(written):
+                return written
     return None
 
 
@@ -395,23 +527,188 @@ def microdata_author(tree: HtmlElement) -> str | None:
     return None
 
 
+#: Meta tags that name the page's author, most specific first; `citation_author` may
+#: be repeated, one per author.
+_META_AUTHORS = (
+    "author",
+    "article:author",
+    "og:article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "dcterms.creator",
+    "byl",
+)
+
+
+def meta_author(marks: PageMarks) -> str | None:
+    """The author the page's meta tags name, as written ("Jeff T. Kaufman", "Angela
+    Holliday-Bell, MD", a single user name), not a profile's address."""
+    wanted = {name.casefold(): rank for rank, name in enumerate(_META_AUTHORS)}
+    found: dict[int, str] = {}
+    citations: list[str] = []
+    for key, _, content in marks.metas:
+        if key == "citation_author":
+            citations.append(content)
+        elif key in wanted and wanted[key] not in found:
+            found[wanted[key]] = content
+    if citations:
+        return join_names([n for name in citations if (n := clean_name(name))])
+    for _, value in sorted(found.items()):
+        if name := clean_name(value):
+            return name
+    return None
+
+
+def rel_author(marks: PageMarks) -> str | None:
+    """The text of the page's first `rel="author"` link outside its furniture and its
+    comments."""
+    for link in marks.author_links:
+        if "author" not in (link.get("rel") or "").casefold().split():
+            continue
+        if (
+            _heading_place(link) != "furniture"
+            and not _in_comments(link)
+            and (name := clean_name(link.text_content()))
+        ):
+            return name
+    return None
+
+
+_COMMENTS = re.compile(r"comment|reply|replies|respond|discussion", re.I)
+
+
+def _in_comments(element: HtmlElement) -> bool:
+    return any(_COMMENTS.search(_own_classes(ancestor)) for ancestor in element.iterancestors())
+
+
+#: Text that introduces a byline's names: "By", "Written by", "Author:"; or ends with
+#: it ("16 December 2025 by").
+_BYLINE_START = re.compile(
+    r"^(?:(?:written|posted|reviewed|article|story|words|published)\s+)?by\b\s*:?\s*"
+    r"|^authors?\s*:\s*|^(?:written|posted)\s+by\s*:?\s*",
+    re.I,
+)
+_BYLINE_END = re.compile(r"\bby\s*:?$", re.I)
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template", "button", "option"})
+BYLINE_REACH = 40  # text nodes after the headline where a byline is looked for
+MAX_BYLINE_CHARS = 150
+
+
+def headline_element(marks: PageMarks) -> HtmlElement | None:
+    """The page's first `<h1>` in its content, else in its header."""
+    header = None
+    for h1, _, place in marks.h1s:
+        if place is None:
+            return h1
+        if place == "header" and header is None:
+            header = h1
+    return header
+
+
+def byline_author(marks: PageMarks) -> str | None:
+    """The names in a byline near the headline, as written: a text that starts "By" or
+    "Written by" (or ends with "by", after a date), the names in it or in the text that
+    follows ("<p>Written by</p><p>Edzel Tabing</p>")."""
+    h1 = headline_element(marks)
+    if h1 is None:
+        return None
+    texts = list(_texts_after(h1, BYLINE_REACH))
+    for index, (text, block) in enumerate(texts):
+        line = _clean(text)
+        if len(line) > MAX_BYLINE_CHARS:
+            continue
+        start = _BYLINE_START.match(line)
+        if start is None and not _BYLINE_END.search(line):
+            continue
+        rest = line[start.end() :] if start else ""
+        whole = _clean(block.text_content())
+        if whole != line and whole.startswith(line) and len(whole) <= MAX_BYLINE_CHARS:
+            # "<p>By <a>A</a> and <a>B</a></p>": the names are the rest of the block
+            rest = whole[start.end() :] if start else whole[len(line) :]
+        elif not rest and index + 1 < len(texts):  # "<p>Written by</p><p>A</p>"
+            text, block = texts[index + 1]
+            rest = _clean(text)
+            whole = _clean(block.text_content())
+            if whole.startswith(rest) and len(whole) <= MAX_BYLINE_CHARS:
+                rest = whole
+        if rest and (name := clean_name(rest)) and _looks_like_names(name):
+            return name
+    return None
+
+
+def _texts_after(element: HtmlElement, limit: int) -> Iterator[tuple[str, HtmlElement]]:
+    """The first `limit` texts that are not blank after `element` in page order (not in
+    scripts or styles), each with the element whose text it is part of."""
+    count = 0
+    node: HtmlElement | None = element
+    while node is not None and count < limit:
+        parent = node.getparent()
+        if node.tail and node.tail.strip() and parent is not None:
+            count += 1
+            yield node.tail, parent
+        following = node.getnext()
+        if following is None:
+            node = parent
+            continue
+        skipped: HtmlElement | None = None
+        for event, item in etree.iterwalk(following, events=("start", "end")):
+            if skipped is not None:
+                if event == "end" and item is skipped:
+                    skipped = None
+                continue
+            if not isinstance(item.tag, str) or item.tag in _NOT_TEXT:
+                if event == "start":
+                    skipped = item
+                continue
+            text = item.text if event == "start" else (item.tail if item is not following else None)
+            owner = item if event == "start" else item.getparent()
+            if text and text.strip() and owner is not None:
+                count += 1
+                yield text, owner
+                if count >= limit:
+                    return
+        node = following
+
+
+def _looks_like_names(text: str) -> bool:
+    """Whether each part of a byline starts with a capital or a digit, or is one word
+    (a user name: "ibby")."""
+    parts = [part for part in _NAME_PARTS.split(text) if part]
+    if len(parts) == 1 and len(parts[0].split()) == 1:
+        return True
+    return all(part[0].isupper() or part[0].isdigit() for part in parts)
+
+
 def page_author(
     tree: HtmlElement,
     site: str | None = None,
     fallback: str | None = None,
     page_type: str | None = None,
+    marks: PageMarks | None = None,
 ) -> str | None:
     """The page's author: on a forum page, the first post's author as the page's
-    microdata writes it; else JSON-LD `author` of its article, else `fallback`
-    (trafilatura's meta tags and byline search) with what follows the name ("Last
-    updated ...", a job title after a separator) left out; None when none holds a name."""
+    microdata writes it; else JSON-LD `author` of its article, the author meta tags,
+    a `rel="author"` link, a byline near the headline ("By ...", "Written by ..."),
+    else `fallback` (trafilatura's byline search), as written but with what follows the
+    name ("Last updated ...", a job title after a separator) left out; None when none
+    holds a name."""
     if page_type == "forum" and (found := microdata_author(tree)):
         return found
-    if found := _json_ld_author(json_ld(tree), site):
-        return found
+    marks = marks or scan(tree)
+    names_an_organization: str | None = None
+    orgs: set[str] | None = None
+    for finder in (_json_ld_author, meta_author, rel_author, byline_author):
+        if found := finder(marks):
+            orgs = organizations(marks, site) if orgs is None else orgs
+            if _letters(found) not in orgs:
+                return found
+            names_an_organization = names_an_organization or found
     if fallback and (name := clean_name(fallback)):
-        return name
-    return None
+        orgs = organizations(marks, site) if orgs is None else orgs
+        if _letters(name) not in orgs or names_an_organization is None:
+            return name
+    return names_an_organization
 
 
 #: Meta tags (property, name or itemprop) that state when the page was first published.

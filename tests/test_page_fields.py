@@ -154,3 +154,95 @@ def test_permalink_marks_are_not_part_of_the_headline() -> None:
     from cleaner.page_fields import headings
 
     assert headings(tree) == ["Install", "C#"]
+
+
+def test_meta_author_as_written() -> None:
+    def author(head: str) -> str | None:
+        return page_author(_tree(head, "<p>Text.</p>"), None, "Fallback Name")
+
+    assert author('<meta name="author" content="Dr. Vahid Osman">') == "Dr. Vahid Osman"
+    assert author('<meta name="author" content="ggailey777">') == "ggailey777"
+    assert author('<meta name="author" content="Kaufman, Jeff T.">') == "Kaufman, Jeff T."
+    # a profile's address is not a name: the next tag, then the fallback
+    facebook = '<meta property="article:author" content="https://www.facebook.com/x">'
+    assert author(facebook) == "Fallback Name"
+    assert author(facebook + '<meta name="parsely-author" content="Alexa">') == "Alexa"
+    citations = (
+        '<meta name="citation_author" content="Ekert, Artur">'
+        '<meta name="citation_author" content="Kay, Alastair">'
+    )
+    assert author(citations) == "Ekert, Artur and Kay, Alastair"
+
+
+def test_rel_author_link_outside_comments() -> None:
+    body = (
+        '<article><h1>T</h1><a rel="author" href="/u/erin">Erin Spain</a></article>'
+        '<div class="comments"><a rel="author nofollow" href="/u/x">Commenter</a></div>'
+    )
+    assert page_author(_tree("", body), None, None) == "Erin Spain"
+    comment_only = '<div class="comment-list"><a rel="author" href="/u/x">Commenter</a></div>'
+    assert page_author(_tree("", comment_only), None, None) is None
+
+
+def test_byline_near_the_headline() -> None:
+    def author(body: str) -> str | None:
+        return page_author(_tree("", body), None, None)
+
+    assert author('<h1>Title</h1><p>By <a href="/p/sofia">Sofia Gonzalez</a></p>') == (
+        "Sofia Gonzalez"
+    )
+    assert author("<h1>Title</h1><div><p>Written by</p><p>Edzel Tabing</p></div>") == (
+        "Edzel Tabing"
+    )
+    assert author("<h1>Title</h1><div>16 December 2025 by <b>Sam O'Brien</b></div>") == (
+        "Sam O'Brien"
+    )
+    two = '<h1>T</h1><p>By <a href="/a">Moses Kim</a> and <a href="/b">Kate Shokurova</a></p>'
+    assert author(two) == "Moses Kim and Kate Shokurova"
+    # not a byline: a sentence that starts with "By", or no headline to be near
+    assert author("<h1>T</h1><p>By then the rain had stopped. We left.</p>") is None
+    assert author("<p>By Sofia Gonzalez</p>") is None
+
+
+def test_names_with_abbreviations_are_names_sentences_are_not() -> None:
+    assert clean_name("Dr. Andrew Huberman") == "Dr. Andrew Huberman"
+    assert clean_name("Genevieve Carlton, Ph.D.") == "Genevieve Carlton, Ph.D."
+    assert clean_name("Jeff T. Kaufman") == "Jeff T. Kaufman"
+    assert clean_name("Jane writes about food. She lives in Paris") is None
+    assert clean_name("Contact us! Now") is None
+
+
+def test_a_person_in_the_byline_before_an_organization_in_json_ld() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+        '{"@type": "Organization", "name": "USA TODAY"}}</script>'
+    )
+    body = "<h1>Headline</h1><p>By Brian Truitt</p>"
+    assert page_author(_tree(head, body), "USA TODAY", None) == "Brian Truitt"
+    # with no person named anywhere, the organization is what the page states
+    assert page_author(_tree(head, "<h1>Headline</h1>"), "USA TODAY", None) == "USA TODAY"
+
+
+def test_several_json_ld_authors_as_the_byline_writes_them() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "Article", "author": ['
+        '{"name": "Ann Lee"}, {"name": "Bo Chan"}, {"name": "Cy Diaz"}]}</script>'
+    )
+    byline = "<h1>T</h1><p>By <a>Ann Lee</a>, <a>Bo Chan</a>, and <a>Cy Diaz</a></p>"
+    assert page_author(_tree(head, byline), None, None) == "Ann Lee, Bo Chan, and Cy Diaz"
+    assert page_author(_tree(head, "<h1>T</h1>"), None, None) == "Ann Lee, Bo Chan and Cy Diaz"
+
+
+def test_what_follows_a_name_in_a_byline_element_is_left_out() -> None:
+    page = _tree("", "<p>Text.</p>")
+    for byline, name in (
+        ("Keith Barry Senior Autos Reporter", "Keith Barry"),
+        ("Tracy Parker, Dietitian", "Tracy Parker, Dietitian"),
+        ("Workzone Team• 4 mins read", "Workzone Team"),
+        ("Luke Kim December", "Luke Kim"),
+        ("Shelby Loos, DVM. Reviewed by Molly Price, DVM", "Shelby Loos, DVM"),
+        ("View all posts by Ray Ansari", "Ray Ansari"),
+        ('"David Kim"', "David Kim"),
+    ):
+        assert page_author(page, None, byline) == name
+    assert page_author(page, None, "Dec") is None
