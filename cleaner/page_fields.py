@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
+from cleaner.dates import parse_date
 from cleaner.steps.rules import site_domain
 from cleaner.steps.title import _DOMAIN_SHAPED, _letters, strip_site
 
@@ -730,19 +731,90 @@ _TIME_ELEMENT = re.compile(rf"""<time\b[^>]*?datetime\s*=\s*["']?\s*{_ISO}""", r
 _DATE_SEARCH_CHARS = 2_000_000  # of a page's markup
 
 
-def stated_date(html: str) -> str | None:
-    """The publication date a page states in its markup, `YYYY-MM-DD`: a published-time
-    meta tag, else JSON-LD `datePublished`, else the first `<time datetime>`; None when
-    it states none (htmldate's search then decides). Modified dates are never read.
+#: A full date in a page's address: "/2025/12/18/", "/2025-12-18-".
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?=[/.-]|$)")
+
+
+def url_date(url: str | None) -> str | None:
+    """The date a page's address states, `YYYY-MM-DD`: the day it was published, on the
+    publisher's calendar (a published time in UTC may be the next day)."""
+    found = _URL_DATE.search(url or "")
+    if found is None:
+        return None
+    value = "{}-{:02d}-{:02d}".format(*(int(part) for part in found.groups()))
+    return value if _plausible(value) else None
+
+
+def stated_date(
+    html: str, tree: HtmlElement | None = None, url: str | None = None
+) -> str | None:
+    """The publication date a page states, `YYYY-MM-DD`: the date in its address, else a
+    published-time meta tag, else JSON-LD `datePublished` (of the page's article, when
+    `tree` is given), else the first `<time datetime>`, else (with `tree`) a date shown
+    near the headline that is not labelled as an update; None when it states none
+    (htmldate's search then decides). Modified dates are never read.
     On the 782 WCXB dev pages with a gold date this order, then htmldate's extensive
-    search, is right on 0.858 of them; htmldate alone 0.807 (0.839 extensive)."""
+    search, is right on 0.863 of them (0.853 without the address and the shown date,
+    htmldate alone 0.807, 0.839 extensive)."""
+    if found := url_date(url):
+        return found
     head = html[:_DATE_SEARCH_CHARS]
-    for pattern in (_META_PUBLISHED, _LD_PUBLISHED, _TIME_ELEMENT):
-        found = pattern.search(head)
-        if found:
-            value = next(group for group in found.groups() if group)
-            if _plausible(value):
-                return value
+    if found := _first_date(_META_PUBLISHED, head):
+        return found
+    if tree is not None and '"datePublished"' in head:
+        if found := _json_ld_published(json_ld(tree)):
+            return found
+    elif found := _first_date(_LD_PUBLISHED, head):
+        return found
+    if found := _first_date(_TIME_ELEMENT, head):
+        return found
+    return shown_date(scan(tree)) if tree is not None else None
+
+
+def _first_date(pattern: re.Pattern[str], text: str) -> str | None:
+    found = pattern.search(text)
+    if found:
+        value = next(group for group in found.groups() if group)
+        if _plausible(value):
+            return value
+    return None
+
+
+def _json_ld_published(objects: list[dict]) -> str | None:
+    """`datePublished` of the page's article, product or page in its JSON-LD, not of an
+    image or a video it holds."""
+    for node in _main_objects(objects, _MAIN_TYPES):
+        value = node.get("datePublished")
+        found = _ISO_START.match(value.strip()) if isinstance(value, str) else None
+        if found and _plausible(found.group(1)):
+            return found.group(1)
+    return None
+
+
+_ISO_START = re.compile(_ISO)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b|[年년]")
+_UPDATE_LABEL = re.compile(r"updat|modif|revis|reviewed|aktualisiert|mis à jour", re.I)
+MAX_DATE_CHARS = 80
+
+
+def shown_date(marks: PageMarks) -> str | None:
+    """The first date shown in the texts after the headline ("March 5, 2024", "5. März
+    2024"), unless it is labelled as an update or a review; `YYYY-MM-DD`."""
+    h1 = headline_element(marks)
+    if h1 is None:
+        return None
+    for text, block in _texts_after(h1, BYLINE_REACH):
+        line = _clean(text)
+        if len(line) > MAX_DATE_CHARS or not _YEAR.search(line):
+            continue
+        found = parse_date(line)
+        if found is None:
+            continue
+        label = line + " " + _clean(block.text_content())[:MAX_BYLINE_CHARS]
+        if _UPDATE_LABEL.search(label):
+            continue
+        day = found[:10]
+        return day if _plausible(day) else None
     return None
 
 

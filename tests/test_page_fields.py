@@ -246,3 +246,38 @@ def test_what_follows_a_name_in_a_byline_element_is_left_out() -> None:
     ):
         assert page_author(page, None, byline) == name
     assert page_author(page, None, "Dec") is None
+
+
+def test_stated_date_from_the_address_first_then_the_articles_json_ld() -> None:
+    from cleaner.page_fields import stated_date, url_date
+
+    assert url_date("https://x.org/2025/12/18/a-post/") == "2025-12-18"
+    assert url_date("https://x.org/archive/2025-1-5-notes") == "2025-01-05"
+    assert url_date("https://x.org/2025/13/18/x") is None
+    assert url_date("https://x.org/post/2025") is None
+    # a published time in UTC that is the next day on the publisher's calendar
+    page = '<meta property="article:published_time" content="2025-12-19T02:41:41+00:00">'
+    assert stated_date(page, None, "https://x.org/2025/12/18/a/") == "2025-12-18"
+    # the article's datePublished, not an image's that comes first
+    ld = (
+        '<script type="application/ld+json">{"@graph": ['
+        '{"@type": "ImageObject", "datePublished": "2021-08-12T19:35:44+00:00"},'
+        '{"@type": "BlogPosting", "datePublished": "2025-02-22"}]}</script>'
+    )
+    html = f"<html><head>{ld}</head><body><p>x</p></body></html>"
+    tree = parse_page(html)
+    assert stated_date(html, tree) == "2025-02-22"
+    assert stated_date(html) == "2021-08-12"  # without the tree: the first one written
+
+
+def test_stated_date_shown_near_the_headline_unless_an_update() -> None:
+    from cleaner.page_fields import stated_date
+
+    def date(body: str) -> str | None:
+        html = f"<html><body>{body}</body></html>"
+        return stated_date(html, parse_page(html))
+
+    assert date("<h1>Title</h1><p>By Ann</p><p>March 5, 2024</p>") == "2024-03-05"
+    assert date("<h1>Title</h1><p>Updated: March 5, 2024</p>") is None
+    assert date("<h1>Title</h1><p>In 2024 we sold 3 cars.</p>") is None
+    assert date("<p>March 5, 2024</p>") is None  # no headline to be near
