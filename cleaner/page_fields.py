@@ -34,6 +34,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -522,9 +523,8 @@ def microdata_author(tree: HtmlElement) -> str | None:
         holders = element.xpath(".//*[@itemprop='name']") or [element]
         holder = holders[0]
         value = holder.get("content") if holder.tag == "meta" else holder.text_content()
-        value = _SPACES.sub(" ", value or "").strip()
-        if value and len(value) <= _MAX_USERNAME and not _NOT_A_NAME.search(value):
-            return value
+        if name := _username(value):
+            return name
     return None
 
 
@@ -681,6 +681,57 @@ def _looks_like_names(text: str) -> bool:
     return all(part[0].isupper() or part[0].isdigit() for part in parts)
 
 
+_POSTING_TYPES = frozenset({"discussionforumposting", "question", "socialmediaposting"})
+#: Labels a forum puts before the user name of who started the thread.
+_STARTER_LABEL = re.compile(
+    r"^(?:thread\s+starter|started\s+by|original\s+poster|topic\s+starter|asked\s+by)\s*:?$",
+    re.I,
+)
+_AUTHOR_ATTRIBUTES = ("data-author-username", "data-author", "author")
+#: Elements that carry their post's author as an attribute, outside quoted replies.
+_AUTHOR_ATTRIBUTE_PATH = etree.XPath(
+    "//*[(@data-author-username or @data-author or @author) and not(self::aside)"
+    " and not(self::blockquote) and not(self::meta) and not(self::link)]"
+)
+
+
+def _username(value: object) -> str | None:
+    """A user name as written ("hayley.p", "b.scherer"), or None for what is none."""
+    if not isinstance(value, str):
+        return None
+    value = _SPACES.sub(" ", value).strip()
+    if value and len(value) <= _MAX_USERNAME and not _NOT_A_USERNAME.search(value):
+        return value
+    return None
+
+
+#: An address or markup; digits are common in user names ("user3080392").
+_NOT_A_USERNAME = re.compile(r"https?:|www\.|[|<>{}]")
+
+
+def forum_author(tree: HtmlElement, marks: PageMarks) -> str | None:
+    """Who started a forum thread, as written: the author of the thread's JSON-LD
+    posting, the name after a "Thread starter" label, the first microdata `author`, or
+    the first post's author attribute (`data-author-username="..."`)."""
+    for node in _main_objects(marks.objects, _POSTING_TYPES):
+        names = _author_names(node.get("author"))
+        if names and (name := _username(names[0])):
+            return name
+    h1 = headline_element(marks)
+    if h1 is not None:
+        texts = list(_texts_after(h1, BYLINE_REACH))
+        for (text, _), following in pairwise(texts):
+            if _STARTER_LABEL.match(_clean(text)) and (name := _username(following[0])):
+                return name
+    if found := microdata_author(tree):
+        return found
+    for element in _AUTHOR_ATTRIBUTE_PATH(tree)[:3]:
+        for attribute in _AUTHOR_ATTRIBUTES:
+            if (name := _username(element.get(attribute))) and not name.startswith("http"):
+                return name
+    return None
+
+
 def page_author(
     tree: HtmlElement,
     site: str | None = None,
@@ -694,9 +745,9 @@ def page_author(
     else `fallback` (trafilatura's byline search), as written but with what follows the
     name ("Last updated ...", a job title after a separator) left out; None when none
     holds a name."""
-    if page_type == "forum" and (found := microdata_author(tree)):
-        return found
     marks = marks or scan(tree)
+    if page_type == "forum" and (found := forum_author(tree, marks)):
+        return found
     names_an_organization: str | None = None
     orgs: set[str] | None = None
     for finder in (_json_ld_author, meta_author, rel_author, byline_author):

@@ -281,3 +281,23 @@ def test_stated_date_shown_near_the_headline_unless_an_update() -> None:
     assert date("<h1>Title</h1><p>Updated: March 5, 2024</p>") is None
     assert date("<h1>Title</h1><p>In 2024 we sold 3 cars.</p>") is None
     assert date("<p>March 5, 2024</p>") is None  # no headline to be near
+
+
+def test_a_forum_threads_starter() -> None:
+    def author(head: str, body: str) -> str | None:
+        return page_author(_tree(head, body), None, None, page_type="forum")
+
+    posting = (
+        '<script type="application/ld+json">{"@type": "DiscussionForumPosting", '
+        '"author": {"@type": "Person", "name": "felixen"}}</script>'
+    )
+    later = '<div itemprop="author"><span itemprop="name">spikeymike</span></div>'
+    assert author(posting, later) == "felixen"
+    starter = "<h1>Best headphones?</h1><ul><li><span>Thread starter</span> <a>FutureBSD</a></li>"
+    assert author("", starter + "</ul>" + later) == "FutureBSD"
+    # a quoted reply's author is not the starter's; the post's own attribute is
+    quoted = (
+        '<aside class="quote" data-username="RndSheep">q</aside>'
+        '<div class="question" data-author-username="user3080392">Q</div>'
+    )
+    assert author("", quoted) == "user3080392"
