@@ -391,6 +391,12 @@ _ROLE_WORDS = frozenset((
     "correspondent", "columnist", "journalist", "analyst", "director", "manager", "producer",
     "expert", "specialist", "author",
 ))  # fmt: skip
+#: Labels and link texts found where a name was looked for ("Updated", "View more posts").
+_NOT_NAME_WORDS = frozenset((
+    "updated", "researched", "written", "reviewed", "edited", "posted", "published", "by",
+    "view", "more", "all", "posts", "articles", "author", "authors", "about", "the",
+))  # fmt: skip
+_TEMPLATE_KEY = re.compile(r"[a-z_]+(?:\.[a-z_]+){2,}")  # "page.head.extra.author"
 _NAME_QUOTES = "\"'“”‘’*"
 
 
@@ -420,7 +426,9 @@ def clean_name(text: str) -> str | None:
     text = _without_role(text).strip(_NAME_QUOTES + " ")
     if not text or _NOT_A_NAME.search(text) or not any(ch.isalpha() for ch in text):
         return None
-    if re.fullmatch(_MONTH, text, re.I):
+    if re.fullmatch(_MONTH, text, re.I) or _NOT_NAME_WORDS.issuperset(text.casefold().split()):
+        return None
+    if text.endswith(("!", "?")) or _TEMPLATE_KEY.fullmatch(text):
         return None
     if _has_sentence_end(text):
         return None
@@ -431,9 +439,14 @@ def clean_name(text: str) -> str | None:
 
 
 def _without_role(text: str) -> str:
-    """A name without the job title an element put after it with no comma between."""
-    if "," in text or ";" in text:
+    """A name without the job title an element put after it with no comma between
+    ("Rasmus Barslund Founder; Lead Reviewer": what follows the title goes too)."""
+    if "," in text:
         return text
+    first, separator, _ = text.partition(";")
+    if separator:
+        cut = _without_role(first)
+        return cut if cut != first else text
     words = text.split()
     for index in range(2, len(words)):
         if words[index].casefold().strip(".;:") in _ROLE_WORDS:
@@ -673,12 +686,19 @@ def _texts_after(element: HtmlElement, limit: int) -> Iterator[tuple[str, HtmlEl
 
 
 def _looks_like_names(text: str) -> bool:
-    """Whether each part of a byline starts with a capital or a digit, or is one word
-    (a user name: "ibby")."""
+    """Whether each part of a byline is one word (a user name: "ibby") or words that
+    start with a capital or a digit, short particles aside ("van der", "de la")."""
     parts = [part for part in _NAME_PARTS.split(text) if part]
     if len(parts) == 1 and len(parts[0].split()) == 1:
         return True
-    return all(part[0].isupper() or part[0].isdigit() for part in parts)
+    return all(
+        not word[0].islower() or len(word) <= MAX_PARTICLE
+        for part in parts
+        for word in part.split()
+    )
+
+
+MAX_PARTICLE = 3  # letters of "van", "der", "de", "la", "von", "bin"
 
 
 _POSTING_TYPES = frozenset({"discussionforumposting", "question", "socialmediaposting"})
@@ -756,7 +776,7 @@ def page_author(
             if _letters(found) not in orgs:
                 return found
             names_an_organization = names_an_organization or found
-    if fallback and (name := clean_name(fallback)):
+    if fallback and (name := clean_name(fallback)) and _looks_like_names(name):
         orgs = organizations(marks, site) if orgs is None else orgs
         if _letters(name) not in orgs or names_an_organization is None:
             return name
@@ -796,9 +816,7 @@ def url_date(url: str | None) -> str | None:
     return value if _plausible(value) else None
 
 
-def stated_date(
-    html: str, tree: HtmlElement | None = None, url: str | None = None
-) -> str | None:
+def stated_date(html: str, tree: HtmlElement | None = None, url: str | None = None) -> str | None:
     """The publication date a page states, `YYYY-MM-DD`: the date in its address, else a
     published-time meta tag, else JSON-LD `datePublished` (of the page's article, when
     `tree` is given), else the first `<time datetime>`, else (with `tree`) a date shown

@@ -301,3 +301,13 @@ def test_a_forum_threads_starter() -> None:
         '<div class="question" data-author-username="user3080392">Q</div>'
     )
     assert author("", quoted) == "user3080392"
+
+
+def test_labels_and_placeholders_are_not_names() -> None:
+    page = _tree("", "<p>Text.</p>")
+    for text in ("Updated", "Researched by", "View more posts", "Registering for free!"):
+        assert page_author(page, None, text) is None
+    assert page_author(page, None, "page.head.extra.author") is None
+    assert page_author(page, None, "Personal finance") is None  # a section, not a name
+    assert page_author(page, None, "Rasmus Barslund Founder; Lead Reviewer") == "Rasmus Barslund"
+    assert page_author(page, None, "b.scherer") == "b.scherer"
