@@ -603,7 +603,7 @@ _BYLINE_START = re.compile(
     r"|^authors?\s*:\s*|^(?:written|posted)\s+by\s*:?\s*",
     re.I,
 )
-_BYLINE_END = re.compile(r"\bby\s*:?$", re.I)
+_BYLINE_END = re.compile(r"^by\s*:?$|\d.*\sby\s*:?$", re.I)  # "by", "16 December 2025 by"
 _NOT_TEXT = frozenset({"script", "style", "noscript", "template", "button", "option"})
 BYLINE_REACH = 40  # text nodes after the headline where a byline is looked for
 MAX_BYLINE_CHARS = 150

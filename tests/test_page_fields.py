@@ -202,6 +202,13 @@ def test_byline_near_the_headline() -> None:
     # not a byline: a sentence that starts with "By", or no headline to be near
     assert author("<h1>T</h1><p>By then the rain had stopped. We left.</p>") is None
     assert author("<p>By Sofia Gonzalez</p>") is None
+    assert (
+        author(
+            "<h1>Shoes</h1><label>Sort by</label><select><option>x</option></select>"
+            "<span>Featured</span>"
+        )
+        is None
+    )
 
 
 def test_names_with_abbreviations_are_names_sentences_are_not() -> None:
