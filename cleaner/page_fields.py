@@ -600,7 +600,7 @@ def _in_comments(element: HtmlElement) -> bool:
 #: it ("16 December 2025 by").
 _BYLINE_START = re.compile(
     r"^(?:(?:written|posted|reviewed|article|story|words|published)\s+)?by\b\s*:?\s*"
-    r"|^authors?\s*:\s*|^(?:written|posted)\s+by\s*:?\s*",
+    r"|^authors?\b\s*:?\s*|^(?:written|posted)\s+by\s*:?\s*",
     re.I,
 )
 _BYLINE_END = re.compile(r"^by\s*:?$|\d.*\sby\s*:?$", re.I)  # "by", "16 December 2025 by"
