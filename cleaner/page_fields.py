@@ -15,16 +15,26 @@ more likely the page's own:
   `strip_site`), else the first `<h1>`. On a landing page the `<h1>` is as often a
   slogan ("Build fast."), which is why it needs the meta tags' agreement there.
   Permalink marks after a heading ("Quickstart¶") are not part of it.
-- author: JSON-LD `author` of the page's article (several names joined as a byline
-  writes them), then trafilatura's answer (meta tags, byline elements) with what follows
-  the name ("Last updated ...", "| Staff") left out; a value that is a sentence (a bio),
-  a URL or the site's own name is not an author.
-- date: the publication date the markup states (`stated_date`: a published-time meta
-  tag, JSON-LD `datePublished`, the first `<time datetime>`), else htmldate's extensive
-  search, preferring the original date to the last modified one.
+- author: as the page writes it. On a forum page, who started the thread (its JSON-LD
+  posting's author, the name after "Thread starter", the first microdata `author`, a
+  post's `data-author` attribute). Else the article's JSON-LD `author` (several names
+  as the byline near the headline writes them, "A, B, and C"), the author meta tags
+  (`author`, `article:author`, parsely, sailthru, Dublin Core, `citation_author`), a
+  `rel="author"` link outside comments, a byline after the headline ("By ...",
+  "Written by" then the name, "16 December 2025 by ..."), then trafilatura's answer. A
+  person comes before an organization (the site, the publisher, an `Organization`
+  author), which is kept only when no person is named. Labels ("By", "View all posts
+  by"), what follows the name ("Last updated ...", "| Staff", "Reviewed by ..."), a
+  job title put after it without a comma ("Keith Barry Senior Autos Reporter") are left
+  out; a sentence (a bio), an address, a label or a template key is no author.
+- date: the publication date the page states (`stated_date`): the date in its address,
+  a published-time meta tag, JSON-LD `datePublished` of its article, the first `<time
+  datetime>`, a date shown after the headline that is not labelled as an update; else
+  htmldate's extensive search, preferring the original date to the last modified one.
 
-Each function takes the parsed page (cleaner/steps/extract.py's `parse_page`) and reads
-it without changing it.
+Title and author read one `scan` of the page (its `<h1>`s, meta tags, JSON-LD, `<title>`
+and author links); a caller that has it passes it as `marks`. Each function takes the
+parsed page (cleaner/steps/extract.py's `parse_page`) and reads it without changing it.
 """
 
 from __future__ import annotations
