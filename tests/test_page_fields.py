@@ -109,3 +109,212 @@ def test_a_forum_page_author_is_the_first_posters_user_name_as_written() -> None
     assert microdata_author(page) == "hayley.p"
     assert page_author(page, None, "Hayley P", page_type="forum") == "hayley.p"
     assert page_author(page, None, "Hayley P", page_type="article") == "Hayley P"
+
+
+def test_an_articles_headline_is_its_title_even_where_the_meta_title_differs() -> None:
+    head = (
+        '<meta property="og:type" content="article">'
+        "<title>Health Trends For 2026 - Tastewise</title>"
+    )
+    body = "<div class='wrap'><h1>Top 10 Health Trends to Watch</h1><p>Text.</p></div>"
+    assert page_title(_tree(head, body), "https://x.com/blog/trends", None) == (
+        "Top 10 Health Trends to Watch"
+    )
+    # not an article (a landing page's slogan), or the site's home page: the meta title
+    no_type = head.replace("article", "website")
+    slogan = page_title(_tree(no_type, body), "https://x.com/trends", "Tastewise")
+    assert slogan == "Health Trends For 2026"
+    assert page_title(_tree(head, body), "https://x.com/", "Tastewise") == "Health Trends For 2026"
+
+
+def test_a_headline_in_the_articles_header_counts_but_not_in_navigation() -> None:
+    head = "<title>Machine learning, explained | MIT Sloan</title>"
+    inside = "<article><header><h1>Machine learning, explained</h1></header><p>Text.</p></article>"
+    assert page_title(_tree(head, inside), None, None) == "Machine learning, explained"
+    in_menu = "<nav><h1>Machine learning, explained</h1></nav><p>Text.</p>"
+    article = '<meta property="og:type" content="article"><title>Other words here</title>'
+    assert page_title(_tree(article, in_menu), "https://x.com/a", None) == "Other words here"
+
+
+def test_layout_classes_of_the_body_do_not_make_the_headline_furniture() -> None:
+    head = '<meta property="og:type" content="article"><title>Another title | Site</title>'
+    body = "<div class='has-sidebar content-sidebar-wrap'><h1>The headline</h1></div>"
+    tree = parse_page(
+        f"<html><head>{head}</head><body class='has-menu sidebar-left'>{body}</body></html>"
+    )
+    assert tree is not None
+    assert page_title(tree, "https://x.com/a", None) == "The headline"
+
+
+def test_permalink_marks_are_not_part_of_the_headline() -> None:
+    body = '<h1>Quickstart<a class="headerlink" href="#quickstart">¶</a></h1>'
+    assert page_title(_tree("<title>Quickstart — Flask</title>", body), None, None) == "Quickstart"
+    body = '<h1>Install <a href="#install">#</a></h1><h1>C#</h1>'
+    tree = _tree("", body)
+    from cleaner.page_fields import headings
+
+    assert headings(tree) == ["Install", "C#"]
+
+
+def test_meta_author_as_written() -> None:
+    def author(head: str) -> str | None:
+        return page_author(_tree(head, "<p>Text.</p>"), None, "Fallback Name")
+
+    assert author('<meta name="author" content="Dr. Vahid Osman">') == "Dr. Vahid Osman"
+    assert author('<meta name="author" content="ggailey777">') == "ggailey777"
+    assert author('<meta name="author" content="Kaufman, Jeff T.">') == "Kaufman, Jeff T."
+    # a profile's address is not a name: the next tag, then the fallback
+    facebook = '<meta property="article:author" content="https://www.facebook.com/x">'
+    assert author(facebook) == "Fallback Name"
+    assert author(facebook + '<meta name="parsely-author" content="Alexa">') == "Alexa"
+    citations = (
+        '<meta name="citation_author" content="Ekert, Artur">'
+        '<meta name="citation_author" content="Kay, Alastair">'
+    )
+    assert author(citations) == "Ekert, Artur and Kay, Alastair"
+
+
+def test_rel_author_link_outside_comments() -> None:
+    body = (
+        '<article><h1>T</h1><a rel="author" href="/u/erin">Erin Spain</a></article>'
+        '<div class="comments"><a rel="author nofollow" href="/u/x">Commenter</a></div>'
+    )
+    assert page_author(_tree("", body), None, None) == "Erin Spain"
+    comment_only = '<div class="comment-list"><a rel="author" href="/u/x">Commenter</a></div>'
+    assert page_author(_tree("", comment_only), None, None) is None
+
+
+def test_byline_near_the_headline() -> None:
+    def author(body: str) -> str | None:
+        return page_author(_tree("", body), None, None)
+
+    assert author('<h1>Title</h1><p>By <a href="/p/sofia">Sofia Gonzalez</a></p>') == (
+        "Sofia Gonzalez"
+    )
+    assert author("<h1>Title</h1><div><p>Written by</p><p>Edzel Tabing</p></div>") == (
+        "Edzel Tabing"
+    )
+    assert author("<h1>Title</h1><div>16 December 2025 by <b>Sam O'Brien</b></div>") == (
+        "Sam O'Brien"
+    )
+    two = '<h1>T</h1><p>By <a href="/a">Moses Kim</a> and <a href="/b">Kate Shokurova</a></p>'
+    assert author(two) == "Moses Kim and Kate Shokurova"
+    # not a byline: a sentence that starts with "By", or no headline to be near
+    assert author("<h1>T</h1><p>By then the rain had stopped. We left.</p>") is None
+    assert author("<p>By Sofia Gonzalez</p>") is None
+    assert (
+        author(
+            "<h1>Shoes</h1><label>Sort by</label><select><option>x</option></select>"
+            "<span>Featured</span>"
+        )
+        is None
+    )
+
+
+def test_names_with_abbreviations_are_names_sentences_are_not() -> None:
+    assert clean_name("Dr. Andrew Huberman") == "Dr. Andrew Huberman"
+    assert clean_name("Genevieve Carlton, Ph.D.") == "Genevieve Carlton, Ph.D."
+    assert clean_name("Jeff T. Kaufman") == "Jeff T. Kaufman"
+    assert clean_name("Jane writes about food. She lives in Paris") is None
+    assert clean_name("Contact us! Now") is None
+
+
+def test_a_person_in_the_byline_before_an_organization_in_json_ld() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+        '{"@type": "Organization", "name": "USA TODAY"}}</script>'
+    )
+    body = "<h1>Headline</h1><p>By Brian Truitt</p>"
+    assert page_author(_tree(head, body), "USA TODAY", None) == "Brian Truitt"
+    # with no person named anywhere, the organization is what the page states
+    assert page_author(_tree(head, "<h1>Headline</h1>"), "USA TODAY", None) == "USA TODAY"
+
+
+def test_several_json_ld_authors_as_the_byline_writes_them() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "Article", "author": ['
+        '{"name": "Ann Lee"}, {"name": "Bo Chan"}, {"name": "Cy Diaz"}]}</script>'
+    )
+    byline = "<h1>T</h1><p>By <a>Ann Lee</a>, <a>Bo Chan</a>, and <a>Cy Diaz</a></p>"
+    assert page_author(_tree(head, byline), None, None) == "Ann Lee, Bo Chan, and Cy Diaz"
+    assert page_author(_tree(head, "<h1>T</h1>"), None, None) == "Ann Lee, Bo Chan and Cy Diaz"
+
+
+def test_what_follows_a_name_in_a_byline_element_is_left_out() -> None:
+    page = _tree("", "<p>Text.</p>")
+    for byline, name in (
+        ("Keith Barry Senior Autos Reporter", "Keith Barry"),
+        ("Tracy Parker, Dietitian", "Tracy Parker, Dietitian"),
+        ("Workzone Team• 4 mins read", "Workzone Team"),
+        ("Luke Kim December", "Luke Kim"),
+        ("Shelby Loos, DVM. Reviewed by Molly Price, DVM", "Shelby Loos, DVM"),
+        ("View all posts by Ray Ansari", "Ray Ansari"),
+        ('"David Kim"', "David Kim"),
+    ):
+        assert page_author(page, None, byline) == name
+    assert page_author(page, None, "Dec") is None
+
+
+def test_stated_date_from_the_address_first_then_the_articles_json_ld() -> None:
+    from cleaner.page_fields import stated_date, url_date
+
+    assert url_date("https://x.org/2025/12/18/a-post/") == "2025-12-18"
+    assert url_date("https://x.org/archive/2025-1-5-notes") == "2025-01-05"
+    assert url_date("https://x.org/2025/13/18/x") is None
+    assert url_date("https://x.org/post/2025") is None
+    # a published time in UTC that is the next day on the publisher's calendar
+    page = '<meta property="article:published_time" content="2025-12-19T02:41:41+00:00">'
+    assert stated_date(page, None, "https://x.org/2025/12/18/a/") == "2025-12-18"
+    # the article's datePublished, not an image's that comes first
+    ld = (
+        '<script type="application/ld+json">{"@graph": ['
+        '{"@type": "ImageObject", "datePublished": "2021-08-12T19:35:44+00:00"},'
+        '{"@type": "BlogPosting", "datePublished": "2025-02-22"}]}</script>'
+    )
+    html = f"<html><head>{ld}</head><body><p>x</p></body></html>"
+    tree = parse_page(html)
+    assert stated_date(html, tree) == "2025-02-22"
+    assert stated_date(html) == "2021-08-12"  # without the tree: the first one written
+
+
+def test_stated_date_shown_near_the_headline_unless_an_update() -> None:
+    from cleaner.page_fields import stated_date
+
+    def date(body: str) -> str | None:
+        html = f"<html><body>{body}</body></html>"
+        return stated_date(html, parse_page(html))
+
+    assert date("<h1>Title</h1><p>By Ann</p><p>March 5, 2024</p>") == "2024-03-05"
+    assert date("<h1>Title</h1><p>Updated: March 5, 2024</p>") is None
+    assert date("<h1>Title</h1><p>In 2024 we sold 3 cars.</p>") is None
+    assert date("<p>March 5, 2024</p>") is None  # no headline to be near
+
+
+def test_a_forum_threads_starter() -> None:
+    def author(head: str, body: str) -> str | None:
+        return page_author(_tree(head, body), None, None, page_type="forum")
+
+    posting = (
+        '<script type="application/ld+json">{"@type": "DiscussionForumPosting", '
+        '"author": {"@type": "Person", "name": "felixen"}}</script>'
+    )
+    later = '<div itemprop="author"><span itemprop="name">spikeymike</span></div>'
+    assert author(posting, later) == "felixen"
+    starter = "<h1>Best headphones?</h1><ul><li><span>Thread starter</span> <a>FutureBSD</a></li>"
+    assert author("", starter + "</ul>" + later) == "FutureBSD"
+    # a quoted reply's author is not the starter's; the post's own attribute is
+    quoted = (
+        '<aside class="quote" data-username="RndSheep">q</aside>'
+        '<div class="question" data-author-username="user3080392">Q</div>'
+    )
+    assert author("", quoted) == "user3080392"
+
+
+def test_labels_and_placeholders_are_not_names() -> None:
+    page = _tree("", "<p>Text.</p>")
+    for text in ("Updated", "Researched by", "View more posts", "Registering for free!"):
+        assert page_author(page, None, text) is None
+    assert page_author(page, None, "page.head.extra.author") is None
+    assert page_author(page, None, "Personal finance") is None  # a section, not a name
+    assert page_author(page, None, "Rasmus Barslund Founder; Lead Reviewer") == "Rasmus Barslund"
+    assert page_author(page, None, "b.scherer") == "b.scherer"

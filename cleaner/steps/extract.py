@@ -217,7 +217,8 @@ class ExtractStep(Step):
             doc.metadata["page_type_evidence"] = evidence.reasons  # for `cleaner explain`
             metadata.title = page_title(tree, url, metadata.sitename) or metadata.title
             metadata.author = page_author(tree, metadata.sitename, metadata.author, page_type)
-            metadata.date = stated_date(doc.html) or self._searched_date(tree, metadata.url)
+            stated = stated_date(doc.html, tree, url)
+            metadata.date = stated or self._searched_date(tree, metadata.url)
             # The tree is pruned in place: nothing reads it after this.
             comments = page_type in COMMENT_TYPES
             cards = page_cards(tree) if page_type in CARD_TYPES else []
