@@ -96,3 +96,33 @@ def test_short_lines_after_a_colon_are_still_furniture_between_furniture() -> No
     doc = Cleaner(Config()).clean_text("\n".join([*ARTICLE, *menu]))
     kept = [line.text for line in doc.kept]
     assert kept == ARTICLE
+
+
+FACTS = [
+    "3. The Harbour Hotel",
+    "Location: Bergen, Norway",
+    "Opened: 1897",
+    "Architect: Jens Zetlitz Kielland",
+    "Rooms: 120",
+    "Owner: Strand Hotels Group",
+    "Größe：42 m²",
+]
+
+
+def test_labelled_facts_between_paragraphs_are_a_list_of_the_article() -> None:
+    """An infobox or a spec list flattened to "Label: value" lines between paragraphs is
+    the article's, as a list is: not a menu of short lines."""
+    page = ["Home", "World", "Sport", "Politics", *ARTICLE[:2], *FACTS, *ARTICLE[2:], *COMMENTS]
+    doc = Cleaner(Config()).clean_text("\n".join(page))
+    kept = [line.text for line in doc.kept]
+    assert [fact for fact in FACTS if fact not in kept] == []
+    assert "Politics" not in kept
+
+
+def test_labelled_lines_between_furniture_still_go() -> None:
+    """A forum's poster box ("Posts: 4103", "Joined: Apr 2018") after the article is
+    not enclosed by prose: it goes like any run of short lines."""
+    poster = ["Senator", "Posts: 4103", "Joined: Apr 17, 2018", "Location: Upper Jay, NY", "Reply with quote"]
+    doc = Cleaner(Config()).clean_text("\n".join([*ARTICLE, *poster, "Home", "Terms", "Privacy"]))
+    kept = [line.text for line in doc.kept]
+    assert kept == ARTICLE

@@ -199,9 +199,19 @@ def _colon_lists(judged: list[Judged]) -> None:
         i = max(j, i + 1)
 
 
+# A fact of a spec list or an infobox: a label of one to four words, a colon, a value
+# ("Date: 18 June 2026", "Water: Water weekly.", "Headquarters: Taiwan", "Größe：42").
+_KEY_VALUE = re.compile(r"^[^\W\d_][\w'’&./()-]*(?: [\w'’&./()-]+){0,3}(?:: |：)\s*\S")
+
+
 def _reads_as_item(text: str) -> bool:
-    """A list item (numbered or bulleted) or a short sentence: not a label or a headline."""
-    return _LIST_ITEM.match(text) is not None or _ends_like_sentence(text)
+    """A list item (numbered or bulleted), a labelled fact or a short sentence: not a
+    label alone or a headline."""
+    return (
+        _LIST_ITEM.match(text) is not None
+        or _ends_like_sentence(text)
+        or ((":" in text or "：" in text) and _KEY_VALUE.match(text) is not None)
+    )
 
 
 def _sentence_case(text: str) -> bool:
