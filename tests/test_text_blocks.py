@@ -126,3 +126,30 @@ def test_labelled_lines_between_furniture_still_go() -> None:
     doc = Cleaner(Config()).clean_text("\n".join([*ARTICLE, *poster, "Home", "Terms", "Privacy"]))
     kept = [line.text for line in doc.kept]
     assert kept == ARTICLE
+
+
+INTRO = (
+    "Negotiators from both sides arrived in Geneva on Thursday night, and the talks that "
+    "follow are the first in almost two months, after a summer in which the fighting in "
+    "the north of the country intensified and thousands of families left their homes."
+)
+CONTENTS = ["In this article", "Who Is Talking", "What Is On The Table", "What Happens Next",
+            "Timeline Of The Conflict", "Key Players"]
+OTHER_STORY = (
+    "The covered market will reopen next month after a year of repairs to its roof, which "
+    "the storms of last January had damaged so badly that the traders had to move into "
+    "tents in the square outside, the council said on Monday."
+)
+
+
+def test_a_run_above_the_main_one_needs_a_smaller_share_than_one_below() -> None:
+    """An intro above a table of contents is the article's; a paragraph of the same
+    length below the article, between menus, is another story."""
+    menu = ["Most read", "Sport", "Weather", "Business", "Culture", "Travel"]
+    page = [*menu, INTRO, *CONTENTS, *ARTICLE, *menu, OTHER_STORY, *menu]
+    doc = Cleaner(Config()).clean_text("\n".join(page))
+    kept = [line.text for line in doc.kept]
+    assert INTRO in kept and ARTICLE[0] in kept
+    assert OTHER_STORY not in kept
+    removed = {r.text: r.rule for r in doc.removals}
+    assert removed[OTHER_STORY] == "classifier:outside-main-text"
