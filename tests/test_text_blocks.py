@@ -153,3 +153,16 @@ def test_a_run_above_the_main_one_needs_a_smaller_share_than_one_below() -> None
     assert OTHER_STORY not in kept
     removed = {r.text: r.rule for r in doc.removals}
     assert removed[OTHER_STORY] == "classifier:outside-main-text"
+
+
+def test_a_code_example_grown_by_a_line_is_not_a_near_repeat() -> None:
+    """A tutorial's example, shown again with a statement added, is the lesson itself."""
+    first = (
+        "function Counter() { const [count, setCount] = useState(0); const [name, setName]"
+        " = useState('Taylor'); return <button onClick={() => setCount(count + 1)}>{name}</button>; }"
+    )
+    grown = first.replace("return <", "useEffect(() => log(count)); return <")
+    assert _near_repeats([first, grown]) == [first, grown]
+    # The same growth in prose is a near repeat.
+    lede = "The ministers met in Geneva on Friday and agreed that the talks would resume next week"
+    assert _near_repeats([lede, lede + " in Vienna"]) == [lede]
