@@ -17,6 +17,14 @@ _SENTENCE_END = re.compile(
 )
 SENTENCE_END_REACH = 4  # a mark ends a sentence within this many characters of the end
 _MARKS = frozenset(SENTENCE_MARKS)
+#: A closing bracket with no mark before it ends a sentence when it closes a remark of
+#: BRACKET_MIN_WORDS words or more ("… meet in Moscow (photo by the Foreign Ministry)");
+#: a count or a tag in brackets ends a label ("Uncategorized (51)", "Kommentare (3)",
+#: "Lady Beaten By Three Men (Photos)").
+BRACKET_MIN_WORDS = 3
+_BRACKET_END = re.compile(r"[(\[（]([^()\[\]（）]{0,80})[)\]）]\s*$")
+_CLOSERS = frozenset(")]）")
+_TERMINAL = frozenset(".!?…。！？．｡।؟")
 def line_key(text: str, *, casefold: bool = True) -> str:
     """The comparison form of a line: spaces collapsed, ends stripped, case folded."""
     if "  " in text or not text.isprintable():  # else only a plain space can be there
@@ -38,12 +46,19 @@ def word_count(text: str) -> int:
 def ends_with_sentence_mark(text: str) -> bool:
     """The line ends like a sentence: a mark of `SENTENCE_MARKS` within its last
     `SENTENCE_END_REACH` characters, followed by nothing but such marks or spaces
-    ("said.", "？」", "(AP).", "wrong?!"). The one definition the rules, the classifier
-    and the language sample share; only the tail is read, never the whole line."""
+    ("said.", "？」", "(AP).", "wrong?!"), or a remark in brackets; not a count or a tag
+    in brackets ("Archives (12)", "(Photos)"). The one definition the rules, the
+    classifier and the language sample share; only the tail is read, never the whole
+    line."""
     last = text[-1:]
-    if last in _MARKS:  # the common cases first: a mark, or a word, right at the end
-        return last != ""
+    if last in _MARKS and last not in _CLOSERS:  # the common cases first: a mark, or a
+        return last != ""  # word, right at the end
     if last.isalnum():
         return False
-    tail = text[-SENTENCE_END_REACH - 8 :].rstrip()[-SENTENCE_END_REACH:]
+    end = text[-100:].rstrip()
+    if end[-1:] in _CLOSERS:
+        remark = _BRACKET_END.search(end)
+        if remark is not None and remark.group(1).rstrip()[-1:] not in _TERMINAL:
+            return len(remark.group(1).split()) >= BRACKET_MIN_WORDS
+    tail = end[-SENTENCE_END_REACH:]
     return _SENTENCE_END.search(tail) is not None

@@ -249,11 +249,19 @@ def test_separators_mark_short_lines_only() -> None:
         ("useEffect(() => { document.title = title; });", False),
         ("Home | News | Sport", False),
         ("Read more", False),
+        ("“Love them moderately, for one day they may be your enemy.”", True),
+        ("The vote was close (as expected.)", True),
+        ("The ministers meet in Moscow (photo by the Foreign Ministry)", True),
+        ("Uncategorized (51)", False),
+        ("Kommentare (3)", False),
+        ("Lady Beaten By Three Men In Lagos (Photos+Video)", False),
+        ("print(total)", False),
     ],
 )
 def test_one_sentence_end_for_every_script(text: str, ends: bool) -> None:
     """Rules, classifier and language sample share one definition: 。！？ end a sentence
-    in any language, a line of code does not."""
+    in any language, a line of code does not, and a closing bracket ends one after a
+    mark or a remark of several words, not after a count or a tag ("(51)", "(Photos)")."""
     assert ends_with_sentence_mark(text) is ends
     assert Line(text + " " * 3, 1).prose_words(1) > 0 if ends else True
 

@@ -96,3 +96,73 @@ def test_short_lines_after_a_colon_are_still_furniture_between_furniture() -> No
     doc = Cleaner(Config()).clean_text("\n".join([*ARTICLE, *menu]))
     kept = [line.text for line in doc.kept]
     assert kept == ARTICLE
+
+
+FACTS = [
+    "3. The Harbour Hotel",
+    "Location: Bergen, Norway",
+    "Opened: 1897",
+    "Architect: Jens Zetlitz Kielland",
+    "Rooms: 120",
+    "Owner: Strand Hotels Group",
+    "Größe：42 m²",
+]
+
+
+def test_labelled_facts_between_paragraphs_are_a_list_of_the_article() -> None:
+    """An infobox or a spec list flattened to "Label: value" lines between paragraphs is
+    the article's, as a list is: not a menu of short lines."""
+    page = ["Home", "World", "Sport", "Politics", *ARTICLE[:2], *FACTS, *ARTICLE[2:], *COMMENTS]
+    doc = Cleaner(Config()).clean_text("\n".join(page))
+    kept = [line.text for line in doc.kept]
+    assert [fact for fact in FACTS if fact not in kept] == []
+    assert "Politics" not in kept
+
+
+def test_labelled_lines_between_furniture_still_go() -> None:
+    """A forum's poster box ("Posts: 4103", "Joined: Apr 2018") after the article is
+    not enclosed by prose: it goes like any run of short lines."""
+    poster = ["Senator", "Posts: 4103", "Joined: Apr 17, 2018", "Location: Upper Jay, NY", "Reply with quote"]
+    doc = Cleaner(Config()).clean_text("\n".join([*ARTICLE, *poster, "Home", "Terms", "Privacy"]))
+    kept = [line.text for line in doc.kept]
+    assert kept == ARTICLE
+
+
+INTRO = (
+    "Negotiators from both sides arrived in Geneva on Thursday night, and the talks that "
+    "follow are the first in almost two months, after a summer in which the fighting in "
+    "the north of the country intensified and thousands of families left their homes."
+)
+CONTENTS = ["In this article", "Who Is Talking", "What Is On The Table", "What Happens Next",
+            "Timeline Of The Conflict", "Key Players"]
+OTHER_STORY = (
+    "The covered market will reopen next month after a year of repairs to its roof, which "
+    "the storms of last January had damaged so badly that the traders had to move into "
+    "tents in the square outside, the council said on Monday."
+)
+
+
+def test_a_run_above_the_main_one_needs_a_smaller_share_than_one_below() -> None:
+    """An intro above a table of contents is the article's; a paragraph of the same
+    length below the article, between menus, is another story."""
+    menu = ["Most read", "Sport", "Weather", "Business", "Culture", "Travel"]
+    page = [*menu, INTRO, *CONTENTS, *ARTICLE, *menu, OTHER_STORY, *menu]
+    doc = Cleaner(Config()).clean_text("\n".join(page))
+    kept = [line.text for line in doc.kept]
+    assert INTRO in kept and ARTICLE[0] in kept
+    assert OTHER_STORY not in kept
+    removed = {r.text: r.rule for r in doc.removals}
+    assert removed[OTHER_STORY] == "classifier:outside-main-text"
+
+
+def test_a_code_example_grown_by_a_line_is_not_a_near_repeat() -> None:
+    """A tutorial's example, shown again with a statement added, is the lesson itself."""
+    first = (
+        "function Counter() { const [count, setCount] = useState(0); const [name, setName]"
+        " = useState('Taylor'); return <button onClick={() => setCount(count + 1)}>{name}</button>; }"
+    )
+    grown = first.replace("return <", "useEffect(() => log(count)); return <")
+    assert _near_repeats([first, grown]) == [first, grown]
+    # The same growth in prose is a near repeat.
+    lede = "The ministers met in Geneva on Friday and agreed that the talks would resume next week"
+    assert _near_repeats([lede, lede + " in Vienna"]) == [lede]

@@ -172,6 +172,7 @@ class ClassifierSettings(_Strict):
     main_block_bad_weight: Annotated[float, Field(ge=0)] = 1.0
     main_block_min_penalty: Annotated[int, Field(ge=0)] = 10
     main_block_secondary: Annotated[float, Field(gt=0, le=1)] = 0.3
+    main_block_secondary_before: Annotated[float, Field(gt=0, le=1)] = 0.1
 
 
 class RuleFile(_Strict):

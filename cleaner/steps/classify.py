@@ -199,9 +199,19 @@ def _colon_lists(judged: list[Judged]) -> None:
         i = max(j, i + 1)
 
 
+# A fact of a spec list or an infobox: a label of one to four words, a colon, a value
+# ("Date: 18 June 2026", "Water: Water weekly.", "Headquarters: Taiwan", "Größe：42").
+_KEY_VALUE = re.compile(r"^[^\W\d_][\w'’&./()-]*(?: [\w'’&./()-]+){0,3}(?:: |：)\s*\S")
+
+
 def _reads_as_item(text: str) -> bool:
-    """A list item (numbered or bulleted) or a short sentence: not a label or a headline."""
-    return _LIST_ITEM.match(text) is not None or _ends_like_sentence(text)
+    """A list item (numbered or bulleted), a labelled fact or a short sentence: not a
+    label alone or a headline."""
+    return (
+        _LIST_ITEM.match(text) is not None
+        or _ends_like_sentence(text)
+        or ((":" in text or "：" in text) and _KEY_VALUE.match(text) is not None)
+    )
 
 
 def _sentence_case(text: str) -> bool:
@@ -468,8 +478,8 @@ class ClassifyStep(Step):
     def _main_block(self, judged: list[Judged]) -> None:
         """Keep the article's blocks: the densest run of prose (the maximum subarray over
         the lines), then on each side of it any further run worth `main_block_secondary`
-        of the main one (an article split by a chart, an infobox or a link list). Good
-        lines outside them go.
+        of the main one (`main_block_secondary_before` above it: an article split by a
+        chart, an infobox or a link list). Good lines outside them go.
 
         A line scores +words when it is prose, -words when not, each line costing at
         least `main_block_min_penalty`. Prose means good, and good on its own: a short
@@ -490,7 +500,7 @@ class ClassifyStep(Step):
         while intervals:
             lo, hi = intervals.pop()
             found = max_subarray(scores, lo, hi)
-            if found is None or found[0] < self.settings.main_block_secondary * main[0]:
+            if found is None or found[0] < self._secondary_share(hi <= main[1]) * main[0]:
                 continue
             _, first, last = found
             while first > lo and scores[first - 1] == 0:
@@ -505,6 +515,14 @@ class ClassifyStep(Step):
         for i, item in enumerate(judged):
             if item.kind is Kind.GOOD and not item.line.content and not inside[i]:
                 item.kind, item.why = Kind.BAD, "outside-main-text"
+
+    def _secondary_share(self, before_main: bool) -> float:
+        """The share of the densest run a further run must score: less above it (an
+        intro before a table of contents, a chart or an infobox) than below it (related
+        stories, comment threads)."""
+        if before_main:
+            return self.settings.main_block_secondary_before
+        return self.settings.main_block_secondary
 
     def _score(self, item: Judged) -> float:
         if item.kind is Kind.GOOD and item.shape == "code":

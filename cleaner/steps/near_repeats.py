@@ -15,7 +15,10 @@ A later paragraph goes, naming the earlier one, when at `threshold` or more its 
   - are the same set as an earlier kept paragraph's (Jaccard), or
   - lie inside an earlier one (it adds nothing), or
   - contain an earlier one while adding less than `max_growth` more (a credit appended).
-The earlier copy is always the one kept.
+The earlier copy is always the one kept. A line of code is never a near repeat: a
+tutorial shows one example growing step by step ("const [age, setAge] = useState(28);"
+then the same with a line added), and the dump flattens each block to a line or two.
+Exact copies of code still go (dedup:repeat).
 
 The default threshold, 0.9, reaches true near-copies only. Sentences built from one
 template ("Columbus is currently streaming on Hulu…" beside "Paterson is currently
@@ -39,6 +42,7 @@ from itertools import chain, pairwise
 
 from cleaner.document import Document
 from cleaner.steps.base import Setup, Step
+from cleaner.steps.classify import looks_like_code
 
 Shingle = tuple[str, ...]
 #: Kept paragraphs a document's comparisons may read one by one before it gets an index.
@@ -130,7 +134,7 @@ class NearRepeatStep(Step):
                     work += sum(len(having.get(s, ())) for s in shingles)
                     shared = Counter(chain.from_iterable(having.get(s, ()) for s in shingles))
                     match = self._best_match(shingles, kept, sorted(shared), shared)
-            if match is not None and not line.content:
+            if match is not None and not line.content and not looks_like_code(line.text):
                 number, similarity = match
                 doc.drop(
                     line,
