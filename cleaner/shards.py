@@ -19,8 +19,8 @@ those the last run recorded is left as it is.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from hashlib import sha256
 from pathlib import Path
@@ -37,7 +37,7 @@ INDEX = ".index"
 #: The index notes the byte offset of every this many lines of its part: a shard that
 #: starts inside a part seeks near its first line instead of reading the part from its start.
 OFFSET_EVERY = 1024
-#: What the last run wrote of each shard: its plan's digest and its file's identity.
+#: What the last run wrote of each shard: its plan's digest and its file's size.
 SHARDS_RECORD = "shards.json"
 
 
@@ -77,33 +77,11 @@ Shape = tuple[tuple[str, str], ...]  # an input's other fields in a record: (nam
 
 
 @dataclass(frozen=True, slots=True)
-class FileIdentity:
-    """A file as a stat of it tells it apart from any other version of it."""
-
-    inode: int
-    size: int
-    mtime_ns: int
-
-    @classmethod
-    def of(cls, stat: os.stat_result) -> FileIdentity:
-        return cls(stat.st_ino, stat.st_size, stat.st_mtime_ns)
-
-    @classmethod
-    def at(cls, path: Path) -> FileIdentity | None:
-        try:
-            return cls.of(path.stat())
-        except OSError:
-            return None
-
-    def listed(self) -> list[int]:
-        return [self.inode, self.size, self.mtime_ns]
-
-
-@dataclass(frozen=True, slots=True)
 class PartIndex:
     """What the driver needs of a part to plan the shards, without its texts."""
 
-    part: FileIdentity
+    part_bytes: int  # the part's size: an index of another version of it is not used
+    part_sha256: str  # the part's bytes: a shard made from it depends on them
     ids: list[str]
     text_bytes: list[int]
     shapes: list[Shape]  # the distinct shapes, by first appearance
@@ -113,7 +91,8 @@ class PartIndex:
     def to_bytes(self) -> bytes:
         return orjson.dumps(
             {
-                "part": self.part.listed(),
+                "part_bytes": self.part_bytes,
+                "part_sha256": self.part_sha256,
                 "ids": self.ids,
                 "text_bytes": self.text_bytes,
                 "shapes": self.shapes,
@@ -128,7 +107,8 @@ class PartIndex:
         try:
             data = orjson.loads(path.read_bytes())
             index = cls(
-                FileIdentity(*data["part"]),
+                int(data["part_bytes"]),
+                str(data["part_sha256"]),
                 data["ids"],
                 data["text_bytes"],
                 [tuple((str(k), str(v)) for k, v in shape) for shape in data["shapes"]],
@@ -143,9 +123,14 @@ class PartIndex:
 
 
 def load_index(out: Path, name: str, part: Path) -> PartIndex | None:
-    """Input `name`'s part index, if it describes the part now at `part`."""
+    """Input `name`'s part index, if it is whole and of the part's size (a worker that
+    writes a shard checks each line's id and text against it as well)."""
     index = PartIndex.load(index_path(out, name))
-    if index is None or FileIdentity.at(part) != index.part:
+    try:
+        size = part.stat().st_size
+    except OSError:
+        return None
+    if index is None or index.part_bytes != size:
         return None
     return index
 
@@ -160,16 +145,17 @@ class IndexBuilder:
         self.shape_of: list[int] = []
         self.offsets: list[int] = []
         self.position = 0  # bytes of the part so far
+        self.digest = sha256()
 
-    def add(self, line: Mapping[str, Any], size: int) -> None:
-        """The part's next line, as a dict (`text` and the record), and its size in bytes.
-        Its text and fields as the shards take them (`writers._PartsWriter.rows`)."""
+    def add(self, line: Mapping[str, Any], data: bytes) -> None:
+        """The part's next line: as a dict (`text` and the record), and its bytes. Its
+        text and fields as the shards take them (`writers._PartsWriter.planned_rows`)."""
         if len(self.ids) % OFFSET_EVERY == 0:
             self.offsets.append(self.position)
-        self.position += size
+        self.position += len(data)
+        self.digest.update(data)
         self.ids.append(str(line.get("id", "")))
-        text = line.get("text")
-        self.text_bytes.append(len(text.encode("utf-8")) if isinstance(text, str) else 0)
+        self.text_bytes.append(text_bytes(line.get("text")))
         shape = tuple(
             (key, json_kind(value))
             for key, value in line.items()
@@ -177,10 +163,21 @@ class IndexBuilder:
         )
         self.shape_of.append(self.shapes.setdefault(shape, len(self.shapes)))
 
-    def build(self, part: FileIdentity) -> PartIndex:
+    def build(self) -> PartIndex:
         return PartIndex(
-            part, self.ids, self.text_bytes, list(self.shapes), self.shape_of, self.offsets
+            self.position,
+            self.digest.hexdigest(),
+            self.ids,
+            self.text_bytes,
+            list(self.shapes),
+            self.shape_of,
+            self.offsets,
         )
+
+
+def text_bytes(text: Any) -> int:
+    """The UTF-8 bytes of a part's `text` as the shards take it (not text: none)."""
+    return len(text.encode("utf-8")) if isinstance(text, str) else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,11 +326,11 @@ class ShardPlanner:
 def stamp(index: PartIndex, duplicates: bytes | None) -> str:
     """What a range of a part depends on besides its place: the part, and its answers."""
     answers = sha256(duplicates).hexdigest() if duplicates else ""
-    return f"{index.part.inode}:{index.part.size}:{index.part.mtime_ns}:{answers}"
+    return f"{index.part_sha256}:{answers}"
 
 
-def load_record(path: Path) -> dict[str, dict[str, Any]]:
-    """The shards the last run recorded: file name -> its plan's digest and identity."""
+def load_record(path: Path) -> dict[str, Any]:
+    """The shards the last run recorded: file name -> its plan's digest and its size."""
     try:
         found = orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError):
@@ -342,19 +339,24 @@ def load_record(path: Path) -> dict[str, dict[str, Any]]:
 
 
 def up_to_date(record: Mapping[str, Any], out: Path, file: str, digest: str) -> bool:
-    """Whether shard `file` in OUT is the one the last run wrote from this very plan."""
+    """Whether shard `file` in OUT is, by its size, the one the last run wrote from this
+    very plan (the record is written once every shard is: a run killed before has its
+    shards written again). The record holds nothing of a file's inode or times, so OUT's
+    bookkeeping is the same bytes for the same inputs, and a checkout of a committed OUT
+    is taken as it is."""
     entry = record.get(file)
     if not isinstance(entry, dict) or entry.get("plan") != digest:
         return False
-    identity = FileIdentity.at(out / file)
-    return identity is not None and identity.listed() == entry.get("file")
+    try:
+        return (out / file).stat().st_size == entry.get("bytes")
+    except OSError:
+        return False
 
 
 def record_entries(out: Path, planned: Iterable[tuple[ShardTask, str]]) -> dict[str, Any]:
     """The record of the shards just written (or left as they were)."""
     entries: dict[str, Any] = {}
     for task, digest in planned:
-        identity = FileIdentity.at(out / task.file)
-        if identity is not None:
-            entries[task.file] = {"plan": digest, "file": identity.listed()}
+        with suppress(OSError):
+            entries[task.file] = {"plan": digest, "bytes": (out / task.file).stat().st_size}
     return entries

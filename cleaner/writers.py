@@ -27,7 +27,6 @@ from cleaner.shards import (
     INDEX,
     OFFSET_EVERY,
     SHARDS_RECORD,
-    FileIdentity,
     IndexBuilder,
     IndexTask,
     PartIndex,
@@ -42,6 +41,7 @@ from cleaner.shards import (
     load_record,
     record_entries,
     stamp,
+    text_bytes,
     up_to_date,
 )
 
@@ -366,18 +366,17 @@ class _PartsWriter:
         line = {"text": text, **record}
         data = (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8")
         self._part.handle.write(data)
-        self._index.add(line, len(data))
+        self._index.add(line, data)
 
     def finish_input(self, name: str) -> None:
-        """The part, and its index first: an index names its part by inode, size and time,
-        so one that lands without its part (a kill between the renames) is never used."""
+        """The part, and its index first (one that lands without its part, a worker killed
+        between the renames, does not match the part: it is made again, see shards.py)."""
         assert self._part is not None and self._index is not None, "begin_input comes first"
         part, index = self._part, self._index
         self._part = self._index = None
         try:
             part.handle.close()
-            identity = FileIdentity.of(os.stat(part.tmp))
-            atomic_write(index_path(self.out, name), index.build(identity).to_bytes())
+            atomic_write(index_path(self.out, name), index.build().to_bytes())
             os.replace(part.tmp, part.path)
         except BaseException:
             part.tmp.unlink(missing_ok=True)
@@ -543,34 +542,50 @@ class _PartsWriter:
         self, ranges: Iterable[ShardRange], drop_duplicates: bool
     ) -> Iterator[dict[str, Any]]:
         """A shard's rows, in order: its ranges' records with the dedup stage's answers,
-        shaped by `schema.corpus_row` (the input's own id, `--audit`)."""
+        shaped by `schema.corpus_row` (the input's own id, `--audit`). Each line is checked
+        against the part's index, from which the driver planned the shard."""
         for found in ranges:
             part = self.part_path(found.name)
+            index = load_index(self.out, found.name, part)
+            if index is None:
+                self._unmatched(found.name)
+            assert index is not None
             duplicates = _answers(self.duplicates_path(found.name))
             with part.open("rb") as handle:
-                for number, line in _lines(handle, self.out, found):
-                    record = _part_line(part, found.name, number, line)
+                for number, line in _lines(handle, index, found):
+                    record = _part_line(part, found.name, number + 1, line)
+                    text = record.pop("text", "")
+                    if str(record.get("id", "")) != index.ids[number] or text_bytes(
+                        text
+                    ) != index.text_bytes[number]:
+                        self._unmatched(found.name)
                     record["duplicate_of"] = duplicates.get(str(record.get("id", "")))
                     if drop_duplicates and record["duplicate_of"]:
                         continue
-                    text = record.pop("text", "")
                     yield corpus_row(text if isinstance(text, str) else "", record, self.audit)
 
+    def _unmatched(self, name: str) -> None:
+        """A part that no longer matches its index (changed since the shards were planned,
+        or a worker killed between writing the two): the index goes, and the next run
+        makes it again."""
+        index_path(self.out, name).unlink(missing_ok=True)
+        raise UsageError(
+            f"{self.part_path(name)} (the part of input {name}) does not match its index; "
+            "run again to index it anew"
+        )
 
-def _lines(handle: IO[bytes], out: Path, found: ShardRange) -> Iterator[tuple[int, bytes]]:
-    """Lines `found.start` to `found.stop` of a part (numbered from 1), reached through the
-    offsets its index notes (from the start when it has none that match)."""
-    first = 0
-    index = load_index(out, found.name, Path(handle.name))
-    if index is not None and index.offsets:
-        block = min(found.start // OFFSET_EVERY, len(index.offsets) - 1)
+
+def _lines(handle: IO[bytes], index: PartIndex, found: ShardRange) -> Iterator[tuple[int, bytes]]:
+    """Lines `found.start` to `found.stop` of a part (numbered from 0), reached through the
+    offsets its index notes."""
+    block = min(found.start // OFFSET_EVERY, len(index.offsets) - 1) if index.offsets else 0
+    if index.offsets:
         handle.seek(index.offsets[block])
-        first = block * OFFSET_EVERY
-    for number, line in enumerate(handle, first):
+    for number, line in enumerate(handle, block * OFFSET_EVERY):
         if number >= found.stop:
             return
         if number >= found.start:
-            yield number + 1, line
+            yield number, line
 
 
 def index_part(out: Path, name: str) -> None:
@@ -578,12 +593,11 @@ def index_part(out: Path, name: str) -> None:
     and indexed anew (an OUT of an earlier version, or one copied without keeping times)."""
     writer = _PartsWriter(out)
     part = writer.part_path(name)
+    builder = IndexBuilder()
     with part.open("rb") as handle:
-        identity = FileIdentity.of(os.fstat(handle.fileno()))
-        builder = IndexBuilder()
         for number, line in enumerate(handle, 1):
-            builder.add(_part_line(part, name, number, line), len(line))
-    atomic_write(index_path(out, name), builder.build(identity).to_bytes())
+            builder.add(_part_line(part, name, number, line), line)
+    atomic_write(index_path(out, name), builder.build().to_bytes())
 
 
 def run_task(task: ShardTask | IndexTask) -> TaskResult:
