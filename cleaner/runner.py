@@ -342,6 +342,7 @@ def _on_workers(executor: Executor, cleaner: Cleaner) -> TaskRunner:
         if not tasks:
             return
         for results in executor.map(SHARD, cleaner, _shard_batches(tasks)):
+            guard.check()  # Ctrl-C that a library swallowed stops here
             yield from results
 
     return run_tasks

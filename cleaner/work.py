@@ -30,7 +30,7 @@ from cleaner.parts import FingerprintHeader, FingerprintJournal, fingerprint_ids
 from cleaner.pipeline import Cleaner, document_record
 from cleaner.readers import InputFile, ReadStats, RecordFailure, read_input
 from cleaner.readers.options import ReadOptions
-from cleaner.shards import IndexTask, ShardTask, TaskResult
+from cleaner.shards import IndexTask, ShardTask, TaskResult, index_path
 from cleaner.time_limit import DocumentTimedOut, time_limit
 from cleaner.writers import StoredDocument, Writer, atomic_write, make_writer, run_task
 
@@ -464,7 +464,7 @@ def write_shards(cleaner: Cleaner, tasks: Sequence[ShardTask | IndexTask]) -> li
 
 def _unwritten(task: ShardTask | IndexTask) -> list[TaskResult]:
     """A shard (or index) whose worker died on it, twice: the run stops, its parts kept."""
-    what = task.out / task.file if isinstance(task, ShardTask) else task.out / task.name
+    what = task.out / task.file if isinstance(task, ShardTask) else index_path(task.out, task.name)
     reason = (
         f"{what}: the worker process writing it died, twice (out of memory?); run again: "
         "the cleaned documents are kept, and only the shards are written"

@@ -8,7 +8,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from hashlib import sha256
@@ -448,13 +448,15 @@ class _PartsWriter:
         # A part can only be missing for an input gone since an earlier run (an orphan)
         # whose part was removed by hand: its documents are gone with it.
         parts = [name for name in names if self.part_path(name).is_file()]
-        indexes = self._indexes(parts, run_tasks)
-        planner = ShardPlanner(self.shard_size, self.shard_bytes, self.audit, drop_duplicates)
-        for name in parts:
-            index = indexes(name)
-            answers = _read_or_none(self.duplicates_path(name))
-            duplicates = _answers(self.duplicates_path(name), answers)
-            planner.add(name, index, duplicates, stamp(index, answers))
+        planner = self._plan(parts, drop_duplicates)
+        if isinstance(planner, list):  # parts with no index that matches them
+            self._run(run_tasks, [IndexTask(n, self.out, name) for n, name in enumerate(planner)])
+            planner = self._plan(parts, drop_duplicates)
+            if isinstance(planner, list):
+                raise UsageError(
+                    f"{self.part_path(planner[0])} (the part of input {planner[0]}) changed "
+                    "while the run wrote the shards; run again"
+                )
         extra_kinds = planner.extra_kinds()
         self.extra_kinds = dict(extra_kinds)
         settings = ShardSettings(
@@ -464,15 +466,10 @@ class _PartsWriter:
         planned = planner.tasks(self.out, files, settings)
         record_path = self.out / BOOKKEEPING / SHARDS_RECORD
         record = load_record(record_path)
-        stale = [
-            task for task, plan in planned if not up_to_date(record, self.out, task.file, plan)
-        ]
-        try:
-            for result in run_tasks(stale):
-                if result.error:
-                    raise UsageError(result.error)
-        finally:  # what workers killed mid-shard left: never a shard, always written anew
-            _remove_temporaries(self.out, f".{SHARD_STEM}-*.tmp")
+        self._run(
+            run_tasks,
+            [task for task, plan in planned if not up_to_date(record, self.out, task.file, plan)],
+        )
         keep = set(files)
         for path in corpus_files(self.out):
             if path.name not in keep:
@@ -482,31 +479,33 @@ class _PartsWriter:
         if _read_or_none(record_path) != entries:
             atomic_write(record_path, entries)
 
-    def _indexes(self, parts: Sequence[str], run_tasks: TaskRunner) -> Callable[[str], PartIndex]:
-        """Each part's index: one that is missing or does not match its part (a part of an
-        earlier version, copied, or renamed without it) is made again by the workers."""
-        missing = [
-            IndexTask(number, self.out, name)
-            for number, name in enumerate(parts)
-            if load_index(self.out, name, self.part_path(name)) is None
-        ]
+    def _plan(self, parts: Sequence[str], drop_duplicates: bool) -> ShardPlanner | list[str]:
+        """The shards, planned from the parts' indexes (read one at a time); or the parts
+        whose index is missing or does not match them (a part of an earlier version, or
+        copied without it), for the workers to index first."""
+        planner = ShardPlanner(self.shard_size, self.shard_bytes, self.audit, drop_duplicates)
+        missing = []
+        for name in parts:
+            index = load_index(self.out, name, self.part_path(name))
+            if index is None:
+                missing.append(name)
+            elif not missing:
+                answers = _read_or_none(self.duplicates_path(name))
+                duplicates = _answers(self.duplicates_path(name), answers)
+                planner.add(name, index, duplicates, stamp(index, answers))
+        return missing or planner
+
+    def _run(self, run_tasks: TaskRunner, tasks: Sequence[ShardTask | IndexTask]) -> None:
+        """Tasks on the workers; a damaged part stops the run with what the task said.
+        What a worker killed mid-task left (a temporary file) goes: it is never read, and
+        its task was done again."""
         try:
-            for result in run_tasks(missing):
+            for result in run_tasks(tasks):
                 if result.error:
                     raise UsageError(result.error)
         finally:
+            _remove_temporaries(self.out, f".{SHARD_STEM}-*.tmp")
             _remove_temporaries(self.out / PARTS, f".*{INDEX}.*.tmp")
-
-        def index(name: str) -> PartIndex:
-            found = load_index(self.out, name, self.part_path(name))
-            if found is None:
-                raise UsageError(
-                    f"{self.part_path(name)} (the part of input {name}) changed while the run "
-                    "wrote its shards; run again"
-                )
-            return found
-
-        return index
 
     def finish_shards(self, count: int) -> None:
         """What the layout writes beside its shards once they are all there."""
