@@ -13,6 +13,11 @@ PYTHONPATH), each in turn, so that a before/after pair comes from one run of thi
 
 Prints a table (the best of `--repeat` runs by wall time, per checkout); exits 0 whatever
 the figures.
+
+Measured 2026-12-05 on the shared 2-core machine (busy: compare shares, not walls), 905
+documents, `--repeat 2`: before (the driver wrote the shards) driver 1.95 s of 12.31 s CPU,
+15.8%; after (the workers write them) 0.81 s of 12.76 s, 6.3%. What the driver still does
+is the cleaning stage's (the dedup stage, its `.dups` files, the manifest) and planning.
 """
 
 from __future__ import annotations
