@@ -25,7 +25,7 @@ from cleaner.executors import InlineExecutor, ProcessExecutor
 from cleaner.parts import PARTS
 from cleaner.report import lasting
 from cleaner.schema import Audit
-from cleaner.shards import SHARDS_RECORD, PartIndex, ShardPlanner
+from cleaner.shards import OFFSET_EVERY, SHARDS_RECORD, PartIndex, ShardPlanner
 from cleaner.writers import BOOKKEEPING, REPORT_NAME
 
 RECORD = f"{BOOKKEEPING}/{SHARDS_RECORD}"
@@ -299,3 +299,22 @@ def test_the_planner_cuts_where_one_pass_over_the_rows_would() -> None:
                 documents += [offset + n for n in range(piece.start, piece.stop)]
             found.append([n for n in documents if n not in dropped])
         assert found == _cut_as_one_pass(sizes, dropped, most, most_bytes)
+
+
+def test_a_shard_that_starts_deep_in_a_part_seeks_to_its_first_line(tmp_path, cleaner) -> None:
+    """Past the offsets the index notes (every OFFSET_EVERY lines), a shard's first line
+    is found by seeking near it: the rows are those of one shard cut in three."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    words = ["harbour", "library", "council", "bridge", "museum", "school", "market"]
+    lines = [
+        json.dumps({"id": f"r{n}", "text": f"Record {n}: the {words[n % 7]} opens on day {n}.\n"})
+        for n in range(OFFSET_EVERY + 80)
+    ]
+    (folder / "many.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    whole, cut = tmp_path / "whole", tmp_path / "cut"
+    run([folder], whole, Config(format=OutputFormat.JSONL, shard_size=0), cleaner=cleaner)
+    config = Config(format=OutputFormat.JSONL, shard_size=OFFSET_EVERY // 2 + 13)
+    run([folder], cut, config, cleaner=cleaner)
+    assert len(shard_names(cut)) == 3  # the third starts past the part's second offset
+    assert corpus_rows(cut) == corpus_rows(whole) and len(corpus_rows(cut)) == len(lines)
