@@ -36,7 +36,8 @@ from cleaner.readers import InputFile, UnreadableFolder, discover, path_text
 from cleaner.readers.options import ReadOptions
 from cleaner.report import Failure, FailureKind, RunReport, lasting, step_counts
 from cleaner.run_record import RUN_RECORD_NAME, RunRecord
-from cleaner.work import CLEAN, COUNT, InputSummary, InputTask, RunContext
+from cleaner.shards import IndexTask, ShardTask, TaskResult, TaskRunner
+from cleaner.work import CLEAN, COUNT, SHARD, InputSummary, InputTask, RunContext
 from cleaner.writers import (
     BOOKKEEPING,
     FORMAT_NAME,
@@ -297,11 +298,48 @@ class _Collector:
             else:
                 self.report.orphaned += 1
 
-    def finish(self) -> None:
-        """The layout's last word (a single-file layout is put together now), then the
-        manifest, compacted."""
-        self.writer.close(sorted(self.manifest.names()), self.config.drop_duplicates)
+    def finish(self, run_tasks: TaskRunner | None = None) -> None:
+        """The layout's last word (the corpus layouts' shards are planned now and written
+        by `run_tasks`, on the workers), then the manifest, compacted."""
+        self.writer.close(sorted(self.manifest.names()), self.config.drop_duplicates, run_tasks)
         self.manifest.compact()
+
+
+#: Shard tasks per batch handed to a worker, at most: a shard's worth of documents
+#: balances the workers on its own, while many small shards share the hand-over.
+SHARD_BATCH_TASKS = 8
+SHARD_BATCH_LINES = 4096
+
+
+def _shard_batches(
+    tasks: Sequence[ShardTask | IndexTask],
+) -> Iterator[list[ShardTask | IndexTask]]:
+    """Consecutive tasks, a batch closed at `SHARD_BATCH_TASKS` or at
+    `SHARD_BATCH_LINES` lines of parts."""
+    batch: list[ShardTask | IndexTask] = []
+    lines = 0
+    for task in tasks:
+        batch.append(task)
+        if isinstance(task, ShardTask):
+            lines += sum(found.stop - found.start for found in task.ranges)
+        if len(batch) >= SHARD_BATCH_TASKS or lines >= SHARD_BATCH_LINES:
+            yield batch
+            batch, lines = [], 0
+    if batch:
+        yield batch
+
+
+def _on_workers(executor: Executor, cleaner: Cleaner) -> TaskRunner:
+    """Runs the corpus layouts' shard tasks where the inputs were cleaned."""
+
+    def run_tasks(tasks: Sequence[ShardTask | IndexTask]) -> Iterator[TaskResult]:
+        if not tasks:
+            return
+        for results in executor.map(SHARD, cleaner, _shard_batches(tasks)):
+            guard.check()  # Ctrl-C that a library swallowed stops here
+            yield from results
+
+    return run_tasks
 
 
 @contextmanager
@@ -537,7 +575,8 @@ def run(
                 if only_ours:
                     remove_stale_temporaries(out)
                 collector.forget_missing_inputs(prune, unlisted)
-                collector.finish()
+                with long_lived_frozen():
+                    collector.finish(_on_workers(executor, cleaner))
                 report.skipped = collector.skipped
                 report.duplicates = dict(dedup.counts)
                 report.wall_seconds = time.perf_counter() - started

@@ -30,8 +30,9 @@ from cleaner.parts import FingerprintHeader, FingerprintJournal, fingerprint_ids
 from cleaner.pipeline import Cleaner, document_record
 from cleaner.readers import InputFile, ReadStats, RecordFailure, read_input
 from cleaner.readers.options import ReadOptions
+from cleaner.shards import IndexTask, ShardTask, TaskResult, index_path
 from cleaner.time_limit import DocumentTimedOut, time_limit
-from cleaner.writers import StoredDocument, Writer, atomic_write, make_writer
+from cleaner.writers import StoredDocument, Writer, atomic_write, make_writer, run_task
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,14 +361,17 @@ def _note_position(task: InputTask, position: int) -> None:
     atomic_write(path, str(position).encode())
 
 
-def carefully(task: InputTask) -> InputTask:
-    """The task again, noting each record before it is cleaned (see `past_crash`)."""
-    return replace(task, careful=True)
+def carefully(task: Item) -> Item:
+    """The task again, noting each record before it is cleaned (see `past_crash`); a
+    shard or index task has no records to note."""
+    return replace(task, careful=True) if isinstance(task, InputTask) else task
 
 
-def past_crash(task: InputTask) -> InputTask | None:
+def past_crash(task: Item) -> Item | None:
     """After a careful task's worker died: the task again without the record it died on
     (which then fails alone), or None if it named none new."""
+    if not isinstance(task, InputTask):
+        return None
     path = _position_path(task)
     try:
         position = int(path.read_text())
@@ -409,9 +413,10 @@ def count_inputs(cleaner: Cleaner, tasks: Sequence[InputTask]) -> CorpusTable:
 
 
 R = TypeVar("R")
-Item = InputTask
+#: What executors hand out: inputs to clean (or count), shards to write, parts to index.
+Item = InputTask | ShardTask | IndexTask
 #: What runs on a batch of tasks, wherever an executor sends it.
-Work = Callable[[Cleaner, Sequence[InputTask]], R]
+Work = Callable[[Cleaner, Sequence[Any]], R]
 
 
 @dataclass(frozen=True)
@@ -421,7 +426,7 @@ class BatchTask(Generic[R]):
     The last two let an executor find the one document that crashes and go on."""
 
     run: Work[R]
-    crashed: Callable[[InputTask], R]
+    crashed: Callable[[Any], R]
     combine: Callable[[list[R]], R]
 
 
@@ -431,7 +436,10 @@ def _crashed_input(task: InputTask) -> list[InputSummary]:
     return [InputSummary(task.index, "", failures=[failure], unreadable=True)]
 
 
-def _concatenated(parts: list[list[InputSummary]]) -> list[InputSummary]:
+T = TypeVar("T")
+
+
+def _concatenated(parts: list[list[T]]) -> list[T]:
     return [summary for part in parts for summary in part]
 
 
@@ -448,5 +456,23 @@ def _uncounted(task: InputTask) -> CorpusTable:
     return CorpusTable()
 
 
+def write_shards(cleaner: Cleaner, tasks: Sequence[ShardTask | IndexTask]) -> list[TaskResult]:
+    """A batch of the corpus layouts' tasks after the dedup stage: shards to write from
+    the parts (or parts to index first), planned by the driver (writers._PartsWriter.close)."""
+    return [run_task(task) for task in tasks]
+
+
+def _unwritten(task: ShardTask | IndexTask) -> list[TaskResult]:
+    """A shard (or index) whose worker died on it, twice: the run stops, its parts kept."""
+    what = task.out / task.file if isinstance(task, ShardTask) else index_path(task.out, task.name)
+    reason = (
+        f"{what}: the worker process writing it died, twice (out of memory?); run again: "
+        "the cleaned documents are kept, and only the shards are written"
+    )
+    return [TaskResult(task.index, reason)]
+
+
 CLEAN = BatchTask(process_inputs, _crashed_input, _concatenated)
 COUNT = BatchTask(count_inputs, _uncounted, _merged)
+#: Writing the shards of --format jsonl|parquet (and indexing parts that need it).
+SHARD = BatchTask(write_shards, _unwritten, _concatenated)

@@ -23,6 +23,27 @@ from cleaner.errors import UsageError
 from cleaner.interrupts import guard
 from cleaner.parts import PARTS, fingerprints_path, part_stem
 from cleaner.schema import REMOVAL_FIELDS, Audit, Column, arrow_schema, columns, corpus_row
+from cleaner.shards import (
+    INDEX,
+    OFFSET_EVERY,
+    SHARDS_RECORD,
+    IndexBuilder,
+    IndexTask,
+    PartIndex,
+    ShardPlanner,
+    ShardRange,
+    ShardSettings,
+    ShardTask,
+    TaskResult,
+    TaskRunner,
+    index_path,
+    load_index,
+    load_record,
+    record_entries,
+    stamp,
+    text_bytes,
+    up_to_date,
+)
 
 #: OUT's bookkeeping (manifest, format, lock, run record, parts, and the report of a
 #: corpus layout) lives in one hidden folder, so that OUT holds the data and nothing else:
@@ -176,8 +197,11 @@ class Writer(Protocol):
     def drop_input(self, name: str, doc_ids: Iterable[str]) -> None:
         """Every output of an input that is gone (--prune)."""
 
-    def close(self, names: Sequence[str], drop_duplicates: bool) -> None:
-        """End of the run; `names`: the inputs whose outputs OUT holds, in canonical order."""
+    def close(
+        self, names: Sequence[str], drop_duplicates: bool, run_tasks: TaskRunner | None = None
+    ) -> None:
+        """End of the run; `names`: the inputs whose outputs OUT holds, in canonical order;
+        `run_tasks`: runs tasks of the layout's own (its shards) on the workers."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +281,9 @@ class TxtWriter:
     def drop_input(self, name: str, doc_ids: Iterable[str]) -> None:
         self.drop_documents(doc_ids)
 
-    def close(self, names: Sequence[str], drop_duplicates: bool) -> None:
+    def close(
+        self, names: Sequence[str], drop_duplicates: bool, run_tasks: TaskRunner | None = None
+    ) -> None:
         pass
 
 
@@ -288,20 +314,19 @@ class _StreamingFile:
         os.replace(self.tmp, self.path)
 
 
-def _jsonl_line(text: str, record: dict[str, Any]) -> str:
-    return json.dumps({"text": text, **record}, ensure_ascii=False) + "\n"
-
-
 class _PartsWriter:
     """The corpus layouts (JSON Lines, Parquet). Each input's documents first go to a part
     of their own, OUT/.cleaner/parts/<hash of the input's name>.jsonl, written by the
-    worker that cleans the input and renamed into place when it is done; the dedup stage's
-    answers for the input go beside it (`.dups`, only when it has duplicates). At the end
-    of the run the parts, in canonical order and with those answers, make the shards. A re-run
-    reuses an unchanged input's part, and a run killed at any moment keeps the parts of
-    the inputs it finished. The parts take about as much room as the output file itself."""
+    worker that cleans the input and renamed into place when it is done, with its index
+    beside it (shards.py: what the driver plans the shards from, without reading the
+    part); the dedup stage's answers for the input go beside it too (`.dups`, only when it
+    has duplicates). At the end of the run the driver plans the shards and the workers
+    write them from the parts, in canonical order and with those answers (`close`). A
+    re-run reuses an unchanged input's part, and a run killed at any moment keeps the
+    parts of the inputs it finished. The parts take about as much room as the shards."""
 
     SUFFIX: str  # of a shard's name, before a compression suffix
+    FORMAT: OutputFormat
 
     def __init__(
         self,
@@ -317,6 +342,7 @@ class _PartsWriter:
         self.shard_size = shard_size
         self.compression = compression
         self._part: _StreamingFile | None = None
+        self._index: IndexBuilder | None = None
         #: The input's other fields, and the one type each has in every shard.
         self.extra_kinds: dict[str, str] = {}
 
@@ -332,22 +358,35 @@ class _PartsWriter:
     def begin_input(self, name: str) -> None:
         path = self.part_path(name)
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._part = _StreamingFile(path, "w")
+        self._part = _StreamingFile(path, "wb")
+        self._index = IndexBuilder()
 
     def write(self, text: str, record: dict[str, Any]) -> None:
-        assert self._part is not None, "begin_input comes first"
-        self._part.handle.write(_jsonl_line(text, record))
+        assert self._part is not None and self._index is not None, "begin_input comes first"
+        line = {"text": text, **record}
+        data = (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8")
+        self._part.handle.write(data)
+        self._index.add(line, data)
 
     def finish_input(self, name: str) -> None:
-        assert self._part is not None, "begin_input comes first"
-        self._part.finish()
-        self._part = None
+        """The part, and its index first (one that lands without its part, a worker killed
+        between the renames, does not match the part: it is made again, see shards.py)."""
+        assert self._part is not None and self._index is not None, "begin_input comes first"
+        part, index = self._part, self._index
+        self._part = self._index = None
+        try:
+            part.handle.close()
+            atomic_write(index_path(self.out, name), index.build().to_bytes())
+            os.replace(part.tmp, part.path)
+        except BaseException:
+            part.tmp.unlink(missing_ok=True)
+            raise
 
     def abandon_input(self) -> None:
         if self._part is not None:
             self._part.handle.close()
             self._part.tmp.unlink(missing_ok=True)
-            self._part = None
+            self._part = self._index = None
 
     def rewrite(self, name: str, stored: Sequence[StoredDocument]) -> None:
         self.begin_input(name)
@@ -389,56 +428,90 @@ class _PartsWriter:
 
     def drop_input(self, name: str, doc_ids: Iterable[str]) -> None:
         self.part_path(name).unlink(missing_ok=True)
+        index_path(self.out, name).unlink(missing_ok=True)
         self.duplicates_path(name).unlink(missing_ok=True)
         fingerprints_path(self.out, name).unlink(missing_ok=True)
 
-    def close(self, names: Sequence[str], drop_duplicates: bool) -> None:
+    def close(
+        self, names: Sequence[str], drop_duplicates: bool, run_tasks: TaskRunner | None = None
+    ) -> None:
         """The shards, from the parts in canonical order: `shard_size` documents each, or
         fewer once their text reaches `shard_bytes` (the last one fewer; one shard, empty,
         for no document), named by their place, so the same inputs give the same files.
-        Shards of an earlier run beyond the new last one are removed. Each shard lands
-        whole (a temporary file renamed); a run killed while writing them leaves a mix of
-        old and new, which the next run writes again."""
+
+        Planned here from the parts' indexes, written by the workers (`run_tasks`; here
+        if None): each shard lands whole (a temporary file renamed), and one whose plan
+        and file are those the last run recorded is left as it is. Shards of an earlier
+        run beyond the new last one are removed. A run killed while the shards are
+        written leaves a mix of old and new, which the next run writes again."""
+        run_tasks = run_tasks or _run_here
         # A part can only be missing for an input gone since an earlier run (an orphan)
         # whose part was removed by hand: its documents are gone with it.
-        parts = [(name, path) for name in names if (path := self.part_path(name)).is_file()]
-        self.prepare(parts, drop_duplicates)
-        shards = _Shards(self.rows(parts, drop_duplicates), self.shard_size, self.shard_bytes)
-        written: set[str] = set()
-        while not written or shards.more:
-            name = self.shard_name(len(written))
-            final = _StreamingFile(self.out / name, "wb")
-            try:
-                self.write_shard(final.handle, self.shaped(shards.next_shard()))
-            except BaseException:
-                final.handle.close()
-                final.tmp.unlink(missing_ok=True)
-                raise
-            final.finish()
-            written.add(name)
+        parts = [name for name in names if self.part_path(name).is_file()]
+        planner = self._plan(parts, drop_duplicates)
+        if isinstance(planner, list):  # parts with no index that matches them
+            self._run(run_tasks, [IndexTask(n, self.out, name) for n, name in enumerate(planner)])
+            planner = self._plan(parts, drop_duplicates)
+            if isinstance(planner, list):
+                raise UsageError(
+                    f"{self.part_path(planner[0])} (the part of input {planner[0]}) changed "
+                    "while the run wrote the shards; run again"
+                )
+        extra_kinds = planner.extra_kinds()
+        self.extra_kinds = dict(extra_kinds)
+        settings = ShardSettings(
+            self.FORMAT, self.audit, self.compression, drop_duplicates, extra_kinds
+        )
+        files = [self.shard_name(number) for number in range(len(planner.shards))]
+        planned = planner.tasks(self.out, files, settings)
+        record_path = self.out / BOOKKEEPING / SHARDS_RECORD
+        record = load_record(record_path)
+        self._run(
+            run_tasks,
+            [task for task, plan in planned if not up_to_date(record, self.out, task.file, plan)],
+        )
+        keep = set(files)
         for path in corpus_files(self.out):
-            if path.name not in written:
+            if path.name not in keep:
                 path.unlink()
-        self.finish_shards(len(written))
+        self.finish_shards(len(files))
+        entries = orjson.dumps(record_entries(self.out, planned)) + b"\n"
+        if _read_or_none(record_path) != entries:
+            atomic_write(record_path, entries)
+
+    def _plan(self, parts: Sequence[str], drop_duplicates: bool) -> ShardPlanner | list[str]:
+        """The shards, planned from the parts' indexes (read one at a time); or the parts
+        whose index is missing or does not match them (a part of an earlier version, or
+        copied without it), for the workers to index first."""
+        planner = ShardPlanner(self.shard_size, self.shard_bytes, self.audit, drop_duplicates)
+        missing = []
+        for name in parts:
+            index = load_index(self.out, name, self.part_path(name))
+            if index is None:
+                missing.append(name)
+            elif not missing:
+                answers = _read_or_none(self.duplicates_path(name))
+                duplicates = _answers(self.duplicates_path(name), answers)
+                planner.add(name, index, duplicates, stamp(index, answers))
+        return missing or planner
+
+    def _run(self, run_tasks: TaskRunner, tasks: Sequence[ShardTask | IndexTask]) -> None:
+        """Tasks on the workers; a damaged part stops the run with what the task said.
+        What a worker killed mid-task left (a temporary file) goes: it is never read, and
+        its task was done again."""
+        try:
+            for result in run_tasks(tasks):
+                if result.error:
+                    raise UsageError(result.error)
+        finally:
+            _remove_temporaries(self.out, f".{SHARD_STEM}-*.tmp")
+            _remove_temporaries(self.out / PARTS, f".*{INDEX}.*.tmp")
 
     def finish_shards(self, count: int) -> None:
         """What the layout writes beside its shards once they are all there."""
 
-    def prepare(self, parts: list[tuple[str, Path]], drop_duplicates: bool) -> None:
-        """A first pass over the rows: the type of each of the input's other fields, so that
-        every shard gives it the same one (a field null in one shard and text in another
-        would have a loader infer two types). A field whose values are not all of one JSON
-        type, or are lists or objects, becomes JSON text, in JSON Lines as in Parquet."""
-        known = {column.name for column in columns(self.audit)}
-        kinds: dict[str, set[str]] = {}
-        for row in self.rows(parts, drop_duplicates):
-            for key, value in row.items():
-                if key not in known:
-                    kinds.setdefault(key, set()).add(_json_kind(value))
-        self.extra_kinds = {key: _arrow_kind(found) for key, found in kinds.items()}
-
     def shaped(self, rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        """The rows with the fields that `prepare` found of no one type as JSON text."""
+        """The rows with the fields of no one type (`extra_kinds`) as JSON text."""
         as_json = [key for key, kind in self.extra_kinds.items() if kind == "json"]
         for row in rows:
             for key in as_json:
@@ -449,21 +522,107 @@ class _PartsWriter:
     def write_shard(self, handle: IO[bytes], rows: Iterable[dict[str, Any]]) -> None:
         raise NotImplementedError
 
-    def rows(
-        self, parts: list[tuple[str, Path]], drop_duplicates: bool
+    def write_planned(self, task: ShardTask) -> None:
+        """A worker's part of `close`: one shard, from its ranges of parts, into a
+        temporary file renamed into place once whole (a worker that dies leaves only the
+        temporary file, which the run removes, and its shard is written again)."""
+        self.extra_kinds = dict(task.settings.extra_kinds)
+        final = _StreamingFile(self.out / task.file, "wb")
+        try:
+            rows = self.planned_rows(task.ranges, task.settings.drop_duplicates)
+            self.write_shard(final.handle, self.shaped(rows))
+        except BaseException:
+            final.handle.close()
+            final.tmp.unlink(missing_ok=True)
+            raise
+        final.finish()
+
+    def planned_rows(
+        self, ranges: Iterable[ShardRange], drop_duplicates: bool
     ) -> Iterator[dict[str, Any]]:
-        """The final file's rows, in order: each part's records with the dedup stage's
-        answers, shaped by `schema.corpus_row` (the input's own id, `--audit`)."""
-        for name, part in parts:
-            duplicates = _duplicates_of(self.duplicates_path(name))
-            with part.open(encoding="utf-8") as handle:
-                for number, line in enumerate(handle, 1):
-                    record = _part_line(part, name, number, line)
+        """A shard's rows, in order: its ranges' records with the dedup stage's answers,
+        shaped by `schema.corpus_row` (the input's own id, `--audit`). Each line is checked
+        against the part's index, from which the driver planned the shard."""
+        for found in ranges:
+            part = self.part_path(found.name)
+            index = load_index(self.out, found.name, part)
+            if index is None:
+                self._unmatched(found.name)
+            assert index is not None
+            duplicates = _answers(self.duplicates_path(found.name))
+            with part.open("rb") as handle:
+                for number, line in _lines(handle, index, found):
+                    record = _part_line(part, found.name, number + 1, line)
+                    text = record.pop("text", "")
+                    if str(record.get("id", "")) != index.ids[number] or text_bytes(
+                        text
+                    ) != index.text_bytes[number]:
+                        self._unmatched(found.name)
                     record["duplicate_of"] = duplicates.get(str(record.get("id", "")))
                     if drop_duplicates and record["duplicate_of"]:
                         continue
-                    text = record.pop("text", "")
                     yield corpus_row(text if isinstance(text, str) else "", record, self.audit)
+
+    def _unmatched(self, name: str) -> None:
+        """A part that no longer matches its index (changed since the shards were planned,
+        or a worker killed between writing the two): the index goes, and the next run
+        makes it again."""
+        index_path(self.out, name).unlink(missing_ok=True)
+        raise UsageError(
+            f"{self.part_path(name)} (the part of input {name}) does not match its index; "
+            "run again to index it anew"
+        )
+
+
+def _lines(handle: IO[bytes], index: PartIndex, found: ShardRange) -> Iterator[tuple[int, bytes]]:
+    """Lines `found.start` to `found.stop` of a part (numbered from 0), reached through the
+    offsets its index notes."""
+    block = min(found.start // OFFSET_EVERY, len(index.offsets) - 1) if index.offsets else 0
+    if index.offsets:
+        handle.seek(index.offsets[block])
+    for number, line in enumerate(handle, block * OFFSET_EVERY):
+        if number >= found.stop:
+            return
+        if number >= found.start:
+            yield number, line
+
+
+def index_part(out: Path, name: str) -> None:
+    """A worker's part of `close` for a part with no index that matches it: the part read
+    and indexed anew (an OUT of an earlier version, or one copied without keeping times)."""
+    writer = _PartsWriter(out)
+    part = writer.part_path(name)
+    builder = IndexBuilder()
+    with part.open("rb") as handle:
+        for number, line in enumerate(handle, 1):
+            builder.add(_part_line(part, name, number, line), line)
+    atomic_write(index_path(out, name), builder.build().to_bytes())
+
+
+def run_task(task: ShardTask | IndexTask) -> TaskResult:
+    """A shard or index task, where a worker runs it: a damaged part is its result's error
+    (an error of OUT's file system is raised)."""
+    try:
+        if isinstance(task, IndexTask):
+            index_part(task.out, task.name)
+        else:
+            settings = task.settings
+            writer = SINGLE_FILE_WRITERS[settings.output_format](
+                task.out, settings.audit, compression=settings.compression
+            )
+            writer.write_planned(task)
+    except UsageError as exc:
+        return TaskResult(task.index, str(exc))
+    return TaskResult(task.index)
+
+
+def _run_here(tasks: Sequence[ShardTask | IndexTask]) -> Iterator[TaskResult]:
+    return (run_task(task) for task in tasks)
+
+
+def _remove_temporaries(folder: Path, pattern: str) -> None:
+    for path in folder.glob(pattern):
+        path.unlink(missing_ok=True)
 
 
 def _read_or_none(path: Path) -> bytes | None:
@@ -473,9 +632,11 @@ def _read_or_none(path: Path) -> bytes | None:
         return None
 
 
-def _duplicates_of(path: Path) -> dict[str, str]:
-    """An input's duplicates (id -> the document it duplicates); {} when it has none."""
-    data = _read_or_none(path)
+def _answers(path: Path, data: bytes | None = None) -> dict[str, str]:
+    """An input's duplicates (id -> the document it duplicates), from its `.dups` file
+    (or `data`, its bytes, already read); {} when it has none."""
+    if data is None:
+        data = _read_or_none(path)
     if data is None:
         return {}
     try:
@@ -496,34 +657,12 @@ def _stored(doc_id: str, line: str) -> StoredDocument:
     return StoredDocument(doc_id, text, data)
 
 
-class _Shards:
-    """The rows, a shard at a time: up to `most` rows (0: no limit) and until their text
-    reaches `most_bytes` of UTF-8 (0: no limit; the row that reaches it is the last)."""
-
-    def __init__(self, rows: Iterator[dict[str, Any]], most: int, most_bytes: int) -> None:
-        self.rows, self.most, self.most_bytes = rows, most, most_bytes
-        self._next = next(rows, None)
-
-    @property
-    def more(self) -> bool:
-        return self._next is not None
-
-    def next_shard(self) -> Iterator[dict[str, Any]]:
-        count = size = 0
-        while self._next is not None:
-            if (self.most and count >= self.most) or (self.most_bytes and size >= self.most_bytes):
-                return
-            row, self._next = self._next, next(self.rows, None)
-            count += 1
-            size += len(row["text"].encode("utf-8"))
-            yield row
-
-
 class JsonlWriter(_PartsWriter):
     """OUT/documents-00000.jsonl.gz...: one object per line, `text` first, then the
     metadata; gzip by default (`--compression`: zstd, or none)."""
 
     SUFFIX = ".jsonl"
+    FORMAT = OutputFormat.JSONL
 
     def shard_name(self, index: int) -> str:
         return (
@@ -546,10 +685,9 @@ class JsonlWriter(_PartsWriter):
         column's type, which `datasets.load_dataset(OUT)` reads, so that every shard loads
         with the same features (JSON Lines carries no types of its own)."""
         pattern = self.shard_name(0).replace("00000", "*")
-        atomic_write(
-            self.out / DATASET_CARD,
-            dataset_card(pattern, columns(self.audit), self.extra_kinds, count).encode(),
-        )
+        card = dataset_card(pattern, columns(self.audit), self.extra_kinds, count).encode()
+        if _read_or_none(self.out / DATASET_CARD) != card:
+            atomic_write(self.out / DATASET_CARD, card)
 
 
 @contextmanager
@@ -578,6 +716,7 @@ class ParquetWriter(_PartsWriter):
     parts, so that every shard has the same schema and none is held whole."""
 
     SUFFIX = ".parquet"
+    FORMAT = OutputFormat.PARQUET
     ROW_GROUP_ROWS = 50_000
     ROW_GROUP_TEXT = 64 * 2**20  # characters of text
 
@@ -593,12 +732,12 @@ class ParquetWriter(_PartsWriter):
         self.pa, self.pq = pa, pq
         self.schema: Any = None
 
-    def prepare(self, parts: list[tuple[str, Path]], drop_duplicates: bool) -> None:
-        super().prepare(parts, drop_duplicates)
+    def write_planned(self, task: ShardTask) -> None:
         schema = arrow_schema(self.audit)
-        for key, kind in self.extra_kinds.items():
+        for key, kind in task.settings.extra_kinds:
             schema = schema.append(self.pa.field(key, _arrow_type(self.pa, kind)))
         self.schema = schema
+        super().write_planned(task)
 
     def write_shard(self, handle: IO[bytes], rows: Iterable[dict[str, Any]]) -> None:
         codec = {Compression.AUTO: "zstd", Compression.NONE: "none"}.get(
@@ -618,33 +757,6 @@ class ParquetWriter(_PartsWriter):
                 writer.write_table(self.pa.Table.from_pylist(group, schema=self.schema))
         finally:
             writer.close()  # also on an error: its file is then thrown away
-
-
-def _json_kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int"
-    if isinstance(value, float):
-        return "float"
-    if isinstance(value, str):
-        return "string"
-    return "json"  # a list or an object
-
-
-def _arrow_kind(kinds: set[str]) -> str:
-    """One column type for the JSON types a field took: numbers widen to float, anything
-    else mixed (or nested) is JSON text."""
-    found = kinds - {"null"}
-    if not found:
-        return "string"
-    if found <= {"int", "float"}:
-        return "float" if "float" in found else "int"
-    if len(found) == 1:
-        return next(iter(found))
-    return "json"
 
 
 def _arrow_type(pa: Any, kind: str) -> Any:
@@ -694,7 +806,7 @@ def dataset_card(pattern: str, known: Sequence[Column], extra: dict[str, str], s
     )
 
 
-def _part_line(part: Path, name: str, number: int, line: str) -> dict[str, Any]:
+def _part_line(part: Path, name: str, number: int, line: str | bytes) -> dict[str, Any]:
     """A stored document of a part. Parts of current inputs were just written; one an
     earlier run left for an input gone since can have been damaged by hand."""
     try:
