@@ -32,6 +32,8 @@ from cleaner.ruleset.rule import MATCH_TIMEOUT, Rule
 from cleaner.ruleset.schema import Action, Extent, Where
 from cleaner.steps.base import Step
 
+MAX_SELECTIONS = 10_000  # (page type, site) rule selections a step remembers
+_Selection = tuple[list[Rule], list[Rule], RuleMatcher]
 MAX_BLOCK_LINES = 30  # a block rule's end must come within this many lines of its start
 #: `where: near-prose`: at most this many kept lines from a prose paragraph. A byline or a
 #: dateline sits next to the article's text, a menu's "By Use Case" does not.
@@ -101,16 +103,32 @@ class RulesStep(Step):
         self.ruleset = ruleset
         self.prose_min_words = prose_min_words
         self._matchers: dict[tuple[str, ...], RuleMatcher] = {}
+        #: (page type, site) -> the rules of that page type, and of those the ones for
+        #: that site: the same few selections serve every document.
+        self._selections: dict[tuple[str | None, str | None], _Selection] = {}
 
     def __getstate__(self) -> dict[str, object]:
         """Sent to a worker without its matchers (RE2 sets do not pickle): rebuilt there."""
-        return {**super().__getstate__(), "_matchers": {}}
+        return {**super().__getstate__(), "_matchers": {}, "_selections": {}}
+
+    def _select(self, page_type: str | None, domain: str | None) -> _Selection:
+        """The rules of a page type, those of them for a site, and their matcher."""
+        key = (page_type, domain)
+        selection = self._selections.get(key)
+        if selection is None:
+            if len(self._selections) >= MAX_SELECTIONS:
+                self._selections.clear()
+            rules = [r for r in self.ruleset.rules if r.applies_to_page_type(page_type)]
+            for_site = [rule for rule in rules if rule.applies_to_site(domain)]
+            selection = (rules, for_site, self._matcher(for_site))
+            self._selections[key] = selection
+        return selection
 
     def process(self, doc: Document) -> None:
         domain = site_domain(doc.metadata.get("url"))
         page_type = doc.metadata.get("page_type")
-        rules = [r for r in self.ruleset.rules if r.applies_to_page_type(page_type)]
-        self.apply(doc, [rule for rule in rules if rule.applies_to_site(domain)])
+        rules, for_site, matcher = self._select(page_type, domain)
+        self.apply(doc, for_site, matcher)
         found = site_domain(doc.metadata.get("url"))
         if found != domain:
             # A rule read the page's address from the text: that site's rules get their turn.
@@ -120,9 +138,10 @@ class RulesStep(Step):
         if doc.metadata.get("date") is None:  # no date of publication: the update's, if any
             doc.set_meta("date", self.memo(doc).get(UPDATED))
 
-    def apply(self, doc: Document, rules: list[Rule]) -> None:
+    def apply(self, doc: Document, rules: list[Rule], matcher: RuleMatcher | None = None) -> None:
         lines = doc.kept
-        matcher = self._matcher(rules)
+        if matcher is None:
+            matcher = self._matcher(rules)
         # The rules run again while other steps remove lines (UntilStable): a line's
         # matches depend only on its text, so later rounds only redo the scopes.
         known = self.memo(doc).setdefault(id(matcher), {})
@@ -179,10 +198,11 @@ class RulesStep(Step):
 
     def _matcher(self, rules: list[Rule]) -> RuleMatcher:
         """One matcher per distinct rule selection (all rules, or those of one site)."""
-        key = tuple(rule.id for rule in rules)
-        if key not in self._matchers:
-            self._matchers[key] = RuleMatcher(rules)
-        return self._matchers[key]
+        key = tuple([rule.spec.id for rule in rules])
+        matcher = self._matchers.get(key)
+        if matcher is None:
+            matcher = self._matchers[key] = RuleMatcher(rules)
+        return matcher
 
     @staticmethod
     def _prose_bounds(
