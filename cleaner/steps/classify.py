@@ -230,6 +230,11 @@ class Kind(StrEnum):
     BAD = "bad"
 
 
+#: The kinds that have a say as neighbours (`ClassifyStep._counts`).
+_SAY_IGNORING_NEARGOOD = frozenset((Kind.GOOD, Kind.BAD))
+_SAY = frozenset((Kind.GOOD, Kind.BAD, Kind.NEARGOOD))
+
+
 @dataclass(slots=True)
 class Judged:
     line: Line
@@ -383,11 +388,13 @@ class ClassifyStep(Step):
         or after it (step 1); the edge of the document counts as furniture."""
         found = [Kind.BAD] * len(judged)
         current = Kind.BAD
+        say = _SAY_IGNORING_NEARGOOD if ignore_neargood else _SAY
         order = range(len(judged)) if step < 0 else range(len(judged) - 1, -1, -1)
         for i in order:
             found[i] = current
-            if cls._counts(judged[i].kind, ignore_neargood):
-                current = judged[i].kind
+            kind = judged[i].kind
+            if kind in say:  # cls._counts(kind, ignore_neargood), inlined
+                current = kind
         return found
 
     def revise(self, judged: list[Judged]) -> None:
@@ -402,6 +409,8 @@ class ClassifyStep(Step):
 
     def _revise_short(self, judged: list[Judged]) -> None:
         """A short line takes its class from the nearest good or bad lines around it."""
+        if not any(item.kind is Kind.SHORT for item in judged):
+            return  # the four sweeps below serve short lines only
         updates: dict[int, tuple[Kind, str]] = {}
         befores, afters = self._nearest(judged, -1, True), self._nearest(judged, 1, True)
         any_before, any_after = self._nearest(judged, -1, False), self._nearest(judged, 1, False)
@@ -436,7 +445,7 @@ class ClassifyStep(Step):
                     item.kind, item.why = Kind.BAD, "isolated"
                 else:
                     item.kind = Kind.GOOD
-            if self._counts(item.kind, True):
+            if item.kind in _SAY_IGNORING_NEARGOOD:  # self._counts(item.kind, True)
                 before = item.kind
 
     def _isolated_prose(self, judged: list[Judged]) -> None:
@@ -455,7 +464,7 @@ class ClassifyStep(Step):
                 and afters[i] is Kind.BAD
             ):
                 item.kind, item.why = Kind.BAD, "isolated-prose"
-            if self._counts(item.kind, True):
+            if item.kind in _SAY_IGNORING_NEARGOOD:  # self._counts(item.kind, True)
                 before = item.kind
 
     def _main_block(self, judged: list[Judged]) -> None:
@@ -562,7 +571,7 @@ class ClassifyStep(Step):
                 for j in run:
                     judged[j].kind, judged[j].why = Kind.BAD, "short-run"
                 before = Kind.BAD
-            if i < len(judged) and self._counts(judged[i].kind, True):
+            if i < len(judged) and judged[i].kind in _SAY_IGNORING_NEARGOOD:
                 before = judged[i].kind
             run = []
 
