@@ -34,6 +34,7 @@ from cleaner.steps.base import Step
 
 MAX_SELECTIONS = 10_000  # (page type, site) rule selections a step remembers
 _Selection = tuple[list[Rule], list[Rule], RuleMatcher]
+MAX_VALUES = 10_000  # captured metadata values a step remembers, cleaned
 MAX_BLOCK_LINES = 30  # a block rule's end must come within this many lines of its start
 #: `where: near-prose`: at most this many kept lines from a prose paragraph. A byline or a
 #: dateline sits next to the article's text, a menu's "By Use Case" does not.
@@ -106,10 +107,21 @@ class RulesStep(Step):
         #: (page type, site) -> the rules of that page type, and of those the ones for
         #: that site: the same few selections serve every document.
         self._selections: dict[tuple[str | None, str | None], _Selection] = {}
+        self._values: dict[tuple[str, str], str | None] = {}  # see _value
 
     def __getstate__(self) -> dict[str, object]:
         """Sent to a worker without its matchers (RE2 sets do not pickle): rebuilt there."""
-        return {**super().__getstate__(), "_matchers": {}, "_selections": {}}
+        return {**super().__getstate__(), "_matchers": {}, "_selections": {}, "_values": {}}
+
+    def _value(self, key: str, raw: str) -> str | None:
+        """`metadata_value(key, raw)`, remembered: the same dates recur on a page (each
+        comment's) and across pages, and dateutil reads each twice."""
+        if (key, raw) in self._values:
+            return self._values[(key, raw)]
+        if len(self._values) >= MAX_VALUES:
+            self._values.clear()
+        found = self._values[(key, raw)] = metadata_value(key, raw)
+        return found
 
     def _select(self, page_type: str | None, domain: str | None) -> _Selection:
         """The rules of a page type, those of them for a site, and their matcher."""
@@ -298,12 +310,12 @@ class RulesStep(Step):
             if isinstance(each, regex.Match):
                 for key, raw in each.groupdict().items():
                     if raw and key == UPDATED:
-                        self.memo(doc).setdefault(UPDATED, metadata_value("date", raw))
+                        self.memo(doc).setdefault(UPDATED, self._value("date", raw))
                     elif raw:
-                        doc.set_meta(key, metadata_value(key, raw))
+                        doc.set_meta(key, self._value(key, raw))
         for key, value in (rule.spec.set or {}).items():
             if key == UPDATED:
-                self.memo(doc).setdefault(UPDATED, metadata_value("date", value))
+                self.memo(doc).setdefault(UPDATED, self._value("date", value))
             else:
                 doc.set_meta(key, value)
         if not rule.drops:
