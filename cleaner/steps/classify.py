@@ -174,6 +174,7 @@ def _lone_rows_are_not_tables(judged: list[Judged]) -> None:
 
 
 COLON_LIST_MAX_ITEMS = 30
+MAX_VERDICTS = 100_000  # lines' verdicts a classifier remembers across documents
 
 
 def _colon_lists(judged: list[Judged]) -> None:
@@ -255,6 +256,12 @@ class ClassifyStep(Step):
         super().__init__()
         self.settings = settings
         self.stopwords = Stopwords()
+        #: (text, content, language) -> a line's verdict alone (see _one_pass).
+        self._verdicts: dict[tuple[str, bool, str | None], tuple[Kind, str, int, str]] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        """Sent to a worker without the verdicts it remembers."""
+        return {**super().__getstate__(), "_verdicts": {}}
 
     def process(self, doc: Document) -> None:
         if not self.settings.enabled or (doc.html is not None and not self.settings.in_html):
@@ -270,12 +277,14 @@ class ClassifyStep(Step):
                 break
 
     def _one_pass(self, doc: Document, language: str | None) -> int:
-        # Passes and UntilStable rounds judge the same lines again; a line's own verdict
-        # depends only on the line.
-        known = self.memo(doc)
+        # Passes, UntilStable rounds and other pages judge the same lines again; a line's
+        # own verdict depends only on its text, its `content` mark and the language.
+        known = self._verdicts
+        if len(known) >= MAX_VERDICTS:
+            known.clear()
         judged = []
         for line in doc.kept:
-            key = (line.number, line.text, line.content, language)
+            key = (line.text, line.content, language)
             verdict = known.get(key)
             if verdict is None:
                 alone = self.judge(line, language)
