@@ -54,7 +54,7 @@ class NumpyDetectorFactory(DetectorFactory):
         self.normalized_chars = NormalizedChars()
         #: A word (with its following space, if any) -> the known n-grams it yields: the
         #: same words recur in every text of a language.
-        self.word_grams: dict[str, list[str]] = {}
+        self.word_grams: dict[str, tuple[list[str], list[int]]] = {}
 
     word_lang_prob_map: dict[str, Any]  # langdetect's, untyped: n-gram -> row here
 
@@ -104,11 +104,19 @@ class NumpyDetector(Detector):
 
         The buffer starts again at every space, so a word's n-grams depend on the word
         alone (and on whether a space follows it): each word is read once per factory."""
+        return [gram for grams, _ in self._word_entries() for gram in grams]
+
+    def _extract_rows(self) -> list[int]:
+        """The profile rows of `_extract_ngrams()`'s n-grams, in the same order."""
+        return [row for _, rows in self._word_entries() for row in rows]
+
+    def _word_entries(self) -> list[tuple[list[str], list[int]]]:
+        """Each word's known n-grams and their profile rows, in text order."""
         known = self.word_lang_prob_map
         cache = self.word_grams
         if len(cache) > WORD_GRAMS_MAX:
             cache.clear()
-        found: list[str] = []
+        entries = []
         words = self.text.translate(self.normalized_chars).split(" ")
         last = len(words) - 1
         for index, word in enumerate(words):
@@ -116,11 +124,12 @@ class NumpyDetector(Detector):
                 continue
             if index < last:
                 word += " "
-            grams = cache.get(word)
-            if grams is None:
-                grams = cache[word] = _word_ngrams(word, known)
-            found += grams
-        return found
+            entry = cache.get(word)
+            if entry is None:
+                grams = _word_ngrams(word, known)
+                entry = cache[word] = (grams, [known[gram] for gram in grams])
+            entries.append(entry)
+        return entries
 
     def _detect_block(self) -> None:
         """langdetect's trials, draw for draw: the same random n-gram choices (`choice`
@@ -130,10 +139,9 @@ class NumpyDetector(Detector):
             super()._detect_block()
             return
         self.cleaning_text()
-        ngrams = self._extract_ngrams()
-        if not ngrams:
+        rows = self._extract_rows()  # the n-grams' rows: all are known, being extracted so
+        if not rows:
             raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
-        rows = [self.word_lang_prob_map[ngram] for ngram in ngrams]  # all known: extracted so
         matrix = self.profile_matrix
         langprob = np.zeros(len(self.langlist))
         factor = np.empty(len(self.langlist))

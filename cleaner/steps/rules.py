@@ -157,24 +157,26 @@ class RulesStep(Step):
         # The rules run again while other steps remove lines (UntilStable): a line's
         # matches depend only on its text, so later rounds only redo the scopes.
         known = self.memo(doc).setdefault(id(matcher), {})
-        matches: list[list[Match]] = []
-        prose_words: list[int] = []
-        word_counts: list[int] = []
+        min_words = self.prose_min_words
+        found = []
         for line in lines:
             key = (line.number, line.text)
-            found = known.get(key)
-            if found is None:
-                found = known[key] = (
-                    matcher.matches(line.text),
-                    line.prose_words(self.prose_min_words),
-                    len(line.words()),
+            entry = known.get(key)
+            if entry is None:
+                line_matches = matcher.matches(line.text)
+                words = line.prose_words(min_words)
+                drops = any(rule.drops for rule, _ in line_matches)
+                # (matches, prose words, words, prose words unless a drop rule matches)
+                entry = known[key] = (
+                    line_matches, words, len(line.words()), 0 if drops else words
                 )
-            matches.append(found[0])
-            prose_words.append(found[1])
-            word_counts.append(found[2])
+            found.append(entry)
+        matches: list[list[Match]] = [entry[0] for entry in found]
+        prose_words: list[int] = [entry[1] for entry in found]
+        kept_prose = [entry[3] for entry in found]
         self._note_timeouts(doc, matcher)
-        head_end, tail_start, prose_before = self._prose_bounds(prose_words, matches)
-        article = self._article_blocks(prose_words, word_counts, matches)
+        head_end, tail_start, prose_before = self._prose_bounds(kept_prose)
+        article = self._article_blocks(kept_prose, [entry[2] for entry in found])
         matched = [index for index, line_matches in enumerate(matches) if line_matches]
         prose_lines: list[int] | None = None
         for index in matched:
@@ -190,7 +192,7 @@ class RulesStep(Step):
                     continue
                 if rule.where is Where.NEAR_PROSE:
                     if prose_lines is None:
-                        prose_lines = self._prose_lines(prose_words, matches)
+                        prose_lines = [i for i, words in enumerate(kept_prose) if words]
                     if not self._near(prose_lines, index):
                         continue
                 if self._takes_article(rule, index, article, prose_words):
@@ -217,27 +219,17 @@ class RulesStep(Step):
         return matcher
 
     @staticmethod
-    def _prose_bounds(
-        prose_words: list[int], matches: list[list[Match]]
-    ) -> tuple[int, int, list[int]]:
+    def _prose_bounds(kept_prose: list[int]) -> tuple[int, int, list[int]]:
         """Index of the first and last prose line that no drop rule matches, and the words
-        of such prose before each line."""
-        before, total, first, last = [], 0, len(prose_words), -1
-        for i, words in enumerate(prose_words):
+        of such prose before each line (`kept_prose`: a line's prose words, 0 where a drop
+        rule matches it)."""
+        before, total, first, last = [], 0, len(kept_prose), -1
+        for i, words in enumerate(kept_prose):
             before.append(total)
-            if words and not (matches[i] and any(rule.drops for rule, _ in matches[i])):
+            if words:
                 total += words
                 first, last = min(first, i), i
         return first, last, before
-
-    @staticmethod
-    def _prose_lines(prose_words: list[int], matches: list[list[Match]]) -> list[int]:
-        """Indexes of the prose lines that no drop rule matches (as in `_prose_bounds`)."""
-        return [
-            i
-            for i, words in enumerate(prose_words)
-            if words and not (matches[i] and any(rule.drops for rule, _ in matches[i]))
-        ]
 
     @staticmethod
     def _near(prose_lines: list[int], index: int) -> bool:
@@ -250,16 +242,12 @@ class RulesStep(Step):
         return min(abs(line - index) for line in nearest) <= NEAR_PROSE_LINES
 
     @staticmethod
-    def _article_blocks(
-        prose_words: list[int], word_counts: list[int], matches: list[list[Match]]
-    ) -> list[tuple[int, int]]:
+    def _article_blocks(kept_prose: list[int], word_counts: list[int]) -> list[tuple[int, int]]:
         """(first, last) of the article's blocks: prose that no drop rule matches scores
         its words, any other line costs its words, at least BLOCK_MIN_PENALTY."""
         scores = [
-            float(words)
-            if words and not (found and any(rule.drops for rule, _ in found))
-            else -float(max(count, BLOCK_MIN_PENALTY))
-            for words, count, found in zip(prose_words, word_counts, matches, strict=True)
+            float(words) if words else -float(max(count, BLOCK_MIN_PENALTY))
+            for words, count in zip(kept_prose, word_counts, strict=True)
         ]
         return blocks(scores, BLOCK_SECONDARY)
 
