@@ -54,7 +54,7 @@ class NumpyDetectorFactory(DetectorFactory):
         self.normalized_chars = NormalizedChars()
         #: A word (with its following space, if any) -> the known n-grams it yields: the
         #: same words recur in every text of a language.
-        self.word_grams: dict[str, tuple[list[str], list[int]]] = {}
+        self.word_grams: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {}
 
     word_lang_prob_map: dict[str, Any]  # langdetect's, untyped: n-gram -> row here
 
@@ -110,7 +110,7 @@ class NumpyDetector(Detector):
         """The profile rows of `_extract_ngrams()`'s n-grams, in the same order."""
         return [row for _, rows in self._word_entries() for row in rows]
 
-    def _word_entries(self) -> list[tuple[list[str], list[int]]]:
+    def _word_entries(self) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
         """Each word's known n-grams and their profile rows, in text order."""
         known = self.word_lang_prob_map
         cache = self.word_grams
@@ -126,8 +126,9 @@ class NumpyDetector(Detector):
                 word += " "
             entry = cache.get(word)
             if entry is None:
+                # Tuples of strings and numbers: nothing the garbage collector keeps visiting.
                 grams = _word_ngrams(word, known)
-                entry = cache[word] = (grams, [known[gram] for gram in grams])
+                entry = cache[word] = (tuple(grams), tuple([known[gram] for gram in grams]))
             entries.append(entry)
         return entries
 

@@ -52,7 +52,7 @@ class RuleMatcher:
         #: A line's text -> its matches, when every pattern tried on it answered fast (a
         #: line's matches depend on its text alone; a slow answer is asked again, so that
         #: its time counts as it did).
-        self._known: dict[str, list[Match]] = {}
+        self._known: dict[str, tuple[Match, ...]] = {}
         self._slow = False  # a pattern tried on the current line was slow
         for rule in rules:
             if rule.pattern is not None:
@@ -70,16 +70,17 @@ class RuleMatcher:
         """The rules that match `text`, in rule order, with their matches."""
         known = self._known.get(text)
         if known is not None and not (self.timeouts and self._struck(known)):
-            return known
+            return list(known)
         self._slow = False
         found = self._matches(text)
         if not self._slow:
             if len(self._known) >= KNOWN_LINES:
                 self._known.clear()
-            self._known[text] = found
+            # A tuple: most are the empty one, no object at all for the collector to visit.
+            self._known[text] = tuple(found)
         return found
 
-    def _struck(self, found: list[Match]) -> bool:
+    def _struck(self, found: tuple[Match, ...]) -> bool:
         """Whether a rule among `found` has since been left out (MAX_TIMEOUTS)."""
         return any(self.timeouts[rule.id] >= MAX_TIMEOUTS for rule, _ in found)
 

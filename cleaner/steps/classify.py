@@ -231,6 +231,7 @@ class Kind(StrEnum):
     BAD = "bad"
 
 
+_KINDS = tuple(Kind)
 #: The kinds that have a say as neighbours (`ClassifyStep._counts`).
 _SAY_IGNORING_NEARGOOD = frozenset((Kind.GOOD, Kind.BAD))
 _SAY = frozenset((Kind.GOOD, Kind.BAD, Kind.NEARGOOD))
@@ -257,7 +258,9 @@ class ClassifyStep(Step):
         self.settings = settings
         self.stopwords = Stopwords()
         #: (text, content, language) -> a line's verdict alone (see _one_pass).
-        self._verdicts: dict[tuple[str, bool, str | None], tuple[Kind, str, int, str]] = {}
+        #: The kind is stored by its place in _KINDS: a tuple of strings and numbers only,
+        #: which the garbage collector stops visiting.
+        self._verdicts: dict[tuple[str, bool, str | None], tuple[int, str, int, str]] = {}
 
     def __getstate__(self) -> dict[str, object]:
         """Sent to a worker without the verdicts it remembers."""
@@ -288,8 +291,10 @@ class ClassifyStep(Step):
             verdict = known.get(key)
             if verdict is None:
                 alone = self.judge(line, language)
-                verdict = known[key] = (alone.first, alone.why, alone.words, alone.shape)
-            first, why, words, shape = verdict
+                place = _KINDS.index(alone.first)
+                verdict = known[key] = (place, alone.why, alone.words, alone.shape)
+            place, why, words, shape = verdict
+            first = _KINDS[place]
             judged.append(Judged(line, first, first, why, words, shape))
         _lone_rows_are_not_tables(judged)
         _colon_lists(judged)
