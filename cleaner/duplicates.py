@@ -133,10 +133,33 @@ def fingerprint(
         return Fingerprint(digest, None)
     if folded_words is None:
         folded_words = _folded_words_of(text)
-    signature = minhash(num_perm)
+    a, b = _permutations(num_perm)
+    a, b = a[:, np.newaxis], b[:, np.newaxis]  # a row per permutation
+    signature = np.full(num_perm, _MAX_HASH32, dtype=np.uint32)
     for batch in _shingles(folded_words, SHINGLES_PER_BATCH):
-        signature.update_batch(batch)
-    return Fingerprint(digest, tuple(signature.hashvalues.tolist()))
+        if batch:  # as datasketch: an empty batch changes nothing
+            signature = np.minimum(signature, _permuted(batch, a, b).min(axis=1))
+    return Fingerprint(digest, tuple(signature.tolist()))
+
+
+#: datasketch's affine32 scheme, as its MinHash.update_batch computes it (the same
+#: signature: tests/test_dedup.py), with each permutation's values in a row so that the
+#: minimum runs along memory: murmur3's 32-bit finaliser on each shingle's CRC-32, then
+#: a * h + b modulo 2^32.
+_MAX_HASH32 = np.uint32(0xFFFFFFFF)
+_FMIX32 = tuple(map(np.uint32, (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)))
+
+
+def _permuted(batch: list[bytes], a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(permutations, shingles): each shingle's hash under each permutation."""
+    hv = np.fromiter(map(SHINGLE_HASH, batch), dtype=np.uint32, count=len(batch))
+    s1, m1, s2, m2, s3 = _FMIX32
+    hv = hv ^ (hv >> s1)
+    hv = hv * m1
+    hv = hv ^ (hv >> s2)
+    hv = hv * m2
+    hv = hv ^ (hv >> s3)
+    return a * hv + b
 
 
 def _bands(near_threshold: float, num_perm: int) -> tuple[int, int]:

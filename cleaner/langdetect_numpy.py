@@ -40,6 +40,11 @@ _LATIN = re.compile("[A-z]")  # langdetect's 'A' <= ch <= 'z', brackets and all
 _NON_LATIN = re.compile("[\u0300-\U0010ffff]")
 
 
+#: Words whose n-grams a factory remembers (each word's list is short): past this many the
+#: memory starts again, so a long run's memory stays bounded.
+WORD_GRAMS_MAX = 100_000
+
+
 class NumpyDetectorFactory(DetectorFactory):
     """A DetectorFactory whose loaded profiles are a matrix; creates NumpyDetectors."""
 
@@ -47,6 +52,9 @@ class NumpyDetectorFactory(DetectorFactory):
         super().__init__()
         self.profile_matrix = np.zeros((0, 0))
         self.normalized_chars = NormalizedChars()
+        #: A word (with its following space, if any) -> the known n-grams it yields: the
+        #: same words recur in every text of a language.
+        self.word_grams: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {}
 
     word_lang_prob_map: dict[str, Any]  # langdetect's, untyped: n-gram -> row here
 
@@ -72,6 +80,7 @@ class NumpyDetector(Detector):
         super().__init__(factory)
         self.profile_matrix = factory.profile_matrix
         self.normalized_chars = factory.normalized_chars
+        self.word_grams = factory.word_grams
 
     # langdetect reads the text a character at a time, in Python, three times: to append
     # it, to clean it and to cut it into n-grams. The same steps on whole strings:
@@ -91,29 +100,69 @@ class NumpyDetector(Detector):
 
     def _extract_ngrams(self) -> list[str]:
         """langdetect's NGram buffer, inlined: the 1- to 3-grams ending at each character
-        of a word (a space begins and ends one), none inside an all-capitals word."""
+        of a word (a space begins and ends one), none inside an all-capitals word.
+
+        The buffer starts again at every space, so a word's n-grams depend on the word
+        alone (and on whether a space follows it): each word is read once per factory."""
+        return [gram for grams, _ in self._word_entries() for gram in grams]
+
+    def _extract_rows(self) -> list[int]:
+        """The profile rows of `_extract_ngrams()`'s n-grams, in the same order."""
+        return [row for _, rows in self._word_entries() for row in rows]
+
+    def _word_entries(self) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
+        """Each word's known n-grams and their profile rows, in text order."""
         known = self.word_lang_prob_map
-        found: list[str] = []
-        grams = " "
-        for char in self.text.translate(self.normalized_chars):
-            last = grams[-1]
-            if last == " ":
-                grams = " "
-                if char == " ":
-                    continue
-            elif len(grams) >= NGram.N_GRAM:
-                grams = grams[1:]
-            grams += char
-            if char.isupper() and last.isupper():  # langdetect's `capitalword`
+        cache = self.word_grams
+        if len(cache) > WORD_GRAMS_MAX:
+            cache.clear()
+        entries = []
+        words = self.text.translate(self.normalized_chars).split(" ")
+        last = len(words) - 1
+        for index, word in enumerate(words):
+            if not word:
                 continue
-            if char != " " and char in known:
-                found.append(char)
-            if len(grams) >= 2:
-                if grams[-2:] in known:
-                    found.append(grams[-2:])
-                if len(grams) == 3 and grams in known:
-                    found.append(grams)
-        return found
+            if index < last:
+                word += " "
+            entry = cache.get(word)
+            if entry is None:
+                # Tuples of strings and numbers: nothing the garbage collector keeps visiting.
+                grams = _word_ngrams(word, known)
+                entry = cache[word] = (tuple(grams), tuple([known[gram] for gram in grams]))
+            entries.append(entry)
+        return entries
+
+    def _detect_block(self) -> None:
+        """langdetect's trials, draw for draw: the same random n-gram choices (`choice`
+        reads only the list's length, so each n-gram's profile row stands in for it) and
+        the same products, without a method call and a temporary array per draw."""
+        if self.verbose:  # langdetect's own loop prints as it goes
+            super()._detect_block()
+            return
+        self.cleaning_text()
+        rows = self._extract_rows()  # the n-grams' rows: all are known, being extracted so
+        if not rows:
+            raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
+        matrix = self.profile_matrix
+        langprob = np.zeros(len(self.langlist))
+        factor = np.empty(len(self.langlist))
+        random = self.random
+        random.seed(self.seed)
+        for _ in range(self.n_trial):
+            prob = self._init_probability()
+            alpha = self.alpha + random.gauss(0.0, 1.0) * self.ALPHA_WIDTH
+            weight = alpha / self.BASE_FREQ
+            i = 0
+            while True:
+                np.add(weight, matrix[random.choice(rows)], out=factor)
+                prob *= factor
+                if i % 5 == 0 and (
+                    self._normalize_prob(prob) > self.CONV_THRESHOLD or i >= self.ITERATION_LIMIT
+                ):
+                    break
+                i += 1
+            langprob += prob / self.n_trial
+        self.langprob = langprob.tolist()
 
     def _init_probability(self) -> np.ndarray:
         if self.prior_map is not None:
@@ -128,9 +177,36 @@ class NumpyDetector(Detector):
         return True
 
     def _normalize_prob(self, prob: np.ndarray) -> float:
-        total = sum(prob.tolist())  # Python's left-to-right sum, as langdetect adds them up
+        values = prob.tolist()
+        total = sum(values)  # Python's left-to-right sum, as langdetect adds them up
         prob /= total
+        if total > 0:
+            # x / total rounds monotonically in x: the largest quotient is the largest
+            # value's, without numpy's max over the array.
+            return max(values) / total
         return float(prob.max())
 
     def _sort_probability(self, prob: Sequence[float]) -> list[Language]:
         return super()._sort_probability([float(p) for p in prob])
+
+
+def _word_ngrams(word: str, known: dict[str, Any]) -> list[str]:
+    """The known n-grams of one word (a space may end it), in langdetect's order: its
+    NGram buffer starts as " " at each word."""
+    found: list[str] = []
+    grams = " "
+    for char in word:
+        last = grams[-1]
+        if len(grams) >= NGram.N_GRAM:
+            grams = grams[1:]
+        grams += char
+        if char.isupper() and last.isupper():  # langdetect's `capitalword`
+            continue
+        if char != " " and char in known:
+            found.append(char)
+        if len(grams) >= 2:
+            if grams[-2:] in known:
+                found.append(grams[-2:])
+            if len(grams) == 3 and grams in known:
+                found.append(grams)
+    return found

@@ -396,6 +396,19 @@ def test_shingles_streamed_in_batches_give_the_plain_signature(count) -> None:
             assert tuple(signature.hashvalues.tolist()) == expected, (count, per_batch)
 
 
+@pytest.mark.parametrize("count", [0, 1, 4, 5, 6, 13, 200])
+def test_fingerprint_signature_is_datasketchs(count) -> None:
+    """fingerprint() permutes and takes the minimum itself: datasketch's signature, value
+    for value, for texts shorter than a shingle, of one shingle and of many."""
+    from cleaner.duplicates import fingerprint
+
+    chooser = random.Random(count)
+    words = [chooser.choice(["Der", "STRASSE", "İstanbul", "é", "x"]) + str(n % 5) for n in range(count)]
+    text = " ".join(words) or "!"
+    expected = _reference_signature([word.casefold() for word in words])
+    assert fingerprint(text, NUM_PERM).minhash == expected
+
+
 def test_a_long_line_is_fingerprinted_as_before_without_a_folded_copy() -> None:
     """A line past LONG_LINE_WORDS is folded word by word: the same fingerprint as from
     the document's folded words, from the text alone, and no folded list kept on it."""

@@ -30,6 +30,9 @@ MAX_TIMEOUTS = 3
 NEAR_MISS = MATCH_TIMEOUT / 20
 #: Memory RE2 may give the set's automaton (a cache that fills only as lines need it).
 DFA_MEMORY = 64 << 20
+#: Lines whose matches a matcher remembers ("Share", "Advertisement" and a site's furniture
+#: recur from page to page); past this many it starts again, so memory stays bounded.
+KNOWN_LINES = 50_000
 
 
 class RuleMatcher:
@@ -46,6 +49,11 @@ class RuleMatcher:
         self.timeouts: Counter[str] = Counter()  # rule id -> matches that hit the bound
         self.last_timeouts: list[str] = []  # since the caller last emptied it
         self.slow_time: defaultdict[str, float] = defaultdict(float)  # rule id -> seconds
+        #: A line's text -> its matches, when every pattern tried on it answered fast (a
+        #: line's matches depend on its text alone; a slow answer is asked again, so that
+        #: its time counts as it did).
+        self._known: dict[str, tuple[Match, ...]] = {}
+        self._slow = False  # a pattern tried on the current line was slow
         for rule in rules:
             if rule.pattern is not None:
                 position = prefilter_index.get(rule.id)
@@ -59,6 +67,24 @@ class RuleMatcher:
                 target[key].append(rule)
 
     def matches(self, text: str) -> list[Match]:
+        """The rules that match `text`, in rule order, with their matches."""
+        known = self._known.get(text)
+        if known is not None and not (self.timeouts and self._struck(known)):
+            return list(known)
+        self._slow = False
+        found = self._matches(text)
+        if not self._slow:
+            if len(self._known) >= KNOWN_LINES:
+                self._known.clear()
+            # A tuple: most are the empty one, no object at all for the collector to visit.
+            self._known[text] = tuple(found)
+        return found
+
+    def _struck(self, found: tuple[Match, ...]) -> bool:
+        """Whether a rule among `found` has since been left out (MAX_TIMEOUTS)."""
+        return any(self.timeouts[rule.id] >= MAX_TIMEOUTS for rule, _ in found)
+
+    def _matches(self, text: str) -> list[Match]:
         found: list[Match] = []
         key = line_key(text, casefold=False)
         candidates = self.folded.get(key.casefold(), [])  # line_key(text), without redoing it
@@ -107,6 +133,7 @@ class RuleMatcher:
         try:
             match = pattern.search(text, timeout=MATCH_TIMEOUT)
         except TimeoutError:  # regex's bound is the clock's: was the time really spent?
+            self._slow = True
             if time.thread_time() - started >= MATCH_TIMEOUT / 2:
                 self._strike(rule.id)
                 return None
@@ -117,6 +144,7 @@ class RuleMatcher:
                 return None
         took = time.thread_time() - started
         if took > NEAR_MISS:
+            self._slow = True
             self.slow_time[rule.id] += took
             if self.slow_time[rule.id] >= MATCH_TIMEOUT:
                 self.slow_time[rule.id] -= MATCH_TIMEOUT

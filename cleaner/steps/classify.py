@@ -174,6 +174,7 @@ def _lone_rows_are_not_tables(judged: list[Judged]) -> None:
 
 
 COLON_LIST_MAX_ITEMS = 30
+MAX_VERDICTS = 100_000  # lines' verdicts a classifier remembers across documents
 
 
 def _colon_lists(judged: list[Judged]) -> None:
@@ -240,6 +241,12 @@ class Kind(StrEnum):
     BAD = "bad"
 
 
+_KINDS = tuple(Kind)
+#: The kinds that have a say as neighbours (`ClassifyStep._counts`).
+_SAY_IGNORING_NEARGOOD = frozenset((Kind.GOOD, Kind.BAD))
+_SAY = frozenset((Kind.GOOD, Kind.BAD, Kind.NEARGOOD))
+
+
 @dataclass(slots=True)
 class Judged:
     line: Line
@@ -260,6 +267,14 @@ class ClassifyStep(Step):
         super().__init__()
         self.settings = settings
         self.stopwords = Stopwords()
+        #: (text, content, language) -> a line's verdict alone (see _one_pass).
+        #: The kind is stored by its place in _KINDS: a tuple of strings and numbers only,
+        #: which the garbage collector stops visiting.
+        self._verdicts: dict[tuple[str, bool, str | None], tuple[int, str, int, str]] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        """Sent to a worker without the verdicts it remembers."""
+        return {**super().__getstate__(), "_verdicts": {}}
 
     @classmethod
     def from_setup(cls, setup: Setup) -> ClassifyStep | None:
@@ -282,17 +297,21 @@ class ClassifyStep(Step):
                 break
 
     def _one_pass(self, doc: Document, language: str | None) -> int:
-        # Passes and UntilStable rounds judge the same lines again; a line's own verdict
-        # depends only on the line.
-        known = self.memo(doc)
+        # Passes, UntilStable rounds and other pages judge the same lines again; a line's
+        # own verdict depends only on its text, its `content` mark and the language.
+        known = self._verdicts
+        if len(known) >= MAX_VERDICTS:
+            known.clear()
         judged = []
         for line in doc.kept:
-            key = (line.number, line.text, line.content, language)
+            key = (line.text, line.content, language)
             verdict = known.get(key)
             if verdict is None:
                 alone = self.judge(line, language)
-                verdict = known[key] = (alone.first, alone.why, alone.words, alone.shape)
-            first, why, words, shape = verdict
+                place = _KINDS.index(alone.first)
+                verdict = known[key] = (place, alone.why, alone.words, alone.shape)
+            place, why, words, shape = verdict
+            first = _KINDS[place]
             judged.append(Judged(line, first, first, why, words, shape))
         _lone_rows_are_not_tables(judged)
         _colon_lists(judged)
@@ -400,11 +419,13 @@ class ClassifyStep(Step):
         or after it (step 1); the edge of the document counts as furniture."""
         found = [Kind.BAD] * len(judged)
         current = Kind.BAD
+        say = _SAY_IGNORING_NEARGOOD if ignore_neargood else _SAY
         order = range(len(judged)) if step < 0 else range(len(judged) - 1, -1, -1)
         for i in order:
             found[i] = current
-            if cls._counts(judged[i].kind, ignore_neargood):
-                current = judged[i].kind
+            kind = judged[i].kind
+            if kind in say:  # cls._counts(kind, ignore_neargood), inlined
+                current = kind
         return found
 
     def revise(self, judged: list[Judged]) -> None:
@@ -419,6 +440,8 @@ class ClassifyStep(Step):
 
     def _revise_short(self, judged: list[Judged]) -> None:
         """A short line takes its class from the nearest good or bad lines around it."""
+        if not any(item.kind is Kind.SHORT for item in judged):
+            return  # the four sweeps below serve short lines only
         updates: dict[int, tuple[Kind, str]] = {}
         befores, afters = self._nearest(judged, -1, True), self._nearest(judged, 1, True)
         any_before, any_after = self._nearest(judged, -1, False), self._nearest(judged, 1, False)
@@ -453,7 +476,7 @@ class ClassifyStep(Step):
                     item.kind, item.why = Kind.BAD, "isolated"
                 else:
                     item.kind = Kind.GOOD
-            if self._counts(item.kind, True):
+            if item.kind in _SAY_IGNORING_NEARGOOD:  # self._counts(item.kind, True)
                 before = item.kind
 
     def _isolated_prose(self, judged: list[Judged]) -> None:
@@ -472,7 +495,7 @@ class ClassifyStep(Step):
                 and afters[i] is Kind.BAD
             ):
                 item.kind, item.why = Kind.BAD, "isolated-prose"
-            if self._counts(item.kind, True):
+            if item.kind in _SAY_IGNORING_NEARGOOD:  # self._counts(item.kind, True)
                 before = item.kind
 
     def _main_block(self, judged: list[Judged]) -> None:
@@ -587,7 +610,7 @@ class ClassifyStep(Step):
                 for j in run:
                     judged[j].kind, judged[j].why = Kind.BAD, "short-run"
                 before = Kind.BAD
-            if i < len(judged) and self._counts(judged[i].kind, True):
+            if i < len(judged) and judged[i].kind in _SAY_IGNORING_NEARGOOD:
                 before = judged[i].kind
             run = []
 

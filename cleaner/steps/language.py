@@ -22,8 +22,6 @@ global random state is touched; the sample keeps detection cost flat on long tex
 
 from __future__ import annotations
 
-import re
-
 from langdetect.detector_factory import PROFILES_DIRECTORY
 from langdetect.lang_detect_exception import LangDetectException
 from langdetect.language import Language
@@ -46,12 +44,20 @@ MIN_PROSE_LETTERS = 40  # about eight words of a language written with spaces
 MIN_UNSPACED_PROSE_LETTERS = 12  # a short sentence of Chinese or Japanese
 MAX_RUN_GAP = 2  # lines that are not sentences (subheads, a caption) inside a run of prose
 MIN_LETTER_SHARE = 0.75  # of the characters other than spaces: prose is mostly letters
-_SENTENCE_END = re.compile(r"[.!?…。！？؟।][\"'”’»」』)\]]*\s*$")
+#: A sentence's end: one of these, then only closing quotes or brackets and spaces.
+_SENTENCE_MARKS = frozenset(".!?…。！？؟।")
+_CLOSERS = "\"'”’»」』)]"
+
+
+def _ends_sentence(text: str) -> bool:
+    r"""`[.!?…。！？؟।]["'”’»」』)\]]*\s*$` found in `text`, read from its end: the spaces
+    (`str.isspace`, as `\s`), then the closers, stripped, leave a mark last."""
+    return text.rstrip().rstrip(_CLOSERS)[-1:] in _SENTENCE_MARKS
 
 
 def sample_line(text: str) -> bool:
     """Whether a line is a sentence worth sampling (see the module's docstring)."""
-    if _SENTENCE_END.search(text) is None:
+    if not _ends_sentence(text):
         return False
     letters = sum(map(str.isalpha, text))
     if letters < MIN_LETTER_SHARE * (len(text) - text.count(" ")):
@@ -106,8 +112,13 @@ class LanguageStep(Step):
         kept = doc.kept
         runs: list[list[str]] = []
         gap = MAX_RUN_GAP + 1
+        # The step runs twice on a document, on mostly the same lines.
+        sentences: dict[str, bool] = self.memo(doc).setdefault("sentences", {})
         for line in kept:
-            if sample_line(line.text):
+            is_sentence = sentences.get(line.text)
+            if is_sentence is None:
+                is_sentence = sentences[line.text] = sample_line(line.text)
+            if is_sentence:
                 if gap > MAX_RUN_GAP:
                     runs.append([])
                 runs[-1].append(line.text)

@@ -32,6 +32,9 @@ from cleaner.ruleset.rule import MATCH_TIMEOUT, Rule
 from cleaner.ruleset.schema import Action, Extent, Where
 from cleaner.steps.base import Setup, Step
 
+MAX_SELECTIONS = 10_000  # (page type, site) rule selections a step remembers
+_Selection = tuple[list[Rule], list[Rule], RuleMatcher]
+MAX_VALUES = 10_000  # captured metadata values a step remembers, cleaned
 MAX_BLOCK_LINES = 30  # a block rule's end must come within this many lines of its start
 #: `where: near-prose`: at most this many kept lines from a prose paragraph. A byline or a
 #: dateline sits next to the article's text, a menu's "By Use Case" does not.
@@ -101,6 +104,10 @@ class RulesStep(Step):
         self.ruleset = ruleset
         self.prose_min_words = prose_min_words
         self._matchers: dict[tuple[str, ...], RuleMatcher] = {}
+        #: (page type, site) -> the rules of that page type, and of those the ones for
+        #: that site: the same few selections serve every document.
+        self._selections: dict[tuple[str | None, str | None], _Selection] = {}
+        self._values: dict[tuple[str, str], str | None] = {}  # see _value
 
     @classmethod
     def from_setup(cls, setup: Setup) -> RulesStep:
@@ -108,13 +115,36 @@ class RulesStep(Step):
 
     def __getstate__(self) -> dict[str, object]:
         """Sent to a worker without its matchers (RE2 sets do not pickle): rebuilt there."""
-        return {**super().__getstate__(), "_matchers": {}}
+        return {**super().__getstate__(), "_matchers": {}, "_selections": {}, "_values": {}}
+
+    def _value(self, key: str, raw: str) -> str | None:
+        """`metadata_value(key, raw)`, remembered: the same dates recur on a page (each
+        comment's) and across pages, and dateutil reads each twice."""
+        if (key, raw) in self._values:
+            return self._values[(key, raw)]
+        if len(self._values) >= MAX_VALUES:
+            self._values.clear()
+        found = self._values[(key, raw)] = metadata_value(key, raw)
+        return found
+
+    def _select(self, page_type: str | None, domain: str | None) -> _Selection:
+        """The rules of a page type, those of them for a site, and their matcher."""
+        key = (page_type, domain)
+        selection = self._selections.get(key)
+        if selection is None:
+            if len(self._selections) >= MAX_SELECTIONS:
+                self._selections.clear()
+            rules = [r for r in self.ruleset.rules if r.applies_to_page_type(page_type)]
+            for_site = [rule for rule in rules if rule.applies_to_site(domain)]
+            selection = (rules, for_site, self._matcher(for_site))
+            self._selections[key] = selection
+        return selection
 
     def process(self, doc: Document) -> None:
         domain = site_domain(doc.metadata.get("url"))
         page_type = doc.metadata.get("page_type")
-        rules = [r for r in self.ruleset.rules if r.applies_to_page_type(page_type)]
-        self.apply(doc, [rule for rule in rules if rule.applies_to_site(domain)])
+        rules, for_site, matcher = self._select(page_type, domain)
+        self.apply(doc, for_site, matcher)
         found = site_domain(doc.metadata.get("url"))
         if found != domain:
             # A rule read the page's address from the text: that site's rules get their turn.
@@ -124,30 +154,33 @@ class RulesStep(Step):
         if doc.metadata.get("date") is None:  # no date of publication: the update's, if any
             doc.set_meta("date", self.memo(doc).get(UPDATED))
 
-    def apply(self, doc: Document, rules: list[Rule]) -> None:
+    def apply(self, doc: Document, rules: list[Rule], matcher: RuleMatcher | None = None) -> None:
         lines = doc.kept
-        matcher = self._matcher(rules)
+        if matcher is None:
+            matcher = self._matcher(rules)
         # The rules run again while other steps remove lines (UntilStable): a line's
         # matches depend only on its text, so later rounds only redo the scopes.
         known = self.memo(doc).setdefault(id(matcher), {})
-        matches: list[list[Match]] = []
-        prose_words: list[int] = []
-        word_counts: list[int] = []
+        min_words = self.prose_min_words
+        found = []
         for line in lines:
             key = (line.number, line.text)
-            found = known.get(key)
-            if found is None:
-                found = known[key] = (
-                    matcher.matches(line.text),
-                    line.prose_words(self.prose_min_words),
-                    len(line.words()),
+            entry = known.get(key)
+            if entry is None:
+                line_matches = matcher.matches(line.text)
+                words = line.prose_words(min_words)
+                drops = any(rule.drops for rule, _ in line_matches)
+                # (matches, prose words, words, prose words unless a drop rule matches)
+                entry = known[key] = (
+                    line_matches, words, len(line.words()), 0 if drops else words
                 )
-            matches.append(found[0])
-            prose_words.append(found[1])
-            word_counts.append(found[2])
+            found.append(entry)
+        matches: list[list[Match]] = [entry[0] for entry in found]
+        prose_words: list[int] = [entry[1] for entry in found]
+        kept_prose = [entry[3] for entry in found]
         self._note_timeouts(doc, matcher)
-        head_end, tail_start, prose_before = self._prose_bounds(prose_words, matches)
-        article = self._article_blocks(prose_words, word_counts, matches)
+        head_end, tail_start, prose_before = self._prose_bounds(kept_prose)
+        article = self._article_blocks(kept_prose, [entry[2] for entry in found])
         matched = [index for index, line_matches in enumerate(matches) if line_matches]
         prose_lines: list[int] | None = None
         for index in matched:
@@ -163,7 +196,7 @@ class RulesStep(Step):
                     continue
                 if rule.where is Where.NEAR_PROSE:
                     if prose_lines is None:
-                        prose_lines = self._prose_lines(prose_words, matches)
+                        prose_lines = [i for i, words in enumerate(kept_prose) if words]
                     if not self._near(prose_lines, index):
                         continue
                 if self._takes_article(rule, index, article, prose_words):
@@ -183,33 +216,24 @@ class RulesStep(Step):
 
     def _matcher(self, rules: list[Rule]) -> RuleMatcher:
         """One matcher per distinct rule selection (all rules, or those of one site)."""
-        key = tuple(rule.id for rule in rules)
-        if key not in self._matchers:
-            self._matchers[key] = RuleMatcher(rules)
-        return self._matchers[key]
+        key = tuple([rule.spec.id for rule in rules])
+        matcher = self._matchers.get(key)
+        if matcher is None:
+            matcher = self._matchers[key] = RuleMatcher(rules)
+        return matcher
 
     @staticmethod
-    def _prose_bounds(
-        prose_words: list[int], matches: list[list[Match]]
-    ) -> tuple[int, int, list[int]]:
+    def _prose_bounds(kept_prose: list[int]) -> tuple[int, int, list[int]]:
         """Index of the first and last prose line that no drop rule matches, and the words
-        of such prose before each line."""
-        before, total, first, last = [], 0, len(prose_words), -1
-        for i, words in enumerate(prose_words):
+        of such prose before each line (`kept_prose`: a line's prose words, 0 where a drop
+        rule matches it)."""
+        before, total, first, last = [], 0, len(kept_prose), -1
+        for i, words in enumerate(kept_prose):
             before.append(total)
-            if words and not (matches[i] and any(rule.drops for rule, _ in matches[i])):
+            if words:
                 total += words
                 first, last = min(first, i), i
         return first, last, before
-
-    @staticmethod
-    def _prose_lines(prose_words: list[int], matches: list[list[Match]]) -> list[int]:
-        """Indexes of the prose lines that no drop rule matches (as in `_prose_bounds`)."""
-        return [
-            i
-            for i, words in enumerate(prose_words)
-            if words and not (matches[i] and any(rule.drops for rule, _ in matches[i]))
-        ]
 
     @staticmethod
     def _near(prose_lines: list[int], index: int) -> bool:
@@ -222,16 +246,12 @@ class RulesStep(Step):
         return min(abs(line - index) for line in nearest) <= NEAR_PROSE_LINES
 
     @staticmethod
-    def _article_blocks(
-        prose_words: list[int], word_counts: list[int], matches: list[list[Match]]
-    ) -> list[tuple[int, int]]:
+    def _article_blocks(kept_prose: list[int], word_counts: list[int]) -> list[tuple[int, int]]:
         """(first, last) of the article's blocks: prose that no drop rule matches scores
         its words, any other line costs its words, at least BLOCK_MIN_PENALTY."""
         scores = [
-            float(words)
-            if words and not (found and any(rule.drops for rule, _ in found))
-            else -float(max(count, BLOCK_MIN_PENALTY))
-            for words, count, found in zip(prose_words, word_counts, matches, strict=True)
+            float(words) if words else -float(max(count, BLOCK_MIN_PENALTY))
+            for words, count in zip(kept_prose, word_counts, strict=True)
         ]
         return blocks(scores, BLOCK_SECONDARY)
 
@@ -282,12 +302,12 @@ class RulesStep(Step):
             if isinstance(each, regex.Match):
                 for key, raw in each.groupdict().items():
                     if raw and key == UPDATED:
-                        self.memo(doc).setdefault(UPDATED, metadata_value("date", raw))
+                        self.memo(doc).setdefault(UPDATED, self._value("date", raw))
                     elif raw:
-                        doc.set_meta(key, metadata_value(key, raw))
+                        doc.set_meta(key, self._value(key, raw))
         for key, value in (rule.spec.set or {}).items():
             if key == UPDATED:
-                self.memo(doc).setdefault(UPDATED, metadata_value("date", value))
+                self.memo(doc).setdefault(UPDATED, self._value("date", value))
             else:
                 doc.set_meta(key, value)
         if not rule.drops:
