@@ -8,8 +8,9 @@ bracket after it allowed, but not a bracket alone: "Canada (français) 日本 (�
 menu), is mostly letters (not code) and holds at least `MIN_PROSE_LETTERS` letters
 (`MIN_UNSPACED_PROSE_LETTERS` in a script written without spaces). The sample starts
 with the longest run of such lines (at most `MAX_RUN_GAP` other lines, a subhead or a
-caption, between two of them): an article is a run of paragraphs, a cookie notice or a
-teaser in another language a line or two; the other runs follow in text order. A text
+caption, between two of them; lines the cleaning removed count among them): an article
+is a run of paragraphs, a cookie notice or a teaser in another language a line or two;
+the other runs follow in text order. A text
 with no such line is sampled whole. With fewer than `MIN_LETTERS` letters in the
 sample, `language` and `language_confidence` are both null: too little to say.
 
@@ -109,12 +110,16 @@ class LanguageStep(Step):
     def sample(self, doc: Document) -> str:
         """`sample_chars` of the sentence lines, from the longest run of them first (of all
         kept lines, if there is none)."""
-        kept = doc.kept
         runs: list[list[str]] = []
         gap = MAX_RUN_GAP + 1
         # The step runs twice on a document, on mostly the same lines.
         sentences: dict[str, bool] = self.memo(doc).setdefault("sentences", {})
-        for line in kept:
+        # Removed lines count in the gaps: a cookie notice whose buttons the cleaning
+        # took out does not join the article's run because of that.
+        for line in doc.lines:
+            if line.removed:
+                gap += 1
+                continue
             is_sentence = sentences.get(line.text)
             if is_sentence is None:
                 is_sentence = sentences[line.text] = sample_line(line.text)
@@ -126,7 +131,7 @@ class LanguageStep(Step):
             else:
                 gap += 1
         if not runs:
-            return "\n".join(line.text for line in kept)[: self.sample_chars]
+            return "\n".join(line.text for line in doc.kept)[: self.sample_chars]
         longest = max(range(len(runs)), key=lambda i: sum(map(len, runs[i])))
         chosen: list[str] = []
         size = 0
