@@ -266,7 +266,7 @@ class DuplicateFinder:
         )
         for _, kept_id, kept_signature in candidates:
             other = np.frombuffer(kept_signature, dtype=np.uint64)
-            if np.count_nonzero(other == signature) / len(signature) >= self.near_threshold:
+            if near_enough(other, signature, self.near_threshold):
                 return kept_id
         self._kept += 1
         self._db.execute(
@@ -276,6 +276,13 @@ class DuplicateFinder:
             "INSERT OR IGNORE INTO band VALUES (?, ?)", ((key, self._kept) for key in keys)
         )
         return None
+
+
+def near_enough(signatures: np.ndarray, signature: np.ndarray, threshold: float) -> np.ndarray:
+    """Whether each of `signatures` (one, or a row each) is a near duplicate of
+    `signature`: the share of equal MinHash values, the estimated Jaccard similarity,
+    reaches `threshold`. The one test of the driver's finder and the Ray job."""
+    return np.count_nonzero(signatures == signature, axis=-1) / len(signature) >= threshold
 
 
 def _database_uri(path: Path | None) -> str:

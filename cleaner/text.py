@@ -25,6 +25,8 @@ BRACKET_MIN_WORDS = 3
 _BRACKET_END = re.compile(r"[(\[（]([^()\[\]（）]{0,80})[)\]）]\s*$")
 _CLOSERS = frozenset(")]）")
 _TERMINAL = frozenset(".!?…。！？．｡।؟")
+
+
 def line_key(text: str, *, casefold: bool = True) -> str:
     """The comparison form of a line: spaces collapsed, ends stripped, case folded."""
     if "  " in text or not text.isprintable():  # else only a plain space can be there
@@ -47,9 +49,9 @@ def ends_with_sentence_mark(text: str) -> bool:
     """The line ends like a sentence: a mark of `SENTENCE_MARKS` within its last
     `SENTENCE_END_REACH` characters, followed by nothing but such marks or spaces
     ("said.", "？」", "(AP).", "wrong?!"), or a remark in brackets; not a count or a tag
-    in brackets ("Archives (12)", "(Photos)"). The one definition the rules, the
-    classifier and the language sample share; only the tail is read, never the whole
-    line."""
+    in brackets ("Archives (12)", "(Photos)"). The rules and the classifier share it
+    (the language sample keeps a stricter test of its own: steps/language.py); only the
+    tail is read, never the whole line."""
     last = text[-1:]
     if last in _MARKS and last not in _CLOSERS:  # the common cases first: a mark, or a
         return last != ""  # word, right at the end

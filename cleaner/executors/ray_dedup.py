@@ -50,7 +50,13 @@ from typing import Any
 import numpy as np
 
 from cleaner.dedup_stage import DedupStage, checked_fingerprints
-from cleaner.duplicates import _EMPTY_SHA256, _band_keys, _bands, signature_size
+from cleaner.duplicates import (
+    _EMPTY_SHA256,
+    _band_keys,
+    _bands,
+    near_enough,
+    signature_size,
+)
 from cleaner.errors import ClusterError
 from cleaner.executors.ray import first_error_line
 from cleaner.interrupts import guard
@@ -204,12 +210,12 @@ def _similar_earlier(
 ) -> list[int]:
     """The places of the bucket's members before `member` whose estimated Jaccard
     similarity with it reaches the threshold, earliest first, `most` at most: the test of
-    DuplicateFinder._near_original, on many at once."""
+    DuplicateFinder's (`near_enough`), on many at once."""
     signature = bucket["sig"][member]
     found: list[int] = []
     for start in range(0, member, CHUNK):
         others = bucket["sig"][start : min(member, start + CHUNK)]
-        similar = np.count_nonzero(others == signature, axis=1) / len(signature) >= threshold
+        similar = near_enough(others, signature, threshold)
         found.extend(bucket["pos"][start : start + len(others)][similar].tolist())
         if most is not None and len(found) >= most:
             return found[:most]
