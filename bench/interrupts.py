@@ -174,8 +174,8 @@ def trial(
     text = stderr.decode("utf-8", "replace")
     finished = process.returncode == 0  # the run ended before the signal came
     # A signal that lands while the interpreter exits, after the run's last word, ends the
-    # process by the signal itself (Python has given its handlers back): -15 here, 143 in a
-    # shell, the same answer.
+    # process at once with 128 + signal; one that lands after Python gave its handlers
+    # back ends it by the signal itself (-15 here, 143 in a shell: the same answer).
     expected = {EXPECTED_EXIT[signum], -signum}
     if not finished and process.returncode not in expected:
         outcome.add("wrong exit code", f"{process.returncode}: {text.strip()[-200:]}")

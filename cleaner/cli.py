@@ -680,6 +680,7 @@ def main() -> None:
     try:
         app()
     except SystemExit:
+        guard.leave()  # first: a signal from here on ends the process at once, no traceback
         interrupt = guard.received()
         flush_quietly()
         if interrupt is not None:

@@ -61,6 +61,16 @@ class InterruptGuard:
         keeps Python's KeyboardInterrupt)."""
         return signal.getsignal(signal.SIGINT) == self._handle
 
+    def leave(self) -> None:
+        """The command is over and what it wrote is saved: a signal from now on, while the
+        interpreter exits (thread joins, libraries' exit hooks), ends the process at once
+        with 128 + signal. Raised there, the interrupt would be printed as "Exception
+        ignored" (SIGTERM) or end the process by the signal itself (SIGINT)."""
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for signum in SIGNALS:
+            signal.signal(signum, _leave_at_once)
+
     def reset(self) -> None:
         self.signum, self._held, self._again, self._redelivery = None, 0, None, False
 
@@ -133,6 +143,12 @@ def exit_now(signum: int) -> None:
     kill_children()
     with suppress(OSError):
         os.write(2, b"interrupted again: stopped at once\n")
+    os._exit(128 + signum)
+
+
+def _leave_at_once(signum: int, frame: FrameType | None) -> None:
+    flush_quietly()
+    kill_children()
     os._exit(128 + signum)
 
 
