@@ -54,14 +54,19 @@ def test_the_same_pattern_still_matches_ordinary_lines(tmp_path) -> None:
     assert [line.text for line in doc.kept] == ["keep me"]
 
 
-def test_a_rule_file_that_is_not_a_regular_file_is_refused_unread(tmp_path) -> None:
-    """A FIFO named like a rule file would block the run for ever if it were opened."""
+@pytest.mark.parametrize("kind", ["fifo", "symlink-to-dev-zero"])
+def test_a_rule_file_that_is_not_a_regular_file_is_refused_unread(tmp_path, kind) -> None:
+    """A FIFO named like a rule file would block the run for ever if it were opened; a
+    link to /dev/zero was read until memory ran out (the size check came after it)."""
     import os
 
     from cleaner.errors import RuleError
     from cleaner.ruleset.loader import load_rules
 
-    os.mkfifo(tmp_path / "pipe.yaml")
+    if kind == "fifo":
+        os.mkfifo(tmp_path / "pipe.yaml")
+    else:
+        (tmp_path / "zero.yaml").symlink_to("/dev/zero")
     with pytest.raises(RuleError, match="not a regular file"):
         load_rules([tmp_path], builtin=False)
 

@@ -82,6 +82,26 @@ def test_a_document_over_the_memory_cap_fails_alone(tmp_path, workers) -> None:
     assert report.written == len(list(SEEDS.glob("*.txt"))) + 4
 
 
+def test_a_paragraph_of_200000_attributes_fails_alone_at_the_time_limit(tmp_path) -> None:
+    """Issue 26's repro, with the real libraries: lxml parsing 200,000 attributes on one
+    `<p>` (70 s) and htmldate reading them (145 s) never returned to Python, so
+    `--document-timeout 10` was ignored. One worker, as the sandbox protects it too."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    attributes = " ".join(f'a{n}="v{n}"' for n in range(200_000))
+    (inputs / "attrs.html").write_text(f"<html><body><p {attributes}>{FILLER}</p></body></html>")
+    (inputs / "good.txt").write_text(f"{FILLER}\n\n" * 3)
+    started = time.monotonic()
+    report = run([inputs], tmp_path / "out", Config(document_timeout=2),
+                 executor=make_executor("local", 1))
+    assert time.monotonic() - started < 60  # was 74-84 s for the page alone
+    assert _failures(report) == [
+        ("attrs.html", "cleaning took longer than 2 s and was stopped (a page that sends a "
+         "library into an endless loop?); --document-timeout sets the limit")
+    ]
+    assert (tmp_path / "out" / "good.txt").is_file()
+
+
 def test_both_limits_and_a_crash_in_one_input(tmp_path) -> None:
     """A record stuck past the time limit and one that kills its worker, in the same
     input: each fails alone, with its own reason, and the other records are written."""

@@ -29,3 +29,31 @@ def test_log_records_and_warnings_are_collected_short_and_once(capsys) -> None:
     assert capsys.readouterr().err == ""
     handlers = logging.getLogger().handlers
     assert all(type(h).__name__ != "_Collector" for h in handlers)  # removed after the block
+
+
+def test_warcios_log_records_become_warnings_of_the_record(tmp_path, capsys) -> None:
+    """warcio logs a WARC-Target-URI with spaces, quoting it whole; with no handler of
+    ours, logging's last resort printed it raw on stderr (found by bench/fuzz_readers.py)."""
+    from pathlib import PurePosixPath
+
+    from cleaner.readers import InputFile, InputKind, ReadStats, read_input
+
+    page = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>The council met.</p>"
+    record = (
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\n"
+        b"WARC-Target-URI: http://example.com/a <b>page</b>\r\n"
+        b"Content-Type: application/http; msgtype=response\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(page)
+    ) + page + b"\r\n\r\n"
+    (tmp_path / "spaces.warc").write_bytes(record * 2)
+    item = InputFile(tmp_path / "spaces.warc", PurePosixPath("spaces"), InputKind.WARC)
+    docs = list(read_input(item, ReadStats()))
+    assert capsys.readouterr().err == ""
+    assert len(docs) == 2
+    for doc in docs:
+        assert isinstance(doc, Document)
+        assert doc.warnings == [
+            "warcio: Replacing spaces in invalid WARC-Target-URI: http://example.com/a <b>page</b>"
+        ]
+    recordloader = logging.getLogger("warcio.recordloader")
+    assert not recordloader.filters  # the filter goes with the reading

@@ -98,6 +98,24 @@ def test_a_truncated_zstd_jsonl_keeps_the_lines_before_the_cut(tmp_path) -> None
     assert "compressed data damaged after line" in failure.reason
 
 
+def test_a_zstd_jsonl_cut_by_a_few_bytes_is_not_taken_for_complete(tmp_path) -> None:
+    """Cut 40 bytes short, the file gave 0 written, 0 failed and exit 0: every line sits
+    in the frame's last block, which the cut damaged."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    lines = "".join(
+        json.dumps({"id": f"r{n:03d}", "text": _random_words(300, n)}) + "\n" for n in range(400)
+    )
+    data = zstandard.ZstdCompressor().compress(lines.encode())
+    (inputs / "cut.jsonl.zst").write_bytes(data[:-40])
+    report = run([inputs], tmp_path / "out", Config(near_duplicate_threshold=None))
+    (failure,) = report.failures
+    assert failure.source.rsplit("/", 1)[1] == f"cut.jsonl.zst:{report.written + 1}"
+    assert "zstd stream ended before its frame was complete" in failure.reason
+    kept = sorted(_records(tmp_path / "out", "cut"))
+    assert 300 < len(kept) == report.written < 400 and kept[0] == "r000"
+
+
 def test_zstd_files_of_several_frames_are_read_whole(tmp_path) -> None:
     inputs = tmp_path / "in"
     inputs.mkdir()
@@ -197,3 +215,57 @@ def test_a_compressed_jsonl_bomb_stops_near_max_bytes(tmp_path) -> None:
     assert report.written == 1  # the line before the zeros
     (failure,) = report.failures
     assert "inflates past" in failure.reason and "decompression bomb" in failure.reason
+
+
+def test_a_bz2_warc_of_a_gigabyte_of_zeros_fails_fast(tmp_path) -> None:
+    """785 bytes of bz2 that inflate to a version line and then zeros ran past 300 s with
+    memory growing: warcio read the zeros as one header line. The line cap stops it at
+    1 MiB, so the size of the inflated zeros no longer matters (here 200 MB)."""
+    import bz2
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    compressor = bz2.BZ2Compressor(9)
+    parts = [compressor.compress(b"WARC/1.0\r\n")]
+    zeros = b"\0" * (1 << 20)
+    parts += [compressor.compress(zeros) for _ in range(200)]
+    (inputs / "z.warc.bz2").write_bytes(b"".join(parts) + compressor.flush())
+    (inputs / "good.txt").write_text(SENTENCE * 3)
+    report = run([inputs], tmp_path / "out")
+    assert report.written == 1
+    (failure,) = report.failures
+    assert failure.source.rsplit("/", 1)[1] == "z.warc.bz2@0"
+    assert "a header line longer than 1,048,576 bytes" in failure.reason
+
+
+def _warc_response(number: int, page: bytes, declared: int | None = None) -> bytes:
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + page
+    return (
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:%d>\r\n"
+        b"WARC-Target-URI: http://example.com/%d\r\n"
+        b"Content-Type: application/http; msgtype=response\r\n"
+        b"Content-Length: %d\r\n\r\n" % (number, number, declared or len(http))
+    ) + http + b"\r\n\r\n"
+
+
+def test_a_wrong_content_length_is_a_warning_that_does_not_quote_the_page(tmp_path) -> None:
+    """warcio wrote 'WARNING: Record not followed by newline' to stderr with the raw line
+    of HTML it found instead; now it is a one-line warning on the document."""
+    import subprocess
+    import sys
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    page = f"<html><body><p>{SENTENCE * 5}</p><p>RAW-PAGE-MARKUP</p></body></html>".encode()
+    (inputs / "wrong.warc").write_bytes(_warc_response(1, page, declared=60) + _warc_response(2, page))
+    done = subprocess.run(
+        [sys.executable, "-m", "cleaner", "run", str(inputs), str(tmp_path / "out"), "--quiet"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "RAW-PAGE-MARKUP" not in done.stderr and "<p>" not in done.stderr
+    saved = json.loads((tmp_path / "out" / "report.json").read_text())
+    (warning,) = saved["warnings"]
+    assert warning["source"].endswith("wrong.warc#<urn:uuid:1>")
+    assert "not followed by a blank line" in warning["reason"] and "<" not in warning["reason"]
+    assert saved["counts"]["written"] == 2

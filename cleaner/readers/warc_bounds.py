@@ -5,16 +5,21 @@ with the square of the line's length, with no cap: a header line of 20 MB of zer
 seven seconds, 100 MB three minutes and 1.4 GB. Here a line is gathered in pieces, joined
 once, and one longer than MAX_LINE_BYTES stops the record (`LineTooLong`, which the WARC
 reader counts as a corrupt record). warcio's own warnings, which quote raw page bytes on
-stderr, are kept as one-line notes instead.
+stderr (its writes, and its log records such as "Replacing spaces in invalid
+WARC-Target-URI"), are kept as one-line notes instead.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.exceptions import ArchiveLoadFailed
+
+from cleaner.third_party import one_line
 
 #: Longest line a WARC or HTTP header (or a chunk-size line) may have.
 MAX_LINE_BYTES = 1 << 20
@@ -64,6 +69,26 @@ class BoundedReader(DecompressingBufferedReader):
         return bytes(super()._decompress(data))
 
 
+class _LogToNotes(logging.Filter):
+    """Turns a warcio log record into a note and stops it there: with no handler of
+    the caller's, logging's last resort printed it on stderr, page bytes and all."""
+
+    def __init__(self, notes: list[str]) -> None:
+        super().__init__()
+        self.notes = notes
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        self.notes.append(one_line(f"warcio: {record.getMessage()}"))
+        return False
+
+
+def _warcio_loggers() -> list[logging.Logger]:
+    """warcio's loggers (a logger's filters see only what is logged on it, not what its
+    children pass up, so each gets the filter)."""
+    names = [name for name in logging.Logger.manager.loggerDict if name.split(".")[0] == "warcio"]
+    return [logging.getLogger(name) for name in names]
+
+
 class BoundedArchiveIterator(ArchiveIterator):
     """ArchiveIterator over a BoundedReader; a record not followed by its blank lines
     (a wrong Content-Length) is a note, not a warning on stderr that quotes the page."""
@@ -93,3 +118,15 @@ class BoundedArchiveIterator(ArchiveIterator):
                 first_line = False
                 continue
             return line, empty_size
+
+    def _iterate_records(self) -> Iterator[Any]:
+        """warcio's records, with what warcio logs meanwhile kept in `notes`."""
+        to_notes = _LogToNotes(self.notes)
+        loggers = _warcio_loggers()
+        for logger in loggers:
+            logger.addFilter(to_notes)
+        try:
+            yield from super()._iterate_records()
+        finally:
+            for logger in loggers:
+                logger.removeFilter(to_notes)
