@@ -7,16 +7,20 @@ complete: reading it must give a failure (checked by `truncated` cases).
 Each case is written to a file and read with `read_input` directly (not the runner's
 guard, which turns any exception into a reported failure and would hide bugs), then every
 document is cleaned. Allowed outcomes: documents, `RecordFailure`s, `DocumentError`s.
-Anything else is a finding, printed with the input that caused it.
+Anything else is a finding, printed with the input that caused it, and so is anything
+written to stderr meanwhile (a library's message quoting the input belongs in the
+document's warnings).
 
-    python bench/fuzz_readers.py --minutes 5
+    PYTHONPATH=. python bench/fuzz_readers.py --minutes 5
 """
 
 from __future__ import annotations
 
 import argparse
 import bz2
+import contextlib
 import gzip
+import io
 import lzma
 import os
 import tempfile
@@ -28,7 +32,7 @@ import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner import Cleaner, Config
+from cleaner import Cleaner, Config, Document, third_party
 from cleaner.errors import CleanerError
 from cleaner.readers import InputFile, InputKind, ReadStats, RecordFailure, read_input
 
@@ -105,20 +109,36 @@ def file_names() -> st.SearchStrategy[str]:
     return raw.filter(lambda b: b not in (b".", b"..")).map(os.fsdecode)
 
 
+def clean(cleaner: Cleaner, doc: Document) -> None:
+    """As a worker cleans it (what libraries say goes to the document), but with the
+    exceptions left to the fuzzer."""
+    with third_party.collected():
+        cleaner.clean(doc)
+
+
 def check(cleaner: Cleaner, folder: Path, case: tuple[InputKind, bytes], findings: list) -> None:
     kind, payload = case
     path = folder / f"case{SUFFIX[kind]}"
     path.write_bytes(payload)
+    said = io.StringIO()
     try:
-        for doc in read_input(InputFile(path, PurePosixPath("case"), kind), ReadStats()):
-            if not isinstance(doc, RecordFailure):
-                cleaner.clean(doc)
+        with contextlib.redirect_stderr(said):
+            for doc in read_input(InputFile(path, PurePosixPath("case"), kind), ReadStats()):
+                if not isinstance(doc, RecordFailure):
+                    clean(cleaner, doc)
     except CleanerError:
         pass
     except Exception as exc:  # every other exception is a finding
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         where = f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"
         findings.append((kind, f"{type(exc).__name__} at {where}", str(exc)[:160], payload[:60]))
+    _check_stderr(kind, said, payload, findings)
+
+
+def _check_stderr(kind: InputKind, said: io.StringIO, payload: bytes, findings: list) -> None:
+    if said.getvalue():
+        first = said.getvalue().splitlines()[0]
+        findings.append((kind, f"wrote to stderr: {first[:40]}", first[:160], payload[:60]))
 
 
 def check_truncated(
@@ -129,12 +149,14 @@ def check_truncated(
     path = folder / f"{name}{SUFFIX[kind]}.cut"
     path.write_bytes(payload)
     failed = False
+    said = io.StringIO()
     try:
-        for doc in read_input(InputFile(path, PurePosixPath(name), kind), ReadStats()):
-            if isinstance(doc, RecordFailure):
-                failed = True
-            else:
-                cleaner.clean(doc)
+        with contextlib.redirect_stderr(said):
+            for doc in read_input(InputFile(path, PurePosixPath(name), kind), ReadStats()):
+                if isinstance(doc, RecordFailure):
+                    failed = True
+                else:
+                    clean(cleaner, doc)
     except CleanerError:
         failed = True
     except Exception as exc:  # every other exception is a finding
@@ -144,6 +166,7 @@ def check_truncated(
         return
     finally:
         path.unlink()
+    _check_stderr(kind, said, payload, findings)
     if not failed:
         findings.append((kind, "truncation passed silently", name, payload[:60]))
 
