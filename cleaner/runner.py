@@ -219,10 +219,7 @@ class _Collector:
         """An input, done by its worker."""
         item = self.files[summary.index]
         name = item.name.as_posix()
-        for found in summary.failures:
-            kind = FailureKind.INPUT if found.whole_input else FailureKind.DOCUMENT
-            self.report_failure(Failure(found.source, found.reason, found.detail, kind))
-        complete = not summary.failures
+        complete = not summary.failures  # its failures were told as it came in
         decisions = self._deduplicate(item, summary) if summary.documents else []
         if decisions is None:  # its fingerprints could not be read back: cleaned again
             complete, decisions = False, []
@@ -263,7 +260,12 @@ class _Collector:
         self.report.files_read += not summary.unreadable
 
     def cleaned(self, summary: InputSummary) -> None:
-        """An input, done by its worker (its answers may wait for the dedup stage)."""
+        """An input, done by its worker (its answers may wait for the dedup stage): its
+        failures are told now, not after a deferred dedup stage (Ray's job runs once the
+        cleaning stage is over, and a run stopped before then would never name them)."""
+        for found in summary.failures:
+            kind = FailureKind.INPUT if found.whole_input else FailureKind.DOCUMENT
+            self.report_failure(Failure(found.source, found.reason, found.detail, kind))
         self.progress.advance(
             documents=len(summary.documents), inputs=1, nbytes=self.sizes[summary.index]
         )

@@ -645,3 +645,33 @@ def test_default_workers_keep_within_a_containers_cpu_quota(tmp_path) -> None:
     assert cpu_quota(v1) is None
     assert cpu_quota(tmp_path / "none") is None
     assert default_workers(tmp_path / "none") == len(os.sched_getaffinity(0))
+
+
+def test_failures_are_told_as_inputs_are_cleaned_even_when_dedup_waits(tmp_path) -> None:
+    """Ray's dedup stage runs once the cleaning stage is over, and hands the summaries
+    back only then: their failures were printed after the whole run had been cleaned,
+    and never if it was stopped before. They are told as each input comes in."""
+    from cleaner.dedup_stage import DedupStage, SequentialDedup
+
+    events: list[str] = []
+
+    class WaitingDedup(SequentialDedup):
+        def stream(self, summaries, cleaned):  # as RayDedup: all in, then all out
+            held = list(super().stream(summaries, cleaned))
+            events.append("cleaning stage over")
+            yield from held
+
+    class WaitingExecutor(InlineExecutor):
+        def dedup_stage(self, near_threshold, out, folder, names) -> DedupStage:
+            return WaitingDedup(near_threshold, folder)
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a-empty.txt").write_bytes(b"")
+    (inputs / "b.txt").write_text("The council met on Tuesday to discuss the budget.\n")
+    report = run(
+        [inputs], tmp_path / "out", Config(), executor=WaitingExecutor(),
+        on_failure=lambda failure: events.append(f"failed: {Path(failure.source).name}"),
+    )
+    assert events == ["failed: a-empty.txt", "cleaning stage over"]
+    assert [Path(f.source).name for f in report.failures] == ["a-empty.txt"]
