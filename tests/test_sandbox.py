@@ -102,6 +102,19 @@ def test_a_paragraph_of_200000_attributes_fails_alone_at_the_time_limit(tmp_path
     assert (tmp_path / "out" / "good.txt").is_file()
 
 
+@pytest.mark.parametrize(("workers", "memory"), [(2, None), (1, 256), (2, 256)])
+def test_a_pool_without_a_time_limit_cleans(tmp_path, workers, memory) -> None:
+    """`--document-timeout 0` with a pool (2 workers, or a memory cap) failed every
+    input with 'internal error: TypeError' (the time limit's reason was spelt for None).
+    Found by bench/sandbox_cost.py."""
+    inputs = _inputs(tmp_path / "in")
+    config = Config(document_timeout=None)
+    report = run([inputs], tmp_path / "out", config,
+                 executor=make_executor("local", workers, document_memory=memory))
+    assert not report.failures
+    assert report.written == len(list(SEEDS.glob("*.txt"))) + 5
+
+
 def test_both_limits_and_a_crash_in_one_input(tmp_path) -> None:
     """A record stuck past the time limit and one that kills its worker, in the same
     input: each fails alone, with its own reason, and the other records are written."""

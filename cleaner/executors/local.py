@@ -147,7 +147,7 @@ class ProcessExecutor(Executor):
             yield from InlineExecutor().map(task, cleaner, batches)
             return
         cleaner.load_resources()  # once, here: forked workers inherit them
-        reason = timed_out(limits.timeout)
+        reason = timed_out(limits.timeout) if limits.timeout else ""  # no timeout: no stops
         with Watchdog(limits, self.context, reason) as watchdog:
             yield from self._map(task, cleaner, batches, watchdog)
 
