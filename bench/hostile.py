@@ -16,6 +16,7 @@ import argparse
 import bz2
 import gzip
 import json
+import lzma
 import os
 import random
 import shutil
@@ -214,6 +215,73 @@ def build(folder: Path) -> dict[str, Callable[[Path], list[str]]]:
         )
         return ["--rules", str(rules)]
 
+    def fifo_rule_file(d: Path) -> list[str]:
+        rules = d.parent / f"{d.name}-rules"
+        rules.mkdir()
+        os.mkfifo(rules / "r.yaml")
+        return ["--rules", str(rules)]
+
+    def dev_zero_rule_file(d: Path) -> list[str]:
+        rules = d.parent / f"{d.name}-rules"
+        rules.mkdir()
+        (rules / "r.yaml").symlink_to("/dev/zero")
+        return ["--rules", str(rules)]
+
+    def billion_laughs_rule_file(d: Path) -> list[str]:
+        """Issue 8: YAML aliases that expand to 10^9 items."""
+        rules = d.parent / f"{d.name}-rules"
+        rules.mkdir()
+        levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+        levels += [
+            f"{chr(98 + n)}: &{chr(98 + n)} [" + ",".join([f"*{chr(97 + n)}"] * 10) + "]"
+            for n in range(8)
+        ]
+        (rules / "r.yaml").write_text("\n".join(levels) + "\nrules: *i\n")
+        return ["--rules", str(rules)]
+
+    def catastrophic_regex_rule(d: Path) -> list[str]:
+        """Issue 8: nested quantifiers on long lines of a's, a lookbehind so RE2 cannot
+        rule it out: the 0.1 s bound and three strikes."""
+        (d / "d.txt").write_text("\n".join(["a" * 5000 + "!"] * 100))
+        rules = d.parent / f"{d.name}-rules"
+        rules.mkdir()
+        (rules / "r.yaml").write_text(
+            RULES_UNTIL.replace("regex: 'aaaa'\n    until: '(a|aa)+$'", "regex: '(?<!x)(a+)+$'")
+        )
+        return ["--rules", str(rules)]
+
+    def xz_bomb_txt(d: Path) -> list[str]:
+        compressor = lzma.LZMACompressor()
+        block = b"\0" * (1 << 20)
+        data = b"".join(compressor.compress(block) for _ in range(300)) + compressor.flush()
+        (d / "bomb.txt.xz").write_bytes(data)
+        return []
+
+    def zst_bomb_txt(d: Path) -> list[str]:
+        writer = zstandard.ZstdCompressor().compressobj()
+        block = b"\0" * (1 << 20)
+        data = b"".join(writer.compress(block) for _ in range(300)) + writer.flush()
+        (d / "bomb.txt.zst").write_bytes(data)
+        return []
+
+    def warc_warnings_quoting_html(d: Path) -> list[str]:
+        """A wrong Content-Length and a URI with spaces: warcio wrote both to stderr, with
+        the page's bytes. The outcome column shows the warnings; stderr is checked below."""
+        page = f"<html><body><p>{SENTENCE * 4}</p><p>RAW-HTML</p></body></html>".encode()
+        http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + page
+
+        def record(number: int, uri: bytes, declared: int) -> bytes:
+            return (
+                b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:%d>\r\n"
+                b"WARC-Target-URI: %s\r\nContent-Type: application/http; msgtype=response\r\n"
+                b"Content-Length: %d\r\n\r\n" % (number, uri, declared)
+            ) + http + b"\r\n\r\n"
+
+        (d / "w.warc").write_bytes(
+            record(1, b"http://example.com/a", 60) + record(2, b"http://example.com/a b", len(http))
+        )
+        return []
+
     return {name.replace("_", "-"): fn for name, fn in locals().items() if callable(fn)}
 
 
@@ -243,6 +311,8 @@ def run_case(
     peak = float(lines[-1].split()[1]) / 1024 if lines and lines[-1].startswith("PEAK") else -1
     code = lines[-1].split()[2] if peak >= 0 else process.returncode
     outcome = _outcome(out, code, "\n".join(lines[:-1]))
+    if "RAW-HTML" in output or "<p>" in output:
+        outcome += "; RAW HTML ON STDERR"
     verdict = "ok" if took <= 2 * timeout and 0 <= peak < 2048 else "OVER"
     print(f"{name:28} {took:7.1f} s {peak:8.0f} MB {verdict:4}  {outcome}", flush=True)
     shutil.rmtree(inputs)
