@@ -687,10 +687,16 @@ class JsonlWriter(_PartsWriter):
         header = dataset_header(pattern, columns(self.audit), self.extra_kinds)
         if self.folders.state_in_out:
             name, card = DATASET_CARD, dataset_card(header, pattern, count).encode()
+            other = FEATURES_FILE
         else:
             name, card = FEATURES_FILE, orjson.dumps(header) + b"\n"
+            other = DATASET_CARD
         if _read_or_none(self.out / name) != card:
             atomic_write(self.out / name, card)
+        # The other form, left by a run whose state was elsewhere (its state moved since).
+        earlier = _read_or_none(self.out / other) or b""
+        if earlier.startswith(b"{") or _CARD_MARK in earlier:
+            (self.out / other).unlink()
 
 
 @contextmanager
@@ -773,6 +779,7 @@ def _arrow_type(pa: Any, kind: str) -> Any:
 
 
 DATASET_CARD = "README.md"
+_CARD_MARK = b"\n# Cleaned documents\n\nWritten by cleaner "  # a card of ours, not a user's
 #: What `datasets` reads beside (or instead of) README.md's header: YAML, of which JSON is
 #: a part.
 FEATURES_FILE = ".huggingface.yaml"

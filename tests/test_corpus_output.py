@@ -400,3 +400,19 @@ def test_report_and_explain_take_the_state(tmp_path, cleaner) -> None:
     explained = CliRunner().invoke(app, args)
     assert explained.exit_code == 0, explained.output
     assert "metadata:" in explained.output
+
+
+def test_outs_own_state_moved_apart_is_taken_over(tmp_path, cleaner) -> None:
+    """`mv OUT/.cleaner DIR`, then runs with --state DIR: nothing is cleaned again, and the
+    dataset card gives way to the features file (and back, when the state moves back)."""
+    out, state = tmp_path / "out", tmp_path / "state"
+    config = Config(format=OutputFormat.JSONL)
+    run([SEEDS], out, config, cleaner=cleaner)
+    (out / BOOKKEEPING).rename(state)
+    report = run([SEEDS], out, config, cleaner=cleaner, state=state)
+    assert report.reused == 5
+    assert _names(out) == [FEATURES_FILE, "documents-00000.jsonl.gz"]
+    (state / "out").unlink()  # what ties it to OUT, for it to be OUT's own again
+    state.rename(out / BOOKKEEPING)
+    assert run([SEEDS], out, config, cleaner=cleaner).reused == 5
+    assert _names(out) == [BOOKKEEPING, "README.md", "documents-00000.jsonl.gz"]
