@@ -235,11 +235,12 @@ def check(
                 result.changed[name] = _summary(wanted, found)
         layout = layout_in(expected_folders)
         actual_report = report_path(folders, layout)
-        # Named as OUT's other files are, relative to OUT; in a state apart, by its path.
+        # Named as OUT's other files are, relative to OUT; in a state apart, by its absolute
+        # path (which `out / name` leaves as it is).
         if actual_report.is_relative_to(out):
             report_name = actual_report.relative_to(out).as_posix()
         else:
-            report_name = str(actual_report)
+            report_name = os.path.abspath(actual_report)
         if not actual_report.is_file():
             result.missing.append(report_name)
         else:
