@@ -605,7 +605,7 @@ def run(
             return report
     except BaseException:
         # Emptied by its lock's holder (this run, or none): then what this run made goes.
-        if created or state_created:
+        if state_created:
             with suppress(OSError):
                 folders.state.rmdir()
         if created:
