@@ -108,7 +108,7 @@ def main() -> int:
             names = lambda index: f"in{index}"  # noqa: E731
             on_ray = timed(
                 "ray",
-                lambda: RayDedup(ray, out, out, 0.8, 2 * args.workers, names),
+                lambda: RayDedup(ray, out, 0.8, 2 * args.workers, names),
                 out,
                 summaries,
             )

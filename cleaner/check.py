@@ -8,7 +8,8 @@ not cleaned again, by the very code that decides reuse in a run (work.py `_reuse
 `--check` and `run` cannot disagree. What the temporary folder then holds is compared
 with OUT: files missing, changed or that no input gives any more (an output of an input
 gone since, or a file cleaner did not write), and report.json less what differs from run
-to run (`report.lasting`). Hidden files and folders (the bookkeeping) are not compared.
+to run (`report.lasting`). Hidden files and folders (OUT's own state) are not compared,
+but for the features file that a JSON Lines OUT beside a state apart holds.
 """
 
 from __future__ import annotations
@@ -27,24 +28,13 @@ from typing import Any
 from cleaner.config import Config, OutputFormat
 from cleaner.executors import Executor
 from cleaner.manifest import Manifest
-from cleaner.parts import PARTS, WRITING
+from cleaner.parts import WRITING
 from cleaner.pipeline import Cleaner
 from cleaner.report import RunReport, lasting
-from cleaner.run_record import RUN_RECORD_NAME
-from cleaner.runner import REPORT_NAME, run
-from cleaner.writers import (
-    FORMAT_NAME,
-    LOCK_NAME,
-    MANIFEST_NAME,
-    is_output_folder,
-    layout_in,
-    txt_paths,
-)
-
-#: OUT's top-level entries that hold its bookkeeping (the lock aside).
-BOOKKEEPING = frozenset(
-    Path(name).parts[0] for name in (MANIFEST_NAME, FORMAT_NAME, RUN_RECORD_NAME, PARTS)
-)
+from cleaner.runner import run
+from cleaner.state import LOCK_NAME, MANIFEST_NAME, OWNER_NAME, REPORT_NAME, OutputFolders
+from cleaner.state import check_state as check_state_folder
+from cleaner.writers import FEATURES_FILE, is_output_folder, layout_in, report_path, txt_paths
 
 
 @dataclass(slots=True)
@@ -69,7 +59,8 @@ def _identity(stat: os.stat_result) -> Identity:
 
 
 def _files(folder: Path) -> dict[str, tuple[Path, Identity]]:
-    """The files a user sees in `folder` (hidden ones and the top-level report aside)."""
+    """The files a user sees in `folder` (hidden ones and the top-level report aside), and
+    the features file of a JSON Lines OUT beside a state apart."""
     found: dict[str, tuple[Path, Identity]] = {}
     if not folder.is_dir():
         return found
@@ -77,7 +68,7 @@ def _files(folder: Path) -> dict[str, tuple[Path, Identity]]:
     def walk(directory: str, prefix: str) -> None:
         with os.scandir(directory) as entries:
             for entry in entries:
-                if entry.name.startswith("."):
+                if entry.name.startswith(".") and (prefix or entry.name != FEATURES_FILE):
                     continue
                 if entry.is_dir():
                     walk(entry.path, f"{prefix}{entry.name}/")
@@ -103,12 +94,14 @@ def _summary(expected: bytes, actual: bytes) -> str:
     return f"+{added} -{removed} lines; first: {first[:100]}"
 
 
-def _place_bookkeeping(out: Path, expected: Path) -> None:
-    """OUT's bookkeeping, hard-linked like its outputs (see `_link`), less what a run
-    writes in place, which is copied: the manifest (appended to) and the journals a killed
-    run left (opened for writing again by the run that cleans their input); and less the
-    lock, held by a run writing OUT now if any."""
-    copied, left = {out / MANIFEST_NAME}, {out / LOCK_NAME}
+def _place_bookkeeping(folders: OutputFolders, expected: OutputFolders) -> None:
+    """OUT's state, hard-linked like its outputs (see `_link`), less what a run writes in
+    place, which is copied: the manifest (appended to) and the journals a killed run left
+    (opened for writing again by the run that cleans their input); and less the lock, held
+    by a run writing OUT now if any, and the OUT a state apart names (the expected run's
+    state names its own)."""
+    copied = {folders.state / MANIFEST_NAME}
+    left = {folders.state / LOCK_NAME, folders.state / OWNER_NAME}
 
     def place(source: Path, target: Path) -> None:
         if source in left or source.is_symlink():
@@ -122,8 +115,8 @@ def _place_bookkeeping(out: Path, expected: Path) -> None:
         elif source.is_file():
             _link(source, target)
 
-    for name in sorted(BOOKKEEPING):
-        place(out / name, expected / name)
+    if folders.state.is_dir():
+        place(folders.state, expected.state)
 
 
 def _link(source: Path, target: Path) -> Identity | None:
@@ -145,30 +138,31 @@ def _link(source: Path, target: Path) -> Identity | None:
         return None  # the run finds it missing and cleans its input again
 
 
-def _start_from(out: Path, expected: Path) -> dict[str, Identity]:
+def _start_from(folders: OutputFolders, expected: OutputFolders) -> dict[str, Identity]:
     """Into the empty `expected`: what a run into OUT would start from and may reuse. OUT's
-    bookkeeping (less the lock of a run writing it now), its report, and the
-    per-document files its manifest lists (the single-file layouts keep their documents in
-    the bookkeeping's parts, and make the final file anew at every run's end). Nothing else
-    of OUT: a file no input gives is then one the run would not write. Returns each output
-    placed, as it was placed: one the run then leaves as it is needs no comparing."""
-    expected.mkdir(parents=True)
-    _place_bookkeeping(out, expected)
-    _link(out / REPORT_NAME, expected / REPORT_NAME)
+    state (less the lock of a run writing it now), its report, and the per-document files
+    its manifest lists (the corpus layouts keep their documents in the state's parts, and
+    make the shards anew at every run's end). Nothing else of OUT: a file no input gives is
+    then one the run would not write. Returns each output placed, as it was placed: one
+    the run then leaves as it is needs no comparing."""
+    out = folders.out
+    expected.out.mkdir(parents=True)
+    _place_bookkeeping(folders, expected)
+    _link(out / REPORT_NAME, expected.out / REPORT_NAME)
     placed: dict[str, Identity] = {}
-    if (layout_in(out) or OutputFormat.TXT) is not OutputFormat.TXT:
+    if (layout_in(folders) or OutputFormat.TXT) is not OutputFormat.TXT:
         return placed
-    manifest = Manifest.load(expected)
-    folders = {expected}
+    manifest = Manifest.load(expected.state)
+    made = {expected.out}
     try:
         for entry in manifest.entries.values():
             for doc in entry.documents:
                 for path in txt_paths(out, doc.id):
                     name = path.relative_to(out).as_posix()
-                    target = expected / name
-                    if target.parent not in folders:
+                    target = expected.out / name
+                    if target.parent not in made:
                         target.parent.mkdir(parents=True, exist_ok=True)
-                        folders.add(target.parent)
+                        made.add(target.parent)
                     identity = _link(path, target)
                     if identity is not None:
                         placed[name] = identity
@@ -204,16 +198,31 @@ def check(
     cleaner: Cleaner | None = None,
     executor: Executor | None = None,
     reuse: bool = True,
+    state: Path | None = None,
 ) -> CheckResult:
     """Compare OUT with what a run would write, without touching OUT. `reuse`: start from
-    OUT's manifest and outputs, as a run would (False: clean every input anew)."""
+    OUT's manifest and outputs, as a run would (False: clean every input anew). `state`:
+    OUT's state folder, as `run` takes it."""
+    folders = OutputFolders.of(out, state)
+    check_state_folder(folders, inputs)
     with tempfile.TemporaryDirectory(prefix="cleaner-check-") as tmp:
-        expected_dir = Path(tmp) / "out"
+        # The expected run keeps its state where OUT's run does: in its OUT, or apart.
+        apart = None if folders.state_in_out else Path(tmp) / "state"
+        expected_folders = OutputFolders.of(Path(tmp) / "out", apart)
+        expected_dir = expected_folders.out
         placed: dict[str, Identity] = {}
-        if reuse and out.is_dir() and is_output_folder(out):
-            placed = _start_from(out, expected_dir)
+        if reuse and out.is_dir() and is_output_folder(folders):
+            placed = _start_from(folders, expected_folders)
         # --prune: outputs of inputs gone since are outputs a run from scratch would not write
-        report = run(inputs, expected_dir, config, cleaner=cleaner, executor=executor, prune=True)
+        report = run(
+            inputs,
+            expected_dir,
+            config,
+            cleaner=cleaner,
+            executor=executor,
+            prune=True,
+            state=apart,
+        )
         expected, actual = _files(expected_dir), _files(out)
         result = CheckResult(report=report, reused=report.reused)
         result.missing = sorted(set(expected) - set(actual))
@@ -224,20 +233,18 @@ def check(
             wanted, found = expected[name][0].read_bytes(), actual[name][0].read_bytes()
             if wanted != found:
                 result.changed[name] = _summary(wanted, found)
-        report_name = _report_name(expected_dir)
-        if not (out / report_name).is_file():
+        layout = layout_in(expected_folders)
+        actual_report = report_path(folders, layout)
+        # Named as OUT's other files are, relative to OUT; in a state apart, by its absolute
+        # path (which `out / name` leaves as it is).
+        if actual_report.is_relative_to(out):
+            report_name = actual_report.relative_to(out).as_posix()
+        else:
+            report_name = os.path.abspath(actual_report)
+        if not actual_report.is_file():
             result.missing.append(report_name)
         else:
-            change = _report_change(expected_dir / report_name, out / report_name)
+            change = _report_change(report_path(expected_folders, layout), actual_report)
             if change is not None:
                 result.changed[report_name] = change
     return result
-
-
-def _report_name(folder: Path) -> str:
-    """Where in OUT the run wrote its report: beside the documents, or with the
-    bookkeeping (a dataset folder that loaders read whole keeps none beside them)."""
-    for name in (REPORT_NAME, *(f"{entry}/{REPORT_NAME}" for entry in sorted(BOOKKEEPING))):
-        if (folder / name).is_file():
-            return name
-    return REPORT_NAME

@@ -70,6 +70,25 @@ RulesOption = Annotated[
 NoBuiltinOption = Annotated[
     bool, typer.Option("--no-builtin-rules", help="Use only the rules given with --rules.")
 ]
+StateOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--state",
+        help="Keep OUT's bookkeeping (manifest, report of jsonl/parquet, lock, parts) in this "
+        "folder instead of OUT/.cleaner, so that OUT holds the data alone and dataset "
+        "readers take it whole; every run into OUT must give the same folder.",
+        show_default=False,
+    ),
+]
+StateOfOutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--state",
+        help="The --state folder of the run that wrote the output, if it kept its "
+        "bookkeeping apart from OUT.",
+        show_default=False,
+    ),
+]
 
 
 @dataclass(slots=True)
@@ -301,6 +320,7 @@ def run(
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    state: StateOption = None,
 ) -> None:
     """Clean IN... into OUT: text, metadata per document, and OUT/report.json.
 
@@ -310,6 +330,7 @@ def run(
     from cleaner.html_report import write_html_report
     from cleaner.progress import make_progress
     from cleaner.runner import run as run_pipeline
+    from cleaner.state import OutputFolders
     from cleaner.writers import report_path
 
     if len(paths) < 2:
@@ -350,7 +371,7 @@ def run(
     with user_errors():
         pool = make_executor(executor.value, workers, ray_address, document_memory or None)
     if check_only:
-        _check(inputs, out, config, quiet, pool)
+        _check(inputs, out, config, quiet, pool, state)
         return
     with user_errors(
         f"what was written stays in {out}; the same command goes on where this run stopped"
@@ -365,7 +386,9 @@ def run(
             prune=prune,
             force=force,
             follow_symlinks=follow_symlinks,
+            state=state,
         )
+    report_file = report_path(OutputFolders.of(out, state), config.format)
     if not quiet:
         removed = sum(report.removals_by_rule.values())
         skipped = sum(report.skipped_records.values())
@@ -375,7 +398,7 @@ def run(
             + (f", {report.reused} inputs unchanged since the last run" if report.reused else "")
             + _empty(report)
             + _left_out(report)
-            + f"; {report.wall_seconds:.1f} s (report: {report_path(out, config.format)})",
+            + f"; {report.wall_seconds:.1f} s (report: {report_file})",
             soft_wrap=True,
         )
     if not quiet:
@@ -385,7 +408,7 @@ def run(
         _print_details(report)
     if html_report is not None:
         with user_errors():
-            write_html_report(out, html_report)
+            write_html_report(out, html_report, state=state)
         if not quiet:
             out_console.print(f"HTML report: {html_report}")
     if report.orphaned and not quiet:
@@ -394,9 +417,7 @@ def run(
             f"{out} (--prune removes them)"
         )
     if report.failures:
-        err_console.print(
-            f"{len(report.failures)} document(s) failed; see {report_path(out, config.format)}"
-        )
+        err_console.print(f"{len(report.failures)} document(s) failed; see {report_file}")
         raise typer.Exit(EXIT_DOCUMENTS_FAILED)
 
 
@@ -421,6 +442,7 @@ def explain(
     ] = None,
     rules: RulesOption = None,
     no_builtin_rules: NoBuiltinOption = False,
+    state: StateOfOutputOption = None,
 ) -> None:
     """Show every line of a document, the removed ones marked with the rule that removed them.
 
@@ -437,6 +459,7 @@ def explain(
             file,
             lambda: Cleaner(Config(rules=tuple(rules or ()), builtin_rules=not no_builtin_rules)),
             doc_id,
+            state,
         )
     for note in explained.notes:
         err_console.print(labelled("note:", "yellow", note), soft_wrap=True)
@@ -457,13 +480,14 @@ def report(
     max_documents: Annotated[
         int, typer.Option(help="Documents shown with their text (the summary counts all).", min=1)
     ] = 1000,
+    state: StateOfOutputOption = None,
 ) -> None:
     """Write a self-contained HTML report of a finished run: summary, removals per rule,
     and each document's text with the removed lines struck through."""
     from cleaner.html_report import write_html_report
 
     with user_errors():
-        shown = write_html_report(out, output, max_documents)
+        shown = write_html_report(out, output, max_documents, state)
     out_console.print(f"report of {shown} documents written to {output}")
 
 
@@ -616,11 +640,18 @@ def rules_test(
         raise typer.Exit(1)
 
 
-def _check(inputs: list[Path], out: Path, config: Config, quiet: bool, executor: Executor) -> None:
+def _check(
+    inputs: list[Path],
+    out: Path,
+    config: Config,
+    quiet: bool,
+    executor: Executor,
+    state: Path | None,
+) -> None:
     from cleaner.check import check as check_outputs
 
     with user_errors():
-        result = check_outputs(inputs, out, config, executor=executor)
+        result = check_outputs(inputs, out, config, executor=executor, state=state)
     for name in result.missing:
         out_console.print(f"would write {out / name}", soft_wrap=True)
     for name in result.extra:

@@ -19,6 +19,7 @@ from pathlib import Path
 from cleaner.config import OutputFormat
 from cleaner.errors import UsageError
 from cleaner.outputs import UnreadableOutput, read_outputs
+from cleaner.state import OutputFolders
 from cleaner.writers import layout_in
 
 _TOKEN = re.compile(r"\w+")
@@ -110,7 +111,7 @@ def load_gold(path: Path) -> dict[str, str]:
 def load_outputs(out: Path) -> dict[str, str]:
     """Clean texts of a finished run, by output name, by file stem and by record id."""
     texts: dict[str, str] = {}
-    if layout_in(out) in (OutputFormat.JSONL, OutputFormat.PARQUET):
+    if layout_in(OutputFolders.of(out)) in (OutputFormat.JSONL, OutputFormat.PARQUET):
         for entry in read_outputs(out):  # every shard, JSON Lines or Parquet
             if isinstance(entry, UnreadableOutput) or not isinstance(entry.data, dict):
                 continue

@@ -29,6 +29,7 @@ from cleaner.readers import (
 from cleaner.readers.options import ReadOptions
 from cleaner.ruleset.loader import load_rules
 from cleaner.run_record import RunRecord
+from cleaner.state import OutputFolders, recorded_out
 from cleaner.writers import is_output_folder
 
 
@@ -41,25 +42,38 @@ class Explained:
 
 
 def explain_path(
-    path: Path, make_cleaner: Callable[[], Cleaner], doc_id: str | None = None
+    path: Path,
+    make_cleaner: Callable[[], Cleaner],
+    doc_id: str | None = None,
+    state: Path | None = None,
 ) -> Explained:
     """Clean again the document behind `path`: an input file (with `make_cleaner`'s
     rules), or an output of a run (a .txt/.json in OUT, or OUT itself with `doc_id`),
-    with the rules and settings that run used, whichever the working directory."""
-    out = output_root(path)
-    if out is None:
+    with the rules and settings that run used, whichever the working directory. `state`:
+    the state folder of a run that kept it apart from OUT (it names its OUT)."""
+    folders = output_folders(path, state)
+    if folders is None:
         if doc_id is not None:
             raise UsageError(f"{path}: --id needs the output folder of a `cleaner run`")
         return Explained(_explain_input(path, make_cleaner()))
-    return _explain_output(out, _find_record(out, path, doc_id))
+    return _explain_output(folders, _find_record(folders.out, path, doc_id))
 
 
-def output_root(path: Path) -> Path | None:
-    """The output folder of a run that `path` is (or is inside), if any."""
+def output_folders(path: Path, state: Path | None = None) -> OutputFolders | None:
+    """The folders of the run whose output `path` is (or is inside), if any: OUT with its
+    own state, or the OUT that the state folder `state` names."""
+    if state is not None:
+        out = recorded_out(state)
+        if out is None:
+            raise UsageError(
+                f"--state {state}: not the state folder of a run that kept it apart from its "
+                "output folder"
+            )
+        return OutputFolders.of(out, state)
     folder = path if path.is_dir() else path.parent
     for candidate in (folder, *folder.parents):
-        if is_output_folder(candidate):
-            return candidate
+        if is_output_folder(OutputFolders.of(candidate)):
+            return OutputFolders.of(candidate)
     return None
 
 
@@ -94,15 +108,16 @@ def _find_record(out: Path, path: Path, doc_id: str | None) -> dict[str, Any]:
     raise UsageError(f"{out}: no document with id {doc_id!r}; `cleaner report` lists them")
 
 
-def _explain_output(out: Path, record: dict[str, Any]) -> Explained:
+def _explain_output(folders: OutputFolders, record: dict[str, Any]) -> Explained:
     doc_id = str(record.get("id"))
-    run = RunRecord.load(out)
+    out = folders.out
+    run = RunRecord.load(folders.state)
     if run is None:
         raise UsageError(
             f"{out}: does not record the rules its run used (an older cleaner wrote it); "
             "run `cleaner run` into it again, or explain the input file itself"
         )
-    name, entry = _manifest_entry(out, doc_id)
+    name, entry = _manifest_entry(folders, doc_id)
     if entry.settings != run.settings:
         raise UsageError(
             f"{doc_id}: written under other rules or settings than the last run into {out} "
@@ -112,7 +127,7 @@ def _explain_output(out: Path, record: dict[str, Any]) -> Explained:
     if _rules_on_disk_digest(run) != run.rules_sha256:
         notes.append(
             "the rule files on disk have changed since the run; explained with the rules "
-            f"the run used (saved in {out})"
+            f"the run used (saved in {folders.state})"
         )
     config = run.run_config()
     if config.corpus_pass:
@@ -128,15 +143,17 @@ def _explain_output(out: Path, record: dict[str, Any]) -> Explained:
     return Explained(doc, notes)
 
 
-def _manifest_entry(out: Path, doc_id: str) -> tuple[str, InputEntry]:
-    manifest = Manifest.load(out)
+def _manifest_entry(folders: OutputFolders, doc_id: str) -> tuple[str, InputEntry]:
+    manifest = Manifest.load(folders.state)
     try:
         for name, entry in manifest.entries.items():
             if any(doc.id == doc_id for doc in entry.documents):
                 return name, entry
     finally:
         manifest.close()
-    raise UsageError(f"{out}: its manifest lists no document {doc_id}; run `cleaner run` again")
+    raise UsageError(
+        f"{folders.out}: its manifest lists no document {doc_id}; run `cleaner run` again"
+    )
 
 
 def _rules_on_disk_digest(run: RunRecord) -> str | None:
@@ -186,9 +203,7 @@ def render(doc: Document, console: Console) -> None:
             note.append(f"  [{removal.rule}]", style="bold yellow")
             console.print(note, soft_wrap=True)
     evidence = doc.metadata.get("page_type_evidence")
-    meta = {
-        k: v for k, v in doc.metadata.items() if v is not None and k != "page_type_evidence"
-    }
+    meta = {k: v for k, v in doc.metadata.items() if v is not None and k != "page_type_evidence"}
     if evidence is not None:
         decided = doc.metadata.get("page_type") or "undecided (extracted as an article)"
         reasons = "; ".join(evidence) or "no evidence"

@@ -181,14 +181,15 @@ class RunView:
     notes: list[str] = field(default_factory=list)  # records left out, and why
 
 
-def load_run(out: Path, max_documents: int = 1000) -> RunView:
-    """Read OUT: the report, views of the first `max_documents` documents, totals of all.
+def load_run(out: Path, max_documents: int = 1000, state: Path | None = None) -> RunView:
+    """Read OUT: the report, views of the first `max_documents` documents, totals of all
+    (`state`: OUT's state folder, as the run took it).
 
     A record that cannot be read is left out with a note, so one damaged file costs one
     document, not the page."""
     if max_documents < 0:
         raise UsageError(f"max_documents must be 0 or more, not {max_documents}")
-    view = RunView(out=out, report=read_report(out), documents=[])
+    view = RunView(out=out, report=read_report(out, state), documents=[])
     for entry in read_outputs(out):
         if isinstance(entry, UnreadableOutput):
             view.notes.append(f"{entry.where}: {entry.reason}")
@@ -426,9 +427,12 @@ def render(view: RunView) -> str:
     )
 
 
-def write_html_report(out: Path, destination: Path, max_documents: int = 1000) -> int:
-    """Write the report of the run in `out` to `destination`; returns the documents shown."""
-    view = load_run(out, max_documents)
+def write_html_report(
+    out: Path, destination: Path, max_documents: int = 1000, state: Path | None = None
+) -> int:
+    """Write the report of the run in `out` (its state in `state`, as the run took it) to
+    `destination`; returns the documents shown."""
+    view = load_run(out, max_documents, state)
     try:
         atomic_write(destination, render(view).encode("utf-8"))
     except OSError as exc:

@@ -1,4 +1,4 @@
-"""OUT/.cleaner/manifest.jsonl: which input made which outputs, under which rules and settings.
+"""The manifest (state.py): which input made which outputs, under which rules and settings.
 
 A re-run skips an input whose bytes and settings are unchanged and whose outputs are all
 there (the writer of OUT's layout says), re-cleans the rest, and removes outputs no input
@@ -20,7 +20,8 @@ import orjson
 from cleaner import __version__
 from cleaner.config import Config
 from cleaner.corpus import CorpusTable
-from cleaner.writers import MANIFEST_NAME, atomic_write
+from cleaner.state import MANIFEST_NAME
+from cleaner.writers import atomic_write
 
 FORMAT_VERSION = 1
 
@@ -121,7 +122,7 @@ def settings_digest(config: Config, rules_sha256: str, corpus: CorpusTable | Non
 
 
 class Manifest:
-    """OUT/.cleaner/manifest.jsonl: a line per input, appended as each input finishes.
+    """The manifest in the state folder: a line per input, appended as each input finishes.
 
     Appending one line is cheap however many inputs there are, and a run killed in the
     middle of a line loses only that line. Later lines win; the file is rewritten, sorted
@@ -130,8 +131,8 @@ class Manifest:
     of the inputs it has finished (or has yet to reach).
     """
 
-    def __init__(self, out: Path) -> None:
-        self.path = out / MANIFEST_NAME
+    def __init__(self, state: Path) -> None:
+        self.path = state / MANIFEST_NAME
         self.problem = ""  # why some of the saved manifest could not be used, if it could not
         # Each input's latest entry: where its line is in the file (offset, length), or,
         # for an input a killed run left pending lines for, the entry they make.
@@ -143,9 +144,9 @@ class Manifest:
         self._pending_ids: dict[str, set[str]] = {}
 
     @classmethod
-    def load(cls, out: Path) -> Manifest:
+    def load(cls, state: Path) -> Manifest:
         """The saved entries; what cannot be read is cleaned again (and `problem` says so)."""
-        manifest = cls(out)
+        manifest = cls(state)
         lines = unread = 0
         try:
             with manifest.path.open("rb") as saved:

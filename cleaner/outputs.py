@@ -19,7 +19,8 @@ from cleaner.config import OutputFormat
 from cleaner.errors import UsageError
 from cleaner.readers.compression import DECOMPRESSION_ERRORS, open_decompressed
 from cleaner.readers.names import is_hidden
-from cleaner.writers import REPORT_NAME, corpus_files, layout_in, report_path
+from cleaner.state import REPORT_NAME, OutputFolders
+from cleaner.writers import corpus_files, layout_in, report_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,15 +38,16 @@ class UnreadableOutput:
     reason: str
 
 
-def read_report(out: Path) -> dict[str, Any]:
-    """The run's report (`writers.report_path`); a missing or broken one means OUT is not a
-    finished run's output."""
+def read_report(out: Path, state: Path | None = None) -> dict[str, Any]:
+    """The run's report (`writers.report_path`; `state`: OUT's state folder, as the run
+    took it); a missing or broken one means OUT is not a finished run's output."""
     if not out.is_dir():
         raise UsageError(f"{out}: no such folder; give the output folder of a `cleaner run`")
-    path = report_path(out)
+    path = report_path(OutputFolders.of(out, state))
     if not path.is_file():
+        apart = "" if state is not None else " (or, if its run kept its state apart, its --state)"
         raise UsageError(
-            f"{path} not found: is {out} the output folder of a finished `cleaner run`?"
+            f"{path} not found: is {out} the output folder of a finished `cleaner run`{apart}?"
         )
     try:
         report = json.loads(path.read_text(encoding="utf-8"))
@@ -57,8 +59,9 @@ def read_report(out: Path) -> dict[str, Any]:
 
 
 def read_outputs(out: Path) -> Iterator[OutputEntry | UnreadableOutput]:
-    """The documents of OUT in their written order, whatever the layout."""
-    found = layout_in(out)
+    """The documents of OUT in their written order, whatever the layout (and wherever its
+    state: the shards tell the corpus layouts)."""
+    found = layout_in(OutputFolders.of(out))
     if found is OutputFormat.TXT or found is None:
         yield from _txt_entries(out)
         return

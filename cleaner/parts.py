@@ -1,13 +1,13 @@
 """Each input's fingerprint file: what the dedup stage reads, and what a killed run wrote.
 
 A worker that cleans an input appends a line per document to the input's journal,
-`OUT/.cleaner/parts/<hash>.fp.writing`, *before* it writes the document's files: its id,
-the sha256 of its clean text and its MinHash signature. When the input is done the
-journal is renamed to `<hash>.fp`. So the dedup stage reads every document's fingerprint
-from files, in canonical order, without the texts; a re-run that reuses an input reuses
-its fingerprints too; and a journal a killed run left behind names every file that run
-may have written for its input (the next run lists them in the manifest as pending, and
-removes those the input no longer makes).
+`<state>/parts/<hash>.fp.writing` (state.py: OUT/.cleaner by default), *before* it
+writes the document's files: its id, the sha256 of its clean text and its MinHash
+signature. When the input is done the journal is renamed to `<hash>.fp`. So the dedup
+stage reads every document's fingerprint from files, in canonical order, without the
+texts; a re-run that reuses an input reuses its fingerprints too; and a journal a killed
+run left behind names every file that run may have written for its input (the next run
+lists them in the manifest as pending, and removes those the input no longer makes).
 
 The first line says which input, bytes and settings the fingerprints belong to: a file
 of another run's settings is never taken for this one's.
@@ -24,23 +24,24 @@ from typing import IO, TYPE_CHECKING
 
 import orjson
 
+from cleaner.state import PARTS
+
 if TYPE_CHECKING:  # the CLI's start-up imports this module, and not datasketch
     from cleaner.duplicates import Fingerprint
 
-PARTS = ".cleaner/parts"  # in OUT's bookkeeping folder (writers.BOOKKEEPING)
 FINGERPRINTS = ".fp"
 WRITING = ".writing"
 
 
-def part_stem(out: Path, name: str) -> Path:
+def part_stem(state: Path, name: str) -> Path:
     """Where input `name`'s bookkeeping lives, less its suffix. Flat, one stem per input,
     named by a hash of its name: an input's name can be another's folder (`a.txt` is `a`,
     `a.jsonl/x.txt` is `a.jsonl/x`)."""
-    return out / PARTS / sha256(name.encode("utf-8")).hexdigest()[:32]
+    return state / PARTS / sha256(name.encode("utf-8")).hexdigest()[:32]
 
 
-def fingerprints_path(out: Path, name: str) -> Path:
-    return part_stem(out, name).with_suffix(FINGERPRINTS)
+def fingerprints_path(state: Path, name: str) -> Path:
+    return part_stem(state, name).with_suffix(FINGERPRINTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +57,8 @@ class FingerprintJournal:
     """Written by the worker that cleans an input: a line per document, flushed before the
     document's files are written, then renamed into place by `commit`."""
 
-    def __init__(self, out: Path, header: FingerprintHeader) -> None:
-        self.path = fingerprints_path(out, header.input)
+    def __init__(self, state: Path, header: FingerprintHeader) -> None:
+        self.path = fingerprints_path(state, header.input)
         self.writing = self.path.with_name(self.path.name + WRITING)
         try:
             handle = self.writing.open("wb")
@@ -133,10 +134,11 @@ def fingerprint_ids(path: Path, header: FingerprintHeader) -> list[str] | None:
         return None
 
 
-def leftover_journals(out: Path) -> Iterator[tuple[str, list[str]]]:
-    """The journals runs killed while cleaning an input left in OUT: the input's name and
-    the documents it may have written. Each is removed once read: the caller records them."""
-    folder = out / PARTS
+def leftover_journals(state: Path) -> Iterator[tuple[str, list[str]]]:
+    """The journals runs killed while cleaning an input left in the state folder: the
+    input's name and the documents it may have written. Each is removed once read: the
+    caller records them."""
+    folder = state / PARTS
     if not folder.is_dir():
         return
     for path in sorted(folder.glob(f"*{FINGERPRINTS}{WRITING}")):

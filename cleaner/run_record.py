@@ -1,4 +1,4 @@
-"""OUT/.cleaner/run (JSON): the rules and settings of the last run into OUT, kept with it.
+"""<state>/run (JSON): the rules and settings of the last run into OUT, kept with it.
 
 `cleaner explain` on an output re-cleans its input as that run did: with the run's own
 rule files (their text is saved here, so edits on disk since do not change the answer),
@@ -19,9 +19,8 @@ from typing import Any
 
 from cleaner.config import Config
 from cleaner.ruleset.loader import RuleSet, load_rules, read_rule_file, rule_files, rule_roots
+from cleaner.state import RUN_RECORD_NAME
 from cleaner.writers import atomic_write, to_json
-
-RUN_RECORD_NAME = ".cleaner/run"  # in OUT's bookkeeping folder; no "*.json" glob picks it up
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +42,7 @@ class RunRecord:
         data["rules"] = [str(Path(p).resolve()) for p in config.rules]
         return cls(settings, rules_sha256, data, os.getcwd(), files)
 
-    def save(self, out: Path) -> None:
+    def save(self, state: Path) -> None:
         content = to_json(
             {
                 "settings": self.settings,
@@ -53,7 +52,7 @@ class RunRecord:
                 "rule_files": [{"path": path, "text": text} for path, text in self.rule_files],
             }
         ).encode("utf-8")
-        path = out / RUN_RECORD_NAME
+        path = state / RUN_RECORD_NAME
         try:
             unchanged = path.read_bytes() == content
         except OSError:
@@ -62,11 +61,11 @@ class RunRecord:
             atomic_write(path, content)
 
     @classmethod
-    def load(cls, out: Path) -> RunRecord | None:
+    def load(cls, state: Path) -> RunRecord | None:
         """The record of the last run into OUT; None for an OUT of an older version, or a
         damaged record."""
         try:
-            data = json.loads((out / RUN_RECORD_NAME).read_text(encoding="utf-8"))
+            data = json.loads((state / RUN_RECORD_NAME).read_text(encoding="utf-8"))
             files = tuple((str(f["path"]), str(f["text"])) for f in data["rule_files"])
             return cls(
                 str(data["settings"]),

@@ -35,19 +35,26 @@ from cleaner.progress import NoProgress, Progress
 from cleaner.readers import InputFile, UnreadableFolder, discover, path_text
 from cleaner.readers.options import ReadOptions
 from cleaner.report import Failure, FailureKind, RunReport, lasting, step_counts
-from cleaner.run_record import RUN_RECORD_NAME, RunRecord
+from cleaner.run_record import RunRecord
 from cleaner.shards import IndexTask, ShardTask, TaskResult, TaskRunner
-from cleaner.work import CLEAN, COUNT, SHARD, InputSummary, InputTask, RunContext
-from cleaner.writers import (
-    BOOKKEEPING,
+from cleaner.state import (
     FORMAT_NAME,
     LOCK_NAME,
     MANIFEST_NAME,
+    OWNER_NAME,
+    REPORT_NAME,
+    RUN_RECORD_NAME,
+    OutputFolders,
+    check_state,
+)
+from cleaner.work import CLEAN, COUNT, SHARD, InputSummary, InputTask, RunContext
+from cleaner.writers import (
     Duplicate,
     TxtWriter,
     Writer,
     atomic_write,
     check_layout,
+    corpus_files,
     is_output_folder,
     make_writer,
     remove_legacy_bookkeeping,
@@ -56,7 +63,6 @@ from cleaner.writers import (
     save_layout,
     to_json,
 )
-from cleaner.writers import REPORT_NAME as REPORT_NAME  # check.py looks here
 
 BATCH_INPUTS = 8  # per task: amortizes the hand-over, small enough to balance the workers
 #: A batch also closes at this many bytes of input files, so that large inputs go to the
@@ -64,11 +70,12 @@ BATCH_INPUTS = 8  # per task: amortizes the hand-over, small enough to balance t
 BATCH_BYTES = 1 << 20
 
 
-def _check_output_dir(inputs: Sequence[Path], out: Path, force: bool = False) -> None:
+def _check_output_dir(inputs: Sequence[Path], folders: OutputFolders, force: bool = False) -> None:
     """OUT is a folder cleaner may write: no input can be overwritten or read back, and
-    it is new, empty, or made by cleaner (its marker). A folder of someone's files (the
-    captures themselves, given in the wrong order) is refused unless `force`; inputs are
-    never overwritten, `force` or not."""
+    it is new, empty, or made by cleaner (its state's markers). A folder of someone's
+    files (the captures themselves, given in the wrong order) is refused unless `force`;
+    inputs are never overwritten, `force` or not. So is the state folder (check_state)."""
+    out = folders.out
     if out.exists() and not out.is_dir():
         raise UsageError(
             f"{out}: exists and is not a folder; give a new folder, or the output folder "
@@ -89,9 +96,16 @@ def _check_output_dir(inputs: Sequence[Path], out: Path, force: bool = False) ->
                 f"{path}: an input inside the output folder {out} could be overwritten; "
                 "move it out, or choose another output folder"
             )
-    if force or not out.is_dir() or is_output_folder(out):
+    check_state(folders, inputs)
+    if force or not out.is_dir() or is_output_folder(folders):
         return
     foreign = _first_visible_entry(out)
+    if foreign is not None and (corpus_files(out) or (out / REPORT_NAME).is_file()):
+        raise UsageError(
+            f"{out}: holds cleaner's output but no bookkeeping; if the run that wrote it kept "
+            "it elsewhere, give that --state folder again (or add --force to write into it "
+            "anew)"
+        )
     if foreign is not None:
         raise UsageError(
             f"{out}: holds files cleaner did not write ({foreign.name}); were the input and "
@@ -165,17 +179,18 @@ def build_corpus_table(
     cleaner: Cleaner,
     config: Config,
     executor: Executor | None = None,
-    out: Path | None = None,
+    folders: OutputFolders | None = None,
     options: ReadOptions | None = None,
 ) -> CorpusTable:
     """The corpus pass: line counts per site over every input, counted by the workers
     and summed here (read failures wait for the cleaning pass, which reports them).
-    `out`: where a worker that dies notes its place (a temporary folder if None)."""
+    `folders`: where a worker that dies notes its place (a temporary folder if None)."""
     executor = executor or InlineExecutor()
     with ExitStack() as stack:
-        if out is None:
-            out = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cleaner-")))
-        context = RunContext(out, config.format, "")
+        if folders is None:
+            temporary = stack.enter_context(tempfile.TemporaryDirectory(prefix="cleaner-"))
+            folders = OutputFolders.of(Path(temporary))
+        context = RunContext(folders, config.format, "")
         table = CorpusTable()
         tasks = plan(files, context, options=options or ReadOptions.of(config))
         for part in executor.map(COUNT, cleaner, batched(tasks)):
@@ -273,7 +288,7 @@ class _Collector:
     def _deduplicate(self, item: InputFile, summary: InputSummary) -> list[Duplicate] | None:
         """The dedup stage on one input: each document's answer, from its fingerprint file
         (None, with the input's failure, if that cannot be read back)."""
-        path = fingerprints_path(self.writer.out, item.name.as_posix())
+        path = fingerprints_path(self.writer.folders.state, item.name.as_posix())
         try:
             return self.dedup.decide(path, summary)
         except (OSError, ValueError) as exc:
@@ -345,7 +360,7 @@ def _on_workers(executor: Executor, cleaner: Cleaner) -> TaskRunner:
 
 
 @contextmanager
-def _sole_writer(out: Path) -> Iterator[None]:
+def _sole_writer(folders: OutputFolders) -> Iterator[None]:
     """Holds a lock on OUT while a run writes it: a second run into the same folder would
     take the first one's temporary files for a killed run's, and interleave manifests.
 
@@ -359,7 +374,7 @@ def _sole_writer(out: Path) -> Iterator[None]:
     except ImportError:  # not POSIX (Windows): no lock
         yield
         return
-    path = out / LOCK_NAME
+    out, path = folders.out, folders.lock
     for _ in range(100):
         with _writing(out):
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -398,7 +413,7 @@ def _same_file(fd: int, path: Path) -> bool:
 
 
 @contextmanager
-def _removed_if_unused(out: Path, created: bool) -> Iterator[None]:
+def _removed_if_unused(folders: OutputFolders, created: bool) -> Iterator[None]:
     """Empties an OUT this run created when the run stops before it wrote anything of
     its own (a Ray cluster that starts no worker, Ctrl-C at once): the folder would claim
     a format, and say "written by cleaner", for nothing. Only the lock's holder may, so
@@ -407,21 +422,22 @@ def _removed_if_unused(out: Path, created: bool) -> Iterator[None]:
         yield
     except BaseException:
         if created:
-            _remove_if_unused(out)
+            _remove_if_unused(folders)
         raise
 
 
-def _remove_if_unused(out: Path) -> None:
+def _remove_if_unused(folders: OutputFolders) -> None:
     try:
-        if set(os.listdir(out)) != {BOOKKEEPING}:
+        in_out = set(os.listdir(folders.out))
+        if in_out != ({folders.state.name} if folders.state_in_out else set()):
             return
-        names = {f"{BOOKKEEPING}/{name}" for name in os.listdir(out / BOOKKEEPING)}
-        if not names <= {FORMAT_NAME, LOCK_NAME, MANIFEST_NAME, RUN_RECORD_NAME}:
+        names = set(os.listdir(folders.state))
+        if not names <= {FORMAT_NAME, LOCK_NAME, MANIFEST_NAME, RUN_RECORD_NAME, OWNER_NAME}:
             return
-        if MANIFEST_NAME in names and (out / MANIFEST_NAME).stat().st_size:
+        if MANIFEST_NAME in names and folders.manifest.stat().st_size:
             return
         for name in names - {LOCK_NAME}:
-            (out / name).unlink()
+            (folders.state / name).unlink()
     except OSError:
         pass  # what stays is harmless: a later run reads it as an empty output folder
 
@@ -472,42 +488,47 @@ def run(
     prune: bool = False,
     force: bool = False,
     follow_symlinks: bool = False,
+    state: Path | None = None,
 ) -> RunReport:
     """Clean every input under `inputs` into `out`; one bad document never stops the run.
 
     A run is incremental: inputs unchanged since the run that wrote OUT (same bytes, same
     rules and settings) are not cleaned again (see manifest.py). `force`: write into a
     folder of files cleaner did not make (inputs are never overwritten all the same).
-    `follow_symlinks`: read links under an input folder that lead outside it.
+    `follow_symlinks`: read links under an input folder that lead outside it. `state`:
+    where the bookkeeping goes (state.py), OUT/.cleaner if None; every run into OUT must
+    give the same.
     """
     config = config or Config()
     executor = executor or InlineExecutor()
     progress = progress or NoProgress()
     started = time.perf_counter()
-    _check_output_dir(inputs, out, force)
-    check_layout(out, config.format)
+    folders = OutputFolders.of(out, state)
+    _check_output_dir(inputs, folders, force)
+    check_layout(folders, config.format)
     found = discover(inputs, follow_symlinks=follow_symlinks, max_bytes=config.max_bytes)
     files, unlisted = found.files, found.unreadable
     options = ReadOptions.of(config)  # reads --metadata: a file it cannot read fails here
     if cleaner is None:  # rule errors surface here, before anything is written
         cleaner = Cleaner(config)
     created = not out.exists()
+    state_created = not folders.state.exists()
     # Whose hidden temporary files OUT may hold: a user's, in a folder new to cleaner.
-    only_ours = created or is_output_folder(out)
+    only_ours = created or is_output_folder(folders)
     try:
         executor.start()  # a cluster that cannot be reached fails here, with OUT untouched
-        with _sole_writer(out), _removed_if_unused(out, created):
+        with _sole_writer(folders), _removed_if_unused(folders, created):
             with _writing(out):
-                remove_stale_temporaries(out)  # a killed run's never finished files
+                remove_stale_temporaries(folders)  # a killed run's never finished files
                 legacy = remove_legacy_bookkeeping(out)  # an OUT of an earlier version
-                save_layout(out, config.format)  # before any output: a killed run's OUT says it
-                manifest = Manifest.load(out)
-                for name, doc_ids in leftover_journals(out):  # what killed runs wrote
+                save_layout(folders, config.format)  # before any output: a killed run's says it
+                manifest = Manifest.load(folders.state)
+                for name, doc_ids in leftover_journals(folders.state):  # what killed runs wrote
                     manifest.note_pending(name, doc_ids)
             table = None
             if config.corpus_pass:
                 with long_lived_frozen():
-                    table = build_corpus_table(files, cleaner, config, executor, out, options)
+                    table = build_corpus_table(files, cleaner, config, executor, folders, options)
                 table = table.pruned(config.corpus_min_docs)
                 cleaner = Cleaner(config, ruleset=cleaner.ruleset, corpus=table)
             report = RunReport(
@@ -521,7 +542,7 @@ def run(
             if legacy:
                 report.notices.append(
                     f"{out}: made by an earlier version of cleaner; its bookkeeping now "
-                    f"lives in {out / BOOKKEEPING}, and every input was cleaned again"
+                    f"lives in {folders.state}, and every input was cleaned again"
                 )
             if manifest.problem:
                 report.notices.append(
@@ -529,27 +550,27 @@ def run(
                     "cleaned again, and --prune cannot remove outputs of inputs it does not list"
                 )
             writer = make_writer(
-                out,
+                folders,
                 config.format,
                 config.audit,
                 config.shard_size,
                 config.compression,
                 config.shard_bytes,
             )
-            with _writing(out):  # the duplicate index is a file in OUT
+            with _writing(out):  # the duplicate index is a file in the state folder
                 dedup = executor.dedup_stage(
                     config.near_duplicate_threshold,
-                    writer.out,
-                    writer.out / BOOKKEEPING,
+                    folders.state,
                     lambda index: files[index].name.as_posix(),
                 )
                 collector = _Collector(
                     config, files, report, writer, progress, manifest, on_failure, dedup
                 )
             collector.settings = settings_digest(config, cleaner.ruleset.digest, table)
-            context = RunContext(out, config.format, collector.settings)
+            context = RunContext(folders, config.format, collector.settings)
             with _writing(out):  # for `explain`: the rules and settings this run used
-                RunRecord.of_run(config, cleaner.ruleset.digest, collector.settings).save(out)
+                record = RunRecord.of_run(config, cleaner.ruleset.digest, collector.settings)
+                record.save(folders.state)
             for folder in unlisted:  # no input's failure: no input is cleaned again for it
                 collector.report_failure(
                     Failure(
@@ -575,19 +596,22 @@ def run(
                 # A worker killed mid-input (a crash, a lost Ray node) left its temporary
                 # file; its input was cleaned again since.
                 if only_ours:
-                    remove_stale_temporaries(out)
+                    remove_stale_temporaries(folders)
                 collector.forget_missing_inputs(prune, unlisted)
                 with long_lived_frozen():
                     collector.finish(_on_workers(executor, cleaner))
                 report.skipped = collector.skipped
                 report.duplicates = dict(dedup.counts)
                 report.wall_seconds = time.perf_counter() - started
-                _write_report(report_path(out, config.format), report.to_dict())
+                _write_report(report_path(folders, config.format), report.to_dict())
             return report
     except BaseException:
-        if created:  # emptied by its lock's holder (this run, or none): then it goes
+        # Emptied by its lock's holder (this run, or none): then what this run made goes.
+        if state_created:
             with suppress(OSError):
-                (out / BOOKKEEPING).rmdir()
+                folders.state.rmdir()
+        if created:
+            with suppress(OSError):
                 out.rmdir()
         raise
     finally:

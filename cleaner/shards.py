@@ -1,7 +1,7 @@
 """The corpus layouts' shards: planned by the driver, written by the workers.
 
 A worker that writes an input's part (writers._PartsWriter) also writes the part's index
-beside it, `OUT/.cleaner/parts/<hash>.index`: for each document its id, the UTF-8 bytes
+beside it, `<state>/parts/<hash>.index` (state.py): for each document its id, the UTF-8 bytes
 of its text and the shape of the input's other fields (their names, in order, and the
 JSON type of each value), and the byte offset of every `OFFSET_EVERY`th line. The index
 names the part it describes by inode, size and modification time: one that does not
@@ -32,17 +32,19 @@ from cleaner import __version__
 from cleaner.config import Compression, OutputFormat
 from cleaner.parts import part_stem
 from cleaner.schema import NAMES, Audit, columns
+from cleaner.state import OutputFolders
 
 INDEX = ".index"
 #: The index notes the byte offset of every this many lines of its part: a shard that
 #: starts inside a part seeks near its first line instead of reading the part from its start.
 OFFSET_EVERY = 1024
-#: What the last run wrote of each shard: its plan's digest and its file's size.
+#: What the last run wrote of each shard: its plan's digest and its file's size (in the
+#: state folder).
 SHARDS_RECORD = "shards.json"
 
 
-def index_path(out: Path, name: str) -> Path:
-    return part_stem(out, name).with_suffix(INDEX)
+def index_path(state: Path, name: str) -> Path:
+    return part_stem(state, name).with_suffix(INDEX)
 
 
 def json_kind(value: Any) -> str:
@@ -122,10 +124,10 @@ class PartIndex:
         return index
 
 
-def load_index(out: Path, name: str, part: Path) -> PartIndex | None:
+def load_index(state: Path, name: str, part: Path) -> PartIndex | None:
     """Input `name`'s part index, if it is whole and of the part's size (a worker that
     writes a shard checks each line's id and text against it as well)."""
-    index = PartIndex.load(index_path(out, name))
+    index = PartIndex.load(index_path(state, name))
     try:
         size = part.stat().st_size
     except OSError:
@@ -206,7 +208,7 @@ class ShardTask:
     """A shard for a worker to write: its ranges of parts, in order, into file `file`."""
 
     index: int  # the shard's number (and its place for the executors)
-    out: Path
+    folders: OutputFolders  # the shard goes to OUT, its parts are in the state
     file: str
     ranges: tuple[ShardRange, ...]
     settings: ShardSettings
@@ -220,7 +222,7 @@ class IndexTask:
     """A part whose index is missing or out of date, for a worker to index again."""
 
     index: int
-    out: Path
+    folders: OutputFolders
     name: str
     skip: frozenset[int] = frozenset()
     stopped: tuple[tuple[int, str], ...] = ()
@@ -301,7 +303,7 @@ class ShardPlanner:
         return tuple((key, arrow_kind(found)) for key, found in self.kinds.items())
 
     def tasks(
-        self, out: Path, names: Sequence[str], settings: ShardSettings
+        self, folders: OutputFolders, names: Sequence[str], settings: ShardSettings
     ) -> list[tuple[ShardTask, str]]:
         """A task per shard (`names`: the shards' file names), and its plan's digest."""
         common = orjson.dumps(
@@ -318,7 +320,7 @@ class ShardPlanner:
         for number, (shard, file) in enumerate(zip(self.shards, names, strict=True)):
             digest = shard.digest.copy()
             digest.update(common)
-            task = ShardTask(number, out, file, tuple(shard.ranges), settings)
+            task = ShardTask(number, folders, file, tuple(shard.ranges), settings)
             planned.append((task, digest.hexdigest()))
         return planned
 

@@ -31,6 +31,7 @@ from cleaner.pipeline import Cleaner, document_record
 from cleaner.readers import InputFile, ReadStats, RecordFailure, read_input
 from cleaner.readers.options import ReadOptions
 from cleaner.shards import IndexTask, ShardTask, TaskResult, index_path
+from cleaner.state import OutputFolders
 from cleaner.time_limit import DocumentTimedOut, time_limit
 from cleaner.writers import StoredDocument, Writer, atomic_write, make_writer, run_task
 
@@ -40,7 +41,7 @@ class RunContext:
     """What every worker needs to know of the run besides the cleaner: where and how its
     outputs go, and the settings digest its fingerprint files are stamped with."""
 
-    out: Path
+    folders: OutputFolders  # OUT, and the state folder of its bookkeeping
     output_format: OutputFormat
     settings: str
 
@@ -215,7 +216,7 @@ def process_input(cleaner: Cleaner, task: InputTask) -> InputSummary:
     stamp = task.read.stamp(task.file)
     if digest and stamp:  # its sidecar or --metadata line changes its output too
         digest = hashlib.sha256(f"{digest} {stamp}".encode()).hexdigest()
-    writer = make_writer(task.context.out, task.context.output_format)
+    writer = make_writer(task.context.folders, task.context.output_format)
     if digest:
         reused = _reuse(writer, task, digest)
         if reused is not None:
@@ -244,7 +245,9 @@ def _reuse(writer: Writer, task: InputTask, digest: str) -> InputSummary | None:
         return None
     ids = [doc.id for doc in entry.documents]
     if (
-        fingerprint_ids(fingerprints_path(task.context.out, task.name), _header(task, digest))
+        fingerprint_ids(
+            fingerprints_path(task.context.folders.state, task.name), _header(task, digest)
+        )
         != ids
     ):
         return None
@@ -286,7 +289,7 @@ def _clean_input(cleaner: Cleaner, writer: Writer, task: InputTask, digest: str)
     summary = InputSummary(task.index, digest)
     num_perm = signature_size(cleaner.config.near_duplicate_threshold)
     seconds = cleaner.config.document_timeout
-    journal = FingerprintJournal(task.context.out, _header(task, digest))
+    journal = FingerprintJournal(task.context.folders.state, _header(task, digest))
     stats = ReadStats()
     done = False
     try:
@@ -351,7 +354,7 @@ def _write(
 
 
 def _position_path(task: InputTask) -> Path:
-    return fingerprints_path(task.context.out, task.name).with_suffix(".at")
+    return fingerprints_path(task.context.folders.state, task.name).with_suffix(".at")
 
 
 def _note_position(task: InputTask, position: int) -> None:
@@ -401,8 +404,9 @@ def count_inputs(cleaner: Cleaner, tasks: Sequence[InputTask]) -> CorpusTable:
             if task.careful:
                 _note_position(task, position)
             try:
-                with sandbox.watched(task.index, position), time_limit(
-                    cleaner.config.document_timeout
+                with (
+                    sandbox.watched(task.index, position),
+                    time_limit(cleaner.config.document_timeout),
                 ):
                     table.add(cleaner.prepare(item))
             except (Exception, DocumentTimedOut):  # it fails again, and is reported, later
@@ -464,7 +468,11 @@ def write_shards(cleaner: Cleaner, tasks: Sequence[ShardTask | IndexTask]) -> li
 
 def _unwritten(task: ShardTask | IndexTask) -> list[TaskResult]:
     """A shard (or index) whose worker died on it, twice: the run stops, its parts kept."""
-    what = task.out / task.file if isinstance(task, ShardTask) else index_path(task.out, task.name)
+    what = (
+        task.folders.out / task.file
+        if isinstance(task, ShardTask)
+        else index_path(task.folders.state, task.name)
+    )
     reason = (
         f"{what}: the worker process writing it died, twice (out of memory?); run again: "
         "the cleaned documents are kept, and only the shards are written"

@@ -21,7 +21,7 @@ from cleaner import __version__
 from cleaner.config import DEFAULT_SHARD_SIZE, Compression, OutputFormat
 from cleaner.errors import UsageError
 from cleaner.interrupts import guard
-from cleaner.parts import PARTS, fingerprints_path, part_stem
+from cleaner.parts import fingerprints_path, part_stem
 from cleaner.schema import REMOVAL_FIELDS, Audit, Column, arrow_schema, columns, corpus_row
 from cleaner.shards import (
     INDEX,
@@ -44,18 +44,8 @@ from cleaner.shards import (
     text_bytes,
     up_to_date,
 )
+from cleaner.state import REPORT_NAME, OutputFolders
 
-#: OUT's bookkeeping (manifest, format, lock, run record, parts, and the report of a
-#: corpus layout) lives in one hidden folder, so that OUT holds the data and nothing else:
-#: dataset loaders (`load_dataset(OUT)`, datatrove's readers, `pd.read_parquet(OUT)`)
-#: skip hidden paths. No document id can take the name: ids never start with a dot.
-BOOKKEEPING = ".cleaner"
-MANIFEST_NAME = f"{BOOKKEEPING}/manifest.jsonl"
-#: The --format of the run that writes OUT, saved before its first output: a run in
-#: another format is refused even when the first one was killed before it finished.
-FORMAT_NAME = f"{BOOKKEEPING}/format"
-LOCK_NAME = f"{BOOKKEEPING}/lock"  # held by the run writing OUT (see runner._sole_writer)
-REPORT_NAME = "report.json"
 #: What versions before the bookkeeping folder left in OUT: it still marks OUT as
 #: cleaner's, and a run removes it (the inputs it lists are cleaned again, once).
 LEGACY_MANIFEST = ".cleaner-manifest.jsonl"
@@ -168,7 +158,7 @@ class Writer(Protocol):
     `abandon_input` when it cannot be finished), each input whole in one worker. The driver
     then records the dedup stage's answers (`record_duplicates`), and `close` ends the run."""
 
-    out: Path  # the output folder
+    folders: OutputFolders  # OUT, and the state folder of its bookkeeping
 
     def begin_input(self, name: str) -> None:
         """Input `name`'s documents come next."""
@@ -221,8 +211,9 @@ class TxtWriter:
     """OUT/<id>.txt (clean text) and OUT/<id>.json (metadata) per document: each file is
     an output, so a re-run updates OUT in place."""
 
-    def __init__(self, out: Path) -> None:
-        self.out = out
+    def __init__(self, folders: OutputFolders) -> None:
+        self.folders = folders
+        self.out = folders.out
 
     def begin_input(self, name: str) -> None:
         pass
@@ -316,7 +307,7 @@ class _StreamingFile:
 
 class _PartsWriter:
     """The corpus layouts (JSON Lines, Parquet). Each input's documents first go to a part
-    of their own, OUT/.cleaner/parts/<hash of the input's name>.jsonl, written by the
+    of their own, <state>/parts/<hash of the input's name>.jsonl, written by the
     worker that cleans the input and renamed into place when it is done, with its index
     beside it (shards.py: what the driver plans the shards from, without reading the
     part); the dedup stage's answers for the input go beside it too (`.dups`, only when it
@@ -330,13 +321,14 @@ class _PartsWriter:
 
     def __init__(
         self,
-        out: Path,
+        folders: OutputFolders,
         audit: Audit = Audit.FULL,
         shard_size: int = DEFAULT_SHARD_SIZE,
         compression: Compression = Compression.AUTO,
         shard_bytes: int = 0,
     ) -> None:
-        self.out = out
+        self.folders = folders
+        self.out = folders.out  # the shards; the parts are in the state folder
         self.shard_bytes = shard_bytes
         self.audit = audit  # what the shards keep of each audit (parts keep it all)
         self.shard_size = shard_size
@@ -350,10 +342,10 @@ class _PartsWriter:
         return f"{SHARD_STEM}-{index:05d}{self.SUFFIX}"
 
     def part_path(self, name: str) -> Path:
-        return part_stem(self.out, name).with_suffix(".jsonl")
+        return part_stem(self.folders.state, name).with_suffix(".jsonl")
 
     def duplicates_path(self, name: str) -> Path:
-        return part_stem(self.out, name).with_suffix(".dups")
+        return part_stem(self.folders.state, name).with_suffix(".dups")
 
     def begin_input(self, name: str) -> None:
         path = self.part_path(name)
@@ -376,7 +368,7 @@ class _PartsWriter:
         self._part = self._index = None
         try:
             part.handle.close()
-            atomic_write(index_path(self.out, name), index.build().to_bytes())
+            atomic_write(index_path(self.folders.state, name), index.build().to_bytes())
             os.replace(part.tmp, part.path)
         except BaseException:
             part.tmp.unlink(missing_ok=True)
@@ -428,9 +420,9 @@ class _PartsWriter:
 
     def drop_input(self, name: str, doc_ids: Iterable[str]) -> None:
         self.part_path(name).unlink(missing_ok=True)
-        index_path(self.out, name).unlink(missing_ok=True)
+        index_path(self.folders.state, name).unlink(missing_ok=True)
         self.duplicates_path(name).unlink(missing_ok=True)
-        fingerprints_path(self.out, name).unlink(missing_ok=True)
+        fingerprints_path(self.folders.state, name).unlink(missing_ok=True)
 
     def close(
         self, names: Sequence[str], drop_duplicates: bool, run_tasks: TaskRunner | None = None
@@ -450,7 +442,8 @@ class _PartsWriter:
         parts = [name for name in names if self.part_path(name).is_file()]
         planner = self._plan(parts, drop_duplicates)
         if isinstance(planner, list):  # parts with no index that matches them
-            self._run(run_tasks, [IndexTask(n, self.out, name) for n, name in enumerate(planner)])
+            tasks = [IndexTask(n, self.folders, name) for n, name in enumerate(planner)]
+            self._run(run_tasks, tasks)
             planner = self._plan(parts, drop_duplicates)
             if isinstance(planner, list):
                 raise UsageError(
@@ -463,8 +456,8 @@ class _PartsWriter:
             self.FORMAT, self.audit, self.compression, drop_duplicates, extra_kinds
         )
         files = [self.shard_name(number) for number in range(len(planner.shards))]
-        planned = planner.tasks(self.out, files, settings)
-        record_path = self.out / BOOKKEEPING / SHARDS_RECORD
+        planned = planner.tasks(self.folders, files, settings)
+        record_path = self.folders.state / SHARDS_RECORD
         record = load_record(record_path)
         self._run(
             run_tasks,
@@ -486,7 +479,7 @@ class _PartsWriter:
         planner = ShardPlanner(self.shard_size, self.shard_bytes, self.audit, drop_duplicates)
         missing = []
         for name in parts:
-            index = load_index(self.out, name, self.part_path(name))
+            index = load_index(self.folders.state, name, self.part_path(name))
             if index is None:
                 missing.append(name)
             elif not missing:
@@ -505,7 +498,7 @@ class _PartsWriter:
                     raise UsageError(result.error)
         finally:
             _remove_temporaries(self.out, f".{SHARD_STEM}-*.tmp")
-            _remove_temporaries(self.out / PARTS, f".*{INDEX}.*.tmp")
+            _remove_temporaries(self.folders.parts, f".*{INDEX}.*.tmp")
 
     def finish_shards(self, count: int) -> None:
         """What the layout writes beside its shards once they are all there."""
@@ -545,7 +538,7 @@ class _PartsWriter:
         against the part's index, from which the driver planned the shard."""
         for found in ranges:
             part = self.part_path(found.name)
-            index = load_index(self.out, found.name, part)
+            index = load_index(self.folders.state, found.name, part)
             if index is None:
                 self._unmatched(found.name)
             assert index is not None
@@ -554,9 +547,10 @@ class _PartsWriter:
                 for number, line in _lines(handle, index, found):
                     record = _part_line(part, found.name, number + 1, line)
                     text = record.pop("text", "")
-                    if str(record.get("id", "")) != index.ids[number] or text_bytes(
-                        text
-                    ) != index.text_bytes[number]:
+                    if (
+                        str(record.get("id", "")) != index.ids[number]
+                        or text_bytes(text) != index.text_bytes[number]
+                    ):
                         self._unmatched(found.name)
                     record["duplicate_of"] = duplicates.get(str(record.get("id", "")))
                     if drop_duplicates and record["duplicate_of"]:
@@ -567,7 +561,7 @@ class _PartsWriter:
         """A part that no longer matches its index (changed since the shards were planned,
         or a worker killed between writing the two): the index goes, and the next run
         makes it again."""
-        index_path(self.out, name).unlink(missing_ok=True)
+        index_path(self.folders.state, name).unlink(missing_ok=True)
         raise UsageError(
             f"{self.part_path(name)} (the part of input {name}) does not match its index; "
             "run again to index it anew"
@@ -587,16 +581,16 @@ def _lines(handle: IO[bytes], index: PartIndex, found: ShardRange) -> Iterator[t
             yield number, line
 
 
-def index_part(out: Path, name: str) -> None:
+def index_part(folders: OutputFolders, name: str) -> None:
     """A worker's part of `close` for a part with no index that matches it: the part read
     and indexed anew (an OUT of an earlier version, or one copied without keeping times)."""
-    writer = _PartsWriter(out)
+    writer = _PartsWriter(folders)
     part = writer.part_path(name)
     builder = IndexBuilder()
     with part.open("rb") as handle:
         for number, line in enumerate(handle, 1):
             builder.add(_part_line(part, name, number, line), line)
-    atomic_write(index_path(out, name), builder.build().to_bytes())
+    atomic_write(index_path(folders.state, name), builder.build().to_bytes())
 
 
 def run_task(task: ShardTask | IndexTask) -> TaskResult:
@@ -604,11 +598,11 @@ def run_task(task: ShardTask | IndexTask) -> TaskResult:
     (an error of OUT's file system is raised)."""
     try:
         if isinstance(task, IndexTask):
-            index_part(task.out, task.name)
+            index_part(task.folders, task.name)
         else:
             settings = task.settings
             writer = SINGLE_FILE_WRITERS[settings.output_format](
-                task.out, settings.audit, compression=settings.compression
+                task.folders, settings.audit, compression=settings.compression
             )
             writer.write_planned(task)
     except UsageError as exc:
@@ -681,13 +675,28 @@ class JsonlWriter(_PartsWriter):
                 stream.write(json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n")
 
     def finish_shards(self, count: int) -> None:
-        """OUT/README.md, a dataset card: its YAML header names the shards and every
-        column's type, which `datasets.load_dataset(OUT)` reads, so that every shard loads
-        with the same features (JSON Lines carries no types of its own)."""
+        """The shards' features for `datasets.load_dataset(OUT)`, so that every shard loads
+        with the same column types (JSON Lines carries no types of its own): they name the
+        shards and every column's type. Beside OUT's own state, a dataset card,
+        OUT/README.md, with them in its YAML header. Beside a state apart, whose OUT holds
+        the data alone, `OUT/.huggingface.yaml` (which `datasets` reads too) with them as
+        one line of JSON: a reader of every file in OUT, such as datatrove's
+        `JsonlReader(OUT)`, finds a single line there, a record without text, which it
+        skips (with one warning), where the card's lines are a warning each."""
         pattern = self.shard_name(0).replace("00000", "*")
-        card = dataset_card(pattern, columns(self.audit), self.extra_kinds, count).encode()
-        if _read_or_none(self.out / DATASET_CARD) != card:
-            atomic_write(self.out / DATASET_CARD, card)
+        header = dataset_header(pattern, columns(self.audit), self.extra_kinds)
+        if self.folders.state_in_out:
+            name, card = DATASET_CARD, dataset_card(header, pattern, count).encode()
+            other = FEATURES_FILE
+        else:
+            name, card = FEATURES_FILE, orjson.dumps(header) + b"\n"
+            other = DATASET_CARD
+        if _read_or_none(self.out / name) != card:
+            atomic_write(self.out / name, card)
+        # The other form, left by a run whose state was elsewhere (its state moved since).
+        earlier = _read_or_none(self.out / other) or b""
+        if earlier.startswith(b"{") or _CARD_MARK in earlier:
+            (self.out / other).unlink()
 
 
 @contextmanager
@@ -770,12 +779,17 @@ def _arrow_type(pa: Any, kind: str) -> Any:
 
 
 DATASET_CARD = "README.md"
+_CARD_MARK = b"\n# Cleaned documents\n\nWritten by cleaner "  # a card of ours, not a user's
+#: What `datasets` reads beside (or instead of) README.md's header: YAML, of which JSON is
+#: a part.
+FEATURES_FILE = ".huggingface.yaml"
 _CARD_TYPES = {"string": "string", "json": "string", "int": "int64", "float": "float64"}
 _CARD_TYPES |= {"bool": "bool", "int64": "int64", "float64": "float64"}
 
 
-def dataset_card(pattern: str, known: Sequence[Column], extra: dict[str, str], shards: int) -> str:
-    """A Hugging Face dataset card for a JSON Lines OUT: the shards, and the features."""
+def dataset_header(pattern: str, known: Sequence[Column], extra: dict[str, str]) -> dict[str, Any]:
+    """What `datasets.load_dataset(OUT)` needs of a JSON Lines OUT: the shards (`pattern`),
+    and the features."""
     features: list[dict[str, Any]] = []
     for column in known:
         if column.type == "list<removal>":
@@ -788,12 +802,17 @@ def dataset_card(pattern: str, known: Sequence[Column], extra: dict[str, str], s
         else:
             features.append({"name": column.name, "dtype": _CARD_TYPES.get(column.type, "string")})
     features += [{"name": key, "dtype": _CARD_TYPES[kind]} for key, kind in extra.items()]
-    header = {
+    return {
         "configs": [
             {"config_name": "default", "data_files": [{"split": "train", "path": pattern}]}
         ],
         "dataset_info": {"features": features},
     }
+
+
+def dataset_card(header: dict[str, Any], pattern: str, shards: int) -> str:
+    """A Hugging Face dataset card for a JSON Lines OUT: `header` (dataset_header), and
+    a word on the shards."""
     import yaml
 
     return (
@@ -841,26 +860,27 @@ def corpus_files(out: Path) -> list[Path]:
     return [out / name for name in names if (out / name).is_file()]
 
 
-def _saved_layout(out: Path) -> OutputFormat | None:
-    """The format saved in OUT; None if none is (an OUT of an early version), or damaged."""
-    for name in (FORMAT_NAME, LEGACY_FORMAT):
+def _saved_layout(folders: OutputFolders) -> OutputFormat | None:
+    """The format saved in the state (or in OUT, by a version before the state folder);
+    None if none is (an OUT of an early version), or damaged."""
+    for path in (folders.format_marker, folders.out / LEGACY_FORMAT):
         try:
-            return OutputFormat((out / name).read_text(encoding="utf-8").strip())
+            return OutputFormat(path.read_text(encoding="utf-8").strip())
         except (OSError, UnicodeDecodeError, ValueError):
             continue
     return None
 
 
-def report_path(out: Path, output_format: OutputFormat | None = None) -> Path:
+def report_path(folders: OutputFolders, output_format: OutputFormat | None = None) -> Path:
     """Where a run's report is: `OUT/report.json` beside the per-document files of the txt
-    layout (the contract of DESIGN.md), in the bookkeeping folder for JSONL and Parquet,
-    whose OUT is a dataset folder that loaders read whole. Without `output_format`, that
-    of the run that wrote OUT."""
+    layout (the contract of DESIGN.md), in the state folder for JSONL and Parquet, whose
+    OUT is a dataset folder that loaders read whole. Without `output_format`, that of the
+    run that wrote OUT."""
     if output_format is None:
-        output_format = layout_in(out) or OutputFormat.TXT
+        output_format = layout_in(folders) or OutputFormat.TXT
     if output_format is OutputFormat.TXT:
-        return out / REPORT_NAME
-    return out / BOOKKEEPING / REPORT_NAME
+        return folders.out / REPORT_NAME
+    return folders.state / REPORT_NAME
 
 
 def remove_legacy_bookkeeping(out: Path) -> bool:
@@ -878,25 +898,27 @@ def remove_legacy_bookkeeping(out: Path) -> bool:
     return found
 
 
-def layout_in(out: Path) -> OutputFormat | None:
+def layout_in(folders: OutputFolders) -> OutputFormat | None:
     """The layout an earlier run wrote into OUT, if any."""
-    saved = _saved_layout(out)
+    saved = _saved_layout(folders)
     if saved is not None:
         return saved
-    for path in corpus_files(out):
+    for path in corpus_files(folders.out):
         return OutputFormat.PARQUET if path.suffix == ".parquet" else OutputFormat.JSONL
-    if (out / MANIFEST_NAME).is_file() and not any((out / PARTS).glob("*.jsonl")):
+    if folders.manifest.is_file() and not any(folders.parts.glob("*.jsonl")):
         return OutputFormat.TXT
+    out = folders.out
     if (out / LEGACY_MANIFEST).is_file() and not (out / LEGACY_PARTS).is_dir():
         return OutputFormat.TXT
     return None
 
 
-def check_layout(out: Path, output_format: OutputFormat) -> None:
+def check_layout(folders: OutputFolders, output_format: OutputFormat) -> None:
     """One layout per OUT: a run in another format would leave the earlier one there,
     stale, beside the new one (and `cleaner report` would read the wrong one)."""
-    found = layout_in(out)
-    if found is None and output_format is OutputFormat.TXT and any((out / PARTS).glob("*.jsonl")):
+    found = layout_in(folders)
+    out = folders.out
+    if found is None and output_format is OutputFormat.TXT and any(folders.parts.glob("*.jsonl")):
         raise UsageError(
             f"{out} holds --format jsonl or parquet output from an earlier run; write "
             "--format txt to another folder, or empty this one first"
@@ -908,20 +930,23 @@ def check_layout(out: Path, output_format: OutputFormat) -> None:
         )
 
 
-def save_layout(out: Path, output_format: OutputFormat) -> None:
-    """Records OUT's format before anything else is written there (see check_layout)."""
-    if _saved_layout(out) is not output_format:
-        atomic_write(out / FORMAT_NAME, f"{output_format.value}\n".encode())
+def save_layout(folders: OutputFolders, output_format: OutputFormat) -> None:
+    """Records OUT's format before anything else is written there (see check_layout), and
+    in a state apart from OUT, which OUT it belongs to (state.check_state)."""
+    if not folders.state_in_out and _read_or_none(folders.owner) != folders.owner_text().encode():
+        atomic_write(folders.owner, folders.owner_text().encode("utf-8"))
+    if _saved_layout(folders) is not output_format:
+        atomic_write(folders.format_marker, f"{output_format.value}\n".encode())
 
 
-def is_output_folder(out: Path) -> bool:
+def is_output_folder(folders: OutputFolders) -> bool:
     """Whether a run of cleaner (of this version or an earlier one) has written into OUT."""
-    markers = (FORMAT_NAME, MANIFEST_NAME, LEGACY_FORMAT, LEGACY_MANIFEST)
-    return any((out / name).is_file() for name in markers)
+    legacy = (LEGACY_FORMAT, LEGACY_MANIFEST)
+    return folders.has_state() or any((folders.out / name).is_file() for name in legacy)
 
 
 def make_writer(
-    out: Path,
+    folders: OutputFolders,
     output_format: OutputFormat,
     audit: Audit = Audit.FULL,
     shard_size: int = DEFAULT_SHARD_SIZE,
@@ -932,16 +957,21 @@ def make_writer(
     (workers write parts, whatever these say)."""
     corpus = SINGLE_FILE_WRITERS.get(output_format)
     if corpus is None:
-        return TxtWriter(out)
-    return corpus(out, audit, shard_size, compression, shard_bytes)
+        return TxtWriter(folders)
+    return corpus(folders, audit, shard_size, compression, shard_bytes)
 
 
-def remove_stale_temporaries(out: Path) -> int:
-    """Temporary files a killed run left behind (`.name.XXXX.tmp`): never finished outputs.
-    Only in a folder a run wrote into: elsewhere such files are someone else's."""
+def remove_stale_temporaries(folders: OutputFolders) -> int:
+    """Temporary files a killed run left behind (`.name.XXXX.tmp`), in OUT and in its state:
+    never finished outputs. Only where a run wrote: elsewhere such files are someone else's."""
     removed = 0
-    if out.is_dir() and is_output_folder(out):
-        for path in out.rglob(".*.tmp"):
+    if not is_output_folder(folders):
+        return removed
+    places = [folders.out] if folders.state_in_out else [folders.out, folders.state]
+    for folder in places:
+        if not folder.is_dir():
+            continue
+        for path in folder.rglob(".*.tmp"):
             if path.is_file():
                 path.unlink()
                 removed += 1

@@ -1,11 +1,13 @@
 """The corpus layouts (`--format jsonl|parquet`): shards, compression, the bookkeeping
-folder apart from the data, and the data read back by the tools people load it with
-(datasets, datatrove, pandas: in the `test` extra; each test skips without its package)."""
+folder apart from the data (OUT/.cleaner, or `--state DIR` outside OUT), and the data read
+back by the tools people load it with (datasets, datatrove, pandas: in the `test` extra;
+each test skips without its package)."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import shlex
 import shutil
@@ -19,7 +21,9 @@ from helpers import ROOT, SEEDS, corpus_report, corpus_rows
 from cleaner import Config, run
 from cleaner.config import Compression, OutputFormat
 from cleaner.errors import UsageError
-from cleaner.writers import BOOKKEEPING
+from cleaner.state import DEFAULT_STATE as BOOKKEEPING
+from cleaner.state import recorded_out
+from cleaner.writers import FEATURES_FILE
 
 SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
 
@@ -159,7 +163,11 @@ def test_the_readme_corpus_section_runs_as_written(tmp_path, monkeypatch) -> Non
     for command in commands:
         args = shlex.split(command)[1:]
         done = subprocess.run(
-            [sys.executable, "-m", "cleaner", *args], cwd=tmp_path, capture_output=True, text=True
+            [sys.executable, "-m", "cleaner", *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},  # this checkout's cleaner
         )
         assert done.returncode == 0, done.stderr
     (code,) = [code for lang, code in blocks if lang == "python"]
@@ -179,3 +187,232 @@ def test_shards_close_at_a_number_of_bytes_of_text(tmp_path, cleaner) -> None:
     run([SEEDS], out, big, cleaner=cleaner)
     assert [p.name for p in out.glob("documents-*.parquet")] == ["documents-00000.parquet"]
     assert [row["id"] for row in corpus_rows(out)] == SEED_IDS
+
+
+# --- the bookkeeping apart from OUT (--state DIR) ------------------------------------------
+
+
+def _run_apart(root: Path, output_format: OutputFormat, **settings) -> tuple[Path, Path]:
+    out, state = root / output_format.value, root / f"state-{output_format.value}"
+    run([SEEDS], out, Config(format=output_format, **settings), state=state)
+    return out, state
+
+
+@pytest.fixture(scope="module")
+def apart_outs(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+    """A JSON Lines and a Parquet run of the seeds, in two shards each, their state apart."""
+    root = tmp_path_factory.mktemp("apart")
+    return {
+        output_format.value: _run_apart(root, output_format, shard_size=3)
+        for output_format in (OutputFormat.JSONL, OutputFormat.PARQUET)
+    }
+
+
+def test_with_the_state_apart_out_holds_the_data_alone(apart_outs, corpus_outs) -> None:
+    jsonl, _ = apart_outs["jsonl"]
+    shards = ["documents-00000.jsonl.gz", "documents-00001.jsonl.gz"]
+    assert _names(jsonl) == [FEATURES_FILE, *shards]  # the features, one line of JSON
+    assert json.loads((jsonl / FEATURES_FILE).read_bytes())["dataset_info"]["features"]
+    parquet, _ = apart_outs["parquet"]
+    assert _names(parquet) == ["documents-00000.parquet", "documents-00001.parquet"]
+    for out, state in apart_outs.values():
+        assert {"manifest.jsonl", "format", "run", "parts", "report.json", "out"} <= set(
+            _names(state)
+        )
+        assert recorded_out(state) == out.resolve()  # the OUT it belongs to
+        assert (state / "out").read_text() == f"../{out.name}\n"  # they move together
+    # The same documents as with OUT's own state, byte for byte.
+    for output_format, out in corpus_outs.items():
+        for shard in apart_outs[output_format][0].glob("documents-*"):
+            assert shard.read_bytes() == (out / shard.name).read_bytes()
+
+
+def _logged_by_datatrove(read) -> tuple[list, list[str]]:
+    """What `read()` returns, and the warnings datatrove logs meanwhile."""
+    from datatrove.utils.logging import logger
+
+    warnings: list[str] = []
+    sink = logger.add(lambda message: warnings.append(str(message)), level="WARNING")
+    try:
+        return read(), warnings
+    finally:
+        logger.remove(sink)
+
+
+@pytest.mark.parametrize("output_format", ["jsonl", "parquet"])
+def test_datatrove_reads_out_with_no_glob(apart_outs, output_format) -> None:
+    pytest.importorskip("datatrove")
+    if output_format == "parquet":
+        pytest.importorskip("pyarrow")
+    from datatrove.pipeline.readers import JsonlReader, ParquetReader
+
+    out, _ = apart_outs[output_format]
+    reader = JsonlReader if output_format == "jsonl" else ParquetReader
+    docs, warnings = _logged_by_datatrove(lambda: list(reader(str(out)).run()))
+    assert sorted(doc.id for doc in docs) == SEED_IDS  # each document once, nothing else
+    first = next(doc for doc in docs if doc.id == SEED_IDS[0])
+    assert first.text == corpus_rows(out)[0]["text"] and first.text.endswith("\n")
+    assert isinstance(first.metadata["words"], int) and first.metadata["words"] > 0
+    if output_format == "parquet":
+        assert warnings == []
+    else:  # the features file: one line, a record without text, skipped with one warning
+        assert len(warnings) == 1 and "without text" in warnings[0]
+
+
+@pytest.mark.parametrize("output_format", ["jsonl", "parquet"])
+def test_datasets_loads_out_of_a_state_apart(apart_outs, output_format) -> None:
+    datasets = pytest.importorskip("datasets")
+    pytest.importorskip("pyarrow")
+    out, _ = apart_outs[output_format]
+    loaded = datasets.load_dataset(str(out), split="train")
+    assert loaded.num_rows == 5 and sorted(loaded["id"]) == SEED_IDS
+    assert loaded.features["words"].dtype == "int64"
+    assert loaded.features["date"].dtype == "string"
+    assert loaded.features["language_confidence"].dtype == "float64"
+    assert loaded[0]["text"] == corpus_rows(out)[0]["text"]
+
+
+def test_pandas_reads_out_of_a_state_apart(apart_outs) -> None:
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    out, _ = apart_outs["parquet"]
+    frame = pd.read_parquet(out)
+    assert len(frame) == 5 and sorted(frame["id"]) == SEED_IDS
+    assert str(frame["words"].dtype) == "int64"
+    assert frame["text"][0] == corpus_rows(out)[0]["text"]
+    assert list(pd.to_datetime(frame["date"]).dropna().dt.year)  # one call parses every date
+
+
+def test_a_second_run_with_the_same_state_reuses_everything(tmp_path, cleaner) -> None:
+    out, state = tmp_path / "out", tmp_path / "state"
+    config = Config(format=OutputFormat.JSONL)
+    run([SEEDS], out, config, cleaner=cleaner, state=state)
+    shard = out / "documents-00000.jsonl.gz"
+    before = shard.stat().st_mtime_ns, shard.read_bytes()
+    report = run([SEEDS], out, config, cleaner=cleaner, state=state)
+    assert report.reused == 5 and report.written == 5
+    assert (shard.stat().st_mtime_ns, shard.read_bytes()) == before  # left as it was
+    assert not (state / "lock").exists()
+    # A txt run keeps its report beside the documents (DESIGN.md), its state apart.
+    txt, txt_state = tmp_path / "txt", tmp_path / "txt-state"
+    run([SEEDS], txt, Config(), cleaner=cleaner, state=txt_state)
+    assert (txt / "report.json").is_file() and not [p for p in txt.iterdir() if p.name[0] == "."]
+    assert run([SEEDS], txt, Config(), cleaner=cleaner, state=txt_state).reused == 5
+
+
+def test_check_and_prune_use_the_state_apart(tmp_path, cleaner) -> None:
+    from cleaner.check import check
+
+    inputs = tmp_path / "in"
+    shutil.copytree(SEEDS, inputs)
+    out, state = tmp_path / "out", tmp_path / "state"
+    config = Config(format=OutputFormat.PARQUET)
+    run([inputs], out, config, cleaner=cleaner, state=state)
+    result = check([inputs], out, config, cleaner=cleaner, state=state)
+    assert result.differences == 0 and result.reused == 5
+    gone = sorted(inputs.glob("*.txt"))[0]
+    gone.unlink()
+    result = check([inputs], out, config, cleaner=cleaner, state=state)
+    assert result.changed.keys() == {"documents-00000.parquet", str(state / "report.json")}
+    parts = len(list((state / "parts").glob("*.jsonl")))
+    report = run([inputs], out, config, cleaner=cleaner, state=state, prune=True)
+    assert report.reused == 4 and len(corpus_rows(out)) == 4
+    assert len(list((state / "parts").glob("*.jsonl"))) == parts - 1
+    assert check([inputs], out, config, cleaner=cleaner, state=state).differences == 0
+
+
+def test_the_workers_of_a_pool_write_into_the_state_apart(tmp_path, cleaner) -> None:
+    from cleaner.executors import ProcessExecutor
+
+    config = Config(format=OutputFormat.JSONL, shard_size=2)
+    run([SEEDS], tmp_path / "inline", config, cleaner=cleaner, state=tmp_path / "s1")
+    pool = ProcessExecutor(2)
+    run([SEEDS], tmp_path / "pool", config, executor=pool, state=tmp_path / "s2")
+    for shard in (tmp_path / "inline").glob("documents-*"):
+        assert shard.read_bytes() == (tmp_path / "pool" / shard.name).read_bytes()
+    assert len(list((tmp_path / "s2" / "parts").glob("*.fp"))) == 5
+
+
+def test_the_ray_workers_write_into_the_state_apart(tmp_path) -> None:
+    pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
+    from cleaner.executors import make_executor
+
+    config = Config(format=OutputFormat.PARQUET)
+    run([SEEDS], tmp_path / "local", config)
+    state = tmp_path / "state"
+    run([SEEDS], tmp_path / "ray", config, executor=make_executor("ray", workers=2), state=state)
+    assert _names(tmp_path / "ray") == ["documents-00000.parquet"]
+    assert corpus_rows(tmp_path / "ray") == corpus_rows(tmp_path / "local")
+    assert len(list((state / "parts").glob("*.index"))) == 5
+
+
+def test_a_state_is_refused_where_it_is_not_outs_alone(tmp_path, cleaner) -> None:
+    config = Config(format=OutputFormat.JSONL)
+    out, state = tmp_path / "out", tmp_path / "state"
+    run([SEEDS], out, config, cleaner=cleaner, state=state)
+    refusals = {
+        # another OUT's state: refused, naming both
+        "holds the bookkeeping of the output folder": (tmp_path / "other", state),
+        "inside the output folder": (out, out / "state"),
+        "would overlap": (tmp_path / "o2", SEEDS / "state"),
+        "keeps its bookkeeping in": (tmp_path / "own", tmp_path / "s3"),
+        "holds files cleaner did not write": (tmp_path / "o3", tmp_path / "theirs"),
+        "the bookkeeping of the output folder": (tmp_path / "o4", tmp_path / "own" / ".cleaner"),
+    }
+    run([SEEDS], tmp_path / "own", config, cleaner=cleaner)  # its state in own/.cleaner
+    (tmp_path / "theirs").mkdir()
+    (tmp_path / "theirs" / "notes.txt").write_text("mine\n")
+    for message, (target, given) in refusals.items():
+        with pytest.raises(UsageError, match=message) as caught:
+            run([SEEDS], target, config, cleaner=cleaner, state=given)
+        assert str(given) in str(caught.value)
+    assert not (tmp_path / "other").exists()
+    # OUT written with a state apart, run without it: its bookkeeping is asked for.
+    with pytest.raises(UsageError, match="give that --state folder again"):
+        run([SEEDS], out, config, cleaner=cleaner)
+    # The state of OUT given as OUT/.cleaner is OUT's own: the default layout.
+    run([SEEDS], tmp_path / "own", config, cleaner=cleaner, state=tmp_path / "own" / ".cleaner")
+
+
+def test_the_refusal_is_one_line_naming_both_folders(tmp_path) -> None:
+    out, state = tmp_path / "out", tmp_path / "state"
+    args = [sys.executable, "-m", "cleaner", "run", str(SEEDS), "--state", str(state)]
+    assert subprocess.run([*args, str(out), "-q"], capture_output=True).returncode == 0
+    done = subprocess.run([*args, str(tmp_path / "b")], capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert str(state) in done.stderr and str(out) in done.stderr
+    assert str(tmp_path / "b") in done.stderr and "Traceback" not in done.stderr
+
+
+def test_report_and_explain_take_the_state(tmp_path, cleaner) -> None:
+    from typer.testing import CliRunner
+
+    from cleaner.cli import app
+
+    out, state = tmp_path / "out", tmp_path / "state"
+    run([SEEDS], out, Config(format=OutputFormat.JSONL), cleaner=cleaner, state=state)
+    html = tmp_path / "r.html"
+    shown = CliRunner().invoke(app, ["report", str(out), "--state", str(state), "-o", str(html)])
+    assert shown.exit_code == 0 and "5 documents" in shown.output and html.is_file()
+    missing = CliRunner().invoke(app, ["report", str(out), "-o", str(html)])
+    assert missing.exit_code == 2 and "--state" in missing.output
+    args = ["explain", str(out), "--id", SEED_IDS[0], "--state", str(state)]
+    explained = CliRunner().invoke(app, args)
+    assert explained.exit_code == 0, explained.output
+    assert "metadata:" in explained.output
+
+
+def test_outs_own_state_moved_apart_is_taken_over(tmp_path, cleaner) -> None:
+    """`mv OUT/.cleaner DIR`, then runs with --state DIR: nothing is cleaned again, and the
+    dataset card gives way to the features file (and back, when the state moves back)."""
+    out, state = tmp_path / "out", tmp_path / "state"
+    config = Config(format=OutputFormat.JSONL)
+    run([SEEDS], out, config, cleaner=cleaner)
+    (out / BOOKKEEPING).rename(state)
+    report = run([SEEDS], out, config, cleaner=cleaner, state=state)
+    assert report.reused == 5
+    assert _names(out) == [FEATURES_FILE, "documents-00000.jsonl.gz"]
+    (state / "out").unlink()  # what ties it to OUT, for it to be OUT's own again
+    state.rename(out / BOOKKEEPING)
+    assert run([SEEDS], out, config, cleaner=cleaner).reused == 5
+    assert _names(out) == [BOOKKEEPING, "README.md", "documents-00000.jsonl.gz"]

@@ -18,7 +18,7 @@ from test_parallel import outputs
 
 from cleaner.config import Config
 from cleaner.runner import run
-from cleaner.writers import MANIFEST_NAME
+from cleaner.state import OutputFolders
 
 
 def complete(out) -> None:
@@ -84,7 +84,7 @@ def test_rerun_after_kill_reuses_finished_inputs_and_matches_a_fresh_run(
     ]
     process = subprocess.Popen(command, start_new_session=True)
     deadline = time.monotonic() + 60
-    manifest = out / MANIFEST_NAME
+    manifest = OutputFolders.of(out).manifest
     while _lines(manifest) < 12 and time.monotonic() < deadline:
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)

@@ -17,7 +17,7 @@ from helpers import FIXTURES, SEEDS
 from cleaner import Config, OutputFormat, UsageError, run
 from cleaner.readers import discover
 from cleaner.runner import _same_file
-from cleaner.writers import LOCK_NAME
+from cleaner.state import OutputFolders
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
@@ -239,7 +239,8 @@ HOLD_THE_LOCK = """
 import sys, time
 from pathlib import Path
 from cleaner.runner import _sole_writer
-with _sole_writer(Path(sys.argv[1])):
+from cleaner.state import OutputFolders
+with _sole_writer(OutputFolders.of(Path(sys.argv[1]))):
     print("held", flush=True)
     sys.stdin.readline()
 """
@@ -256,7 +257,7 @@ def test_a_refused_run_leaves_the_lock_and_out_alone(tmp_path) -> None:
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-        lock = out / LOCK_NAME
+        lock = OutputFolders.of(out).lock
         with pytest.raises(UsageError, match="another cleaner run"):
             run([SEEDS], out)
         assert lock.is_file() and out.is_dir()
@@ -272,21 +273,22 @@ def test_a_lock_taken_on_a_removed_file_is_not_held(tmp_path) -> None:
     """A run that opened the lock file just as its holder removed it locks a file no one
     else will ever look at: it must see that, and try the file that is there now."""
     out = tmp_path / "out"
-    (out / LOCK_NAME).parent.mkdir(parents=True)
-    stale = (out / LOCK_NAME).open("a")
-    (out / LOCK_NAME).unlink()
-    assert not _same_file(stale.fileno(), out / LOCK_NAME)
-    (out / LOCK_NAME).touch()
-    assert not _same_file(stale.fileno(), out / LOCK_NAME)
-    fresh = (out / LOCK_NAME).open("a")
-    assert _same_file(fresh.fileno(), out / LOCK_NAME)
+    lock = OutputFolders.of(out).lock
+    lock.parent.mkdir(parents=True)
+    stale = lock.open("a")
+    lock.unlink()
+    assert not _same_file(stale.fileno(), lock)
+    lock.touch()
+    assert not _same_file(stale.fileno(), lock)
+    fresh = lock.open("a")
+    assert _same_file(fresh.fileno(), lock)
     stale.close()
     fresh.close()
 
 
 def test_the_lock_is_gone_after_a_run(tmp_path) -> None:
     run([SEEDS], tmp_path / "out")
-    assert not (tmp_path / "out" / LOCK_NAME).exists()
+    assert not OutputFolders.of(tmp_path / "out").lock.exists()
 
 
 # 5. explain tells the truth

@@ -20,7 +20,8 @@ from cleaner.errors import OutputError, UsageError
 from cleaner.manifest import DocumentEntry, InputEntry, Manifest
 from cleaner.readers import discover_inputs
 from cleaner.runner import _sole_writer, run
-from cleaner.writers import MANIFEST_NAME, TxtWriter
+from cleaner.state import MANIFEST_NAME, OutputFolders
+from cleaner.writers import TxtWriter
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 PARAGRAPH = "The council met on Tuesday to discuss the budget for the public library again.\n"
@@ -156,9 +157,9 @@ def test_an_unlisted_folder_fails_and_its_outputs_are_not_pruned(tmp_path, monke
 
     monkeypatch.setattr(os, "scandir", refuse)  # as chmod 000 does (tests may run as root)
     report = run([inputs], out, prune=True)
-    assert [(Path(f.source).name, "cannot list this folder" in f.reason) for f in report.failures] == [
-        ("locked", True)
-    ]
+    assert [
+        (Path(f.source).name, "cannot list this folder" in f.reason) for f in report.failures
+    ] == [("locked", True)]
     assert (out / "locked" / "page.txt").is_file()
     assert report.reused == len(SEED_FILES)  # the failure is no input's: all still reused
     with pytest.raises(UsageError, match="locked: cannot list this folder"):
@@ -192,7 +193,9 @@ def test_a_moved_input_folder_rewrites_the_records_source(tmp_path) -> None:
 def test_outputs_of_a_killed_run_are_pruned_with_their_input(tmp_path, monkeypatch) -> None:
     inputs = seeds_in(tmp_path / "in")
     feed = inputs / "feed.jsonl"
-    feed.write_text("".join(json.dumps({"id": f"r{n}", "text": PARAGRAPH * (n + 2)}) + "\n" for n in range(3)))
+    feed.write_text(
+        "".join(json.dumps({"id": f"r{n}", "text": PARAGRAPH * (n + 2)}) + "\n" for n in range(3))
+    )
     out = tmp_path / "out"
     real = TxtWriter.write
     written: list[str] = []
@@ -224,7 +227,7 @@ def test_a_damaged_manifest_is_reported_and_cannot_delete_outside_out(tmp_path) 
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me\n", encoding="utf-8")
     entry = {"sha256": "", "settings": "", "documents": [{"id": "../victim"}]}
-    with (out / MANIFEST_NAME).open("a", encoding="utf-8") as handle:
+    with OutputFolders.of(out).manifest.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps({"format": 1, "input": "gone", "entry": entry}) + "\n")
         handle.write("not json\n")
         handle.write('{"format": 1, "input": "cut sho')  # a killed run's last line: no notice
@@ -232,7 +235,7 @@ def test_a_damaged_manifest_is_reported_and_cannot_delete_outside_out(tmp_path) 
     assert victim.read_text(encoding="utf-8") == "keep me\n"
     assert len(report.notices) == 1 and "2 of its" in report.notices[0]
     assert report.reused == len(SEED_FILES)  # the readable lines still count
-    manifest = Manifest.load(out)
+    manifest = Manifest.load(OutputFolders.of(out).state)
     assert not manifest.problem and set(manifest.entries) == {p.stem for p in SEED_FILES}
 
 
@@ -279,11 +282,11 @@ def test_a_killed_runs_lock_is_not_kept_by_the_workers_it_forked(tmp_path) -> No
     out = tmp_path / "out"
     out.mkdir()
     fork = multiprocessing.get_context("fork")
-    with _sole_writer(out):
+    with _sole_writer(OutputFolders.of(out)):
         worker = fork.Process(target=time.sleep, args=(60,))  # forked while the lock is held
         worker.start()
     try:
-        with _sole_writer(out):  # the holder is done; its worker is still alive
+        with _sole_writer(OutputFolders.of(out)):  # the holder is done; its worker is still alive
             assert worker.is_alive()
     finally:
         worker.kill()
@@ -332,7 +335,9 @@ def test_the_manifest_holds_where_entries_are_and_reads_them_when_asked(tmp_path
         "in1",
         "in3",
     ]
-    assert loaded.get("in0") == InputEntry("sha0", "s", documents=[DocumentEntry("in0/d0", {"rule": 0})])
+    assert loaded.get("in0") == InputEntry(
+        "sha0", "s", documents=[DocumentEntry("in0/d0", {"rule": 0})]
+    )
     assert loaded.get("in3") == InputEntry("sha3", "s")
     assert Manifest.load(tmp_path).entries == loaded.entries
 

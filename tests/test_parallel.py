@@ -26,6 +26,7 @@ from cleaner.progress import NoProgress, PlainProgress, make_progress
 from cleaner.readers import discover_inputs
 from cleaner.readers.names import is_hidden
 from cleaner.runner import batched, plan, run
+from cleaner.state import OutputFolders
 from cleaner.work import RunContext
 
 MIXED = [SEEDS, FIXTURES / "dumps", FIXTURES / "html", FIXTURES / "warc"]
@@ -88,7 +89,7 @@ def test_duplicates_are_found_across_workers(tmp_path) -> None:
 
 def test_batches_keep_every_input_in_order(tmp_path) -> None:
     files = discover_inputs([FIXTURES / "warc", SEEDS])
-    tasks = list(plan(files, RunContext(tmp_path, OutputFormat.TXT, "settings")))
+    tasks = list(plan(files, RunContext(OutputFolders.of(tmp_path), OutputFormat.TXT, "settings")))
     batches = list(batched(iter(tasks), most=3))
     assert [task for batch in batches for task in batch] == tasks
     assert [task.index for task in tasks] == list(range(len(files)))
@@ -99,7 +100,9 @@ def test_large_inputs_close_a_batch_early(tmp_path) -> None:
     for number in range(3):
         (tmp_path / f"big{number}.txt").write_text("x" * 600)
     files = discover_inputs([tmp_path])
-    tasks = plan(files, RunContext(tmp_path / "out", OutputFormat.TXT, "settings"))
+    tasks = plan(
+        files, RunContext(OutputFolders.of(tmp_path / "out"), OutputFormat.TXT, "settings")
+    )
     assert [len(b) for b in batched(tasks, most=8, nbytes=1000)] == [2, 1]
 
 
@@ -291,7 +294,7 @@ def part_of(out: Path, source: Path, prefix: str) -> Path:
     from cleaner.writers import JsonlWriter
 
     name = next(source.glob(f"{prefix}*.txt")).stem
-    return JsonlWriter(out).part_path(name)
+    return JsonlWriter(OutputFolders.of(out)).part_path(name)
 
 
 def test_orphan_parts_damaged_or_removed_by_hand(tmp_path) -> None:
@@ -566,7 +569,10 @@ def test_a_pool_that_breaks_while_batches_are_handed_out_takes_the_rest(tmp_path
     for number in range(12):
         (source / f"doc-{number:02d}.txt").write_text(filler)
     tasks = list(
-        plan(discover_inputs([source]), RunContext(tmp_path / "out", OutputFormat.TXT, "s"))
+        plan(
+            discover_inputs([source]),
+            RunContext(OutputFolders.of(tmp_path / "out"), OutputFormat.TXT, "s"),
+        )
     )
 
     def batches():
@@ -594,7 +600,10 @@ def test_ctrl_c_stops_a_pool_at_once_and_its_workers_ignore_it(tmp_path) -> None
     source.mkdir()
     for number in range(200):
         (source / f"d{number:03d}.txt").write_text(text)
-    tasks = plan(discover_inputs([source]), RunContext(tmp_path / "out", OutputFormat.TXT, "s"))
+    tasks = plan(
+        discover_inputs([source]),
+        RunContext(OutputFolders.of(tmp_path / "out"), OutputFormat.TXT, "s"),
+    )
     executor = ProcessExecutor(3)
     others = set(multiprocessing.active_children())  # earlier tests' processes, if any
     results = executor.map(CLEAN, Cleaner(Config()), ([task] for task in tasks))

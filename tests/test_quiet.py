@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cleaner.check import BOOKKEEPING, check
+from cleaner.check import check
 from cleaner.cli import app
 from cleaner.config import Config, OutputFormat
 from cleaner.readers.names import is_hidden
 from cleaner.report import lasting
-from cleaner.runner import REPORT_NAME, run
-from cleaner.writers import LOCK_NAME
+from cleaner.runner import run
+from cleaner.state import DEFAULT_STATE, REPORT_NAME, OutputFolders
 
 ARTICLE = (
     "The council met on Tuesday evening to discuss the new budget for the public library, "
@@ -73,7 +73,7 @@ def test_a_no_op_run_after_a_fresh_one_rewrites_nothing(tmp_path, output_format)
     assert {p: v[0] for p, v in after.items()} == {p: v[0] for p, v in before.items()}
     report = next(p for p in after if p.name == REPORT_NAME)
     assert after[report][1] == before[report][1]  # not even rewritten with the same bytes
-    assert not (out / LOCK_NAME).exists()
+    assert not OutputFolders.of(out).lock.exists()
 
 
 def test_a_report_that_changed_is_rewritten(tmp_path) -> None:
@@ -137,8 +137,7 @@ def test_check_without_reuse_cleans_everything(tmp_path) -> None:
 def test_check_copies_the_bookkeeping_and_nothing_else_hidden(tmp_path) -> None:
     inputs, out = corpus(tmp_path / "in"), tmp_path / "out"
     run([inputs], out)
-    assert BOOKKEEPING and all(name.startswith(".") for name in BOOKKEEPING)
-    assert {p.name for p in out.iterdir() if p.name.startswith(".")} <= BOOKKEEPING
+    assert {p.name for p in out.iterdir() if p.name.startswith(".")} == {DEFAULT_STATE}
 
 
 def _edit_input(inputs: Path, out: Path) -> None:

@@ -144,7 +144,7 @@ def test_the_job_gives_the_drivers_answers(tmp_path, seed, partitions, docs_per_
         local.close()
     names = lambda index: f"in{index}"  # noqa: E731
     job = Counting(
-        InlineRay(), tmp_path, tmp_path, 0.8, partitions, names, docs_per_map, candidates
+        InlineRay(), tmp_path, 0.8, partitions, names, docs_per_map, candidates
     )
     try:
         assert _answers(job, tmp_path, summaries) == expected
@@ -181,10 +181,12 @@ def test_a_damaged_fingerprint_file_fails_its_input_alike_and_its_first_document
     local = SequentialDedup(0.8, tmp_path)
     expected = _answers(local, tmp_path, summaries)
     local.close()
-    job = RayDedup(InlineRay(), tmp_path, tmp_path, 0.8, 2, lambda index: f"in{index}")
+    job = RayDedup(InlineRay(), tmp_path, 0.8, 2, lambda index: f"in{index}")
     assert _answers(job, tmp_path, summaries) == expected
     job.close()
-    assert expected[1][:2] == (1, "failed") and "lists c where its input wrote not-c" in expected[1][2]
+    assert (
+        expected[1][:2] == (1, "failed") and "lists c where its input wrote not-c" in expected[1][2]
+    )
     assert expected[2:] == [("e", "b"), ("f", None)]
 
 
@@ -194,7 +196,7 @@ def test_without_near_duplicates_only_exact_copies_are_found(tmp_path) -> None:
     local = SequentialDedup(None, tmp_path)
     expected = _answers(local, tmp_path, summaries)
     local.close()
-    job = RayDedup(InlineRay(), tmp_path, tmp_path, None, 3, lambda index: f"in{index}", 5)
+    job = RayDedup(InlineRay(), tmp_path, None, 3, lambda index: f"in{index}", 5)
     assert _answers(job, tmp_path, summaries) == expected
     job.close()
     assert job.counts == local.counts and job.counts["near"] == 0 and job.counts["exact"] > 0

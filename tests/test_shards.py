@@ -22,13 +22,12 @@ from cleaner import writers as writers_module
 from cleaner.config import Compression, OutputFormat
 from cleaner.errors import UsageError
 from cleaner.executors import InlineExecutor, ProcessExecutor
-from cleaner.parts import PARTS
 from cleaner.report import lasting
 from cleaner.schema import Audit
 from cleaner.shards import OFFSET_EVERY, SHARDS_RECORD, PartIndex, ShardPlanner
-from cleaner.writers import BOOKKEEPING, REPORT_NAME
+from cleaner.state import DEFAULT_STATE, PARTS, REPORT_NAME, OutputFolders
 
-RECORD = f"{BOOKKEEPING}/{SHARDS_RECORD}"
+RECORD = f"{DEFAULT_STATE}/{SHARDS_RECORD}"
 
 
 def inputs(folder: Path) -> Path:
@@ -61,7 +60,7 @@ def every_file(out: Path) -> dict[str, bytes]:
         if path.is_file():
             name = path.relative_to(out).as_posix()
             data = path.read_bytes()
-            if name == f"{BOOKKEEPING}/{REPORT_NAME}":
+            if name == f"{DEFAULT_STATE}/{REPORT_NAME}":
                 data = json.dumps(lasting(json.loads(data)), sort_keys=True).encode()
             files[name] = data
     return files
@@ -137,10 +136,10 @@ def test_the_driver_never_opens_a_part(corpus, tmp_path, cleaner, driver_never_o
     resharded = Config(format=OutputFormat.JSONL, shard_size=3)
     report = run([corpus], out, resharded, cleaner=cleaner, executor=ProcessExecutor(2))
     assert report.reused == report.inputs
-    for index in (out / PARTS).glob("*.index"):
+    for index in OutputFolders.of(out).parts.glob("*.index"):
         index.unlink()
     run([corpus], out, resharded, cleaner=cleaner, executor=ProcessExecutor(2))
-    assert len(list((out / PARTS).glob("*.index"))) == report.inputs
+    assert len(list(OutputFolders.of(out).parts.glob("*.index"))) == report.inputs
     # The check bites: where the driver writes the shards itself, it opens the parts.
     with pytest.raises(PartOpened):
         run([corpus], tmp_path / "inline", config, cleaner=cleaner, executor=InlineExecutor())
@@ -240,7 +239,7 @@ def test_an_index_that_does_not_match_its_part_is_made_again(corpus, tmp_path, c
     config = Config(format=OutputFormat.PARQUET, shard_size=5)
     run([corpus], out, config, cleaner=cleaner)
     files = every_file(out)
-    indexes = sorted((out / PARTS).glob("*.index"))
+    indexes = sorted(OutputFolders.of(out).parts.glob("*.index"))
     indexes[0].unlink()  # a part of an earlier version
     indexes[1].write_bytes(b"{")  # damaged
     (out / RECORD).unlink()

@@ -54,14 +54,14 @@ class Executor(ABC):
         """The task's result for each batch, in order."""
 
     def dedup_stage(
-        self, near_threshold: float | None, out: Path, folder: Path, names: Callable[[int], str]
+        self, near_threshold: float | None, state: Path, names: Callable[[int], str]
     ) -> DedupStage:
-        """The dedup stage of a run on this executor (`out`: OUT; `folder`: where it may
-        keep files; `names`: an input's name by its index): by default the driver's own,
-        with its index on disk in `folder`."""
+        """The dedup stage of a run on this executor (`state`: the run's state folder, with
+        the fingerprint files, where it may keep files of its own; `names`: an input's name
+        by its index): by default the driver's own, with its index on disk in `state`."""
         from cleaner.dedup_stage import SequentialDedup
 
-        return SequentialDedup(near_threshold, folder)
+        return SequentialDedup(near_threshold, state)
 
     def start(self) -> None:  # noqa: B027 - a hook: most executors start nothing
         """Reach what the executor needs (a Ray cluster, say) before anything is read or

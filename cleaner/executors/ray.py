@@ -309,14 +309,14 @@ class RayExecutor(Executor):
         return result
 
     def dedup_stage(
-        self, near_threshold: float | None, out: Path, folder: Path, names: Callable[[int], str]
+        self, near_threshold: float | None, state: Path, names: Callable[[int], str]
     ) -> DedupStage:
         """The dedup stage as a job on the cluster (executors/ray_dedup.py): the same
         answers as the driver's own, with the work spread over the cluster."""
         from cleaner.executors.ray_dedup import RayDedup
 
         self.start()
-        return RayDedup(self.ray, out, folder, near_threshold, 2 * self.workers, names)
+        return RayDedup(self.ray, state, near_threshold, 2 * self.workers, names)
 
     def close(self) -> None:
         if self._started_here and self.ray.is_initialized():

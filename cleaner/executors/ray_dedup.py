@@ -110,7 +110,8 @@ def map_inputs(
 ) -> tuple[Any, ...]:
     """Step 1: (what failed to be read back, by input index), then P exact partitions,
     then P band partitions (none when near duplicates are off). `cwd`: the driver's
-    working folder, where a relative OUT is (as the actors take it), for the task alone."""
+    working folder, where a relative state folder is (as the actors take it), for the task
+    alone."""
     with ExitStack() as stack:
         if cwd is not None:
             with suppress(OSError):  # not on this node: absolute paths still work
@@ -334,14 +335,14 @@ def _first_kept(listed: Sequence[int], duplicate: np.ndarray, horizon: int | Non
 
 
 class RayDedup(DedupStage):
-    """The stage on a Ray cluster (see the module's notes). `folder`: where the cleaning
-    stage's summaries wait for the answers (OUT's bookkeeping folder)."""
+    """The stage on a Ray cluster (see the module's notes). `state`: the run's state
+    folder, where the fingerprint files are and the cleaning stage's summaries wait for
+    the answers."""
 
     def __init__(
         self,
         ray: Any,
-        out: Path,
-        folder: Path,
+        state: Path,
         threshold: float | None,
         partitions: int,
         names: Callable[[int], str],
@@ -349,7 +350,7 @@ class RayDedup(DedupStage):
         candidates: int | None = None,
     ) -> None:
         self.ray = ray
-        self.out = out
+        self.state = state  # the fingerprint files, and the spill file
         self.settings = Settings.of(threshold, partitions)
         self.names = names  # an input's name, by its index
         #: What a task that failed or was lost raises (none for a stand-in of Ray).
@@ -364,7 +365,7 @@ class RayDedup(DedupStage):
         }
         self.docs_per_map = docs_per_map or DOCS_PER_MAP
         self.candidates = candidates or CANDIDATES
-        fd, name = tempfile.mkstemp(dir=folder, prefix=".cleaner-summaries.", suffix=".tmp")
+        fd, name = tempfile.mkstemp(dir=state, prefix=".cleaner-summaries.", suffix=".tmp")
         os.close(fd)
         self.spill = Path(name)
         self._counts = {"exact": 0, "near": 0}
@@ -395,7 +396,7 @@ class RayDedup(DedupStage):
                 if not summary.documents:
                     continue
                 ids = [doc.id for doc in summary.documents]
-                path = fingerprints_path(self.out, self.names(summary.index))
+                path = fingerprints_path(self.state, self.names(summary.index))
                 waiting.append((summary.index, str(path), ids, size))
                 size += len(ids)
                 docs += len(ids)
