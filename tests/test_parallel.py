@@ -122,6 +122,29 @@ def test_a_run_freezes_the_heap_only_while_it_runs(tmp_path) -> None:
     assert gc.get_freeze_count() == 0
 
 
+
+def _collector_state() -> tuple[int, int]:
+    return gc.get_threshold()[0], gc.get_freeze_count()
+
+
+def test_a_pool_worker_freezes_its_heap_and_collects_less_often() -> None:
+    """What a worker holds when it starts (the cleaner, the modules) stays out of the
+    collector's passes, which run every WORKER_COLLECTION_THRESHOLD allocations, not 700."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from cleaner.executors.base import WORKER_COLLECTION_THRESHOLD
+    from cleaner.executors.local import _install_cleaner
+
+    context = multiprocessing.get_context("fork")
+    cleaner = Cleaner(Config())
+    with ProcessPoolExecutor(
+        1, mp_context=context, initializer=_install_cleaner, initargs=(cleaner, os.getpid())
+    ) as pool:
+        threshold, frozen = pool.submit(_collector_state).result()
+    assert threshold == WORKER_COLLECTION_THRESHOLD > 700
+    assert frozen > 10_000
+    assert gc.get_threshold()[0] == 700  # the parent's own collector is left alone
+
 def test_a_run_leaves_a_callers_frozen_heap_alone(tmp_path) -> None:
     gc.freeze()
     try:

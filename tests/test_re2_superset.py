@@ -105,3 +105,31 @@ def test_builtin_rules_all_get_a_prefilter_and_their_examples_pass_it() -> None:
             for line in (case.drop or case.keep or case.input or "").splitlines():
                 if rule.pattern.search(line):
                     assert matcher.matches(line), (rule.id, line)
+
+
+def test_patterns_that_stay_open_get_their_own_set_and_answers_do_not_change(tmp_path) -> None:
+    # Keyword patterns at a line's start in one RE2 set, those that match anywhere or are
+    # still matching after a line of prose in the other (their states, paired in one set,
+    # made a fresh worker build the automaton slowly); every line gets the same rules.
+    rules = "rules:\n" + "".join(
+        f"  - id: {rule_id}\n    description: d\n    regex: '{pattern}'\n"
+        f"    tests:\n      - drop: '{example}'\n"
+        for rule_id, pattern, example in [
+            ("share", r"^(?:share|tweet)$", "Share"),
+            ("by", r"^by \w+$|^written by \w+$", "By Ana"),
+            ("commenter", r"^[\w .]{1,60}\s+wrote:$", "Ana wrote:"),
+            ("cookies", r"we use cookies", "Sorry, we use cookies."),
+            ("either", r"^read more|see also$", "Read more"),
+        ]
+    )
+    ruleset = load_rules([write_rules(tmp_path / "r", rules)], builtin=False)
+    matcher = RuleMatcher(ruleset.rules)
+    assert [[rule.id for rule in rules] for _, rules in matcher.prefilters] == [
+        ["share", "by"],
+        ["commenter", "cookies", "either"],
+    ]
+    lines = ["Share", "By Ana", "Ana Lopez wrote:", "Sorry, we use cookies.", "Ana: see also"]
+    lines += ["Read more", "The council met on Tuesday.", "written by Ana", "tweet this"]
+    for line in lines:
+        expected = [rule.id for rule in ruleset.rules if rule.pattern.search(line)]
+        assert [rule.id for rule, _ in matcher.matches(line)] == expected, line

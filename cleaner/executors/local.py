@@ -3,7 +3,6 @@ see base.InlineExecutor)."""
 
 from __future__ import annotations
 
-import gc
 import math
 import multiprocessing
 import os
@@ -23,6 +22,7 @@ from cleaner.executors.base import (
     Executor,
     InlineExecutor,
     rerun_after_crash,
+    settle_worker_heap,
 )
 from cleaner.interrupts import ignore_in_worker
 from cleaner.pipeline import Cleaner
@@ -69,7 +69,7 @@ def _install_cleaner(
     if watch is not None:
         sandbox.install(watch, memory_mib)
     ignore_in_worker()  # the parent alone decides when a run stops (see interrupts.py)
-    gc.freeze()  # the worker's heap lives as long as the worker: see long_lived_frozen
+    settle_worker_heap()  # the worker's heap lives as long as the worker
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
 
 

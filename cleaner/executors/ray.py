@@ -30,7 +30,6 @@ again only after a kill.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import re
@@ -45,7 +44,12 @@ from typing import TYPE_CHECKING, Any, Generic
 
 from cleaner import __version__
 from cleaner.errors import ClusterError, UsageError
-from cleaner.executors.base import IN_FLIGHT_PER_WORKER, Executor, rerun_after_crash
+from cleaner.executors.base import (
+    IN_FLIGHT_PER_WORKER,
+    Executor,
+    rerun_after_crash,
+    settle_worker_heap,
+)
 from cleaner.interrupts import SIGNALS, guard
 from cleaner.pipeline import Cleaner
 from cleaner.sandbox import DEFAULT_DOCUMENT_MEMORY_MIB, Limits
@@ -85,7 +89,7 @@ class _CleanerActor:
         # Language profiles load now, not within the first document's time limit (the
         # sandbox's worker processes are forked from this one, and inherit them).
         cleaner.load_resources()
-        gc.freeze()  # the actor's heap lives as long as the actor: see long_lived_frozen
+        settle_worker_heap()  # the actor's heap lives as long as the actor
 
     def ready(self) -> str:
         """The id of the node the actor runs on."""
