@@ -31,7 +31,7 @@ from cleaner.cards import FURNITURE_TAGS, page_cards
 from cleaner.combine import CARD_TYPES, COMMENT_TYPES, combine
 from cleaner.dates import parse_date
 from cleaner.document import Document
-from cleaner.page_fields import page_author, page_title, stated_date
+from cleaner.page_fields import page_author, page_title, scan, stated_date
 from cleaner.page_type import page_evidence, url_evidence
 from cleaner.steps.base import Setup, Step
 from cleaner.vendored.trafilatura.author_search import find_author
@@ -215,9 +215,12 @@ class ExtractStep(Step):
             page_type = evidence.decide()
             doc.metadata["page_type"] = page_type
             doc.metadata["page_type_evidence"] = evidence.reasons  # for `cleaner explain`
-            metadata.title = page_title(tree, url, metadata.sitename) or metadata.title
-            metadata.author = page_author(tree, metadata.sitename, metadata.author, page_type)
-            stated = stated_date(doc.html, tree, url)
+            marks = scan(tree)  # read once for the title, the author and a shown date
+            metadata.title = page_title(tree, url, metadata.sitename, marks) or metadata.title
+            metadata.author = page_author(
+                tree, metadata.sitename, metadata.author, page_type, marks
+            )
+            stated = stated_date(doc.html, tree, url, marks)
             metadata.date = stated or self._searched_date(tree, metadata.url)
             # The tree is pruned in place: nothing reads it after this.
             comments = page_type in COMMENT_TYPES
