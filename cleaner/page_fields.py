@@ -42,7 +42,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from urllib.parse import urlsplit
@@ -765,14 +765,15 @@ def forum_author(tree: HtmlElement, marks: PageMarks) -> str | None:
 def page_author(
     tree: HtmlElement,
     site: str | None = None,
-    fallback: str | None = None,
+    fallback: str | Callable[[], str | None] | None = None,
     page_type: str | None = None,
     marks: PageMarks | None = None,
 ) -> str | None:
     """The page's author: on a forum page, the first post's author as the page's
     microdata writes it; else JSON-LD `author` of its article, the author meta tags,
     a `rel="author"` link, a byline near the headline ("By ...", "Written by ..."),
-    else `fallback` (trafilatura's byline search), as written but with what follows the
+    else `fallback` (trafilatura's byline search, or a function that runs it: only
+    then, as it is rarely needed and costs), as written but with what follows the
     name ("Last updated ...", a job title after a separator) left out; None when none
     holds a name."""
     marks = marks or scan(tree)
@@ -786,6 +787,8 @@ def page_author(
             if _letters(found) not in orgs:
                 return found
             names_an_organization = names_an_organization or found
+    if callable(fallback):
+        fallback = fallback()
     if fallback and (name := clean_name(fallback)) and _looks_like_names(name):
         orgs = organizations(marks, site) if orgs is None else orgs
         if _letters(name) not in orgs or names_an_organization is None:
@@ -826,7 +829,12 @@ def url_date(url: str | None) -> str | None:
     return value if _plausible(value) else None
 
 
-def stated_date(html: str, tree: HtmlElement | None = None, url: str | None = None) -> str | None:
+def stated_date(
+    html: str,
+    tree: HtmlElement | None = None,
+    url: str | None = None,
+    marks: PageMarks | None = None,
+) -> str | None:
     """The publication date a page states, `YYYY-MM-DD`: the date in its address, else a
     published-time meta tag, else JSON-LD `datePublished` (of the page's article, when
     `tree` is given), else the first `<time datetime>`, else (with `tree`) a date shown
@@ -834,7 +842,8 @@ def stated_date(html: str, tree: HtmlElement | None = None, url: str | None = No
     (htmldate's search then decides). Modified dates are never read.
     On the 782 WCXB dev pages with a gold date this order, then htmldate's extensive
     search, is right on 0.863 of them (0.853 without the address and the shown date,
-    htmldate alone 0.807, 0.839 extensive)."""
+    htmldate alone 0.807, 0.839 extensive). `marks`: the tree's `scan`, when the caller
+    has it."""
     if found := url_date(url):
         return found
     head = html[:_DATE_SEARCH_CHARS]
@@ -847,7 +856,9 @@ def stated_date(html: str, tree: HtmlElement | None = None, url: str | None = No
         return found
     if found := _first_date(_TIME_ELEMENT, head):
         return found
-    return shown_date(scan(tree)) if tree is not None else None
+    if tree is None:
+        return None
+    return shown_date(marks or scan(tree))
 
 
 def _first_date(pattern: re.Pattern[str], text: str) -> str | None:

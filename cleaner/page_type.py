@@ -226,8 +226,10 @@ _PRICE = re.compile(r"(?:^|[\s_-])(?:price|product-price|money)(?:$|[\s_-])")
 _MARKUP = re.compile(r"<[^>]*>")
 
 
-def _lines_matching(pattern: re.Pattern[str], lines: list[str]) -> int:
-    return sum(1 for line in lines if pattern.search(line))
+def _lines_matching(pattern: re.Pattern[str], lines: Counter[str]) -> int:
+    """How many of the lines (each distinct one tested once, then counted as often as it
+    occurs: a page repeats its class attributes) `pattern` finds something in."""
+    return sum(count for line, count in lines.items() if pattern.search(line))
 
 
 def _walk(html: str) -> _Structure:
@@ -235,7 +237,7 @@ def _walk(html: str) -> _Structure:
     Python walk over every element of the parsed page cost ten times more)."""
     found = _Structure()
     html = html.lower()
-    classes = [a or b for a, b in _CLASS_ATTR.findall(html)]
+    classes = Counter(a or b for a, b in _CLASS_ATTR.findall(html))
     found.posts = _lines_matching(_POST, classes)
     found.people = _lines_matching(_PERSON, classes)
     found.cards = _lines_matching(_CARD, classes)

@@ -73,6 +73,20 @@ def test_author_fallback_loses_what_follows_the_name() -> None:
     assert page_author(tree, None, None) is None
 
 
+def test_author_fallback_search_runs_only_when_the_page_names_no_author() -> None:
+    searches: list[str] = []
+
+    def search() -> str:
+        searches.append("ran")
+        return "Jane Doe"
+
+    named = _tree('<meta name="author" content="Sam Singleton">', "<p>Text.</p>")
+    assert page_author(named, None, search) == "Sam Singleton"
+    assert searches == []
+    assert page_author(_tree("", "<p>Text.</p>"), None, search) == "Jane Doe"
+    assert searches == ["ran"]
+
+
 def test_sentences_and_addresses_are_not_names() -> None:
     assert clean_name("Jane writes about food. She lives in Paris") is None
     assert clean_name("https://example.com/jane") is None

@@ -31,7 +31,7 @@ from cleaner.cards import FURNITURE_TAGS, page_cards
 from cleaner.combine import CARD_TYPES, COMMENT_TYPES, combine
 from cleaner.dates import parse_date
 from cleaner.document import Document
-from cleaner.page_fields import page_author, page_title, stated_date
+from cleaner.page_fields import page_author, page_title, scan, stated_date
 from cleaner.page_type import page_evidence, url_evidence
 from cleaner.steps.base import Setup, Step
 from cleaner.vendored.trafilatura.author_search import find_author
@@ -148,20 +148,25 @@ def _parse_bytes(html: str, parser: etree.HTMLParser) -> HtmlElement | None:
     return None
 
 
-def page_metadata(tree: HtmlElement, url: str | None, find_dates: bool = True) -> PageMetadata:
+def page_metadata(
+    tree: HtmlElement, url: str | None, find_dates: bool = True, search_author: bool = True
+) -> PageMetadata:
     """trafilatura's `extract_metadata` for the fields a record has (title, author, url,
     site, description, date), step for step, without the categories, tags and licence it
     also looks for: those cost a fifth of HTML mode's time and nothing here reads them.
     It reads the tree trafilatura then extracts from, as `extract_metadata` does inside
     `bare_extraction`. tests/test_inputs.py holds it to trafilatura's answers.
-    `find_dates=False` leaves the date out (the extract step looks for it its own way)."""
+    `find_dates=False` leaves the date out (the extract step looks for it its own way);
+    `search_author=False` the byline search where the meta tags and JSON-LD name no
+    author (the extract step runs `searched_author` only when its own sources fail)."""
     metadata = examine_meta(tree)
     if metadata.author and " " not in metadata.author:
         metadata.author = None
     with suppress(Exception):  # trafilatura guards its JSON-LD reader the same way
         metadata = extract_meta_json(tree, metadata)
     metadata.title = metadata.title or extract_title(tree)
-    metadata.author = metadata.author or find_author(tree)
+    if search_author:
+        metadata.author = metadata.author or find_author(tree)
     metadata.url = metadata.url or extract_url(tree, url)
     if find_dates:
         metadata.date = find_date(
@@ -180,6 +185,13 @@ def page_metadata(tree: HtmlElement, url: str | None, find_dates: bool = True) -
         metadata.sitename = found[1]
     metadata.clean_and_trim()
     return metadata
+
+
+def searched_author(tree: HtmlElement) -> str | None:
+    """trafilatura's byline search (`find_author`), trimmed as `page_metadata` trims it."""
+    found = PageMetadata(author=find_author(tree))
+    found.clean_and_trim()
+    return found.author
 
 
 class ExtractStep(Step):
@@ -207,7 +219,11 @@ class ExtractStep(Step):
         metadata = text = page_type = None
         with suppress(TypeError, ValueError):  # what bare_extraction turns into "no result"
             url = doc.metadata.get("url")
-            metadata = page_metadata(tree, url, find_dates=False) if tree is not None else None
+            metadata = (
+                page_metadata(tree, url, find_dates=False, search_author=False)
+                if tree is not None
+                else None
+            )
         if tree is not None and metadata is not None:  # read before main_text prunes the tree
             url = doc.metadata.get("url") or metadata.url
             evidence = page_evidence(doc.html, url)
@@ -215,9 +231,16 @@ class ExtractStep(Step):
             page_type = evidence.decide()
             doc.metadata["page_type"] = page_type
             doc.metadata["page_type_evidence"] = evidence.reasons  # for `cleaner explain`
-            metadata.title = page_title(tree, url, metadata.sitename) or metadata.title
-            metadata.author = page_author(tree, metadata.sitename, metadata.author, page_type)
-            stated = stated_date(doc.html, tree, url)
+            marks = scan(tree)  # read once for the title, the author and a shown date
+            metadata.title = page_title(tree, url, metadata.sitename, marks) or metadata.title
+            metadata.author = page_author(
+                tree,
+                metadata.sitename,
+                metadata.author or (lambda: searched_author(tree)),
+                page_type,
+                marks,
+            )
+            stated = stated_date(doc.html, tree, url, marks)
             metadata.date = stated or self._searched_date(tree, metadata.url)
             # The tree is pruned in place: nothing reads it after this.
             comments = page_type in COMMENT_TYPES
