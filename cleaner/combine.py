@@ -122,11 +122,19 @@ def merge(first: str, second: str) -> str:
     return "\n".join(merged)
 
 
-def combine(text: str, html: str, page_type: str | None, cards: list[list[str]]) -> str:
+def combine(
+    text: str,
+    html: str,
+    page_type: str | None,
+    cards: list[list[str]],
+    product: list[str] | None = None,
+) -> str:
     """trafilatura's `text` with resiliparse's blocks and the page's cards that it lacks,
-    as the page's type calls for (see the module's notes)."""
+    as the page's type calls for (see the module's notes); on a product page, the lines
+    of the product's JSON-LD description and specifications (`product`,
+    cleaner/product_data.py) that it lacks."""
     if page_type in TRAFILATURA_ALONE:
-        return text
+        return merge(text, "\n".join(product)) if product and page_type == "product" else text
     other = second_opinion(html, comments=page_type in COMMENT_TYPES)
     if other and (page_type is not None or _holds_more(other, text)):
         text = merge(text, other)

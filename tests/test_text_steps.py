@@ -111,6 +111,33 @@ def test_distant_repeats_go_only_when_long() -> None:
     assert _dedup(lines) == [short, "First answer.", short, "Second answer.", long, "Middle."]
 
 
+PARAMETER = (
+    "The amount to charge, a positive integer in the smallest currency unit, for example "
+    "100 cents to charge 1.00 USD, or 100 to charge 100 JPY, a currency without decimals."
+)
+
+
+def _reference_page(html: str | None, page_type: str | None) -> list[str]:
+    lines = ["Create a charge", PARAMETER, "Retrieve a charge", PARAMETER, "Next", "Next"]
+    doc = Document("d", "d", "\n".join(lines), html=html)
+    doc.metadata["page_type"] = page_type
+    NormalizeStep()(doc)
+    RepeatedLineStep(min_words=1, distant_min_words=20)(doc)
+    return [line.text for line in doc.kept]
+
+
+def test_documentation_pages_keep_a_description_stated_again_further_down() -> None:
+    kept = _reference_page("<html></html>", "documentation")
+    assert kept == ["Create a charge", PARAMETER, "Retrieve a charge", PARAMETER, "Next"]
+
+
+def test_other_pages_and_text_dumps_drop_distant_repeats() -> None:
+    without = ["Create a charge", PARAMETER, "Retrieve a charge", "Next"]
+    assert _reference_page("<html></html>", "article") == without
+    assert _reference_page("<html></html>", None) == without
+    assert _reference_page(None, "documentation") == without
+
+
 def test_short_lines_may_repeat_but_the_title_may_not() -> None:
     assert _dedup(["Yes.", "Yes.", "Big News", "Big News"], title="Big News") == [
         "Yes.",

@@ -33,6 +33,7 @@ from cleaner.dates import parse_date
 from cleaner.document import Document
 from cleaner.page_fields import page_author, page_title, scan, stated_date
 from cleaner.page_type import page_evidence, url_evidence
+from cleaner.product_data import product_lines
 from cleaner.steps.base import Setup, Step
 from cleaner.vendored.trafilatura.author_search import find_author
 from cleaner.vendored.trafilatura.main_text import main_text
@@ -245,6 +246,7 @@ class ExtractStep(Step):
             # The tree is pruned in place: nothing reads it after this.
             comments = page_type in COMMENT_TYPES
             cards = page_cards(tree) if page_type in CARD_TYPES else []
+            product = product_lines(tree) if page_type == "product" else []
             text = main_text(
                 tree,
                 url,
@@ -255,7 +257,7 @@ class ExtractStep(Step):
                 markdown=self.markdown,
             )
             if text and text.strip():
-                combined = combine(text, doc.html, page_type, cards)
+                combined = combine(text, doc.html, page_type, cards, product)
                 self.counts["combined"] += combined != text
                 text = combined
         if text and text.strip():
