@@ -166,3 +166,30 @@ def test_a_code_example_grown_by_a_line_is_not_a_near_repeat() -> None:
     # The same growth in prose is a near repeat.
     lede = "The ministers met in Geneva on Friday and agreed that the talks would resume next week"
     assert _near_repeats([lede, lede + " in Vienna"]) == [lede]
+
+
+TEASER_UNITS = [
+    line
+    for headline, name, summary in (
+        ("Harbour board approves the new ferry timetable", "Ann Bell", TEASERS[1].split(",")[0] + "."),
+        ("Islanders say the board ignored their views", "Tom Reed", TEASERS[5].split(",")[0] + "."),
+        ("Covered market to reopen after repairs", "Eva Lund", TEASERS[7].split(",")[0] + "."),
+    )
+    for line in (headline, name, "Tuesday November 19, 2019", summary)
+]
+
+
+def test_bylines_the_rules_removed_still_part_teasers_from_the_article() -> None:
+    """Each teaser's byline and date (gone to `name-above-date` before the classifier)
+    cost where they stood, so the listing below the article goes with them."""
+    doc = Cleaner(Config()).clean_text("\n".join([*ARTICLE, "More stories", *TEASER_UNITS]))
+    assert {r.rule for r in doc.removals if r.text.startswith("Tuesday")} == {"name-above-date"}
+    assert [line.text for line in doc.kept] == ARTICLE
+
+
+def test_the_articles_own_byline_above_it_parts_nothing() -> None:
+    """Above the article the removed lines cost nothing: its standfirst stays."""
+    standfirst = TEASERS[1]
+    page = [standfirst, "By Ann Bell", "Tuesday November 19, 2019", *ARTICLE]
+    kept = [line.text for line in Cleaner(Config()).clean_text("\n".join(page)).kept]
+    assert kept == [standfirst, *ARTICLE]

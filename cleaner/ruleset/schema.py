@@ -148,6 +148,24 @@ class RuleSpec(_Strict):
         return self
 
 
+#: Rules whose removals sit inside articles (rules/classifier.yaml explains): what they
+#: removed costs the main-block pass nothing.
+INLINE_FURNITURE_RULES = (
+    "ad-label",
+    "*-ad-label",
+    "photo-credit",
+    "*-photo-credit",
+    "agency-credit",
+    "symbol-only-line",
+    "byline",
+    "dateline-stamp",
+    "update-stamp",
+    "read-more-link",
+    "comment-prompt",
+    "comment-count",
+)
+
+
 class ClassifierSettings(_Strict):
     """Thresholds of the line classifier (rules/classifier.yaml documents each one)."""
 
@@ -173,6 +191,11 @@ class ClassifierSettings(_Strict):
     main_block_min_penalty: Annotated[int, Field(ge=0)] = 10
     main_block_secondary: Annotated[float, Field(gt=0, le=1)] = 0.3
     main_block_secondary_before: Annotated[float, Field(gt=0, le=1)] = 0.1
+    main_block_removed_cost: Annotated[float, Field(ge=0)] = 3.0
+    main_block_removed_max_lines: Annotated[int, Field(ge=0)] = 3
+    main_block_inline_rules: list[str] = Field(
+        default_factory=lambda: list(INLINE_FURNITURE_RULES)
+    )
 
 
 class RuleFile(_Strict):

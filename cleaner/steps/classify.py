@@ -20,6 +20,7 @@ with `classifier:<why>`.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -255,6 +256,7 @@ class Judged:
     why: str = ""
     words: int = 0
     shape: str = ""  # shape_of(the line's text)
+    furniture_before: int = 0  # lines the rules removed as furniture just above this one
 
 
 class ClassifyStep(Step):
@@ -303,7 +305,12 @@ class ClassifyStep(Step):
         if len(known) >= MAX_VERDICTS:
             known.clear()
         judged = []
-        for line in doc.kept:
+        furniture = self._rule_furniture(doc)
+        gap = 0
+        for line in doc.lines:
+            if line.removed:
+                gap += line.number in furniture and not _is_teaser(line.text)
+                continue
             key = (line.text, line.content, language)
             verdict = known.get(key)
             if verdict is None:
@@ -312,7 +319,8 @@ class ClassifyStep(Step):
                 verdict = known[key] = (place, alone.why, alone.words, alone.shape)
             place, why, words, shape = verdict
             first = _KINDS[place]
-            judged.append(Judged(line, first, first, why, words, shape))
+            judged.append(Judged(line, first, first, why, words, shape, gap))
+            gap = 0
         _lone_rows_are_not_tables(judged)
         _colon_lists(judged)
         self.revise(judged)
@@ -328,6 +336,21 @@ class ClassifyStep(Step):
                 doc.drop(item.line, step=self.name, rule=f"classifier:{item.why}")
                 dropped += 1
         return dropped
+
+    def _rule_furniture(self, doc: Document) -> set[int]:
+        """Numbers of the lines the rules removed as page furniture (a share bar, a
+        byline and date under a teaser's headline, a "Reply" button), which the main-block
+        pass counts where they stood; not those of `main_block_inline_rules` (ad labels,
+        credits, separators: an article holds them), nor repeats the dedup steps removed."""
+        inline = self.settings.main_block_inline_rules
+        found = set()
+        for removal in doc.removals:
+            if removal.step != "rules" or removal.line is None:
+                continue
+            if inline and any(fnmatch.fnmatchcase(removal.rule, pattern) for pattern in inline):
+                continue
+            found.add(removal.line)
+        return found
 
     # --- the line alone ---------------------------------------------------------------------
 
@@ -513,12 +536,40 @@ class ClassifyStep(Step):
         prose, score 0 too: an article holds them, a menu of them is judged by the other
         passes. A block takes in the lines of score 0 next to it (a code block after the
         last paragraph, a paragraph a paywall cut short). A heading just above a block
-        belongs to it."""
-        scores = [self._score(item) for item in judged]
+        belongs to it.
+
+        Lines the rules removed as furniture cost where they stood
+        (`main_block_removed_cost` lines' worth each, at most `main_block_removed_max_lines`
+        in a row): a teaser's byline and date, a comment's "Reply" and "Like", gone before
+        this pass, still part a listing or a thread from the article. A "Read more" link
+        costs nothing: a listicle's items end with one too. Above the densest run they
+        cost nothing (the article's own byline and dateline under its headline and
+        standfirst)."""
+        scores: list[float] = []
+        line_at: list[int] = []  # for each score, its line in judged, or -1 for removed lines
+        removed_cost = (
+            -self.settings.main_block_bad_weight
+            * self.settings.main_block_min_penalty
+            * self.settings.main_block_removed_cost
+        )
+        cap = self.settings.main_block_removed_max_lines
+        for i, item in enumerate(judged):
+            if item.furniture_before and removed_cost:
+                scores.append(removed_cost * min(item.furniture_before, cap))
+                line_at.append(-1)
+            scores.append(self._score(item))
+            line_at.append(i)
         inside = [False] * len(judged)
         main = max_subarray(scores, 0, len(scores))
         if main is None:
             return
+        if any(line_at[i] < 0 for i in range(main[1])):
+            # Above the article's start the removed lines are its own byline and
+            # dateline, between its headline or standfirst and its body: free there.
+            for i in range(main[1]):
+                if line_at[i] < 0:
+                    scores[i] = 0.0
+            main = max_subarray(scores, 0, len(scores)) or main
         intervals = [(0, len(scores))]  # each searched once, then split around its block
         while intervals:
             lo, hi = intervals.pop()
@@ -530,10 +581,15 @@ class ClassifyStep(Step):
                 first -= 1
             while last + 1 < hi and scores[last + 1] == 0:
                 last += 1
-            if first > lo and self._heads_block(judged[first - 1]):
+            if (
+                first > lo
+                and line_at[first - 1] >= 0
+                and self._heads_block(judged[line_at[first - 1]])
+            ):
                 first -= 1
             for i in range(first, last + 1):
-                inside[i] = True
+                if line_at[i] >= 0:
+                    inside[line_at[i]] = True
             intervals += [(lo, first), (last + 1, hi)]
         for i, item in enumerate(judged):
             if item.kind is Kind.GOOD and not item.line.content and not inside[i]:
