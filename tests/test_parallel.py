@@ -694,8 +694,8 @@ def test_failures_are_told_as_inputs_are_cleaned_even_when_dedup_waits(tmp_path)
             yield from held
 
     class WaitingExecutor(InlineExecutor):
-        def dedup_stage(self, near_threshold, out, folder, names) -> DedupStage:
-            return WaitingDedup(near_threshold, folder)
+        def dedup_stage(self, near_threshold, state, names) -> DedupStage:
+            return WaitingDedup(near_threshold, state)
 
     inputs = tmp_path / "in"
     inputs.mkdir()

@@ -161,6 +161,8 @@ INLINE_FURNITURE_RULES = (
     "dateline-stamp",
     "update-stamp",
     "read-more-link",
+    "*-related-link",
+    "*share*",
     "comment-prompt",
     "comment-count",
 )
