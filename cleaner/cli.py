@@ -6,7 +6,7 @@ import json
 import os
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -25,7 +25,7 @@ from cleaner.config import (
     OutputFormat,
 )
 from cleaner.errors import CleanerError, UsageError
-from cleaner.interrupts import Interrupted, flush_quietly, guard
+from cleaner.interrupts import Interrupted, flush_quietly, guard, kill_children
 from cleaner.sandbox import DEFAULT_DOCUMENT_MEMORY_MIB
 from cleaner.schema import Audit
 
@@ -720,3 +720,16 @@ def main() -> None:
             # left to save, and could only keep a stopped run waiting.
             os._exit(interrupt.exit_code)
         raise
+    except Exception:
+        # Outside any command's own handling (typer parsing its options, a module a
+        # command imports): a library that turned the interrupt into its own error
+        # (pybind11 makes it "ImportError: initialization failed") is still an interrupt.
+        guard.leave()
+        interrupt = guard.received()
+        if interrupt is None:
+            raise
+        flush_quietly()
+        with suppress(OSError):
+            os.write(2, b"interrupted: stopped before it finished\n")
+        kill_children()
+        os._exit(interrupt.exit_code)

@@ -99,6 +99,42 @@ def test_a_signal_while_the_interpreter_exits_ends_it_quietly(signum) -> None:
     assert time.monotonic() - started < 5.0  # it did not wait for the thread
 
 
+def test_an_interrupt_a_library_swallows_outside_a_command_still_stops_it() -> None:
+    """pybind11 (google-re2) turns an interrupt during its module's import into
+    "ImportError: initialization failed"; raised where no command handles errors (CI saw
+    typer print its traceback, exit 1), it is still the interrupt: 130, one line."""
+    script = (
+        "import os, signal\n"
+        "import cleaner.cli as cli\n"
+        "def app():\n"
+        "    try:\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "    except BaseException:\n"
+        "        raise ImportError('initialization failed') from None\n"
+        "cli.app = app\n"
+        "cli.main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 130, done.stderr
+    assert done.stderr == "interrupted: stopped before it finished\n"
+
+
+def test_an_error_outside_a_command_is_not_taken_for_an_interrupt() -> None:
+    script = (
+        "import cleaner.cli as cli\n"
+        "def app():\n"
+        "    raise ImportError('initialization failed')\n"
+        "cli.app = app\n"
+        "cli.main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1 and "ImportError: initialization failed" in done.stderr
+
+
 def test_an_interrupt_a_library_swallows_still_stops_the_run() -> None:
     """langdetect's profile loader turns any exception into its own error: the guard
     knows what it was."""
