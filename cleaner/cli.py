@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -25,7 +24,7 @@ from cleaner.config import (
     OutputFormat,
 )
 from cleaner.errors import CleanerError, UsageError
-from cleaner.interrupts import Interrupted, flush_quietly, guard, kill_children
+from cleaner.interrupts import Interrupted, guard
 from cleaner.sandbox import DEFAULT_DOCUMENT_MEMORY_MIB
 from cleaner.schema import Audit
 
@@ -711,25 +710,11 @@ def main() -> None:
     try:
         app()
     except SystemExit:
-        guard.leave()  # first: a signal from here on ends the process at once, no traceback
-        interrupt = guard.received()
-        flush_quietly()
-        if interrupt is not None:
-            # What the run finished is saved, its workers are gone and Ray is shut down:
-            # the interpreter's own exit (thread joins, libraries' exit hooks) has nothing
-            # left to save, and could only keep a stopped run waiting.
-            os._exit(interrupt.exit_code)
+        guard.finish()
         raise
     except Exception:
         # Outside any command's own handling (typer parsing its options, a module a
         # command imports): a library that turned the interrupt into its own error
         # (pybind11 makes it "ImportError: initialization failed") is still an interrupt.
-        guard.leave()
-        interrupt = guard.received()
-        if interrupt is None:
-            raise
-        flush_quietly()
-        with suppress(OSError):
-            os.write(2, b"interrupted: stopped before it finished\n")
-        kill_children()
-        os._exit(interrupt.exit_code)
+        guard.finish(b"interrupted: stopped before it finished\n")
+        raise

@@ -71,6 +71,18 @@ class InterruptGuard:
         for signum in SIGNALS:
             signal.signal(signum, _leave_at_once)
 
+    def finish(self, message: bytes = b"") -> None:
+        """The command is over (`leave()`), and output is flushed. If a signal came
+        during it, whatever a library made of it, the process ends now with 128 +
+        signal, after `message`: what the run finished is saved and its workers are
+        gone, so the interpreter's own exit (thread joins, libraries' exit hooks) has
+        nothing left to save and could only keep a stopped run waiting."""
+        self.leave()
+        if self.signum is None:
+            flush_quietly()
+            return
+        end_process(self.signum, message)
+
     def reset(self) -> None:
         self.signum, self._held, self._again, self._redelivery = None, 0, None, False
 
@@ -140,16 +152,23 @@ def _unsafe(frame: FrameType | None) -> bool:
 def exit_now(signum: int) -> None:
     """Kill this process's workers and leave at once (a second Ctrl-C). Files are only
     ever renamed into place whole, so what is in OUT stays consistent."""
+    end_process(signum, b"interrupted again: stopped at once\n", flush=False)
+
+
+def end_process(signum: int, message: bytes = b"", *, flush: bool = True) -> None:
+    """Leave at once with 128 + signal: output flushed (unless a second Ctrl-C must not
+    wait on a blocked pipe), `message` on stderr, the workers killed."""
+    if flush:
+        flush_quietly()
+    if message:
+        with suppress(OSError):
+            os.write(2, message)
     kill_children()
-    with suppress(OSError):
-        os.write(2, b"interrupted again: stopped at once\n")
     os._exit(128 + signum)
 
 
 def _leave_at_once(signum: int, frame: FrameType | None) -> None:
-    flush_quietly()
-    kill_children()
-    os._exit(128 + signum)
+    end_process(signum)
 
 
 def kill_children() -> None:
