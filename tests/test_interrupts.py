@@ -24,6 +24,13 @@ from bench.interrupts import (
 from cleaner.interrupts import Interrupted, InterruptGuard
 
 
+def run_script(script: str) -> subprocess.CompletedProcess[str]:
+    """`script` in a fresh interpreter (the guard is the process's own), its output kept."""
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+
+
 @pytest.fixture(scope="module")
 def corpus_and_reference(tmp_path_factory):
     root = tmp_path_factory.mktemp("interrupts")
@@ -90,9 +97,7 @@ def test_a_signal_while_the_interpreter_exits_ends_it_quietly(signum) -> None:
         "main()\n"
     )
     started = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
-    )
+    done = run_script(script)
     assert done.returncode == 128 + signum, done.stderr
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
     assert "Usage" in done.stdout  # what the command printed before is not lost
@@ -114,9 +119,7 @@ def test_an_interrupt_a_library_swallows_outside_a_command_still_stops_it() -> N
         "cli.app = app\n"
         "cli.main()\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
-    )
+    done = run_script(script)
     assert done.returncode == 130, done.stderr
     assert done.stderr == "interrupted: stopped before it finished\n"
 
@@ -129,9 +132,7 @@ def test_an_error_outside_a_command_is_not_taken_for_an_interrupt() -> None:
         "cli.app = app\n"
         "cli.main()\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
-    )
+    done = run_script(script)
     assert done.returncode == 1 and "ImportError: initialization failed" in done.stderr
 
 
@@ -155,9 +156,7 @@ def test_an_interrupt_a_library_swallows_still_stops_the_run() -> None:
         "import sys; sys.argv = ['cleaner', 'explain', 'seeds/000_fb5aa608aeb41b4f.txt']\n"
         "main()\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
-    )
+    done = run_script(script)
     assert done.returncode == 130, done.stderr
     assert "interrupted" in done.stderr and "internal error" not in done.stderr
 
