@@ -77,6 +77,14 @@ RULES_UNTIL = """rules:
 """
 
 
+def rule_file(case: Path) -> tuple[Path, list[str]]:
+    """A case's rules folder, `<case>-rules/` beside its inputs: its one file's path, and
+    the options that point a run at the folder."""
+    rules = case.parent / f"{case.name}-rules"
+    rules.mkdir()
+    return rules / "r.yaml", ["--rules", str(rules)]
+
+
 def build(folder: Path) -> dict[str, Callable[[Path], list[str]]]:
     """Case name -> a function that writes the case's inputs and returns extra options."""
 
@@ -193,62 +201,51 @@ def build(folder: Path) -> dict[str, Callable[[Path], list[str]]]:
 
     def until_near_miss(d: Path) -> list[str]:
         (d / "d.txt").write_text("\n".join(["a" * 21 + "!"] * 400))
-        rules = d.parent / f"{d.name}-rules"
-        rules.mkdir()
-        (rules / "r.yaml").write_text(RULES_UNTIL)
-        return ["--rules", str(rules)]
+        path, options = rule_file(d)
+        path.write_text(RULES_UNTIL)
+        return options
 
     def nested_regex_rule(d: Path) -> list[str]:
-        rules = d.parent / f"{d.name}-rules"
-        rules.mkdir()
+        path, options = rule_file(d)
         pattern = "(" * 990 + "a" + ")" * 990
-        (rules / "r.yaml").write_text(
-            RULES_UNTIL.replace("'(a|aa)+$'", f"'{pattern}'")
-        )
-        return ["--rules", str(rules)]
+        path.write_text(RULES_UNTIL.replace("'(a|aa)+$'", f"'{pattern}'"))
+        return options
 
     def repeat_regex_rule(d: Path) -> list[str]:
-        rules = d.parent / f"{d.name}-rules"
-        rules.mkdir()
-        (rules / "r.yaml").write_text(
-            RULES_UNTIL.replace("'(a|aa)+$'", "'(?:(?:a{1000}){1000}){100}'")
-        )
-        return ["--rules", str(rules)]
+        path, options = rule_file(d)
+        path.write_text(RULES_UNTIL.replace("'(a|aa)+$'", "'(?:(?:a{1000}){1000}){100}'"))
+        return options
 
     def fifo_rule_file(d: Path) -> list[str]:
-        rules = d.parent / f"{d.name}-rules"
-        rules.mkdir()
-        os.mkfifo(rules / "r.yaml")
-        return ["--rules", str(rules)]
+        path, options = rule_file(d)
+        os.mkfifo(path)
+        return options
 
     def dev_zero_rule_file(d: Path) -> list[str]:
-        rules = d.parent / f"{d.name}-rules"
-        rules.mkdir()
-        (rules / "r.yaml").symlink_to("/dev/zero")
-        return ["--rules", str(rules)]
+        path, options = rule_file(d)
+        path.symlink_to("/dev/zero")
+        return options
 
     def billion_laughs_rule_file(d: Path) -> list[str]:
         """Issue 8: YAML aliases that expand to 10^9 items."""
-        rules = d.parent / f"{d.name}-rules"
-        rules.mkdir()
+        path, options = rule_file(d)
         levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
         levels += [
             f"{chr(98 + n)}: &{chr(98 + n)} [" + ",".join([f"*{chr(97 + n)}"] * 10) + "]"
             for n in range(8)
         ]
-        (rules / "r.yaml").write_text("\n".join(levels) + "\nrules: *i\n")
-        return ["--rules", str(rules)]
+        path.write_text("\n".join(levels) + "\nrules: *i\n")
+        return options
 
     def catastrophic_regex_rule(d: Path) -> list[str]:
         """Issue 8: nested quantifiers on long lines of a's, a lookbehind so RE2 cannot
         rule it out: the 0.1 s bound and three strikes."""
         (d / "d.txt").write_text("\n".join(["a" * 5000 + "!"] * 100))
-        rules = d.parent / f"{d.name}-rules"
-        rules.mkdir()
-        (rules / "r.yaml").write_text(
+        path, options = rule_file(d)
+        path.write_text(
             RULES_UNTIL.replace("regex: 'aaaa'\n    until: '(a|aa)+$'", "regex: '(?<!x)(a+)+$'")
         )
-        return ["--rules", str(rules)]
+        return options
 
     def xz_bomb_txt(d: Path) -> list[str]:
         compressor = lzma.LZMACompressor()
