@@ -15,7 +15,11 @@ Measured:
   author, date... as HTML mode also extracts them; not a target, a like-for-like view),
   langdetect on the whole text and on the first 1000 characters, and a bare
   read-split-write loop (the floor);
-  peak RSS of a text-mode run over the corpus vs over 20 copies of it (1 worker).
+  peak RSS of a text-mode run over the corpus vs over 20 copies of it (1 worker);
+  with --scaling-data, text mode over a larger corpus of distinct documents at 1..N
+  workers: the 181 pages take about a second of CPU, so a worker's fixed costs (its
+  caches and RE2's automaton filled again) weigh on their 2-worker figures more than they
+  would on a real corpus. Printed beside the 181-page figures, not instead of them.
 
 Usage (from the repository root, with the dev virtualenv):
 
@@ -23,6 +27,8 @@ Usage (from the repository root, with the dev virtualenv):
     .venv/bin/python bench/speed.py --quick        # 1 repeat, no 20x memory run
     .venv/bin/python bench/speed.py --workers-list 1,2,4 --repeat 5 \\
         --data ../shared/bench/scrapinghub --json bench/speed.json --plot docs/throughput.svg
+    .venv/bin/python bench/speed.py --workers-list 1,2 --repeat 3 --scaling-data \
+        ../shared/bench/scrapinghub/text ../shared/bench/wcxb-dev/text   # + 1,678 dumps
 
 Prints a table and PASS/MISS per target, writes the figures as JSON and a throughput plot
 (SVG, drawn here without a plotting library). Exits 0 whatever the figures: it measures,
@@ -171,7 +177,7 @@ def child_clean(spec: Figures) -> Figures:
         executor = make_executor("local", spec["workers"])
         with Stopwatch() as watch:
             report = run(
-                [Path(spec["input"])],
+                [Path(path) for path in spec.get("inputs") or [spec["input"]]],
                 Path(tmp) / "out",
                 Config(),
                 cleaner=cleaner,
@@ -329,6 +335,72 @@ def cleaner_jobs(data: Path, workers: Sequence[int]) -> list[Job]:
         for mode in ("text", "html")
         for count in workers
     ]
+
+
+def scaling_jobs(folders: Sequence[Path], workers: Sequence[int]) -> list[Job]:
+    """Text mode over the larger corpus (`--scaling-data`), at each worker count."""
+    inputs = [str(folder) for folder in folders]
+    return [
+        Job(
+            f"cleaner, text mode, scaling corpus, {count} worker(s)",
+            "clean",
+            {"mode": "text", "workers": count, "inputs": inputs, "warm": True},
+        )
+        for count in workers
+    ]
+
+
+def scaling_rows(jobs: Sequence[Job], results: Sequence[Figures]) -> list[Figures]:
+    """The scaling corpus's runs with their mode and workers (for `efficiency`)."""
+    rows = []
+    for job, row in zip(jobs, results, strict=True):
+        row.update(mode="text", workers=job.spec["workers"], inputs=job.spec["inputs"])
+        rows.append(row)
+    return rows
+
+
+def scaling_table(rows: Sequence[Figures]) -> str:
+    header = ["workers", "docs", "best s", "docs/s", "efficiency", "CPU s", "main %", "others %"]
+    body = [
+        [
+            str(r["workers"]),
+            str(r["docs"]),
+            f"{r['seconds']:.2f}",
+            f"{r['docs_per_s']:.1f}",
+            f"{efficiency(rows, 'text', r['workers']):.2f}",
+            f"{r['cpu_s']:.2f}",
+            f"{100 * (main_share(r) or 0):.1f}" if r["workers"] > 1 else "-",
+            _others(r),
+        ]
+        for r in rows
+    ]
+    return table(header, body)
+
+
+def scaling_lines(rows: Sequence[Figures] | None) -> list[str]:
+    """The scaling corpus's figures, and its own view of the two scaling targets (the
+    targets themselves are judged on the 181 pages, as the README's table states them)."""
+    if not rows:
+        return []
+    top = max(r["workers"] for r in rows)
+    lines = [
+        "scaling corpus (text mode, --scaling-data: "
+        + ", ".join(rows[0]["inputs"])
+        + "; not the 181 pages above):",
+        scaling_table(rows),
+    ]
+    if top > 1:
+        lines.append(
+            f"scaling corpus: efficiency at {top} workers {efficiency(rows, 'text', top):.3g} "
+            f"(target {TARGET_EFFICIENCY:g} on the 181 pages)"
+        )
+    if any(r["workers"] == 2 for r in rows):
+        share = main_share(_row(rows, "text", 2)) or 0.0
+        lines.append(
+            f"scaling corpus: main-process share of CPU at 2 workers {100 * share:.1f}% "
+            f"(target {100 * TARGET_MAIN_SHARE:g}% on the 181 pages)"
+        )
+    return [*lines, ""]
 
 
 def baseline_jobs(data: Path) -> list[Job]:
@@ -790,6 +862,15 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing; best is kept")
     parser.add_argument("--quick", action="store_true", help="1 repeat, no 20x memory run")
+    parser.add_argument(
+        "--scaling-data",
+        type=Path,
+        nargs="+",
+        default=[],
+        metavar="FOLDER",
+        help="also time text mode over these folders of text dumps together (distinct "
+        "documents, e.g. the scrapinghub dumps and wcxb-dev/text) at each worker count",
+    )
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="figures as JSON")
     parser.add_argument("--plot", type=Path, default=DEFAULT_PLOT, help="throughput plot (SVG)")
     args = parser.parse_args(argv)
@@ -800,10 +881,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
-def check_data(data: Path) -> None:
+def check_data(data: Path, scaling: Sequence[Path] = ()) -> None:
     for mode, pattern in (("text", "*.txt"), ("html", "*.html.gz")):
         if not any((data / mode).glob(pattern)):
             raise BenchError(f"no {pattern} in {data / mode}: give the benchmark with --data DIR")
+    for folder in scaling:
+        if not folder.is_dir():
+            raise BenchError(f"--scaling-data {folder}: no such folder")
 
 
 def report(args: argparse.Namespace, results: Figures, found: Sequence[Target]) -> str:
@@ -829,7 +913,8 @@ def report(args: argparse.Namespace, results: Figures, found: Sequence[Target]) 
     note = warm_up_note(rows)
     lines += [note] if note else []
     lines += ["", baseline_table(baselines), "", *memory_lines(results["memory"]), ""]
-    warnings = noise_warnings([*rows, *baselines])
+    lines += scaling_lines(results.get("scaling"))
+    warnings = noise_warnings([*rows, *baselines, *(results.get("scaling") or [])])
     lines += [*warnings, ""] if warnings else []
     lines += target_lines(found)
     with_metadata = _baseline(baselines, "with_metadata")
@@ -853,11 +938,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     args = parse_args(argv)
     try:
-        check_data(args.data)
+        check_data(args.data, args.scaling_data)
         clean, base = cleaner_jobs(args.data, args.workers_list), baseline_jobs(args.data)
-        measured = measure([*clean, *base], args.repeat)
+        scaling = scaling_jobs(args.scaling_data, args.workers_list) if args.scaling_data else []
+        measured = measure([*clean, *base, *scaling], args.repeat)
         rows = cleaner_rows(args.data, clean, measured[: len(clean)])
-        baselines = measured[len(clean) :]
+        baselines = measured[len(clean) : len(clean) + len(base)]
+        scaled = scaling_rows(scaling, measured[len(clean) + len(base) :])
         memory = None if args.quick else measure_memory(args.data)
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -872,6 +959,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cleaner": rows,
         "baselines": baselines,
         "memory": memory,
+        "scaling": scaled or None,
         "targets": [t.as_dict() for t in found],
     }
     print(report(args, results, found))

@@ -159,19 +159,39 @@ def batched(
     tasks: Iterable[InputTask],
     most: int = BATCH_INPUTS,
     nbytes: int = BATCH_BYTES,
+    total: int = 0,
+    workers: int = 1,
 ) -> Iterator[list[InputTask]]:
     """Groups of at most `most` inputs, closed early once their files reach `nbytes` (a
-    large input goes alone): few hand-overs for many small files, and balanced workers."""
+    large input goes alone): few hand-overs for many small files, and balanced workers.
+    With `total` inputs in all and several `workers`, the last batches shrink (at most the
+    inputs left over TAIL_SHARE times the workers): the workers then finish together,
+    not one of them on a whole batch while the others wait."""
     batch: list[InputTask] = []
     size = 0
+    left = total
+    limit = _batch_limit(most, left, workers)
     for task in tasks:
         batch.append(task)
         size += _size(task.file.path)
-        if len(batch) >= most or size >= nbytes:
+        if len(batch) >= limit or size >= nbytes:
             yield batch
+            left -= len(batch)
+            limit = _batch_limit(most, left, workers)
             batch, size = [], 0
     if batch:
         yield batch
+
+
+#: Near the end of a run with several workers, a batch holds at most the inputs left
+#: divided by this many times the workers (see `batched`).
+TAIL_SHARE = 2
+
+
+def _batch_limit(most: int, left: int, workers: int) -> int:
+    if workers < 2 or left <= 0:
+        return most
+    return max(1, min(most, -(-left // (TAIL_SHARE * workers))))
 
 
 def build_corpus_table(
@@ -193,7 +213,8 @@ def build_corpus_table(
         context = RunContext(folders, config.format, "")
         table = CorpusTable()
         tasks = plan(files, context, options=options or ReadOptions.of(config))
-        for part in executor.map(COUNT, cleaner, batched(tasks)):
+        parts = batched(tasks, total=len(files), workers=executor.workers)
+        for part in executor.map(COUNT, cleaner, parts):
             table.merge(part)
     return table
 
@@ -582,7 +603,8 @@ def run(
                 )
             progress.start(len(files), sum(collector.sizes))
             try:
-                batches = batched(plan(files, context, manifest, options))
+                tasks = plan(files, context, manifest, options)
+                batches = batched(tasks, total=len(files), workers=executor.workers)
                 with long_lived_frozen(), _writing(out):
                     cleaned = (s for part in executor.map(CLEAN, cleaner, batches) for s in part)
                     for summary in dedup.stream(cleaned, collector.cleaned):

@@ -448,3 +448,15 @@ def test_fingerprint_memory_does_not_grow_with_the_text() -> None:
             tracemalloc.stop()
 
     assert peak(800_000) < peak(100_000) + (5 << 20)
+
+
+def test_the_default_bands_are_datasketchs_choice() -> None:
+    """The bands kept for the default threshold (not worked out again in every run) are
+    the ones datasketch's MinHashLSH would choose: the same candidates."""
+    from cleaner.config import Config
+    from cleaner.duplicates import DEFAULT_BANDS
+
+    for (threshold, num_perm), bands in DEFAULT_BANDS.items():
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        assert (lsh.b, lsh.r) == bands
+    assert (Config().near_duplicate_threshold, NUM_PERM) in DEFAULT_BANDS

@@ -96,6 +96,21 @@ def test_batches_keep_every_input_in_order(tmp_path) -> None:
     assert max(len(batch) for batch in batches) <= 3
 
 
+def test_the_last_batches_shrink_so_that_the_workers_finish_together(tmp_path) -> None:
+    """With several workers the batches shrink as the inputs run out: no worker is left
+    with a whole batch while the others wait; one worker takes full batches to the end."""
+    for number in range(40):
+        (tmp_path / f"doc{number:02d}.txt").write_text("a line\n")
+    files = discover_inputs([tmp_path])
+    context = RunContext(OutputFolders.of(tmp_path / "out"), OutputFormat.TXT, "settings")
+    tasks = list(plan(files, context))
+    shrinking = [len(b) for b in batched(iter(tasks), most=8, total=len(tasks), workers=2)]
+    assert shrinking == [8, 8, 6, 5, 4, 3, 2, 1, 1, 1, 1]
+    assert sum(shrinking) == len(tasks)
+    one = [len(b) for b in batched(iter(tasks), most=8, total=len(tasks), workers=1)]
+    assert one == [8, 8, 8, 8, 8]
+
+
 def test_large_inputs_close_a_batch_early(tmp_path) -> None:
     for number in range(3):
         (tmp_path / f"big{number}.txt").write_text("x" * 600)
