@@ -54,8 +54,8 @@ MIN_LETTER_SHARE = 0.75  # of the characters other than spaces: prose is mostly 
 def sample_line(text: str) -> bool:
     """Whether a line is a sentence worth sampling (see the module's docstring)."""
     marked = ends_with_sentence_mark(text)
-    if not marked and not marks_no_sentence_end(text):
-        return False
+    if not marked and (len(text) < MIN_PROSE_LETTERS or not marks_no_sentence_end(text)):
+        return False  # (most lines: a menu's labels are short, and few lines are Thai)
     letters = sum(map(str.isalpha, text))
     if letters < MIN_LETTER_SHARE * (len(text) - text.count(" ")):
         return False  # code, a table row of figures
