@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cleaner.markup import decode_blocks
+from cleaner.scripts import UNSPACED_CHARS_PER_WORD, is_unspaced
 from cleaner.text import ends_with_sentence_mark, words_of
 
 METADATA_KEYS = (
@@ -72,10 +73,14 @@ class Line:
     def prose_words(self, min_words: int = 12) -> int:
         """The words of a prose line (a sentence-like paragraph: it ends like a sentence and
         has `min_words` or more), 0 for a line that is not prose; the ending is checked
-        first, so only sentences are split into words."""
+        first, so only sentences are split into words. A line of Chinese, Japanese or
+        Thai counts a word per `UNSPACED_CHARS_PER_WORD` characters: its `\\w+` runs are
+        phrases, and a paragraph of them would never be prose."""
         if not ends_with_sentence_mark(self.text):
             return 0
         words = len(self.words())
+        if words < min_words and is_unspaced(self.text):
+            words = max(words, len(self.text) // UNSPACED_CHARS_PER_WORD)
         return words if words >= min_words else 0
 
     def folded_words(self) -> list[str]:

@@ -24,7 +24,14 @@ UNSPACED = (
     "\uff66-\uff9f"  # half-width katakana
     "\U00020000-\U0003134f"  # Han, supplementary planes
 )
+#: Characters of such a script that weigh as much as a word of a spaced one where lines
+#: are weighed against each other (a line's prose words: `Line.prose_words`); the
+#: classifier's default weight is the same (`cjk_length_factor` 3 over 6 characters).
+UNSPACED_CHARS_PER_WORD = 2
+#: Thai and Lao: scripts with no sentence mark at all (a space parts their sentences).
+UNMARKED = "\u0e00-\u0eff"
 _UNSPACED = re.compile(f"[{UNSPACED}]")
+_UNMARKED = re.compile(f"[{UNMARKED}]")
 _UNSPACED_RUNS = re.compile(f"[{UNSPACED}]+")
 _HAS_WORD = re.compile(r"\w")
 
@@ -43,6 +50,16 @@ def is_unspaced(text: str, share: float = 0.5) -> bool:
         return False
     letters = sum(map(str.isalpha, text))
     return letters > 0 and unspaced_letters(text) >= share * letters
+
+
+def marks_no_sentence_end(text: str, share: float = 0.5) -> bool:
+    """Whether at least `share` of the text's letters are Thai or Lao, whose sentences
+    end with no mark: a test of its ending says nothing about such a line."""
+    if text.isascii() or _UNMARKED.search(text) is None:
+        return False
+    letters = sum(map(str.isalpha, text))
+    thai = sum(map(str.isalpha, _UNMARKED.findall(text)))
+    return letters > 0 and thai >= share * letters
 
 
 def count_words(text: str) -> int:

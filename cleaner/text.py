@@ -6,10 +6,19 @@ import re
 
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
-#: What ends a sentence, in every script: full stops, question and exclamation marks
-#: (Latin, full-width and ideographic 。！？, the Devanagari danda, the Arabic question
-#: mark), the ellipsis, and the closing quotes and brackets that may follow them.
-SENTENCE_MARKS = ".!?…。！？．｡।؟\"”’'»)]」』）"
+#: The one definition of a sentence's end, for every step that asks (the rules, the
+#: classifier, the language sample, a line's `prose_words`): in every language, 。！？
+#: end a sentence as .!? do. The marks that end one: Latin and full-width full stops,
+#: question and exclamation marks, the ideographic full stop (full and half width), the
+#: ellipsis, the Devanagari dandas, the Arabic question mark and the Urdu full stop, the
+#: Armenian, Ethiopic, Myanmar and Khmer ones. Thai and Lao mark no sentence end (a
+#: space parts their sentences): their lines are weighed by their characters instead
+#: (cleaner.scripts).
+SENTENCE_TERMINALS = ".!?…‼⁉。！？．｡।॥؟۔։።፧။។"
+#: Closing quotes and brackets, which may follow a mark ("？」", "said.”", "(AP).").
+SENTENCE_CLOSERS = "\"”’'»)]」』）"
+#: What may end a sentence's line: a mark, or a closing quote or bracket.
+SENTENCE_MARKS = SENTENCE_TERMINALS + SENTENCE_CLOSERS
 # After the mark only more marks, spaces or a footnote sign: "said.", "？」", "(AP).",
 # "wrong?!", but not a line of code ("});").
 _SENTENCE_END = re.compile(
@@ -23,8 +32,8 @@ _MARKS = frozenset(SENTENCE_MARKS)
 #: "Lady Beaten By Three Men (Photos)").
 BRACKET_MIN_WORDS = 3
 _BRACKET_END = re.compile(r"[(\[（]([^()\[\]（）]{0,80})[)\]）]\s*$")
-_CLOSERS = frozenset(")]）")
-_TERMINAL = frozenset(".!?…。！？．｡।؟")
+_BRACKETS = frozenset(")]）")  # closers that need a mark or a remark before them
+_TERMINAL = frozenset(SENTENCE_TERMINALS)
 
 
 def line_key(text: str, *, casefold: bool = True) -> str:
@@ -49,16 +58,15 @@ def ends_with_sentence_mark(text: str) -> bool:
     """The line ends like a sentence: a mark of `SENTENCE_MARKS` within its last
     `SENTENCE_END_REACH` characters, followed by nothing but such marks or spaces
     ("said.", "？」", "(AP).", "wrong?!"), or a remark in brackets; not a count or a tag
-    in brackets ("Archives (12)", "(Photos)"). The rules and the classifier share it
-    (the language sample keeps a stricter test of its own: steps/language.py); only the
-    tail is read, never the whole line."""
+    in brackets ("Archives (12)", "(Photos)"). The rules, the classifier and the
+    language sample share it; only the tail is read, never the whole line."""
     last = text[-1:]
-    if last in _MARKS and last not in _CLOSERS:  # the common cases first: a mark, or a
+    if last in _MARKS and last not in _BRACKETS:  # the common cases first: a mark, or a
         return last != ""  # word, right at the end
     if last.isalnum():
         return False
     end = text[-100:].rstrip()
-    if end[-1:] in _CLOSERS:
+    if end[-1:] in _BRACKETS:
         remark = _BRACKET_END.search(end)
         if remark is not None and remark.group(1).rstrip()[-1:] not in _TERMINAL:
             return len(remark.group(1).split()) >= BRACKET_MIN_WORDS

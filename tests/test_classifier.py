@@ -11,6 +11,7 @@ from cleaner import Cleaner, Config, RuleError, load_rules
 from cleaner.document import Line
 from cleaner.scripts import is_unspaced
 from cleaner.steps.classify import ClassifyStep, Kind
+from cleaner.steps.language import sample_line
 from cleaner.text import _SENTENCE_END, ends_with_sentence_mark
 
 MENU = ["Home", "News", "Politics", "Sport", "Culture", "Weather", "Contact"]
@@ -264,6 +265,66 @@ def test_one_sentence_end_for_every_script(text: str, ends: bool) -> None:
     mark or a remark of several words, not after a count or a tag ("(51)", "(Photos)")."""
     assert ends_with_sentence_mark(text) is ends
     assert Line(text + " " * 3, 1).prose_words(1) > 0 if ends else True
+
+
+# A line of each script, with and without the mark that ends its sentences; each is long
+# enough for the classifier to judge it alone and for the language sample to take it.
+_ZH = "市议会周二晚上经过长时间讨论后决定沿河修建一条新的自行车道和两座人行天桥"
+_JA = "東京都は来年の春から川沿いに新しい自転車道を整備すると発表しました"
+_EN = (
+    "The council met on Tuesday evening and decided that a new cycle lane would be built "
+    "along the river"
+)
+_TH = "นายกรัฐมนตรีกล่าวว่ารัฐบาลจะเดินหน้าโครงการก่อสร้างทางจักรยานริมแม่น้ำต่อไปในปีหน้า"
+SENTENCE_ENDS = [
+    (_ZH + "。", True),
+    (_ZH + "！", True),
+    (_ZH + "？", True),
+    ("「" + _ZH + "？」", True),
+    (_JA + "．", True),  # the full-width full stop
+    (_JA + "｡", True),  # the half-width ideographic one
+    (_JA + "。」", True),
+    (_EN + ".", True),
+    (_EN + "?”", True),
+    (_ZH, False),
+    (_JA, False),
+    (_EN, False),
+    (_ZH + "：", False),
+    (_ZH + "，", False),
+    (_EN + ":", False),
+]
+
+
+@pytest.mark.parametrize(("text", "ends"), SENTENCE_ENDS)
+def test_every_step_reads_one_sentence_end(text: str, ends: bool) -> None:
+    """The rules, the classifier and the language sample ask one definition
+    (cleaner.text): 。！？．｡ end a sentence in every script, as .!? do, and a line that
+    stops without a mark (a headline, a label) does not end one anywhere."""
+    assert ends_with_sentence_mark(text) is ends
+    assert sample_line(text) is ends
+    judged = ClassifyStep(load_rules().classifier).judge(Line(text, 1), None)
+    unmarked = ClassifyStep(load_rules().classifier).judge(Line(text.rstrip("。！？．｡」”.?:，"), 1), None)
+    if ends:  # the mark alone makes the line prose: without it, it is judged lower
+        assert judged.first is Kind.GOOD
+        assert _KIND_ORDER.index(unmarked.first) > _KIND_ORDER.index(Kind.GOOD)
+    else:
+        assert judged.first is not Kind.GOOD
+    assert Line(text, 1).prose_words(1) > 0 if ends else Line(text, 1).prose_words(1) == 0
+
+
+_KIND_ORDER = [Kind.GOOD, Kind.NEARGOOD, Kind.SHORT, Kind.BAD]
+
+
+def test_thai_has_no_sentence_mark_and_is_weighed_by_its_characters() -> None:
+    """Thai ends its sentences with no mark: its line is not a sentence's end, but a
+    long one is still prose to the classifier (counted by characters) and to the
+    language sample (by its length)."""
+    paragraph = _TH + " " + _TH
+    assert not ends_with_sentence_mark(paragraph)
+    assert sample_line(paragraph)
+    assert not sample_line("หน้าแรก ข่าว กีฬา")  # a menu's labels
+    judged = ClassifyStep(load_rules().classifier).judge(Line(paragraph, 1), "th")
+    assert judged.first in (Kind.GOOD, Kind.NEARGOOD)
 
 
 @pytest.mark.parametrize(

@@ -193,3 +193,23 @@ def test_the_articles_own_byline_above_it_parts_nothing() -> None:
     page = [standfirst, "By Ann Bell", "Tuesday November 19, 2019", *ARTICLE]
     kept = [line.text for line in Cleaner(Config()).clean_text("\n".join(page)).kept]
     assert kept == [standfirst, *ARTICLE]
+
+
+ARTICLE_ZH = [
+    "部长们周五在日内瓦会面，同意下周恢复谈判，此前谈判已中断近两个月，其间北部的战斗愈演愈烈。",
+    "双方代表团的官员表示，会谈气氛有所改善，但在该市的未来问题上仍未达成协议，双方都声称拥有该市。",
+    "下一轮谈判预计将集中讨论人道主义准入、交换俘虏以及从前线撤出重型武器等问题，据记者看到的议程草案。",
+    "外交官们提醒说，类似的承诺以前也曾作出，但几天之内就被打破，前线大部分地区的停火仍然十分脆弱。",
+]
+
+
+def test_a_chinese_article_is_prose_to_the_rules() -> None:
+    """A Chinese paragraph is a few `\\w+` runs, not twelve words: counted by its
+    characters it is prose, so a tail rule reaching to the end ("Recent Posts") does not
+    fire between its paragraphs and take the rest of the article with it, as it still
+    does after the last one."""
+    page = [*ARTICLE_ZH[:2], "Recent Posts", *ARTICLE_ZH[2:], "Recent Posts", "首页", "关于我们"]
+    doc = rules_only().clean_text("\n".join(page))
+    kept = [line.text for line in doc.kept]
+    assert [text for text in kept if text in ARTICLE_ZH] == ARTICLE_ZH
+    assert "首页" not in kept and "关于我们" not in kept

@@ -3,16 +3,19 @@ and language pickers say little about a page's language; the classifier needs th
 
 The sample is measured in characters, not words, so that Chinese, Japanese and Thai
 sentences (one run of word characters each) count as the prose they are. A sample line
-is a sentence: it ends with a sentence mark (". ! ? … 。 ！ ？", a closing quote or
-bracket after it allowed, but not a bracket alone: "Canada (français) 日本 (日本語)" is a
-menu), is mostly letters (not code) and holds at least `MIN_PROSE_LETTERS` letters
-(`MIN_UNSPACED_PROSE_LETTERS` in a script written without spaces). The sample starts
-with the longest run of such lines (at most `MAX_RUN_GAP` other lines, a subhead or a
-caption, between two of them; lines the cleaning removed count among them): an article
-is a run of paragraphs, a cookie notice or a teaser in another language a line or two;
-the other runs follow in text order. A text
-with no such line is sampled whole. With fewer than `MIN_LETTERS` letters in the
-sample, `language` and `language_confidence` are both null: too little to say.
+is a sentence: it ends like one (`cleaner.text.ends_with_sentence_mark`, the definition
+the rules and the classifier use: ". ! ? … 。 ！ ？" and the other scripts' marks, a
+closing quote or bracket after them; a bracket alone only after a remark of several
+words, so "Canada (français) 日本 (日本語)" is a menu), is mostly letters (not code) and
+holds at least `MIN_PROSE_LETTERS` letters (`MIN_UNSPACED_PROSE_LETTERS` in a script
+written without spaces). Thai and Lao mark no sentence end: a line of them is a sentence
+by its length alone (`MIN_PROSE_LETTERS`). The sample starts with the longest run of
+such lines (at most `MAX_RUN_GAP` other lines, a subhead or a caption, between two of
+them; lines the cleaning removed count among them): an article is a run of paragraphs, a
+cookie notice or a teaser in another language a line or two; the other runs follow in
+text order. A text with no such line is sampled whole. With fewer than `MIN_LETTERS`
+letters in the sample, `language` and `language_confidence` are both null: too little
+to say.
 
 The step runs twice: before the classifier, which needs the language, and after the
 cleaning, on the text that is kept.
@@ -29,8 +32,9 @@ from langdetect.language import Language
 
 from cleaner.document import Document
 from cleaner.langdetect_numpy import NumpyDetectorFactory
-from cleaner.scripts import is_unspaced
+from cleaner.scripts import is_unspaced, marks_no_sentence_end
 from cleaner.steps.base import Setup, Step
+from cleaner.text import ends_with_sentence_mark
 
 SAMPLE_CHARS = 1000  # langdetect's cost grows with the sample; prose is plenty at this size
 MIN_LETTERS = 20  # fewer letters than this say nothing reliable about a language
@@ -45,27 +49,21 @@ MIN_PROSE_LETTERS = 40  # about eight words of a language written with spaces
 MIN_UNSPACED_PROSE_LETTERS = 12  # a short sentence of Chinese or Japanese
 MAX_RUN_GAP = 2  # lines that are not sentences (subheads, a caption) inside a run of prose
 MIN_LETTER_SHARE = 0.75  # of the characters other than spaces: prose is mostly letters
-#: A sentence's end: one of these, then only closing quotes or brackets and spaces.
-_SENTENCE_MARKS = frozenset(".!?…。！？؟।")
-_CLOSERS = "\"'”’»」』)]"
-
-
-def _ends_sentence(text: str) -> bool:
-    r"""`[.!?…。！？؟।]["'”’»」』)\]]*\s*$` found in `text`, read from its end: the spaces
-    (`str.isspace`, as `\s`), then the closers, stripped, leave a mark last."""
-    return text.rstrip().rstrip(_CLOSERS)[-1:] in _SENTENCE_MARKS
 
 
 def sample_line(text: str) -> bool:
     """Whether a line is a sentence worth sampling (see the module's docstring)."""
-    if not _ends_sentence(text):
-        return False
+    marked = ends_with_sentence_mark(text)
+    if not marked and (len(text) < MIN_PROSE_LETTERS or not marks_no_sentence_end(text)):
+        return False  # (most lines: a menu's labels are short, and few lines are Thai)
     letters = sum(map(str.isalpha, text))
     if letters < MIN_LETTER_SHARE * (len(text) - text.count(" ")):
         return False  # code, a table row of figures
     if letters >= MIN_PROSE_LETTERS:
         return True
-    return letters >= MIN_UNSPACED_PROSE_LETTERS and is_unspaced(text)
+    # A short sentence of Chinese or Japanese; Thai, with no mark to tell a sentence
+    # from a menu's label, needs the length of a clause.
+    return marked and letters >= MIN_UNSPACED_PROSE_LETTERS and is_unspaced(text)
 
 
 class LanguageStep(Step):

@@ -46,12 +46,12 @@ class SelfRepeatStep(Step):
 
 
 def repeat_key(text: str) -> str:
-    return line_key(text).rstrip(".;:,… ")
+    return line_key(text).rstrip(".;:,… 。．｡，；：")
 
 
 class RepeatedLineStep(Step):
     """Keeps the first copy of a line repeated verbatim (after normalization, case folding
-    and ignoring a final full stop, so a standfirst and its sentence count as one).
+    and ignoring a final full stop, any width, so a standfirst and its sentence count as one).
 
     A repeat right after its copy (only removed lines between) is a paste accident and
     goes from `min_words` up. A repeat further away goes only from `distant_min_words`

@@ -36,7 +36,7 @@ from cleaner.text import word_count
 
 MAX_TITLE_WORDS = 30
 MAX_TITLE_CHARS = 250
-_NOT_A_HEADLINE_END = frozenset(".,;:")
+_NOT_A_HEADLINE_END = frozenset(".,;:。．｡，；：、")  # a full stop or a label's end, any width
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|•·–—»/]|-{1,2}|::)\s+")
 _DOMAIN_SHAPED = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}")
 _NOT_LETTERS = re.compile(r"[\W_]+")
