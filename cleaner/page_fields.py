@@ -376,7 +376,8 @@ MAX_AUTHORS = 12
 _BY = re.compile(
     r"^(?:(?:view|see|read)\s+(?:all|more)\s+(?:posts|articles|stories)\s+(?:by|from)\s+"
     r"|(?:more\s+(?:posts\s+)?(?:by|from)|read\s+more\s+(?:about|from))\s+"
-    r"|(?:(?:written|posted|reviewed|edited|published|article|story|words)\s+)?by\b[:\s]*"
+    r"|(?:(?:written|posted|reviewed|edited|published|articles?|stor(?:y|ies)|posts|words)\s+)?"
+    r"by\b[:\s]*"
     r"|authors?\b\s*:?\s*)",
     re.I,
 )
@@ -433,7 +434,8 @@ _ROLE_WORDS = frozenset((
 #: Labels and link texts found where a name was looked for ("Updated", "View more posts").
 _NOT_NAME_WORDS = frozenset((
     "updated", "researched", "written", "reviewed", "edited", "posted", "published", "by",
-    "view", "more", "all", "posts", "articles", "author", "authors", "about", "the",
+    "view", "more", "all", "posts", "articles", "author", "authors", "about", "the", "learn",
+    "see", "read", "click",
 ))  # fmt: skip
 _TEMPLATE_KEY = re.compile(r"[a-z_]+(?:\.[a-z_]+){2,}")  # "page.head.extra.author"
 _NAME_QUOTES = "\"'“”‘’*"
@@ -662,7 +664,9 @@ def profile_link_author(marks: PageMarks) -> str | None:
     for link in marks.profile_links:
         if _heading_place(link) == "furniture" or _in_comments(link):
             continue
-        if (name := clean_name(link.text_content())) and _looks_like_names(name):
+        # "<a>Harry Rabinowitz<span>Tech Reporter</span></a>": its texts apart
+        text = " | ".join(part for part in link.itertext() if part.strip())
+        if (name := clean_name(text)) and _looks_like_names(name):
             return name
     return None
 
@@ -768,7 +772,10 @@ def byline_author(marks: PageMarks) -> str | None:
     h1 = headline_element(marks)
     if h1 is None:
         return None
-    texts = list(_texts_after(h1, BYLINE_REACH))
+    return _byline_names(list(_texts_after(h1, BYLINE_REACH)))
+
+
+def _byline_names(texts: list[tuple[str, HtmlElement]]) -> str | None:
     for index, (text, block) in enumerate(texts):
         line = _clean(text)
         if len(line) > MAX_BYLINE_CHARS:
@@ -788,6 +795,37 @@ def byline_author(marks: PageMarks) -> str | None:
             if whole.startswith(rest) and len(whole) <= MAX_BYLINE_CHARS:
                 rest = whole
         if rest and (name := clean_name(rest)) and _looks_like_names(name):
+            return name
+    return None
+
+
+#: Texts anywhere in the page that say who wrote it: "Written by", "Article by",
+#: "Posted by", "Author:" (a bare "By" is as often "Sort by").
+_AUTHOR_LABELS = etree.XPath(
+    "//body//text()[starts-with(normalize-space(translate(.,"
+    " 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')), 'written by')"
+    " or starts-with(normalize-space(translate(., 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',"
+    " 'abcdefghijklmnopqrstuvwxyz')), 'article by')"
+    " or starts-with(normalize-space(translate(., 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',"
+    " 'abcdefghijklmnopqrstuvwxyz')), 'posted by')"
+    " or starts-with(normalize-space(translate(., 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',"
+    " 'abcdefghijklmnopqrstuvwxyz')), 'author:')]"
+)
+MAX_AUTHOR_LABELS = 5
+
+
+def labelled_author(tree: HtmlElement) -> str | None:
+    """The names after a "Written by" (or "Article by", "Posted by", "Author:") anywhere
+    in the page outside its furniture and comments: an author box at the article's end,
+    a byline above the headline."""
+    for found in _AUTHOR_LABELS(tree)[:MAX_AUTHOR_LABELS]:
+        owner = found.getparent()
+        if owner is None or not found.is_text:
+            continue  # a tail: its element is what it follows, not what holds it
+        if owner.tag in _NOT_TEXT or _heading_place(owner) == "furniture" or _in_comments(owner):
+            continue
+        texts = [(str(found), owner), *_texts_after(owner, 1)]
+        if name := _byline_names(texts):
             return name
     return None
 
@@ -880,13 +918,13 @@ def _fuller_byline(marks: PageMarks, found: str) -> str | None:
     Merwe, Dr Dieter Veldsman, Erik van Vulpen"), a person's name where it gives a login
     ("kffnirmitap", "KatieS")."""
     byline = byline_author(marks)
-    if byline is None or byline == found or _IN_WORD.search(byline):
-        return None  # "Natalia Keogan in Festivals & Events": a name and a section
-    parts = [part for part in _NAME_PARTS.split(byline) if part]
-    if len(parts) > 1 and found.casefold() in byline.casefold():
-        return byline
-    if _LOGIN.fullmatch(found) and len(parts) == 1 and len(byline.split()) > 1:
-        return byline
+    if byline is not None and byline != found and not _IN_WORD.search(byline):
+        # not "Natalia Keogan in Festivals & Events": a name and a section
+        parts = [part for part in _NAME_PARTS.split(byline) if part]
+        if len(parts) > 1 and found.casefold() in byline.casefold():
+            return byline
+        if _LOGIN.fullmatch(found) and len(parts) == 1 and len(byline.split()) > 1:
+            return byline
     return None
 
 
@@ -1012,6 +1050,10 @@ def page_author(
                     return _fuller_byline(marks, found) or found
                 return found
             names_an_organization = names_an_organization or found
+    if found := labelled_author(tree):
+        orgs = organizations(marks, site) if orgs is None else orgs
+        if _letters(found) not in orgs:
+            return found
     if callable(fallback):
         fallback = fallback()
     if fallback and (name := clean_name(fallback)) and _looks_like_names(name):

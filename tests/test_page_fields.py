@@ -493,3 +493,30 @@ def test_a_byline_that_says_more_than_the_metadata() -> None:
     # a name as the metadata writes it stays; a section after the name is no name
     assert author("Stefan", "By Automateed Team") == "Stefan"
     assert author("Natalia Keogan", "By Natalia Keogan in Festivals & Events") == "Natalia Keogan"
+
+
+def test_author_after_a_written_by_label_anywhere() -> None:
+    box = "<div class='author-box'><p>Written by John Crenshaw</p><p>John writes.</p></div>"
+    body = f"<h1>Cheap SEO</h1>{'<p>Text.</p>' * 50}{box}"
+    assert page_author(_tree("", body), None, None) == "John Crenshaw"
+    split = "<h2>Article by</h2><div>Matias Heikkilä</div>"
+    assert page_author(_tree("", f"<h1>T</h1>{'<p>x</p>' * 50}{split}"), None, None) == (
+        "Matias Heikkilä"
+    )
+    # not in comments, not in the page's furniture
+    comments = "<div class='comments'><p>Posted by Bob Stone</p></div>"
+    footer = "<footer><p>Written by Ann Lee</p></footer>"
+    assert (
+        page_author(_tree("", f"<h1>T</h1>{'<p>x</p>' * 50}{comments}{footer}"), None, None) is None
+    )
+
+
+def test_an_author_page_links_text_parts_and_labels() -> None:
+    def author(link: str) -> str | None:
+        return page_author(_tree("", f"<h1>T</h1><p>Text.</p>{link}"), None, None)
+
+    assert author(
+        '<a href="/author/harry"><b>Harry Rabinowitz</b><span>Tech Reporter</span></a>'
+    ) == ("Harry Rabinowitz")
+    assert author('<a href="/authors/juliette">Articles by Juliette</a>') == "Juliette"
+    assert author('<a href="/author/paramita">Learn More</a>') is None
