@@ -550,12 +550,12 @@ def organizations(marks: PageMarks, site: str | None) -> set[str]:
 
 def as_written(marks: PageMarks, names: list[str]) -> str | None:
     """Several names as the byline near the headline writes them ("A, B, and C"): the
-    text of a block there from the first name to the last, when it holds all of them."""
-    h1 = headline_element(marks)
-    if h1 is None:
-        return None
+    text of a block there from the first name to the last, when it holds all of them;
+    else an author meta tag that holds all of them, first to last."""
     first, last = names[0], names[-1]
-    for _, block in _texts_after(h1, BYLINE_REACH):
+    h1 = headline_element(marks)
+    texts = _texts_after(h1, BYLINE_REACH) if h1 is not None else iter(())
+    for _, block in texts:
         whole = _clean(block.text_content())
         if first in whole and last in whole:
             whole = _visible_text(block)
@@ -564,6 +564,10 @@ def as_written(marks: PageMarks, names: list[str]) -> str | None:
             written = whole[start : end + len(last)]
             if len(written) <= MAX_BYLINE_CHARS and not _has_sentence_end(written):
                 return written
+    for value in _meta(marks, *_META_AUTHORS):
+        value = clean_name(value) or ""
+        if value.startswith(first) and value.endswith(last) and all(n in value for n in names):
+            return value
     return None
 
 
@@ -1058,7 +1062,13 @@ def page_author(
         fallback = fallback()
     if fallback and (name := clean_name(fallback)) and _looks_like_names(name):
         orgs = organizations(marks, site) if orgs is None else orgs
-        if _letters(name) not in orgs or names_an_organization is None:
+        if names_an_organization is None:
+            return name
+        # not the organization's name cut into names ("Center; Research" of "Center for
+        # Drug Evaluation and Research", as trafilatura reads the same tag)
+        if _letters(name) not in orgs and not set(_words(name)) <= set(
+            _words(names_an_organization)
+        ):
             return name
     return names_an_organization
 

@@ -520,3 +520,23 @@ def test_an_author_page_links_text_parts_and_labels() -> None:
     ) == ("Harry Rabinowitz")
     assert author('<a href="/authors/juliette">Articles by Juliette</a>') == "Juliette"
     assert author('<a href="/author/paramita">Learn More</a>') is None
+
+
+def test_several_json_ld_authors_as_the_author_meta_tag_writes_them() -> None:
+    head = (
+        '<meta name="author" content="Ann Lee, Bo Chan, Cy Diaz">'
+        '<script type="application/ld+json">{"@type": "Article", "author": ['
+        '{"name": "Ann Lee"}, {"name": "Bo Chan"}, {"name": "Cy Diaz"}]}</script>'
+    )
+    assert page_author(_tree(head, "<h1>T</h1><p>x</p>"), None, None) == "Ann Lee, Bo Chan, Cy Diaz"
+
+
+def test_an_organization_is_not_cut_into_names_by_the_fallback() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "Article", "author": {"@type": '
+        '"Organization", "name": "Center for Drug Evaluation and Research"}}</script>'
+    )
+    tree = _tree(head, "<h1>T</h1><p>x</p>")
+    org = "Center for Drug Evaluation and Research"
+    assert page_author(tree, None, "Center; Research") == org
+    assert page_author(tree, None, "Jane Doe") == "Jane Doe"
