@@ -806,15 +806,11 @@ def _byline_names(texts: list[tuple[str, HtmlElement]]) -> str | None:
 #: Texts anywhere in the page that say who wrote it: "Written by", "Article by",
 #: "Posted by", "Author:" (a bare "By" is as often "Sort by").
 _AUTHOR_LABELS = etree.XPath(
-    "//body//text()[starts-with(normalize-space(translate(.,"
-    " 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')), 'written by')"
-    " or starts-with(normalize-space(translate(., 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',"
-    " 'abcdefghijklmnopqrstuvwxyz')), 'article by')"
-    " or starts-with(normalize-space(translate(., 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',"
-    " 'abcdefghijklmnopqrstuvwxyz')), 'posted by')"
-    " or starts-with(normalize-space(translate(., 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',"
-    " 'abcdefghijklmnopqrstuvwxyz')), 'author:')]"
+    "//body//text()[contains(., 'ritten by') or contains(., 'rticle by')"
+    " or contains(., 'osted by') or contains(., 'uthor:') or contains(., 'RITTEN BY')"
+    " or contains(., 'RTICLE BY') or contains(., 'OSTED BY') or contains(., 'UTHOR:')]"
 )
+_AUTHOR_LABEL = re.compile(r"\s*(?:(?:written|article|posted)\s+by\b|author:)", re.I)
 MAX_AUTHOR_LABELS = 5
 
 
@@ -824,7 +820,7 @@ def labelled_author(tree: HtmlElement) -> str | None:
     a byline above the headline."""
     for found in _AUTHOR_LABELS(tree)[:MAX_AUTHOR_LABELS]:
         owner = found.getparent()
-        if owner is None or not found.is_text:
+        if owner is None or not found.is_text or not _AUTHOR_LABEL.match(found):
             continue  # a tail: its element is what it follows, not what holds it
         if owner.tag in _NOT_TEXT or _heading_place(owner) == "furniture" or _in_comments(owner):
             continue
