@@ -185,7 +185,7 @@ def test_meta_author_as_written() -> None:
         '<meta name="citation_author" content="Ekert, Artur">'
         '<meta name="citation_author" content="Kay, Alastair">'
     )
-    assert author(citations) == "Ekert, Artur and Kay, Alastair"
+    assert author(citations) == "Artur Ekert, Alastair Kay"
 
 
 def test_rel_author_link_outside_comments() -> None:
@@ -291,7 +291,7 @@ def test_stated_date_from_the_address_first_then_the_articles_json_ld() -> None:
     assert stated_date(html) == "2021-08-12"  # without the tree: the first one written
 
 
-def test_stated_date_shown_near_the_headline_unless_an_update() -> None:
+def test_stated_date_shown_near_the_headline_an_update_last() -> None:
     from cleaner.page_fields import stated_date
 
     def date(body: str) -> str | None:
@@ -299,9 +299,46 @@ def test_stated_date_shown_near_the_headline_unless_an_update() -> None:
         return stated_date(html, parse_page(html))
 
     assert date("<h1>Title</h1><p>By Ann</p><p>March 5, 2024</p>") == "2024-03-05"
-    assert date("<h1>Title</h1><p>Updated: March 5, 2024</p>") is None
+    published = "<h1>Title</h1><p>Updated: March 5, 2024</p><p>Published: May 1, 2023</p>"
+    assert date(published) == "2023-05-01"
+    # an update is the date the page shows when it shows no other
+    assert date("<h1>Title</h1><p>Updated: March 5, 2024</p>") == "2024-03-05"
     assert date("<h1>Title</h1><p>In 2024 we sold 3 cars.</p>") is None
     assert date("<p>March 5, 2024</p>") is None  # no headline to be near
+
+
+def test_stated_date_shown_above_the_headline() -> None:
+    from cleaner.page_fields import stated_date
+
+    def date(body: str) -> str | None:
+        html = f"<html><body>{body}</body></html>"
+        return stated_date(html, parse_page(html))
+
+    above = "<div><div>Published</div><div>October 14, 2025</div></div>"
+    assert date(f"<nav>March 1, 2020</nav>{above}<h1>Title</h1><p>Text.</p>") == "2025-10-14"
+    # one after the headline comes first
+    assert date(f"{above}<h1>Title</h1><p>Nov 2, 2025</p>") == "2025-11-02"
+    # too far above is not the headline's
+    far = "".join(f"<p>Item {n}</p>" for n in range(6))
+    assert date(f"<p>March 1, 2020</p>{far}<h1>Title</h1>") is None
+
+
+def test_a_date_shown_by_the_headline_before_json_ld_date_published() -> None:
+    from cleaner.page_fields import stated_date
+
+    ld = '<script type="application/ld+json">{"@type": "Article", "datePublished": "2024-08-29"}'
+    head = f"{ld}</script>"
+
+    def date(body: str) -> str | None:
+        html = f"<html><head>{head}</head><body>{body}</body></html>"
+        return stated_date(html, parse_page(html))
+
+    assert date("<h1>Title</h1><p>By Ann</p><p>Updated Nov 25, 2025</p>") == "2025-11-25"
+    assert date("<h1>Title</h1><p>By Ann</p>") == "2024-08-29"
+    # a published-time meta tag still comes first
+    meta = '<meta property="article:published_time" content="2023-01-02T08:00:00Z">'
+    html = f"<html><head>{meta}{head}</head><body><h1>T</h1><p>Nov 25, 2025</p></body></html>"
+    assert stated_date(html, parse_page(html)) == "2023-01-02"
 
 
 def test_a_forum_threads_starter() -> None:
@@ -322,6 +359,13 @@ def test_a_forum_threads_starter() -> None:
         '<div class="question" data-author-username="user3080392">Q</div>'
     )
     assert author("", quoted) == "user3080392"
+    # the first post's author element as forum software marks it, not a quoted one's
+    posts = (
+        '<blockquote><cite><a class="username">quoted</a> wrote:</cite></blockquote>'
+        '<dl class="postprofile"><dt><a class="username-coloured">b.scherer</a></dt></dl>'
+    )
+    assert author("", posts) == "b.scherer"
+    assert author("", '<article><h3 class="PostUser-name">antonjw</h3></article>') == "antonjw"
 
 
 def test_labels_and_placeholders_are_not_names() -> None:
@@ -332,3 +376,167 @@ def test_labels_and_placeholders_are_not_names() -> None:
     assert page_author(page, None, "Personal finance") is None  # a section, not a name
     assert page_author(page, None, "Rasmus Barslund Founder; Lead Reviewer") == "Rasmus Barslund"
     assert page_author(page, None, "b.scherer") == "b.scherer"
+
+
+def test_author_from_a_link_to_the_authors_page() -> None:
+    # the byline sits above the headline, where no byline search looks
+    body = (
+        '<nav><a href="/author/editors/">Our editors</a></nav>'
+        '<div>By: <a href="https://x.com/blog/author/flowguard-emea">FlowGuard EMEA</a></div>'
+        "<h1>Choosing a pipe</h1><p>Text.</p>"
+    )
+    assert page_author(_tree("", body), None, None) == "FlowGuard EMEA"
+    # a person's page link comes before an organization named in JSON-LD
+    head = (
+        '<script type="application/ld+json">{"@type": "Article", "author": '
+        '{"@type": "Organization", "name": "Cleveland Clinic"}}</script>'
+    )
+    body = '<h1>Meditate</h1><p>Text.</p><a href="/staff/123-holly">Holly Wilgus, E-RYT 200</a>'
+    assert page_author(_tree(head, body), "Cleveland Clinic", None) == "Holly Wilgus, E-RYT 200"
+    # a link's label is no name; a link in comments is not the page's author
+    body = (
+        '<h1>T</h1><p>Text.</p><a href="/author/ann">View all posts</a>'
+        '<div class="comments"><a href="/author/bob">Bob Stone</a></div>'
+    )
+    assert page_author(_tree("", body), None, None) is None
+
+
+def test_names_that_begin_like_a_month_are_names() -> None:
+    page = _tree("", "<p>Text.</p>")
+    for name in ("Gary Marcus", "Tom May", "Mike Marshall", "Jane Decker", "Rob Mardisalu"):
+        assert page_author(page, None, name) == name
+    assert page_author(page, None, "Luke Kim December") == "Luke Kim"
+    assert page_author(page, None, "Ann Lee May 5, 2024") == "Ann Lee"
+
+
+def test_byline_names_between_tracking_scripts() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "Article", "author": ['
+        '{"name": "Ann Lee"}, {"name": "Bo Chan"}, {"name": "Cy Diaz"}]}</script>'
+    )
+    script = "<script>function track() { window.dataLayer.push({'event': 'x'}) }</script>"
+    byline = (
+        f"<h1>T</h1><p>By <strong>{script}<a>Ann Lee</a></strong>, <strong>{script}"
+        f"<a>Bo Chan</a></strong>, and <strong>{script}<a>Cy Diaz</a></strong></p>"
+    )
+    assert page_author(_tree(head, byline), None, None) == "Ann Lee, Bo Chan, and Cy Diaz"
+
+
+def test_a_papers_citation_authors_as_listed() -> None:
+    def author(*names: str) -> str | None:
+        metas = "".join(f'<meta name="citation_author" content="{name}">' for name in names)
+        return page_author(_tree(metas, "<p>Text.</p>"), None, None)
+
+    assert author("Aditya Mahindru", "Pradeep Patil", "Varun Agrawal") == (
+        "Aditya Mahindru, Pradeep Patil, Varun Agrawal"
+    )
+    # "Family, Given" turned where commas part the names; a single one as written
+    assert author("Roy, Aniruddha", "Patel, Jyoti") == "Aniruddha Roy, Jyoti Patel"
+    assert author("Kaufman, Jeff T.") == "Kaufman, Jeff T."
+
+
+def test_json_ld_with_raw_line_breaks_in_its_strings() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "DiscussionForumPosting", '
+        '"text": "first line\n\tsecond line", "datePublished": "2024-02-21 13:00:00", '
+        '"author": {"@type": "Person", "name": "Need2KnowLion"}}</script>'
+    )
+    assert page_author(_tree(head, "<p>x</p>"), None, None, page_type="forum") == "Need2KnowLion"
+
+
+def test_a_page_without_main_text_keeps_its_author_and_date() -> None:
+    from cleaner import Cleaner, Config
+    from cleaner.readers.text import document_from_bytes
+
+    page = (
+        "<html><head><title>Best first telescope?</title>"
+        '<meta name="author" content="Ann Lee">'
+        '<meta property="article:published_time" content="2025-02-20T10:00:00Z">'
+        "</head><body><script>render()</script></body></html>"
+    )
+    doc = document_from_bytes("p", "p", page.encode(), html=True)
+    doc = Cleaner(Config()).clean(doc)
+    assert doc.text == ""
+    assert doc.metadata["author"] == "Ann Lee"
+    assert doc.metadata["date"] == "2025-02-20T00:00:00+00:00"
+
+
+def test_author_named_in_the_line_that_shows_the_date() -> None:
+    def author(body: str) -> str | None:
+        return page_author(_tree("", body), None, None)
+
+    line = "<p>Aaron Ricadela | Senior Writer | July 2, 2025</p>"
+    assert author(f"<header><h1>AI in Healthcare</h1>{line}</header><p>Text.</p>") == (
+        "Aaron Ricadela"
+    )
+    spans = "<div><span>2025-12-17</span><span>·</span><a><div>Trond Teigen</div></a></div>"
+    assert author(f"<h1>Mission accomplished!</h1>{spans}<p>Text.</p>") == "Trond Teigen"
+    above = "<div><span>Dec 17, 2025</span><span>Julian K. Arni</span></div>"
+    assert author(f"{above}<h1>Attested builds</h1><p>Text.</p>") == "Julian K. Arni"
+    # sections, labels and single words are not the author
+    section = "<p>Fitzg | Posted in General Discussion on February 24, 2006</p>"
+    assert author(f"<h1>Woodworking</h1>{section}") is None
+    assert author("<h1>T</h1><p>Mental | 5 min read | March 3, 2024</p>") is None
+    assert author("<h1>T</h1><p>Reading Time · March 3, 2024</p>") is None
+
+
+def test_a_byline_that_says_more_than_the_metadata() -> None:
+    def author(meta: str, byline: str) -> str | None:
+        head = f'<meta name="author" content="{meta}">'
+        return page_author(_tree(head, f"<h1>T</h1><p>{byline}</p><p>Text.</p>"), None, None)
+
+    # all the names where the metadata gives the first
+    byline = "By Dr Marna van der Merwe, Dr Dieter Veldsman, Erik van Vulpen"
+    assert author("Marna van der Merwe", byline) == byline.removeprefix("By ")
+    # a person's name where the metadata gives a login
+    assert author("kffnirmitap", "By Nirmita Panchal") == "Nirmita Panchal"
+    # a name as the metadata writes it stays; a section after the name is no name
+    assert author("Stefan", "By Automateed Team") == "Stefan"
+    assert author("Natalia Keogan", "By Natalia Keogan in Festivals & Events") == "Natalia Keogan"
+
+
+def test_author_after_a_written_by_label_anywhere() -> None:
+    box = "<div class='author-box'><p>Written by John Crenshaw</p><p>John writes.</p></div>"
+    body = f"<h1>Cheap SEO</h1>{'<p>Text.</p>' * 50}{box}"
+    assert page_author(_tree("", body), None, None) == "John Crenshaw"
+    split = "<h2>Article by</h2><div>Matias Heikkilä</div>"
+    assert page_author(_tree("", f"<h1>T</h1>{'<p>x</p>' * 50}{split}"), None, None) == (
+        "Matias Heikkilä"
+    )
+    # not in comments, not in the page's furniture
+    comments = "<div class='comments'><p>Posted by Bob Stone</p></div>"
+    footer = "<footer><p>Written by Ann Lee</p></footer>"
+    assert (
+        page_author(_tree("", f"<h1>T</h1>{'<p>x</p>' * 50}{comments}{footer}"), None, None) is None
+    )
+
+
+def test_an_author_page_links_text_parts_and_labels() -> None:
+    def author(link: str) -> str | None:
+        return page_author(_tree("", f"<h1>T</h1><p>Text.</p>{link}"), None, None)
+
+    assert author(
+        '<a href="/author/harry"><b>Harry Rabinowitz</b><span>Tech Reporter</span></a>'
+    ) == ("Harry Rabinowitz")
+    assert author('<a href="/authors/juliette">Articles by Juliette</a>') == "Juliette"
+    assert author('<a href="/author/paramita">Learn More</a>') is None
+
+
+def test_several_json_ld_authors_as_the_author_meta_tag_writes_them() -> None:
+    head = (
+        '<meta name="author" content="Ann Lee, Bo Chan, Cy Diaz">'
+        '<script type="application/ld+json">{"@type": "Article", "author": ['
+        '{"name": "Ann Lee"}, {"name": "Bo Chan"}, {"name": "Cy Diaz"}]}</script>'
+    )
+    assert page_author(_tree(head, "<h1>T</h1><p>x</p>"), None, None) == "Ann Lee, Bo Chan, Cy Diaz"
+
+
+def test_an_organization_is_not_cut_into_names_by_the_fallback() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "Article", "author": {"@type": '
+        '"Organization", "name": "Center for Drug Evaluation and Research"}}</script>'
+    )
+    tree = _tree(head, "<h1>T</h1><p>x</p>")
+    org = "Center for Drug Evaluation and Research"
+    assert page_author(tree, None, "Center; Research") == org
+    assert page_author(tree, None, "Jane Doe") == "Jane Doe"

@@ -268,7 +268,7 @@ class ExtractStep(Step):
             problem = page_problem(doc.html, doc.raw)
             if problem:
                 doc.warnings.append(problem)
-        if text is None or metadata is None:
+        if metadata is None:  # a page without main text still states its title, author, date
             return
         doc.set_meta("url", metadata.url)  # canonical link, unless the archive named one
         doc.set_meta("title", metadata.title)
