@@ -47,6 +47,11 @@ CARD_SHARE = 0.5
 UNTYPED_MORE = 1.5
 PROSE_WORDS = 30
 MANY_CARDS = 20
+#: On a page of no type with article prose, fewer cards are still added when they hold
+#: this many times the text's words and read as a list (`_cards_dominate`).
+CARDS_OVER_TEXT = 2.0
+MAX_CARD_SHARE = 0.35
+MIN_LINE_WORDS = 3.0
 _SENTENCE_ENDS = frozenset('.!?"\u201d')
 UNTYPED_SHARED = 0.5
 #: A block is new when fewer than this share of its words are in trafilatura's text.
@@ -138,7 +143,7 @@ def combine(
     other = second_opinion(html, comments=page_type in COMMENT_TYPES)
     if other and (page_type is not None or _holds_more(other, text)):
         text = merge(text, other)
-    untyped_ok = len(cards) >= MANY_CARDS or not _has_prose(text)
+    untyped_ok = len(cards) >= MANY_CARDS or not _has_prose(text) or _cards_dominate(cards, text)
     if cards and (page_type is not None or untyped_ok):
         card_text = "\n".join(line for card in cards for line in card)
         if page_type in ALWAYS_CARDS or _words(card_text) >= CARD_SHARE * _words(text):
@@ -155,6 +160,23 @@ def _has_prose(text: str) -> bool:
         line.rstrip()[-1:] in _SENTENCE_ENDS and len(_TOKEN.findall(line)) >= PROSE_WORDS
         for line in text.split("\n")
     )
+
+
+def _cards_dominate(cards: list[list[str]], text: str) -> bool:
+    """Whether the cards are the page's content and the text one fragment of it: they hold
+    `CARDS_OVER_TEXT` times its words, and read as a list of like items (no card holds
+    more than `MAX_CARD_SHARE` of their words: not a page's columns, one of which is the
+    article) with lines of `MIN_LINE_WORDS` words or more on average (headlines and
+    teasers, not an archive's "March (12)" links). A course catalogue or a topic page
+    whose intro trafilatura took for the article: WCXB dev listing pages went from a
+    sentence to every card; the news pages of scrapinghub, whose teaser rails hold less
+    than twice the article, keep the article alone."""
+    words = [sum(_words(line) for line in card) for card in cards]
+    total = sum(words)
+    if not total or total < CARDS_OVER_TEXT * _words(text):
+        return False
+    lines = sum(len(card) for card in cards)
+    return max(words) <= MAX_CARD_SHARE * total and total >= MIN_LINE_WORDS * lines
 
 
 def _holds_more(other: str, text: str) -> bool:

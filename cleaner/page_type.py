@@ -45,9 +45,7 @@ SCHEMA_TYPES: dict[str, tuple[str, float]] = {
     "techarticle": ("documentation", 3),
     "apireference": ("documentation", 4),
     "softwaresourcecode": ("documentation", 1),
-    "collectionpage": ("collection", 1.5),
     "itemlist": ("listing", 1),
-    "searchresultspage": ("listing", 2),
     "service": ("service", 2),
     "professionalservice": ("service", 2),
     "financialproduct": ("service", 2),
@@ -64,6 +62,16 @@ OG_TYPES: dict[str, tuple[str, float]] = {
     "og:product": ("product", 3),
     "product.group": ("collection", 2),
 }
+#: schema.org types by which a page declares itself a page of many items. Unlike ItemList
+#: (also an article's table of contents, a forum's breadcrumb of posts), on WCXB dev they
+#: name only collection and listing pages (14 of 14), and none of the scrapinghub news
+#: pages: they outweigh a site-wide `og:type article`. A collection when the page shows
+#: product cards or prices, else a listing (of articles, recipes, courses).
+ITEMS_PAGE_TYPES = frozenset({"collectionpage", "searchresultspage"})
+ITEMS_PAGE_WEIGHT = 3.0
+#: Product cards or prices from which a page of items is a shop's collection.
+SHOP_ITEMS = 4
+
 #: Path patterns (on the lower-cased path, with a trailing "/") and what each points to.
 URL_PATTERNS: tuple[tuple[re.Pattern[str], str, float], ...] = tuple(
     (re.compile(pattern), page_type, weight)
@@ -280,6 +288,10 @@ def page_evidence(html: str, url: str | None) -> PageEvidence:
     names = schema_types(found, evidence)
     if "faqpage" in names:  # its questions and answers are an FAQ's, not a forum's
         names -= {"question", "answer"}
+    if declared := sorted(names & ITEMS_PAGE_TYPES):
+        shop = max(found.cards, found.prices) >= SHOP_ITEMS
+        items = "collection" if shop else "listing"
+        evidence.add(items, ITEMS_PAGE_WEIGHT, f"schema.org {declared[0]}")
     for name in sorted(names):
         if name in SCHEMA_TYPES:
             page_type, weight = SCHEMA_TYPES[name]

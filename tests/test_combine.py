@@ -88,3 +88,46 @@ def test_cards_are_added_on_a_collection_page() -> None:
     text = combine("Decorative candles", "<html><body></body></html>", "collection", cards)
     assert "Dirty Martini Glass Candle" in text and "$35.00" in text
     assert combine("Decorative candles", "", "article", cards) == "Decorative candles"
+
+
+INTRO = (
+    "Our certificate programs give working engineers and managers the skills to lead "
+    "change in their organizations, taught by faculty who do the research themselves, in "
+    "person or online, in the evenings or at weekends."
+)
+COURSES = [
+    [
+        f"{topic} track",
+        f"Learn how {topic.lower()} changes the way teams plan, build and ship their products.",
+    ]
+    for topic in (
+        "Biotechnology",
+        "Data Science",
+        "Chief Technology Officer",
+        "Sustainability",
+        "Product Design",
+    )
+]
+
+
+def test_cards_that_dwarf_an_untyped_page_text_are_added() -> None:
+    """A catalogue page of no type whose text is its intro paragraph: the cards hold over
+    twice its words and read as a list of like items, so every card is added."""
+    from cleaner.combine import combine
+
+    text = combine(INTRO, "<html><body></body></html>", None, COURSES)
+    # none of the cards' lines is in the text: they open it (cleaner.combine.merge)
+    assert text.split("\n") == [*(line for card in COURSES for line in card), INTRO]
+
+
+def test_a_page_of_no_type_keeps_its_article_without_an_archive_list() -> None:
+    """Links of one or two words ("March (12)") are not items, a card holding most of the
+    words is a page column, and cards under twice the article are a teaser rail."""
+    from cleaner.combine import combine
+
+    months = [[f"{month} ({n})" for n in range(12)] for month in ("March", "April", "May", "June")]
+    assert combine(INTRO, "<html><body></body></html>", None, months) == INTRO
+    column = [*COURSES[:3], [INTRO * 8]]
+    assert combine(INTRO, "<html><body></body></html>", None, column) == INTRO
+    article = INTRO + " " + INTRO + " " + INTRO
+    assert combine(article, "<html><body></body></html>", None, COURSES) == article

@@ -62,6 +62,20 @@ def test_classify_page(html: str, url: str | None, expected: str | None) -> None
     assert classify_page(html, url) == expected
 
 
+def test_a_page_that_declares_itself_a_collection_page_is_one() -> None:
+    """schema.org CollectionPage outweighs a site-wide og:type article; it is a shop's
+    collection where the page shows prices, else a listing."""
+    declared = json_ld({"@type": "CollectionPage", "name": "Dinner recipes"})
+    og_article = '<meta property="og:type" content="article">'
+    assert classify_page(page(declared + og_article), None) == "listing"
+    prices = "".join(
+        f'<li><a href="/p/{i}">Mug {i}</a><span class="price">$ {i}</span></li>' for i in range(4)
+    )
+    assert classify_page(page(declared, f"<ul>{prices}</ul>"), None) == "collection"
+    results = json_ld({"@type": "SearchResultsPage"})
+    assert classify_page(page(results), None) == "listing"
+
+
 def test_an_faq_is_not_a_forum() -> None:
     faq = json_ld({"@type": "FAQPage", "mainEntity": [{"@type": "Question"}, {"@type": "Answer"}]})
     assert page_evidence(page(faq), None).scores.get("forum", 0) == 0
