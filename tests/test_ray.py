@@ -21,15 +21,14 @@ INPUTS = [SEEDS, FIXTURES / "dumps", FIXTURES / "warc"]
 
 
 def test_ray_output_is_the_local_output(tmp_path) -> None:
+    """JSONL with the corpus pass here; the default txt layout is compared on a two-node
+    cluster in test_ray_cluster.py (each Ray start costs seconds of CI time)."""
     pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
-    for output_format, corpus_pass in ((OutputFormat.TXT, False), (OutputFormat.JSONL, True)):
-        config = Config(format=output_format, corpus_pass=corpus_pass)
-        local, on_ray = tmp_path / f"local-{output_format}", tmp_path / f"ray-{output_format}"
-        run(INPUTS, local, config, executor=InlineExecutor())
-        executor = make_executor("ray", workers=2)
-        report = run(INPUTS, on_ray, config, executor=executor)
-        assert report.written > 20 and not report.failures
-        assert outputs(on_ray) == outputs(local)
+    config = Config(format=OutputFormat.JSONL, corpus_pass=True)
+    run(INPUTS, tmp_path / "local", config, executor=InlineExecutor())
+    report = run(INPUTS, tmp_path / "ray", config, executor=make_executor("ray", workers=2))
+    assert report.written > 20 and not report.failures
+    assert outputs(tmp_path / "ray") == outputs(tmp_path / "local")
 
 
 @pytest.mark.parametrize("corpus_pass", [False, True])
@@ -62,14 +61,14 @@ def test_more_workers_than_the_cluster_has_cpus_still_finishes(tmp_path) -> None
     """Batches go only to actors that have started: the one the cluster cannot place
     (it had every batch of its round-robin share before) no longer hangs the run."""
     ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
-    local = tmp_path / "local"
-    run(INPUTS, local, Config(), executor=InlineExecutor())
+    inputs, local = [SEEDS, FIXTURES / "dumps"], tmp_path / "local"
+    run(inputs, local, Config(), executor=InlineExecutor())
     ray.init(address="local", num_cpus=1, include_dashboard=False, log_to_driver=False)
     try:
-        report = run(INPUTS, tmp_path / "ray", Config(), executor=make_executor("ray", workers=2))
+        report = run(inputs, tmp_path / "ray", Config(), executor=make_executor("ray", workers=2))
     finally:
         ray.shutdown()
-    assert report.written > 20 and not report.failures
+    assert report.written >= 15 and not report.failures
     assert outputs(tmp_path / "ray") == outputs(local)
 
 
