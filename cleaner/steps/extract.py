@@ -29,6 +29,7 @@ from trafilatura.metadata import (
 from trafilatura.settings import Document as PageMetadata
 from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, INVALID_XML_CHARS, is_dubious_html
 
+from cleaner.body_parts import add_missing_parts, body_parts
 from cleaner.cards import FURNITURE_TAGS, page_cards
 from cleaner.combine import CARD_TYPES, COMMENT_TYPES, combine
 from cleaner.dates import parse_date
@@ -274,6 +275,7 @@ class ExtractStep(Step):
             comments = page_type in COMMENT_TYPES
             cards = page_cards(tree) if page_type in CARD_TYPES else []
             product = product_lines(tree) if page_type == "product" else []
+            parts = body_parts(tree)
             text = main_text(
                 tree,
                 url,
@@ -284,6 +286,9 @@ class ExtractStep(Step):
                 markdown=self.markdown,
             )
             if text and text.strip():
+                whole = add_missing_parts(text, parts)
+                self.counts["body_parts"] += whole != text
+                text = whole
                 combined = combine(text, doc.html, page_type, cards, product)
                 self.counts["combined"] += combined != text
                 text = combined
