@@ -510,3 +510,28 @@ def test_a_table_of_29000_short_lines_is_classified_in_linear_time() -> None:
     doc = cleaner.clean_text("\n".join(rows))
     assert time.process_time() - started < 12
     assert doc.text  # no article found: the table is kept rather than emptied
+
+
+def test_a_spec_list_after_a_fact_of_few_stop_words_stays(classifier_only) -> None:
+    """A list's own item that is bad alone (a labelled fact of few stop words) stands
+    between the prose and the rest of the list: the list is still enclosed by prose. A
+    run of related headlines behind more than two such lines still goes."""
+    intro = ("The compact refractor is a fine choice for a first imaging rig, and it is "
+             "light enough to travel with on a small mount for a weekend under dark skies.")
+    fact = "Portable imaging rigs: Especially strong with modern APS-C astronomy cameras"
+    specs = ["Askar SQA55", "Diameter: 55mm", "Focal Length: 264mm", "Focal Ratio: f/4.8",
+             "Weight: 4 lbs"]
+    after = ("The quintuplet design needs no field flattener, so the stars stay round to the "
+             "corners of the frame, which is what most of us want from a small telescope.")
+    doc = classifier_only.clean_text(dump(["Best telescopes", intro, fact, *specs, after]))
+    kept = [line.text for line in doc.kept]
+    assert kept[kept.index(intro):] == [intro, fact, *specs, after]
+    headlines = [
+        "Asteroid warning: NASA reveals dates asteroid Apophis could hit Earth soon",
+        "Black hole shock: Supermassive blackhole creating stars at furious rate",
+        "Asteroid swarm: NASA tracks three large space rocks barreling towards Earth tomorrow",
+    ]
+    links = ["Find us on Facebook", "Check us on the web", "Subscribe to our feed",
+             "Order back issues now"]
+    doc = classifier_only.clean_text(dump(["Best telescopes", intro, *headlines, *links, after]))
+    assert {r.rule for r in doc.removals if r.text in links} == {"classifier:short-run"}

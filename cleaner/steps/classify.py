@@ -235,6 +235,40 @@ def _title_case_share(words: list[str]) -> float:
     return sum(1 for w in lettered if w[0].isupper()) / len(lettered)
 
 
+#: A short run is enclosed by prose even with this many bad lines between that read as
+#: items of the same list ("Dedicated astro camera setups: Especially strong with…", a
+#: fact of few stop words, above "Diameter: 55mm"), not more (a related-stories list of
+#: "Asteroid warning: NASA reveals…" headlines is no article's list).
+MAX_ITEMS_PASSED = 2
+
+
+def _bad_item(item: Judged) -> bool:
+    """A line bad alone for its few stop words or its separators that still reads as a
+    list item, a labelled fact or a phrase of running text, with no furniture the rules
+    removed just above it."""
+    return (
+        item.kind is Kind.BAD
+        and item.why in ("few-stopwords", "separators")
+        and not item.furniture_before
+        and (_reads_as_item(item.line.text) or _sentence_case(item.line.text))
+    )
+
+
+def _nearest_past_items(judged: list[Judged]) -> list[Kind]:
+    """For each line, the kind of the nearest good or bad line after it, passing over at
+    most `MAX_ITEMS_PASSED` bad lines that read as items (`_bad_item`)."""
+    found = [Kind.BAD] * len(judged)
+    current, passed = Kind.BAD, 0
+    for i in range(len(judged) - 1, -1, -1):
+        found[i] = current if passed <= MAX_ITEMS_PASSED else Kind.BAD
+        item = judged[i]
+        if _bad_item(item):
+            passed += 1
+        elif item.kind in _SAY_IGNORING_NEARGOOD:
+            current, passed = item.kind, 0
+    return found
+
+
 class Kind(StrEnum):
     GOOD = "good"
     NEARGOOD = "neargood"
@@ -652,22 +686,28 @@ class ClassifyStep(Step):
         """A run of more short lines than `max_short_run` is a menu or a link list, unless
         it sits between prose on both sides and its lines read like list items (numbered,
         bulleted, ending like sentences, or phrases in sentence case, as a list's bullets
-        lost in a text dump leave them): then it is a list in the article."""
+        lost in a text dump leave them): then it is a list in the article. A list's own
+        items that are bad alone (few stop words) may stand between it and the prose."""
         run: list[int] = []
-        afters = self._nearest(judged, 1, True)  # later runs are still short when asked
+        afters = _nearest_past_items(judged)  # later runs are still short when asked
         before = Kind.BAD  # the nearest line with a say before the run, as it is now
+        passed = 0  # item-like bad lines since then (`_nearest_past_items`)
         for i in range(len(judged) + 1):
             if i < len(judged) and judged[i].kind is Kind.SHORT:
                 run.append(i)
                 continue
+            enclosed = before is Kind.GOOD and passed <= MAX_ITEMS_PASSED
             if len(run) > self.settings.max_short_run and not self._article_list(
-                judged, run, before is Kind.GOOD and afters[run[-1]] is Kind.GOOD
+                judged, run, enclosed and afters[run[-1]] is Kind.GOOD
             ):
                 for j in run:
                     judged[j].kind, judged[j].why = Kind.BAD, "short-run"
-                before = Kind.BAD
-            if i < len(judged) and judged[i].kind in _SAY_IGNORING_NEARGOOD:
-                before = judged[i].kind
+                before, passed = Kind.BAD, 0
+            if i < len(judged):
+                if _bad_item(judged[i]):
+                    passed += 1
+                elif judged[i].kind in _SAY_IGNORING_NEARGOOD:
+                    before, passed = judged[i].kind, 0
             run = []
 
     @staticmethod
