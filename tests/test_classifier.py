@@ -110,6 +110,16 @@ def test_unspaced_scripts_weigh_by_length_not_by_word_runs() -> None:
     assert step.judge(Line("Home page", 1), "en").words == 2
 
 
+@pytest.mark.parametrize("extra", ["", "な", "なの"])
+def test_unspaced_weight_is_the_one_prose_words_counts(extra: str) -> None:
+    """The classifier weighs a line of Chinese or Japanese as `Line.prose_words` counts
+    it (cleaner.scripts.unspaced_word_weight), at odd lengths too: one definition."""
+    step = ClassifyStep(load_rules().classifier)
+    text = "何が困るかといえば、パスワード管理ソフトの起動ショートカットキーと同じ" + extra + "です。"
+    line = Line(text, 1)
+    assert step.judge(line, "ja").words == line.prose_words() == len(text) // 2
+
+
 PARAGRAPHS = ARTICLES["fr"][1:] + ARTICLES["de"][1:]  # any prose will do for the layout tests
 
 

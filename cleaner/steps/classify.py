@@ -28,7 +28,7 @@ from enum import StrEnum
 from cleaner.blocks import max_subarray
 from cleaner.document import Document, Line
 from cleaner.ruleset.schema import ClassifierSettings
-from cleaner.scripts import is_unspaced
+from cleaner.scripts import is_unspaced, unspaced_word_weight
 from cleaner.steps.base import Setup, Step
 from cleaner.steps.title import looks_like_headline
 from cleaner.stopwords import Stopwords
@@ -37,7 +37,6 @@ from cleaner.text import ends_with_sentence_mark
 _SEPARATORS = re.compile(r"\s[|·•/]\s|\s[|·•]$|^[|·•]\s")
 _LIST_ITEM = re.compile(r"^(?:[-*•·–—▪►✓]|\(?\d{1,3}[.)]|[a-z][.)])\s")
 FEED_STAMP_WEIGHT = 3  # a feed's time stamp costs this many times a line of furniture
-_CHARS_PER_WORD = 6  # a word and its space in spaced scripts, to weigh unspaced text alike
 # Code and shell lines: a prompt or a command, a keyword of a programming language
 # (lower case, as prose never starts), a line that opens or closes a block or ends a
 # statement, or one dense in code symbols.
@@ -405,9 +404,8 @@ class ClassifyStep(Step):
             judged.shape = shape_of(text, code=False)
         if unspaced:
             # A run of Chinese, Japanese or Thai is one \w+ "word": weigh the line by its
-            # length instead, as its length is weighed against the thresholds.
-            weight = len(line.text) * self.settings.cjk_length_factor / _CHARS_PER_WORD
-            judged.words = max(judged.words, round(weight))
+            # length instead, as `Line.prose_words` does (one definition: cleaner.scripts).
+            judged.words = max(judged.words, unspaced_word_weight(line.text))
         return judged
 
     def _judge(
