@@ -545,3 +545,36 @@ def test_a_spec_list_after_a_fact_of_few_stop_words_stays(classifier_only) -> No
              "Order back issues now"]
     doc = classifier_only.clean_text(dump(["Best telescopes", intro, *headlines, *links, after]))
     assert {r.rule for r in doc.removals if r.text in links} == {"classifier:short-run"}
+
+
+SENTENCES = [
+    "The council voted on Tuesday to rebuild the old bridge over the river before the winter floods arrive again.",
+    "Traders at the covered market said they were relieved to be back under a roof after a year of repairs.",
+    "The harbour master warned that the new ferry timetable would leave the island without a boat on Sundays.",
+    "Pupils moved into six new laboratories this week, replacing classrooms that had stood in cabins for a decade.",
+    "The library will open late on Thursdays from next month, after readers asked for more time in the evenings.",
+    "Volunteers have restored the museum's oldest clock, which had not struck the hour since the great storm.",
+    "Engineers said the station roof was safe but that the footbridge would stay closed until the spring.",
+    "Residents of the hill streets asked for a second bus, since the only one they have is full by eight.",
+    "The bakery on the square has won a prize for its bread, and its owners plan to hire two more bakers.",
+    "A new path along the cliffs will link the two beaches, and walkers will no longer need to use the road.",
+]
+
+
+def test_a_run_between_two_kept_runs_needs_only_the_share_above(classifier_only) -> None:
+    """An article in three parts: its middle part, worth less than `main_block_secondary`
+    of the densest run, stays when the part below it is worth `main_block_between` of
+    it; below a weaker run it goes."""
+    labels = ["Home", "Politics", "World News", "Local Sport", "Contact Us", "Weather"]
+    main = [" ".join(SENTENCES[0:2]), " ".join(SENTENCES[2:4])]  # 75 words
+    middle = [SENTENCES[4]]  # 19 words: under 0.3 of the main run, over 0.1
+    strong = [SENTENCES[5], " ".join(SENTENCES[6:8])]  # 55 words: 0.4 of it and more
+    weak = [SENTENCES[8] + " Its shop opens at seven every morning."]  # 28 words: kept
+    # below (over 0.3 of the main run), but under 0.4 of it
+    for below, stays in ((strong, True), (weak, False)):
+        doc = classifier_only.clean_text(
+            dump(["Titel", *main, *labels, *middle, *labels[::-1], *below])
+        )
+        kept = [line.text for line in doc.kept]
+        assert set(main + below) <= set(kept)
+        assert (middle[0] in kept) is stays

@@ -557,7 +557,8 @@ class ClassifyStep(Step):
         """Keep the article's blocks: the densest run of prose (the maximum subarray over
         the lines), then on each side of it any further run worth `main_block_secondary`
         of the main one (`main_block_secondary_before` above it: an article split by a
-        chart, an infobox or a link list). Good lines outside them go.
+        chart, an infobox or a link list; the same between two runs kept, the lower one
+        worth `main_block_between` of the main one). Good lines outside them go.
 
         A line scores +words when it is prose, -words when not, each line costing at
         least `main_block_min_penalty`. Prose means good, and good on its own: a short
@@ -602,11 +603,17 @@ class ClassifyStep(Step):
                 if line_at[i] < 0:
                     scores[i] = 0.0
             main = max_subarray(scores, 0, len(scores)) or main
-        intervals = [(0, len(scores))]  # each searched once, then split around its block
+        # Each interval is searched once, then split around its block; it carries the
+        # score of the block just below it (0: none).
+        intervals = [(0, len(scores), 0.0)]
+        between = self.settings.main_block_between * main[0]
         while intervals:
-            lo, hi = intervals.pop()
+            lo, hi, below = intervals.pop()
             found = max_subarray(scores, lo, hi)
-            if found is None or found[0] < self._secondary_share(hi <= main[1]) * main[0]:
+            # Above the densest run, or between two runs kept (the lower one worth
+            # `main_block_between` of it): the article's own parts, as above it.
+            lenient = hi <= main[1] or (lo > 0 and below >= between)
+            if found is None or found[0] < self._secondary_share(lenient) * main[0]:
                 continue
             _, first, last = found
             while first > lo and scores[first - 1] == 0:
@@ -622,16 +629,17 @@ class ClassifyStep(Step):
             for i in range(first, last + 1):
                 if line_at[i] >= 0:
                     inside[line_at[i]] = True
-            intervals += [(lo, first), (last + 1, hi)]
+            intervals += [(lo, first, found[0]), (last + 1, hi, below)]
         for i, item in enumerate(judged):
             if item.kind is Kind.GOOD and not item.line.content and not inside[i]:
                 item.kind, item.why = Kind.BAD, "outside-main-text"
 
-    def _secondary_share(self, before_main: bool) -> float:
+    def _secondary_share(self, lenient: bool) -> float:
         """The share of the densest run a further run must score: less above it (an
-        intro before a table of contents, a chart or an infobox) than below it (related
-        stories, comment threads)."""
-        if before_main:
+        intro before a table of contents, a chart or an infobox) or between it and a
+        strong run below it (an article in three parts, a thread's posts) than below it
+        (related stories, comment threads)."""
+        if lenient:
             return self.settings.main_block_secondary_before
         return self.settings.main_block_secondary
 
