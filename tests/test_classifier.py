@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from cleaner import Cleaner, Config, RuleError, load_rules
 from cleaner.document import Line
 from cleaner.scripts import is_unspaced
-from cleaner.steps.classify import ClassifyStep, Kind
+from cleaner.steps.classify import ClassifyStep, Kind, _reads_as_item
 from cleaner.steps.language import sample_line
 from cleaner.text import _SENTENCE_END, ends_with_sentence_mark
 
@@ -578,3 +578,21 @@ def test_a_run_between_two_kept_runs_needs_only_the_share_above(classifier_only)
         kept = [line.text for line in doc.kept]
         assert set(main + below) <= set(kept)
         assert (middle[0] in kept) is stays
+
+
+def test_feature_items_with_a_dash_for_a_colon_belong_to_the_article(classifier_only) -> None:
+    """"Compact Footprint – maximize workspace…": a feature list's items, labelled with
+    an en or em dash, read as items like "Label: value" facts, and the paragraph after
+    them stays in the article's block; a hyphen does not label ("Page title - Site")."""
+    intro = " ".join(SENTENCES[0:4])
+    items = [
+        "Tall Vertical Lift – extends higher than most converters",
+        "Compact Footprint – maximize workspace with straight movement",
+        "Two-Tiered Design — upper surface for monitors and laptops",
+        "Adjustable Keyboard Tray – fix it to the lower level",
+    ]
+    closing = SENTENCES[4]
+    doc = classifier_only.clean_text(dump(["Titel", intro, *items, closing]))
+    kept = [line.text for line in doc.kept]
+    assert kept[kept.index(intro) : kept.index(intro) + 6] == [intro, *items, closing]
+    assert not _reads_as_item("Turning off all LEDs of the board - Raspberry Pi Forums")

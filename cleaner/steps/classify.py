@@ -201,8 +201,12 @@ def _colon_lists(judged: list[Judged]) -> None:
 
 
 # A fact of a spec list or an infobox: a label of one to four words, a colon, a value
-# ("Date: 18 June 2026", "Water: Water weekly.", "Headquarters: Taiwan", "Größe：42").
-_KEY_VALUE = re.compile(r"^[^\W\d_][\w'’&./()-]*(?: [\w'’&./()-]+){0,3}(?:: |：)\s*\S")
+# ("Date: 18 June 2026", "Water: Water weekly.", "Headquarters: Taiwan", "Größe：42"), or
+# a feature list's item with a dash for its colon ("Compact Footprint – maximize workspace
+# with straight up-and-down movement"; an en or em dash: a hyphen parts a page title
+# from its site's name).
+_KEY_VALUE = re.compile(r"^[^\W\d_][\w'’&./()-]*(?: [\w'’&./()-]+){0,3}(?:: |：| [–—] )\s*\S")
+_LABEL_MARKS = (":", "：", "–", "—")
 
 
 def _reads_as_item(text: str) -> bool:
@@ -211,7 +215,7 @@ def _reads_as_item(text: str) -> bool:
     return (
         _LIST_ITEM.match(text) is not None
         or _ends_like_sentence(text)
-        or ((":" in text or "：" in text) and _KEY_VALUE.match(text) is not None)
+        or (any(map(text.__contains__, _LABEL_MARKS)) and _KEY_VALUE.match(text) is not None)
     )
 
 
