@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from cleaner import Cleaner, Config, RuleError, load_rules
 from cleaner.document import Line
 from cleaner.scripts import is_unspaced
-from cleaner.steps.classify import ClassifyStep, Kind, _reads_as_item
+from cleaner.steps.classify import ClassifyStep, Kind, _reads_as_item, looks_like_code
 from cleaner.steps.language import sample_line
 from cleaner.text import _SENTENCE_END, ends_with_sentence_mark
 
@@ -385,6 +385,22 @@ def test_code_and_shell_lines_inside_an_article_stay(classifier_only) -> None:
     isolated took it, and the densest-run pass cut the article at it."""
     doc = classifier_only.clean_text(dump(["Getting started", *INSTALL]))
     assert [line.text for line in doc.kept] == INSTALL
+
+
+def test_a_flattened_yaml_block_inside_an_article_stays(classifier_only) -> None:
+    """A YAML manifest the dump flattened onto one line ("apiVersion: v1 kind: Service
+    metadata: …") is code, as a line of JSON is: between paragraphs it stays. A sentence
+    with a label or two is not code."""
+    manifest = (
+        "apiVersion: v1 kind: Service metadata: name: my-service spec: selector: "
+        "app.kubernetes.io/name: MyApp ports: - protocol: TCP port: 80 targetPort: 9376"
+    )
+    article = [INSTALL[0], manifest, INSTALL[6], INSTALL[7]]
+    doc = classifier_only.clean_text(dump(["Getting started", *article]))
+    assert [line.text for line in doc.kept] == article
+    assert looks_like_code("metadata: annotations: service.kubernetes.io/internal-subnetid: x")
+    assert not looks_like_code("Note: the mayor said this: we will see what happens.")
+    assert not looks_like_code("Update: the council met again on Tuesday.")
 
 
 def test_code_between_furniture_still_goes(classifier_only) -> None:

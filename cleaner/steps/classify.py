@@ -39,7 +39,8 @@ _LIST_ITEM = re.compile(r"^(?:[-*•·–—▪►✓]|\(?\d{1,3}[.)]|[a-z][.)])
 FEED_STAMP_WEIGHT = 3  # a feed's time stamp costs this many times a line of furniture
 # Code and shell lines: a prompt or a command, a keyword of a programming language
 # (lower case, as prose never starts), a line that opens or closes a block or ends a
-# statement, or one dense in code symbols.
+# statement, one dense in code symbols, or a YAML or JSON block flattened onto one line
+# (three "key:" labels, the first at its start: "apiVersion: v1 kind: Service metadata:").
 _CODE_START = re.compile(
     r"^(?:(?:\$|>>>|%|PS>|C:\\\S*>)\s+\S"
     r"|(?:sudo|pip3?|npm|npx|yarn|pnpm|git|cd|curl|wget|docker|kubectl|python3?|apt|apt-get"
@@ -48,7 +49,8 @@ _CODE_START = re.compile(
     r"|(?:def|class|import|from|return|if|elif|else|for|while|function|const|let|var|public"
     r"|private|protected|static|async|await|fn|func|package|using|namespace|try|catch"
     r"|switch|case|struct|enum|interface|type|template|SELECT|INSERT|UPDATE|CREATE)\b\s*[\w({:<]"
-    r"|#include|#define|#!/|@\w+|//|/\*|<\?php|</?[a-z][\w-]*[\s>])"
+    r"|#include|#define|#!/|@\w+|//|/\*|<\?php|</?[a-z][\w-]*[\s>]"
+    r"|[a-z][\w./-]*:\s(?:\S+\s+)*?[a-z][\w./-]*:\s(?:\S+\s+)*?[a-z][\w./-]*:(?:\s|$))"
 )
 _CODE_END = re.compile(r"\s*[}\])]+[;,]?$")  # a line that only closes blocks
 _CODE_SYMBOL_CHARS = "{}[]()<>=;$_\\"  # not "|": menus are full of them
@@ -61,6 +63,7 @@ _CODE_HINT = re.compile(
     r"|def|class|import|from|return|if|elif|else|for|while|function|const|let|var|public"
     r"|private|protected|static|async|await|fn|func|package|using|namespace|try|catch"
     r"|switch|case|struct|enum|interface|type|template|SELECT|INSERT|UPDATE|CREATE)\b"
+    r"|^[a-z][\w.-]*:\s"
 )
 _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"^[-+$€£¥%]?\d[\d.,:/%-]*[%$€£¥kKmMbB]?$")
