@@ -39,8 +39,8 @@ _LIST_ITEM = re.compile(r"^(?:[-*•·–—▪►✓]|\(?\d{1,3}[.)]|[a-z][.)])
 FEED_STAMP_WEIGHT = 3  # a feed's time stamp costs this many times a line of furniture
 # Code and shell lines: a prompt or a command, a keyword of a programming language
 # (lower case, as prose never starts), a line that opens or closes a block or ends a
-# statement, one dense in code symbols, or a YAML or JSON block flattened onto one line
-# (three "key:" labels, the first at its start: "apiVersion: v1 kind: Service metadata:").
+# statement, one dense in code symbols, or a YAML block flattened onto one line (three
+# "key:" labels, the first at its start: "apiVersion: v1 kind: Service metadata:").
 _CODE_START = re.compile(
     r"^(?:(?:\$|>>>|%|PS>|C:\\\S*>)\s+\S"
     r"|(?:sudo|pip3?|npm|npx|yarn|pnpm|git|cd|curl|wget|docker|kubectl|python3?|apt|apt-get"
