@@ -403,6 +403,23 @@ def test_a_flattened_yaml_block_inside_an_article_stays(classifier_only) -> None
     assert not looks_like_code("Update: the council met again on Tuesday.")
 
 
+def test_a_code_listing_with_its_line_numbers_stays(classifier_only) -> None:
+    """A code viewer's line numbers, each on a line of its own between the code's lines,
+    mark a listing: its short lines are code, not a run of short furniture. A pager's
+    "1 2 3 4" with nothing between its numbers is not a listing."""
+    listing = [
+        "1", "import os", "2", "from twilio.rest import Client", "3",
+        "account_sid = os.environ['ACCOUNT_SID']", "4", "client = Client(account_sid)",
+        "5", "message = client.messages.create(", "6", "to ='+15558675310',", "7", "print(message.sid)",
+    ]  # fmt: skip
+    article = [INSTALL[0], *listing, INSTALL[6], INSTALL[7]]
+    doc = classifier_only.clean_text(dump(["Getting started", *article]))
+    assert [line.text for line in doc.kept] == article
+    pager = ["1", "2", "3", "4", "5", "Next"]
+    doc = classifier_only.clean_text(dump(["Getting started", *INSTALL[:1], *INSTALL[6:], *pager]))
+    assert not set(pager) & {line.text for line in doc.kept}
+
+
 def test_code_between_furniture_still_goes(classifier_only) -> None:
     widget = ["Subscribe", "var _gaq = _gaq || []; _gaq.push(['_setAccount']);", "Contact"]
     doc = classifier_only.clean_text("\n".join([*INSTALL[:1], *INSTALL[6:], *FOOTER, *widget]))

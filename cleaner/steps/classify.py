@@ -203,6 +203,45 @@ def _colon_lists(judged: list[Judged]) -> None:
         i = max(j, i + 1)
 
 
+LISTING_MIN_NUMBERS = 4  # consecutive line numbers that make a code listing
+LISTING_MAX_GAP = 3  # lines of code (a statement wrapped by the dump) between two of them
+
+
+def _numbered_listings(judged: list[Judged]) -> None:
+    """A code viewer's line numbers ("1", "2", "3"… each on a line of its own, the code
+    between them) mark a listing: its lines are code, judged by their neighbours like
+    any code, not short furniture."""
+    numbers = [
+        int(item.line.text) if item.line.text.isdecimal() and len(item.line.text) <= 4 else -1
+        for item in judged
+    ]
+    i = 0
+    while i < len(judged):
+        if numbers[i] < 0:
+            i += 1
+            continue
+        chain = [i]
+        j = i + 1
+        while j < len(judged) and j - chain[-1] <= LISTING_MAX_GAP + 1:
+            if numbers[j] == numbers[chain[-1]] + 1:
+                chain.append(j)
+            j += 1
+        between = [k for k in range(chain[0], chain[-1] + 1) if numbers[k] < 0]
+        if (
+            len(chain) >= LISTING_MIN_NUMBERS
+            and len(between) * 2 >= len(chain)  # a pager's "1 2 3 4" has nothing between
+            and any(judged[k].shape == "code" for k in between)
+        ):
+            for item in judged[chain[0] : chain[-1] + 1]:
+                item.shape = "code"
+                if item.first in (Kind.SHORT, Kind.BAD):
+                    item.first = item.kind = Kind.NEARGOOD
+                    item.why = "code"
+            i = chain[-1] + 1
+        else:
+            i += 1
+
+
 # A fact of a spec list or an infobox: a label of one to four words, a colon, a value
 # ("Date: 18 June 2026", "Water: Water weekly.", "Headquarters: Taiwan", "Größe：42"), or
 # a feature list's item with a dash for its colon ("Compact Footprint – maximize workspace
@@ -363,6 +402,7 @@ class ClassifyStep(Step):
             gap = 0
         _lone_rows_are_not_tables(judged)
         _colon_lists(judged)
+        _numbered_listings(judged)
         self.revise(judged)
         kept_words = sum(item.words for item in judged if item.kind is not Kind.BAD)
         if kept_words < self.settings.min_article_words:
