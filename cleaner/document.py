@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cleaner.markup import decode_blocks
-from cleaner.scripts import UNSPACED_CHARS_PER_WORD, is_unspaced
+from cleaner.scripts import is_unspaced, unspaced_word_weight
 from cleaner.text import ends_with_sentence_mark, words_of
 
 METADATA_KEYS = (
@@ -74,13 +74,14 @@ class Line:
         """The words of a prose line (a sentence-like paragraph: it ends like a sentence and
         has `min_words` or more), 0 for a line that is not prose; the ending is checked
         first, so only sentences are split into words. A line of Chinese, Japanese or
-        Thai counts a word per `UNSPACED_CHARS_PER_WORD` characters: its `\\w+` runs are
-        phrases, and a paragraph of them would never be prose."""
+        Thai counts a word per `UNSPACED_CHARS_PER_WORD` characters (`unspaced_word_weight`,
+        as the classifier weighs it): its `\\w+` runs are phrases, and a paragraph of them
+        would never be prose."""
         if not ends_with_sentence_mark(self.text):
             return 0
         words = len(self.words())
         if words < min_words and is_unspaced(self.text):
-            words = max(words, len(self.text) // UNSPACED_CHARS_PER_WORD)
+            words = max(words, unspaced_word_weight(self.text))
         return words if words >= min_words else 0
 
     def folded_words(self) -> list[str]:

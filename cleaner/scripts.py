@@ -25,8 +25,8 @@ UNSPACED = (
     "\U00020000-\U0003134f"  # Han, supplementary planes
 )
 #: Characters of such a script that weigh as much as a word of a spaced one where lines
-#: are weighed against each other (a line's prose words: `Line.prose_words`); the
-#: classifier's default weight is the same (`cjk_length_factor` 3 over 6 characters).
+#: are weighed against each other: a line's prose words (`Line.prose_words`) and its
+#: weight in the classifier (`unspaced_word_weight`).
 UNSPACED_CHARS_PER_WORD = 2
 #: Thai and Lao: scripts with no sentence mark at all (a space parts their sentences).
 UNMARKED = "\u0e00-\u0eff"
@@ -40,6 +40,12 @@ def unspaced_letters(text: str) -> int:
     """How many characters of the text are letters of a script written without spaces
     (marks, such as Thai vowel and tone signs, are not letters of their own)."""
     return sum(map(str.isalpha, _UNSPACED.findall(text)))
+
+
+def unspaced_word_weight(text: str) -> int:
+    """The words a line of such a script weighs as, by its length: its `\\w+` runs are
+    phrases, so a paragraph of them would otherwise weigh as a few words."""
+    return len(text) // UNSPACED_CHARS_PER_WORD
 
 
 def is_unspaced(text: str, share: float = 0.5) -> bool:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from cleaner import Cleaner, Config, RuleError, load_rules
 from cleaner.document import Line
 from cleaner.scripts import is_unspaced
-from cleaner.steps.classify import ClassifyStep, Kind
+from cleaner.steps.classify import ClassifyStep, Kind, _reads_as_item, looks_like_code
 from cleaner.steps.language import sample_line
 from cleaner.text import _SENTENCE_END, ends_with_sentence_mark
 
@@ -108,6 +108,16 @@ def test_unspaced_scripts_weigh_by_length_not_by_word_runs() -> None:
     line = Line("何が困るかといえば、パスワード管理ソフトの起動ショートカットキーと同じなのです。", 1)
     assert step.judge(line, "ja").words >= 15
     assert step.judge(Line("Home page", 1), "en").words == 2
+
+
+@pytest.mark.parametrize("extra", ["", "な", "なの"])
+def test_unspaced_weight_is_the_one_prose_words_counts(extra: str) -> None:
+    """The classifier weighs a line of Chinese or Japanese as `Line.prose_words` counts
+    it (cleaner.scripts.unspaced_word_weight), at odd lengths too: one definition."""
+    step = ClassifyStep(load_rules().classifier)
+    text = "何が困るかといえば、パスワード管理ソフトの起動ショートカットキーと同じ" + extra + "です。"
+    line = Line(text, 1)
+    assert step.judge(line, "ja").words == line.prose_words() == len(text) // 2
 
 
 PARAGRAPHS = ARTICLES["fr"][1:] + ARTICLES["de"][1:]  # any prose will do for the layout tests
@@ -377,6 +387,39 @@ def test_code_and_shell_lines_inside_an_article_stay(classifier_only) -> None:
     assert [line.text for line in doc.kept] == INSTALL
 
 
+def test_a_flattened_yaml_block_inside_an_article_stays(classifier_only) -> None:
+    """A YAML manifest the dump flattened onto one line ("apiVersion: v1 kind: Service
+    metadata: …") is code, as a line of JSON is: between paragraphs it stays. A sentence
+    with a label or two is not code."""
+    manifest = (
+        "apiVersion: v1 kind: Service metadata: name: my-service spec: selector: "
+        "app.kubernetes.io/name: MyApp ports: - protocol: TCP port: 80 targetPort: 9376"
+    )
+    article = [INSTALL[0], manifest, INSTALL[6], INSTALL[7]]
+    doc = classifier_only.clean_text(dump(["Getting started", *article]))
+    assert [line.text for line in doc.kept] == article
+    assert looks_like_code("metadata: annotations: service.kubernetes.io/internal-subnetid: x")
+    assert not looks_like_code("Note: the mayor said this: we will see what happens.")
+    assert not looks_like_code("Update: the council met again on Tuesday.")
+
+
+def test_a_code_listing_with_its_line_numbers_stays(classifier_only) -> None:
+    """A code viewer's line numbers, each on a line of its own between the code's lines,
+    mark a listing: its short lines are code, not a run of short furniture. A pager's
+    "1 2 3 4" with nothing between its numbers is not a listing."""
+    listing = [
+        "1", "import os", "2", "from twilio.rest import Client", "3",
+        "account_sid = os.environ['ACCOUNT_SID']", "4", "client = Client(account_sid)",
+        "5", "message = client.messages.create(", "6", "to ='+15558675310',", "7", "print(message.sid)",
+    ]  # fmt: skip
+    article = [INSTALL[0], *listing, INSTALL[6], INSTALL[7]]
+    doc = classifier_only.clean_text(dump(["Getting started", *article]))
+    assert [line.text for line in doc.kept] == article
+    pager = ["1", "2", "3", "4", "5", "Next"]
+    doc = classifier_only.clean_text(dump(["Getting started", *INSTALL[:1], *INSTALL[6:], *pager]))
+    assert not set(pager) & {line.text for line in doc.kept}
+
+
 def test_code_between_furniture_still_goes(classifier_only) -> None:
     widget = ["Subscribe", "var _gaq = _gaq || []; _gaq.push(['_setAccount']);", "Contact"]
     doc = classifier_only.clean_text("\n".join([*INSTALL[:1], *INSTALL[6:], *FOOTER, *widget]))
@@ -510,3 +553,79 @@ def test_a_table_of_29000_short_lines_is_classified_in_linear_time() -> None:
     doc = cleaner.clean_text("\n".join(rows))
     assert time.process_time() - started < 12
     assert doc.text  # no article found: the table is kept rather than emptied
+
+
+def test_a_spec_list_after_a_fact_of_few_stop_words_stays(classifier_only) -> None:
+    """A list's own item that is bad alone (a labelled fact of few stop words) stands
+    between the prose and the rest of the list: the list is still enclosed by prose. A
+    run of related headlines behind more than two such lines still goes."""
+    intro = ("The compact refractor is a fine choice for a first imaging rig, and it is "
+             "light enough to travel with on a small mount for a weekend under dark skies.")
+    fact = "Portable imaging rigs: Especially strong with modern APS-C astronomy cameras"
+    specs = ["Askar SQA55", "Diameter: 55mm", "Focal Length: 264mm", "Focal Ratio: f/4.8",
+             "Weight: 4 lbs"]
+    after = ("The quintuplet design needs no field flattener, so the stars stay round to the "
+             "corners of the frame, which is what most of us want from a small telescope.")
+    doc = classifier_only.clean_text(dump(["Best telescopes", intro, fact, *specs, after]))
+    kept = [line.text for line in doc.kept]
+    assert kept[kept.index(intro):] == [intro, fact, *specs, after]
+    headlines = [
+        "Asteroid warning: NASA reveals dates asteroid Apophis could hit Earth soon",
+        "Black hole shock: Supermassive blackhole creating stars at furious rate",
+        "Asteroid swarm: NASA tracks three large space rocks barreling towards Earth tomorrow",
+    ]
+    links = ["Find us on Facebook", "Check us on the web", "Subscribe to our feed",
+             "Order back issues now"]
+    doc = classifier_only.clean_text(dump(["Best telescopes", intro, *headlines, *links, after]))
+    assert {r.rule for r in doc.removals if r.text in links} == {"classifier:short-run"}
+
+
+SENTENCES = [
+    "The council voted on Tuesday to rebuild the old bridge over the river before the winter floods arrive again.",
+    "Traders at the covered market said they were relieved to be back under a roof after a year of repairs.",
+    "The harbour master warned that the new ferry timetable would leave the island without a boat on Sundays.",
+    "Pupils moved into six new laboratories this week, replacing classrooms that had stood in cabins for a decade.",
+    "The library will open late on Thursdays from next month, after readers asked for more time in the evenings.",
+    "Volunteers have restored the museum's oldest clock, which had not struck the hour since the great storm.",
+    "Engineers said the station roof was safe but that the footbridge would stay closed until the spring.",
+    "Residents of the hill streets asked for a second bus, since the only one they have is full by eight.",
+    "The bakery on the square has won a prize for its bread, and its owners plan to hire two more bakers.",
+    "A new path along the cliffs will link the two beaches, and walkers will no longer need to use the road.",
+]
+
+
+def test_a_run_between_two_kept_runs_needs_only_the_share_above(classifier_only) -> None:
+    """An article in three parts: its middle part, worth less than `main_block_secondary`
+    of the densest run, stays when the part below it is worth `main_block_between` of
+    it; below a weaker run it goes."""
+    labels = ["Home", "Politics", "World News", "Local Sport", "Contact Us", "Weather"]
+    main = [" ".join(SENTENCES[0:2]), " ".join(SENTENCES[2:4])]  # 75 words
+    middle = [SENTENCES[4]]  # 19 words: under 0.3 of the main run, over 0.1
+    strong = [SENTENCES[5], " ".join(SENTENCES[6:8])]  # 55 words: 0.4 of it and more
+    weak = [SENTENCES[8] + " Its shop opens at seven every morning."]  # 28 words: kept
+    # below (over 0.3 of the main run), but under 0.4 of it
+    for below, stays in ((strong, True), (weak, False)):
+        doc = classifier_only.clean_text(
+            dump(["Titel", *main, *labels, *middle, *labels[::-1], *below])
+        )
+        kept = [line.text for line in doc.kept]
+        assert set(main + below) <= set(kept)
+        assert (middle[0] in kept) is stays
+
+
+def test_feature_items_with_a_dash_for_a_colon_belong_to_the_article(classifier_only) -> None:
+    """"Compact Footprint – maximize workspace…": a feature list's items, labelled with
+    an en or em dash, read as items like "Label: value" facts, and the paragraph after
+    them stays in the article's block; a hyphen does not label ("Page title - Site")."""
+    intro = " ".join(SENTENCES[0:4])
+    items = [
+        "Tall Vertical Lift – extends higher than most converters",
+        "Compact Footprint – maximize workspace with straight movement",
+        "Two-Tiered Design — upper surface for monitors and laptops",
+        "Adjustable Keyboard Tray – fix it to the lower level",
+    ]
+    closing = SENTENCES[4]
+    doc = classifier_only.clean_text(dump(["Titel", intro, *items, closing]))
+    kept = [line.text for line in doc.kept]
+    assert kept[kept.index(intro) : kept.index(intro) + 6] == [intro, *items, closing]
+    assert not _reads_as_item("Turning off all LEDs of the board - Raspberry Pi Forums")

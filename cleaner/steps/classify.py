@@ -28,7 +28,7 @@ from enum import StrEnum
 from cleaner.blocks import max_subarray
 from cleaner.document import Document, Line
 from cleaner.ruleset.schema import ClassifierSettings
-from cleaner.scripts import is_unspaced
+from cleaner.scripts import is_unspaced, unspaced_word_weight
 from cleaner.steps.base import Setup, Step
 from cleaner.steps.title import looks_like_headline
 from cleaner.stopwords import Stopwords
@@ -37,10 +37,10 @@ from cleaner.text import ends_with_sentence_mark
 _SEPARATORS = re.compile(r"\s[|·•/]\s|\s[|·•]$|^[|·•]\s")
 _LIST_ITEM = re.compile(r"^(?:[-*•·–—▪►✓]|\(?\d{1,3}[.)]|[a-z][.)])\s")
 FEED_STAMP_WEIGHT = 3  # a feed's time stamp costs this many times a line of furniture
-_CHARS_PER_WORD = 6  # a word and its space in spaced scripts, to weigh unspaced text alike
 # Code and shell lines: a prompt or a command, a keyword of a programming language
 # (lower case, as prose never starts), a line that opens or closes a block or ends a
-# statement, or one dense in code symbols.
+# statement, one dense in code symbols, or a YAML block flattened onto one line (three
+# "key:" labels, the first at its start: "apiVersion: v1 kind: Service metadata:").
 _CODE_START = re.compile(
     r"^(?:(?:\$|>>>|%|PS>|C:\\\S*>)\s+\S"
     r"|(?:sudo|pip3?|npm|npx|yarn|pnpm|git|cd|curl|wget|docker|kubectl|python3?|apt|apt-get"
@@ -49,7 +49,8 @@ _CODE_START = re.compile(
     r"|(?:def|class|import|from|return|if|elif|else|for|while|function|const|let|var|public"
     r"|private|protected|static|async|await|fn|func|package|using|namespace|try|catch"
     r"|switch|case|struct|enum|interface|type|template|SELECT|INSERT|UPDATE|CREATE)\b\s*[\w({:<]"
-    r"|#include|#define|#!/|@\w+|//|/\*|<\?php|</?[a-z][\w-]*[\s>])"
+    r"|#include|#define|#!/|@\w+|//|/\*|<\?php|</?[a-z][\w-]*[\s>]"
+    r"|[a-z][\w./-]*:\s(?:\S+\s+)*?[a-z][\w./-]*:\s(?:\S+\s+)*?[a-z][\w./-]*:(?:\s|$))"
 )
 _CODE_END = re.compile(r"\s*[}\])]+[;,]?$")  # a line that only closes blocks
 _CODE_SYMBOL_CHARS = "{}[]()<>=;$_\\"  # not "|": menus are full of them
@@ -62,6 +63,7 @@ _CODE_HINT = re.compile(
     r"|def|class|import|from|return|if|elif|else|for|while|function|const|let|var|public"
     r"|private|protected|static|async|await|fn|func|package|using|namespace|try|catch"
     r"|switch|case|struct|enum|interface|type|template|SELECT|INSERT|UPDATE|CREATE)\b"
+    r"|^[a-z][\w.-]*:\s"
 )
 _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"^[-+$€£¥%]?\d[\d.,:/%-]*[%$€£¥kKmMbB]?$")
@@ -201,9 +203,52 @@ def _colon_lists(judged: list[Judged]) -> None:
         i = max(j, i + 1)
 
 
+LISTING_MIN_NUMBERS = 4  # consecutive line numbers that make a code listing
+LISTING_MAX_GAP = 3  # lines of code (a statement wrapped by the dump) between two of them
+
+
+def _numbered_listings(judged: list[Judged]) -> None:
+    """A code viewer's line numbers ("1", "2", "3"… each on a line of its own, the code
+    between them) mark a listing: its lines are code, judged by their neighbours like
+    any code, not short furniture."""
+    numbers = [
+        int(item.line.text) if item.line.text.isdecimal() and len(item.line.text) <= 4 else -1
+        for item in judged
+    ]
+    i = 0
+    while i < len(judged):
+        if numbers[i] < 0:
+            i += 1
+            continue
+        chain = [i]
+        j = i + 1
+        while j < len(judged) and j - chain[-1] <= LISTING_MAX_GAP + 1:
+            if numbers[j] == numbers[chain[-1]] + 1:
+                chain.append(j)
+            j += 1
+        between = [k for k in range(chain[0], chain[-1] + 1) if numbers[k] < 0]
+        if (
+            len(chain) >= LISTING_MIN_NUMBERS
+            and len(between) * 2 >= len(chain)  # a pager's "1 2 3 4" has nothing between
+            and any(judged[k].shape == "code" for k in between)
+        ):
+            for item in judged[chain[0] : chain[-1] + 1]:
+                item.shape = "code"
+                if item.first in (Kind.SHORT, Kind.BAD):
+                    item.first = item.kind = Kind.NEARGOOD
+                    item.why = "code"
+            i = chain[-1] + 1
+        else:
+            i += 1
+
+
 # A fact of a spec list or an infobox: a label of one to four words, a colon, a value
-# ("Date: 18 June 2026", "Water: Water weekly.", "Headquarters: Taiwan", "Größe：42").
-_KEY_VALUE = re.compile(r"^[^\W\d_][\w'’&./()-]*(?: [\w'’&./()-]+){0,3}(?:: |：)\s*\S")
+# ("Date: 18 June 2026", "Water: Water weekly.", "Headquarters: Taiwan", "Größe：42"), or
+# a feature list's item with a dash for its colon ("Compact Footprint – maximize workspace
+# with straight up-and-down movement"; an en or em dash: a hyphen parts a page title
+# from its site's name).
+_KEY_VALUE = re.compile(r"^[^\W\d_][\w'’&./()-]*(?: [\w'’&./()-]+){0,3}(?:: |：| [–—] )\s*\S")
+_LABEL_MARKS = (":", "：", "–", "—")
 
 
 def _reads_as_item(text: str) -> bool:
@@ -212,7 +257,7 @@ def _reads_as_item(text: str) -> bool:
     return (
         _LIST_ITEM.match(text) is not None
         or _ends_like_sentence(text)
-        or ((":" in text or "：" in text) and _KEY_VALUE.match(text) is not None)
+        or (any(map(text.__contains__, _LABEL_MARKS)) and _KEY_VALUE.match(text) is not None)
     )
 
 
@@ -233,6 +278,40 @@ def _title_case_share(words: list[str]) -> float:
     if len(lettered) < 3:
         return 0.0
     return sum(1 for w in lettered if w[0].isupper()) / len(lettered)
+
+
+#: A short run is enclosed by prose even with this many bad lines between that read as
+#: items of the same list ("Dedicated astro camera setups: Especially strong with…", a
+#: fact of few stop words, above "Diameter: 55mm"), not more (a related-stories list of
+#: "Asteroid warning: NASA reveals…" headlines is no article's list).
+MAX_ITEMS_PASSED = 2
+
+
+def _bad_item(item: Judged) -> bool:
+    """A line bad alone for its few stop words or its separators that still reads as a
+    list item, a labelled fact or a phrase of running text, with no furniture the rules
+    removed just above it."""
+    return (
+        item.kind is Kind.BAD
+        and item.why in ("few-stopwords", "separators")
+        and not item.furniture_before
+        and (_reads_as_item(item.line.text) or _sentence_case(item.line.text))
+    )
+
+
+def _nearest_past_items(judged: list[Judged]) -> list[Kind]:
+    """For each line, the kind of the nearest good or bad line after it, passing over at
+    most `MAX_ITEMS_PASSED` bad lines that read as items (`_bad_item`)."""
+    found = [Kind.BAD] * len(judged)
+    current, passed = Kind.BAD, 0
+    for i in range(len(judged) - 1, -1, -1):
+        found[i] = current if passed <= MAX_ITEMS_PASSED else Kind.BAD
+        item = judged[i]
+        if _bad_item(item):
+            passed += 1
+        elif item.kind in _SAY_IGNORING_NEARGOOD:
+            current, passed = item.kind, 0
+    return found
 
 
 class Kind(StrEnum):
@@ -323,6 +402,7 @@ class ClassifyStep(Step):
             gap = 0
         _lone_rows_are_not_tables(judged)
         _colon_lists(judged)
+        _numbered_listings(judged)
         self.revise(judged)
         kept_words = sum(item.words for item in judged if item.kind is not Kind.BAD)
         if kept_words < self.settings.min_article_words:
@@ -371,9 +451,8 @@ class ClassifyStep(Step):
             judged.shape = shape_of(text, code=False)
         if unspaced:
             # A run of Chinese, Japanese or Thai is one \w+ "word": weigh the line by its
-            # length instead, as its length is weighed against the thresholds.
-            weight = len(line.text) * self.settings.cjk_length_factor / _CHARS_PER_WORD
-            judged.words = max(judged.words, round(weight))
+            # length instead, as `Line.prose_words` does (one definition: cleaner.scripts).
+            judged.words = max(judged.words, unspaced_word_weight(line.text))
         return judged
 
     def _judge(
@@ -525,7 +604,8 @@ class ClassifyStep(Step):
         """Keep the article's blocks: the densest run of prose (the maximum subarray over
         the lines), then on each side of it any further run worth `main_block_secondary`
         of the main one (`main_block_secondary_before` above it: an article split by a
-        chart, an infobox or a link list). Good lines outside them go.
+        chart, an infobox or a link list; the same between two runs kept, the lower one
+        worth `main_block_between` of the main one). Good lines outside them go.
 
         A line scores +words when it is prose, -words when not, each line costing at
         least `main_block_min_penalty`. Prose means good, and good on its own: a short
@@ -570,11 +650,17 @@ class ClassifyStep(Step):
                 if line_at[i] < 0:
                     scores[i] = 0.0
             main = max_subarray(scores, 0, len(scores)) or main
-        intervals = [(0, len(scores))]  # each searched once, then split around its block
+        # Each interval is searched once, then split around its block; it carries the
+        # score of the block just below it (0: none).
+        intervals = [(0, len(scores), 0.0)]
+        between = self.settings.main_block_between * main[0]
         while intervals:
-            lo, hi = intervals.pop()
+            lo, hi, below = intervals.pop()
             found = max_subarray(scores, lo, hi)
-            if found is None or found[0] < self._secondary_share(hi <= main[1]) * main[0]:
+            # Above the densest run, or between two runs kept (the lower one worth
+            # `main_block_between` of it): the article's own parts, as above it.
+            lenient = hi <= main[1] or (lo > 0 and below >= between)
+            if found is None or found[0] < self._secondary_share(lenient) * main[0]:
                 continue
             _, first, last = found
             while first > lo and scores[first - 1] == 0:
@@ -590,16 +676,17 @@ class ClassifyStep(Step):
             for i in range(first, last + 1):
                 if line_at[i] >= 0:
                     inside[line_at[i]] = True
-            intervals += [(lo, first), (last + 1, hi)]
+            intervals += [(lo, first, found[0]), (last + 1, hi, below)]
         for i, item in enumerate(judged):
             if item.kind is Kind.GOOD and not item.line.content and not inside[i]:
                 item.kind, item.why = Kind.BAD, "outside-main-text"
 
-    def _secondary_share(self, before_main: bool) -> float:
+    def _secondary_share(self, lenient: bool) -> float:
         """The share of the densest run a further run must score: less above it (an
-        intro before a table of contents, a chart or an infobox) than below it (related
-        stories, comment threads)."""
-        if before_main:
+        intro before a table of contents, a chart or an infobox) or between it and a
+        strong run below it (an article in three parts, a thread's posts) than below it
+        (related stories, comment threads)."""
+        if lenient:
             return self.settings.main_block_secondary_before
         return self.settings.main_block_secondary
 
@@ -652,22 +739,28 @@ class ClassifyStep(Step):
         """A run of more short lines than `max_short_run` is a menu or a link list, unless
         it sits between prose on both sides and its lines read like list items (numbered,
         bulleted, ending like sentences, or phrases in sentence case, as a list's bullets
-        lost in a text dump leave them): then it is a list in the article."""
+        lost in a text dump leave them): then it is a list in the article. A list's own
+        items that are bad alone (few stop words) may stand between it and the prose."""
         run: list[int] = []
-        afters = self._nearest(judged, 1, True)  # later runs are still short when asked
+        afters = _nearest_past_items(judged)  # later runs are still short when asked
         before = Kind.BAD  # the nearest line with a say before the run, as it is now
+        passed = 0  # item-like bad lines since then (`_nearest_past_items`)
         for i in range(len(judged) + 1):
             if i < len(judged) and judged[i].kind is Kind.SHORT:
                 run.append(i)
                 continue
+            enclosed = before is Kind.GOOD and passed <= MAX_ITEMS_PASSED
             if len(run) > self.settings.max_short_run and not self._article_list(
-                judged, run, before is Kind.GOOD and afters[run[-1]] is Kind.GOOD
+                judged, run, enclosed and afters[run[-1]] is Kind.GOOD
             ):
                 for j in run:
                     judged[j].kind, judged[j].why = Kind.BAD, "short-run"
-                before = Kind.BAD
-            if i < len(judged) and judged[i].kind in _SAY_IGNORING_NEARGOOD:
-                before = judged[i].kind
+                before, passed = Kind.BAD, 0
+            if i < len(judged):
+                if _bad_item(judged[i]):
+                    passed += 1
+                elif judged[i].kind in _SAY_IGNORING_NEARGOOD:
+                    before, passed = judged[i].kind, 0
             run = []
 
     @staticmethod
