@@ -64,7 +64,7 @@ from cleaner.writers import (
     to_json,
 )
 
-BATCH_INPUTS = 8  # per task: amortizes the hand-over, small enough to balance the workers
+BATCH_INPUTS = 16  # per task: amortizes the hand-over, small enough to balance the workers
 #: A batch also closes at this many bytes of input files, so that large inputs go to the
 #: workers one by one.
 BATCH_BYTES = 1 << 20
