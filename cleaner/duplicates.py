@@ -225,7 +225,10 @@ class DuplicateFinder:
         try:
             yield
         except sqlite3.OperationalError as exc:
-            raise OSError(errno.EIO, f"the duplicate index: {exc}", str(self.path)) from None
+            raise self._disk_error(exc) from None
+
+    def _disk_error(self, exc: sqlite3.OperationalError) -> OSError:
+        return OSError(errno.EIO, f"the duplicate index: {exc}", str(self.path))
 
     def close(self) -> None:
         """Drops the index (and its file)."""
@@ -246,8 +249,10 @@ class DuplicateFinder:
         """The id of the earlier document this one duplicates (and remember it if none)."""
         if found.sha256 == _EMPTY_SHA256:
             return None  # an empty text duplicates nothing
-        with self._disk_errors():
+        try:  # as _disk_errors, without a context manager made for every document
             return self._check(doc_id, found)
+        except sqlite3.OperationalError as exc:
+            raise self._disk_error(exc) from None
 
     def _check(self, doc_id: str, found: Fingerprint) -> str | None:
         digest = bytes.fromhex(found.sha256)
@@ -308,15 +313,20 @@ def _band_keys(signature: np.ndarray, bands: int, rows: int) -> list[int]:
     """A 64-bit key per band of the signature (the band's number and values, hashed): two
     signatures share a key where they share that band (or, one time in 2**64, by chance;
     the similarity check then sorts them out)."""
+    raw, width = signature.tobytes(), rows * signature.itemsize
     return [
         int.from_bytes(
             hashlib.blake2b(
-                signature[band * rows : (band + 1) * rows].tobytes(),
-                digest_size=8,
-                salt=band.to_bytes(16, "little"),
+                raw[band * width : (band + 1) * width], digest_size=8, salt=salt
             ).digest(),
             "little",
             signed=True,
         )
-        for band in range(bands)
+        for band, salt in enumerate(_band_salts(bands))
     ]
+
+
+@cache
+def _band_salts(bands: int) -> tuple[bytes, ...]:
+    """Each band's salt (its number): made once, not for every document."""
+    return tuple(band.to_bytes(16, "little") for band in range(bands))

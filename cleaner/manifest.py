@@ -8,6 +8,7 @@ where it stopped.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterator
@@ -139,6 +140,9 @@ class Manifest:
         self._lines: dict[str, tuple[int, int]] = {}
         self._pending: dict[str, InputEntry] = {}
         self._journal: BinaryIO | None = None
+        #: The inputs whose latest line this process wrote (`record`): already in the form
+        #: `compact` writes, so it copies their bytes instead of reading and writing anew.
+        self._recorded: set[str] = set()
         # While loading: the document ids of each input with pending lines, so that a
         # killed run's 100,000 pending lines load in linear time.
         self._pending_ids: dict[str, set[str]] = {}
@@ -252,6 +256,7 @@ class Manifest:
         self._lines.pop(name, None)
         if entry is not None:
             self._lines[name] = (offset, len(line))
+            self._recorded.add(name)
 
     def note_pending(self, name: str, doc_ids: list[str]) -> None:
         """Documents a killed run may have written for input `name` (its worker's journal,
@@ -288,16 +293,23 @@ class Manifest:
         lines: dict[str, tuple[int, int]] = {}
         offset = 0
 
-        def sorted_lines() -> Iterator[bytes]:
+        def sorted_lines(saved: BinaryIO | None) -> Iterator[bytes]:
             nonlocal offset
             for name in sorted(self.names()):
-                line = _line(name, self.get(name))
+                where = self._lines.get(name)
+                if saved is not None and where is not None and name in self._recorded:
+                    saved.seek(where[0])
+                    line = saved.read(where[1])  # as `record` wrote it: `_line`'s bytes
+                else:  # a line of an earlier run, or pending ones: in this version's form
+                    line = _line(name, self.get(name))
                 lines[name] = (offset, len(line))
                 offset += len(line)
                 yield line
 
-        atomic_write(self.path, sorted_lines())
-        self._lines, self._pending = lines, {}
+        with contextlib.ExitStack() as stack:
+            saved = stack.enter_context(self.path.open("rb")) if self._recorded else None
+            atomic_write(self.path, sorted_lines(saved))
+        self._lines, self._pending, self._recorded = lines, {}, set()
 
 
 def _ends_with_newline(path: Path) -> bool:

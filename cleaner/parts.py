@@ -37,11 +37,16 @@ def part_stem(state: Path, name: str) -> Path:
     """Where input `name`'s bookkeeping lives, less its suffix. Flat, one stem per input,
     named by a hash of its name: an input's name can be another's folder (`a.txt` is `a`,
     `a.jsonl/x.txt` is `a.jsonl/x`)."""
-    return state / PARTS / sha256(name.encode("utf-8")).hexdigest()[:32]
+    return state.joinpath(PARTS, _stem_name(name))
+
+
+def _stem_name(name: str) -> str:
+    return sha256(name.encode("utf-8")).hexdigest()[:32]
 
 
 def fingerprints_path(state: Path, name: str) -> Path:
-    return part_stem(state, name).with_suffix(FINGERPRINTS)
+    # One join, not three path operations: the driver asks this for every input.
+    return state.joinpath(PARTS, _stem_name(name) + FINGERPRINTS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,7 +64,7 @@ from cleaner.writers import (
     to_json,
 )
 
-BATCH_INPUTS = 8  # per task: amortizes the hand-over, small enough to balance the workers
+BATCH_INPUTS = 16  # per task: amortizes the hand-over, small enough to balance the workers
 #: A batch also closes at this many bytes of input files, so that large inputs go to the
 #: workers one by one.
 BATCH_BYTES = 1 << 20
@@ -161,19 +161,21 @@ def batched(
     nbytes: int = BATCH_BYTES,
     total: int = 0,
     workers: int = 1,
+    sizes: Sequence[int] | None = None,
 ) -> Iterator[list[InputTask]]:
     """Groups of at most `most` inputs, closed early once their files reach `nbytes` (a
     large input goes alone): few hand-overs for many small files, and balanced workers.
     With `total` inputs in all and several `workers`, the last batches shrink (at most the
     inputs left over TAIL_SHARE times the workers): the workers then finish together,
-    not one of them on a whole batch while the others wait."""
+    not one of them on a whole batch while the others wait. `sizes`: each input's bytes
+    by its index, when the caller has them already (else each file is asked)."""
     batch: list[InputTask] = []
     size = 0
     left = total
     limit = _batch_limit(most, left, workers)
     for task in tasks:
         batch.append(task)
-        size += _size(task.file.path)
+        size += sizes[task.index] if sizes is not None else _size(task.file.path)
         if len(batch) >= limit or size >= nbytes:
             yield batch
             left -= len(batch)
@@ -604,7 +606,9 @@ def run(
             progress.start(len(files), sum(collector.sizes))
             try:
                 tasks = plan(files, context, manifest, options)
-                batches = batched(tasks, total=len(files), workers=executor.workers)
+                batches = batched(
+                    tasks, total=len(files), workers=executor.workers, sizes=collector.sizes
+                )
                 with long_lived_frozen(), _writing(out):
                     cleaned = (s for part in executor.map(CLEAN, cleaner, batches) for s in part)
                     for summary in dedup.stream(cleaned, collector.cleaned):

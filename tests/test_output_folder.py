@@ -342,6 +342,37 @@ def test_the_manifest_holds_where_entries_are_and_reads_them_when_asked(tmp_path
     assert Manifest.load(tmp_path).entries == loaded.entries
 
 
+def test_compacting_copies_this_runs_lines_as_it_would_write_them(tmp_path) -> None:
+    """`compact` copies the lines this process recorded instead of reading and writing
+    them anew: the file is the same bytes as entries written afresh, lines of an earlier
+    run (in an older form, without `source` and `complete`) rewritten in this one's."""
+    earlier = {"sha256": "e", "settings": "s", "documents": [{"id": "old/d"}]}
+    (tmp_path / MANIFEST_NAME).write_bytes(
+        json.dumps({"format": 1, "input": "old", "entry": earlier}).encode() + b"\n"
+    )
+    manifest = Manifest.load(tmp_path)
+    stats = {"seconds:rules": 0.1 + 0.2, "extract:fallback": 3}
+    entries = {
+        "b": InputEntry("sha-b", "s", [DocumentEntry("b", {"r": 1}, {}, stats)], source="in/b"),
+        "a": InputEntry("sha-a", "s", [DocumentEntry("a/1"), DocumentEntry("a/2")], {"x": 1}),
+    }
+    for name, entry in entries.items():
+        manifest.record(name, entry)
+    manifest.record("a", InputEntry("sha-a2", "s", complete=False))  # the later line wins
+    entries["a"] = InputEntry("sha-a2", "s", complete=False)
+    manifest.compact()
+    afresh = Manifest(tmp_path / "afresh")
+    for name, entry in {**entries, "old": InputEntry.from_dict(earlier)}.items():
+        afresh.record(name, entry)
+    afresh.compact()
+    assert (tmp_path / MANIFEST_NAME).read_bytes() == (
+        tmp_path / "afresh" / MANIFEST_NAME
+    ).read_bytes()
+    assert manifest.get("b") == entries["b"] and manifest.get("old") == InputEntry.from_dict(
+        earlier
+    )
+
+
 def test_a_run_that_changes_nothing_rewrites_nothing(tmp_path) -> None:
     """Quiet in git: the report's wall time alone does not rewrite it, and no lock stays."""
     out = tmp_path / "out"

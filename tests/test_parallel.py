@@ -121,6 +121,19 @@ def test_large_inputs_close_a_batch_early(tmp_path) -> None:
     assert [len(b) for b in batched(tasks, most=8, nbytes=1000)] == [2, 1]
 
 
+def test_batches_take_the_sizes_the_caller_has(tmp_path) -> None:
+    """The run knows each input's bytes already: batches close by those, not by asking
+    each file again (here the files are small, the sizes given large)."""
+    for number in range(3):
+        (tmp_path / f"small{number}.txt").write_text("x")
+    files = discover_inputs([tmp_path])
+    tasks = plan(
+        files, RunContext(OutputFolders.of(tmp_path / "out"), OutputFormat.TXT, "settings")
+    )
+    sizes = [600] * len(files)
+    assert [len(b) for b in batched(tasks, most=8, nbytes=1000, sizes=sizes)] == [2, 1]
+
+
 def test_a_run_freezes_the_heap_only_while_it_runs(tmp_path) -> None:
     """The objects alive before the run stay out of the collector's passes during it
     (long_lived_frozen), and are given back to it afterwards."""

@@ -187,6 +187,8 @@ def discover(
 
 def _sidecars_named(found: Discovery) -> list[SkippedFile]:
     """The skipped files, a sidecar of an input said to be one instead of an unknown file."""
+    if not any(skipped.reason is SkipReason.UNKNOWN_SUFFIX for skipped in found.skipped):
+        return found.skipped  # no file that could be a sidecar: no name to work out per input
     sidecars = {sidecar_path(item.path) for item in found.files if not item.kind.is_container}
     return [
         SkippedFile(skipped.path, SkipReason.SIDECAR)
@@ -260,17 +262,16 @@ def _separate_names(found: list[InputFile]) -> list[str]:
             f"{len(members)} inputs would be written as {name}: "
             + ", ".join(f"{found[i].source} as {found[i].name}" for i in members)
         )
+    # As strings, not paths: a flat folder of 100,000 files needs no path object per file.
     folders = {
         folder
         for item in found
-        for folder in (
-            [item.name, *item.name.parents] if item.kind.is_container else item.name.parents
-        )
+        for folder in _folders_of(str(item.name), itself=item.kind.is_container)
     }
     for index, item in enumerate(found):
         if item.kind.is_container:
             continue
-        if any(item.name.parent / f"{item.name.name}{s}" in folders for s in (".txt", ".json")):
+        if any(f"{item.name}{s}" in folders for s in (".txt", ".json")):
             renamed = item.name.parent / with_hash(item.name.name, item.source)
             found[index] = InputFile(item.path, renamed, item.kind)
             notices.append(
@@ -280,6 +281,17 @@ def _separate_names(found: list[InputFile]) -> list[str]:
     if notices:
         found.sort(key=lambda item: str(item.name))
     return notices
+
+
+def _folders_of(name: str, itself: bool) -> Iterator[str]:
+    """The folders an output name is written under, as `PurePosixPath(name).parents`
+    gives them ("a/b/c": "a/b", "a", "."), and `name` first if `itself`."""
+    if itself:
+        yield name
+    while "/" in name:
+        name = name.rpartition("/")[0]
+        yield name
+    yield "."
 
 
 def _same_whole(item: InputFile, whole: PurePosixPath) -> bool:

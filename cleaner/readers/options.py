@@ -66,6 +66,8 @@ class ReadOptions:
     def for_input(self, item: InputFile) -> ReadOptions:
         """These options with only `item`'s `--metadata` line: what a worker needs to read
         it, small to send however long the `--metadata` file is."""
+        if not self.metadata and not self.problems:
+            return self  # nothing to leave out: no copy per input (the driver's time)
         entry = self._entry(item)
         return replace(self, metadata={_key(item.path): entry} if entry else {}, problems=())
 

@@ -352,6 +352,8 @@ class ClassifyStep(Step):
         #: The kind is stored by its place in _KINDS: a tuple of strings and numbers only,
         #: which the garbage collector stops visiting.
         self._verdicts: dict[tuple[str, bool, str | None], tuple[int, str, int, str]] = {}
+        #: Rule id -> whether it is one of `main_block_inline_rules` (see _rule_furniture).
+        self._inline: dict[str, bool] = {}
 
     def __getstate__(self) -> dict[str, object]:
         """Sent to a worker without the verdicts it remembers."""
@@ -422,15 +424,26 @@ class ClassifyStep(Step):
         byline and date under a teaser's headline, a "Reply" button), which the main-block
         pass counts where they stood; not those of `main_block_inline_rules` (ad labels,
         credits, separators: an article holds them), nor repeats the dedup steps removed."""
-        inline = self.settings.main_block_inline_rules
         found = set()
         for removal in doc.removals:
             if removal.step != "rules" or removal.line is None:
                 continue
-            if inline and any(fnmatch.fnmatchcase(removal.rule, pattern) for pattern in inline):
+            if self._is_inline(removal.rule):
                 continue
             found.add(removal.line)
         return found
+
+    def _is_inline(self, rule: str) -> bool:
+        """Whether a rule matches one of `main_block_inline_rules`' patterns; remembered
+        by rule id (every pass asks again for every removal of every page)."""
+        inline = self._inline.get(rule)
+        if inline is None:
+            patterns = self.settings.main_block_inline_rules
+            inline = any(fnmatch.fnmatchcase(rule, pattern) for pattern in patterns)
+            if len(self._inline) >= MAX_VERDICTS:
+                self._inline.clear()
+            self._inline[rule] = inline
+        return inline
 
     # --- the line alone ---------------------------------------------------------------------
 
