@@ -42,6 +42,9 @@ PROSE_WORDS = 10
 PART_PROSE = 2
 #: A part is held by the text when it holds this share of the part's prose blocks.
 HELD_SHARE = 0.5
+#: More elements of one kind are a page's repeated widget, not an article's parts (and
+#: the checks above stay linear in the page on a hostile one).
+MAX_PARTS = 100
 
 Part = tuple[str, ...]
 
@@ -71,10 +74,17 @@ def _set_apart(element: _Element, common: _Element) -> bool:
 
 
 def _common_ancestor(elements: list[_Element]) -> _Element | None:
-    shared = set(elements[0].iterancestors())
+    """The lowest element above all of them: each climbs only until it meets the
+    first's line of ancestors (siblings meet at once, however deep the page)."""
+    line = list(elements[0].iterancestors())
+    height = {node: i for i, node in enumerate(line)}
+    top = 0
     for element in elements[1:]:
-        shared &= set(element.iterancestors())
-    return next((a for a in elements[0].iterancestors() if a in shared), None)
+        met = next((height[a] for a in element.iterancestors() if a in height), None)
+        if met is None:
+            return None
+        top = max(top, met)
+    return line[top] if line else None
 
 
 def body_parts(tree: _Element) -> list[list[Part]]:
@@ -85,7 +95,7 @@ def body_parts(tree: _Element) -> list[list[Part]]:
         by_kind[(element.tag, " ".join(element.get("class", "").split()))].append(element)
     groups = []
     for elements in by_kind.values():
-        if len(elements) < 2:
+        if not 2 <= len(elements) <= MAX_PARTS:
             continue
         members = set(elements)
         if any(ancestor in members for e in elements for ancestor in e.iterancestors()):
@@ -107,9 +117,9 @@ def add_missing_parts(text: str, groups: list[list[Part]]) -> str:
     """`text` with the parts of a group it lacks, when it holds another part of the
     group; each missing part's blocks go after the text's line that holds the last
     block of the parts before it (before the first held part's, for parts before it)."""
+    lines = text.split("\n")
+    where = {_key(line): i for i, line in enumerate(lines) if line.strip()}
     for parts in groups:
-        lines = text.split("\n")
-        where = {_key(line): i for i, line in enumerate(lines) if line.strip()}
         held = [_held(part, where) for part in parts]
         if not any(held):
             continue
@@ -128,8 +138,9 @@ def add_missing_parts(text: str, groups: list[list[Part]]) -> str:
                 merged.extend(inserts.get(i, ()))
                 merged.append(line)
             merged.extend(inserts.get(len(lines), ()))
-            text = "\n".join(merged)
-    return text
+            lines = merged
+            where = {_key(line): i for i, line in enumerate(lines) if line.strip()}
+    return "\n".join(lines)
 
 
 def _held(part: Part, where: dict[str, int]) -> bool:
