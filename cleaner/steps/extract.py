@@ -31,7 +31,7 @@ from cleaner.cards import FURNITURE_TAGS, page_cards
 from cleaner.combine import CARD_TYPES, COMMENT_TYPES, combine
 from cleaner.dates import parse_date
 from cleaner.document import Document
-from cleaner.page_fields import page_author, page_title, scan, stated_date
+from cleaner.page_fields import is_placeholder, page_author, page_title, scan, stated_date
 from cleaner.page_type import page_evidence, url_evidence
 from cleaner.product_data import product_lines
 from cleaner.steps.base import Setup, Step
@@ -234,10 +234,13 @@ class ExtractStep(Step):
             doc.metadata["page_type_evidence"] = evidence.reasons  # for `cleaner explain`
             marks = scan(tree)  # read once for the title, the author and a shown date
             metadata.title = page_title(tree, url, metadata.sitename, marks) or metadata.title
+            meta_author = metadata.author
+            if meta_author and is_placeholder(marks, meta_author):
+                meta_author = None
             metadata.author = page_author(
                 tree,
                 metadata.sitename,
-                metadata.author or (lambda: searched_author(tree)),
+                meta_author or (lambda: searched_author(tree)),
                 page_type,
                 marks,
             )
