@@ -30,6 +30,8 @@ from collections import Counter
 from functools import cache
 from typing import Any
 
+from cleaner.consent import drop_consent_nodes
+
 #: Page types where trafilatura's text stands alone.
 TRAFILATURA_ALONE = frozenset({"article", "product"})
 #: Page types whose posts are comment sections to resiliparse (and to trafilatura).
@@ -85,6 +87,7 @@ def second_opinion(html: str, comments: bool = False) -> str | None:
     tree_class, extract = found
     try:
         tree = tree_class.parse(html)
+        drop_consent_nodes(tree)
         return str(
             extract(tree, main_content=True, list_bullets=False, alt_texts=False, comments=comments)
         )

@@ -1,0 +1,93 @@
+"""Cookie consent dialogs and banners, taken out of a page before its text is extracted.
+
+A consent platform's dialog is a block of long paragraphs about cookies ("These
+technologies are necessary for the website to function..."); resiliparse keeps it as
+content and trafilatura sometimes does. Found by the platforms' own containers
+(OneTrust, Cookiebot, Quantcast, Usercentrics, Didomi, TrustArc, Google's, CookieYes,
+Complianz, iubenda, Borlabs, EU Cookie Compliance) and by ids and classes that say what
+an element is ("cookie-banner", "cookie-consent", "cookie-notice", "cookie-bar"). An
+element that holds most of the page's text is never taken out: a class on a wrapper
+("page cookie-bar-shown") describes the page's state, not a dialog.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+#: Ids of consent platforms' containers.
+CONSENT_IDS = (
+    "onetrust-consent-sdk", "onetrust-banner-sdk", "onetrust-pc-sdk", "CybotCookiebotDialog",
+    "qc-cmp2-container", "usercentrics-root", "didomi-host", "truste-consent-track",
+    "cookie-law-info-bar", "cmplz-cookiebanner-container", "iubenda-cs-banner",
+    "BorlabsCookieBox", "sliding-popup",
+)  # fmt: skip
+#: Classes of consent platforms' containers.
+CONSENT_CLASSES = ("fc-consent-root", "cky-consent-container")
+#: Parts of an id or a class name that say the element is a consent dialog or banner.
+CONSENT_NAME_PARTS = (
+    "cookie-banner", "cookiebanner", "cookie-consent", "cookie-notice", "cookie-bar",
+    "cookie-compliance", "consent-banner", "bbccookies", "onetrust",
+)  # fmt: skip
+#: Elements never taken out, whatever their class.
+_KEPT_TAGS = frozenset({"html", "body", "main", "article", "head"})
+#: An element that holds more than this share of the page's text is not a dialog.
+MAX_PAGE_SHARE = 0.5
+
+CONSENT_SELECTOR = ", ".join((
+    *(f"#{name}" for name in CONSENT_IDS),
+    *(f".{name}" for name in CONSENT_CLASSES),
+    *(f'[{attribute}*="{part}" i]' for part in CONSENT_NAME_PARTS for attribute in ("id", "class")),
+))  # fmt: skip
+
+_NAMES = "|".join(
+    [f"^{re.escape(name)}$" for name in CONSENT_IDS]
+    + [f"(^|\\s){re.escape(name)}(\\s|$)" for name in CONSENT_CLASSES]
+    + [re.escape(part) for part in CONSENT_NAME_PARTS]
+)
+_CONSENT_PATH = etree.XPath(
+    f"//*[re:test(@id, '{_NAMES}', 'i') or re:test(@class, '{_NAMES}', 'i')]",
+    namespaces={"re": "http://exslt.org/regular-expressions"},
+)
+
+
+def drop_consent_dialogs(tree: HtmlElement) -> int:
+    """Takes the page's consent dialogs out of an lxml tree; how many it took out."""
+    found = [element for element in _CONSENT_PATH(tree) if element.tag not in _KEPT_TAGS]
+    if not found:
+        return 0
+    page = len(tree.text_content())
+    dropped = 0
+    for element in found:
+        if _top(element) is not tree:
+            continue  # taken out with the dialog that holds it
+        if len(element.text_content()) > MAX_PAGE_SHARE * page:
+            continue  # a wrapper of the page
+        element.drop_tree()  # its tail is the page's text: kept
+        dropped += 1
+    return dropped
+
+
+def _top(element: HtmlElement) -> HtmlElement:
+    """The outermost element that holds `element` (the tree's root, unless it was taken
+    out of the tree)."""
+    for ancestor in element.iterancestors():
+        element = ancestor
+    return element
+
+
+def drop_consent_nodes(tree: Any) -> int:
+    """Takes the page's consent dialogs out of a resiliparse tree; how many it took out."""
+    body = tree.body
+    page = len(body.text) if body is not None else 0
+    dropped = 0
+    for node in tree.document.query_selector_all(CONSENT_SELECTOR):
+        parent = node.parent
+        if parent is None or node.tag in _KEPT_TAGS or len(node.text) > MAX_PAGE_SHARE * page:
+            continue
+        parent.remove_child(node)
+        dropped += 1
+    return dropped
