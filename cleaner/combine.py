@@ -30,7 +30,7 @@ from collections import Counter
 from functools import cache
 from typing import Any
 
-from cleaner.consent import drop_consent_nodes
+from cleaner.dialogs import drop_dialog_nodes
 
 #: Page types where trafilatura's text stands alone.
 TRAFILATURA_ALONE = frozenset({"article", "product"})
@@ -87,7 +87,7 @@ def second_opinion(html: str, comments: bool = False) -> str | None:
     tree_class, extract = found
     try:
         tree = tree_class.parse(html)
-        drop_consent_nodes(tree)
+        drop_dialog_nodes(tree)
         return str(
             extract(tree, main_content=True, list_bullets=False, alt_texts=False, comments=comments)
         )

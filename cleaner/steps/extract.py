@@ -29,8 +29,8 @@ from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, INVALID_XML_CHARS, is_du
 
 from cleaner.cards import FURNITURE_TAGS, page_cards
 from cleaner.combine import CARD_TYPES, COMMENT_TYPES, combine
-from cleaner.consent import drop_consent_dialogs
 from cleaner.dates import parse_date
+from cleaner.dialogs import drop_dialogs
 from cleaner.document import Document
 from cleaner.page_fields import is_placeholder, page_author, page_title, scan, stated_date
 from cleaner.page_type import page_evidence, url_evidence
@@ -248,8 +248,8 @@ class ExtractStep(Step):
             stated = stated_date(doc.html, tree, url, marks)
             metadata.date = stated or self._searched_date(tree, metadata.url)
             # The tree is pruned in place: nothing reads it after this.
-            if dropped := drop_consent_dialogs(tree):
-                self.counts["consent_dialogs"] += dropped
+            if dropped := drop_dialogs(tree):
+                self.counts["dialogs"] += dropped
             comments = page_type in COMMENT_TYPES
             cards = page_cards(tree) if page_type in CARD_TYPES else []
             product = product_lines(tree) if page_type == "product" else []

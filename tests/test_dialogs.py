@@ -1,10 +1,10 @@
-"""Cookie consent dialogs are taken out of a page before its text is read (cleaner/consent.py)."""
+"""Cookie consent dialogs are taken out of a page before its text is read (cleaner/dialogs.py)."""
 
 from __future__ import annotations
 
 from cleaner import Cleaner, Config
 from cleaner.combine import second_opinion
-from cleaner.consent import drop_consent_dialogs
+from cleaner.dialogs import drop_dialogs
 from cleaner.readers.text import document_from_bytes
 from cleaner.steps.extract import parse_page
 
@@ -33,7 +33,7 @@ def test_a_consent_platforms_dialog_is_taken_out_of_both_extractors() -> None:
     )
     tree = parse_page(_page(onetrust))
     assert tree is not None
-    assert drop_consent_dialogs(tree) == 1
+    assert drop_dialogs(tree) == 1
     assert "cookie" not in tree.text_content().casefold()
     assert "Post 3" in tree.text_content()
     opinion = second_opinion(_page(onetrust), comments=True) or ""
@@ -48,10 +48,25 @@ def test_a_banner_named_for_what_it_is_goes_but_not_a_page_wrapper() -> None:
     banner = f"<section class='site-cookie-banner'><p>{_COOKIES}</p></section>"
     tree = parse_page(_page(banner))
     assert tree is not None
-    drop_consent_dialogs(tree)
+    drop_dialogs(tree)
     assert "necessary" not in tree.text_content()
     # a class that describes the page's state, on what holds the page, takes nothing out
     tree = parse_page(_page("", wrapper_class="page cookie-bar-shown"))
     assert tree is not None
-    assert drop_consent_dialogs(tree) == 0
+    assert drop_dialogs(tree) == 0
     assert "Post 1" in tree.text_content()
+
+
+def test_closed_dialogs_and_popovers_are_taken_out_open_ones_stay() -> None:
+    install = (
+        "<i-card popover id='pwa'><h4>View in the app</h4><p>Tap Add to Home Screen.</p></i-card>"
+    )
+    signup = "<dialog><p>Sign up for our newsletter today.</p></dialog>"
+    shown = "<dialog open><p>Post 4: an open dialog is what the reader sees.</p></dialog>"
+    tree = parse_page(_page(install + signup + shown))
+    assert tree is not None
+    assert drop_dialogs(tree) == 2
+    text = tree.text_content()
+    assert "Home Screen" not in text and "newsletter" not in text and "Post 4" in text
+    opinion = second_opinion(_page(install + signup + shown), comments=True) or ""
+    assert "Post 1" in opinion and "Home Screen" not in opinion and "newsletter" not in opinion
