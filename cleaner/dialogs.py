@@ -53,22 +53,47 @@ DIALOG_SELECTOR = ", ".join((
     *(f'[{attribute}*="{part}" i]' for part in CONSENT_NAME_PARTS for attribute in ("id", "class")),
 ))  # fmt: skip
 
-_NAMES = "|".join(
-    [f"^{re.escape(name)}$" for name in CONSENT_IDS]
-    + [f"(^|\\s){re.escape(name)}(\\s|$)" for name in CONSENT_CLASSES]
-    + [re.escape(part) for part in CONSENT_NAME_PARTS]
+_NAMES = re.compile(
+    "|".join(
+        [f"^{re.escape(name)}$" for name in CONSENT_IDS]
+        + [f"(^|\\s){re.escape(name)}(\\s|$)" for name in CONSENT_CLASSES]
+        + [re.escape(part) for part in CONSENT_NAME_PARTS]
+    ),
+    re.I,
 )
-_DIALOG_PATH = etree.XPath(
-    f"//*[re:test(@id, '{_NAMES}', 'i') or re:test(@class, '{_NAMES}', 'i')"
-    " or @popover or (self::dialog and not(@open))]",
-    namespaces={"re": "http://exslt.org/regular-expressions"},
+
+
+#: Letters that every name in `_NAMES` holds, as pages write them: a plain search that
+#: rules out nearly every id and class before `_NAMES`, whose alternatives cost more.
+_NAME_MARKS = re.compile(
+    "ookie|OOKIE|onsent|ONSENT|netrust|cmp2|usercentrics|didomi|iubenda|sliding-popup"
+    "|cliSettings|cli-modal"
 )
+
+
+def _names_a_dialog(value: str | None) -> bool:
+    if not value or _NAME_MARKS.search(value) is None:
+        return False
+    return _NAMES.search(value) is not None
+
+
+def _is_dialog(element: HtmlElement) -> bool:
+    """Whether an element is a dialog: a popover, a closed `<dialog>`, or an id or a
+    class that `_NAMES` matches (not the page's `_KEPT_TAGS`)."""
+    if element.tag == "dialog":
+        return element.get("open") is None
+    if element.get("popover") is not None:
+        return element.tag not in _KEPT_TAGS
+    named = _names_a_dialog(element.get("id")) or _names_a_dialog(element.get("class"))
+    return named and element.tag not in _KEPT_TAGS
 
 
 def drop_dialogs(tree: HtmlElement) -> int:
     """Takes the page's consent dialogs, closed dialogs and popovers out of an lxml tree;
     how many it took out."""
-    found = [element for element in _DIALOG_PATH(tree) if element.tag not in _KEPT_TAGS]
+    # one pass in Python: an XPath that tests each element's id and class (a regular
+    # expression, or a dozen `contains()`) took four times as long as parsing the page
+    found = [element for element in tree.iter(etree.Element) if _is_dialog(element)]
     if not found:
         return 0
     page = len(tree.text_content())
