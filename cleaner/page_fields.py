@@ -49,8 +49,8 @@ import html
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from itertools import pairwise
+from dataclasses import dataclass, field
+from itertools import islice, pairwise
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -125,6 +125,7 @@ class PageMarks:
     title: str | None  # of `<title>`
     author_links: list[HtmlElement]  # `<a rel="author">`
     profile_links: list[HtmlElement]  # links to an author's page (`AUTHOR_PAGE`)
+    subheads: list[tuple[HtmlElement, str]] = field(default_factory=list)  # h2-h4, text
 
 
 #: A link to the page of an author ("/author/jane-doe/", "/blog/authors/jane",
@@ -133,12 +134,20 @@ _AUTHOR_PAGE = re.compile(r"/(?:authors?|contributors?|staff)/[^/?#]", re.I)
 MAX_PROFILE_LINKS = 20
 
 
+MIN_SUBHEAD_WORDS = 4
+MAX_SUBHEADS = 20  # headings h2-h4 kept, for a page whose headline is not an h1
+
+
 def scan(tree: HtmlElement) -> PageMarks:
     """The page's `<h1>`s, meta tags, JSON-LD, `<title>` and author links."""
     marks = PageMarks([], [], [], None, [], [])
     scripts = []
-    for element in tree.iter("h1", "meta", "script", "title", "a"):
+    for element in tree.iter("h1", "meta", "script", "title", "a", "h2", "h3", "h4"):
         tag = element.tag
+        if tag in ("h2", "h3", "h4"):
+            if len(marks.subheads) < MAX_SUBHEADS:
+                marks.subheads.append((element, heading_text(element)))
+            continue
         if tag == "a":
             if "author" in (element.get("rel") or ""):
                 marks.author_links.append(element)
@@ -435,10 +444,28 @@ _ROLE_WORDS = frozenset((
 _NOT_NAME_WORDS = frozenset((
     "updated", "researched", "written", "reviewed", "edited", "posted", "published", "by",
     "view", "more", "all", "posts", "articles", "author", "authors", "about", "the", "learn",
-    "see", "read", "click",
+    "see", "read", "click", "name", "sign", "in", "get", "undefined", "null", "none",
+    "category",
 ))  # fmt: skip
-_TEMPLATE_KEY = re.compile(r"[a-z_]+(?:\.[a-z_]+){2,}")  # "page.head.extra.author"
+#: A template's key left unfilled ("page.head.extra.author"), not a login with dots
+#: ("sara.r.peter").
+_TEMPLATE_KEY = re.compile(
+    r"[a-z_]+(?:\.[a-z_]+)+\.(?:author|authors|name|creator|byline|writer)", re.I
+)
+#: A word made of "author" left in a name: a label or a link's text ("Reset-Author",
+#: "Authorized Dealer", "Authoring Applications"), not a person's name.
+_AUTHOR_WORD = re.compile(r"author", re.I)
 _NAME_QUOTES = "\"'“”‘’*"
+
+
+def is_placeholder(marks: PageMarks, name: str) -> bool:
+    """Whether `name` is a template's placeholder that a meta tag carries unfilled
+    ("page.head.extra.author", which trafilatura reads as "Page Head Extra Author")."""
+    words = _words(name)
+    return any(
+        _TEMPLATE_KEY.fullmatch(content) and _words(content.replace(".", " ")) == words
+        for _, _, content in marks.metas
+    )
 
 
 def _author_names(value: object, depth: int = 0) -> list[str]:
@@ -469,7 +496,7 @@ def clean_name(text: str) -> str | None:
         return None
     if re.fullmatch(_MONTH, text, re.I) or _NOT_NAME_WORDS.issuperset(text.casefold().split()):
         return None
-    if text.endswith(("!", "?")) or _TEMPLATE_KEY.fullmatch(text):
+    if text.endswith(("!", "?")) or _TEMPLATE_KEY.fullmatch(text) or _AUTHOR_WORD.search(text):
         return None
     if _has_sentence_end(text):
         return None
@@ -546,6 +573,16 @@ def organizations(marks: PageMarks, site: str | None) -> set[str]:
             ):
                 names.add(value["name"])
     return {letters for name in names if (letters := _letters(name))}
+
+
+def without_organization(names: str, orgs: set[str]) -> str:
+    """A byline without the publication after its names ("Manoj Jain and Jagpreet
+    Chhatwal, The Commercial Appeal"): the part after the last comma goes when it is the
+    site's or one of its organizations' names."""
+    head, comma, last = names.rpartition(",")
+    if comma and head.strip() and _letters(last) in orgs:
+        return head.strip()
+    return names
 
 
 def as_written(marks: PageMarks, names: list[str]) -> str | None:
@@ -697,7 +734,7 @@ def dateline_author(marks: PageMarks) -> str | None:
     name and a date above the headline): the first part of it that is a person's name,
     two to four capitalized words a name ("Team Tiger Data", not "Health" or "Wellness
     & Prevention"), not a job title, a label or a publication ("The ...")."""
-    h1 = headline_element(marks)
+    h1 = headline_or_subhead(marks)
     if h1 is None:
         return None
     for texts in (_texts_after(h1, DATELINE_REACH), _texts_before(h1, DATE_BEFORE_REACH)):
@@ -714,14 +751,39 @@ def dateline_author(marks: PageMarks) -> str | None:
                 parts = [_clean(found) for found, _ in _texts_within(block)]
             if sum(map(len, parts)) > MAX_BYLINE_CHARS:
                 return None
+            # not the section the line links to ("<a class="category">Mental Health</a>")
+            parts = [
+                _clean(found)
+                for found, owner in _texts_within(block)
+                if not _names_a_section(owner, block)
+            ]
             pieces = [piece for part in parts for piece in _DATELINE_PARTS.split(part) if piece]
             for previous, piece in zip(["", *pieces], pieces, strict=False):
                 if _IN_LABEL.search(previous):  # "Posted in General Discussion": a section
                     continue
+                # "Mahua Das in <a>Project Management</a>": a name, then its section
+                piece = _IN_LABEL.sub("", piece)
                 if (name := clean_name(piece)) and _names_a_person(name):
                     return name
             return None
     return None
+
+
+#: A link to, or a mark of, a section of the site: a category, a tag, a topic.
+_SECTION = re.compile(r"categor|(?:^|[\s/_-])(?:tags?|topics?|sections?)(?:$|[\s/_-])", re.I)
+
+
+def _names_a_section(element: HtmlElement, block: HtmlElement) -> bool:
+    """Whether `element`, or what holds it inside `block`, is a section's link or mark
+    (its class, or the address it links to, names a category, tag, topic or section)."""
+    for ancestor in (element, *element.iterancestors()):
+        if _SECTION.search(_own_classes(ancestor)) or (
+            ancestor.tag == "a" and _SECTION.search(ancestor.get("href") or "")
+        ):
+            return True
+        if ancestor is block:
+            return False
+    return False
 
 
 def _names_a_person(text: str) -> bool:
@@ -769,11 +831,30 @@ def headline_element(marks: PageMarks) -> HtmlElement | None:
     return header
 
 
+def headline_or_subhead(marks: PageMarks) -> HtmlElement | None:
+    """The headline (`headline_element`), or on a page without one in an `<h1>`, its first
+    `<h2>`-`<h4>` outside the furniture that agrees with the page's meta title (a
+    headline set as `<h4 class="font-weight-bold">`), of a headline's length, not a site's
+    or a section's name ("Netflix TechBlog", "HR Consulting Services")."""
+    h1 = headline_element(marks)
+    if h1 is not None:
+        return h1
+    titles = meta_titles(marks)
+    for element, text in marks.subheads:
+        if (
+            len(text.split()) >= MIN_SUBHEAD_WORDS
+            and any(agrees(text, title) for title in titles)
+            and _heading_place(element) != "furniture"
+        ):
+            return element
+    return None
+
+
 def byline_author(marks: PageMarks) -> str | None:
     """The names in a byline near the headline, as written: a text that starts "By" or
     "Written by" (or ends with "by", after a date), the names in it or in the text that
     follows ("<p>Written by</p><p>Edzel Tabing</p>")."""
-    h1 = headline_element(marks)
+    h1 = headline_or_subhead(marks)
     if h1 is None:
         return None
     return _byline_names(list(_texts_after(h1, BYLINE_REACH)))
@@ -810,7 +891,10 @@ _AUTHOR_LABELS = etree.XPath(
     " or contains(., 'osted by') or contains(., 'uthor:') or contains(., 'RITTEN BY')"
     " or contains(., 'RTICLE BY') or contains(., 'OSTED BY') or contains(., 'UTHOR:')]"
 )
-_AUTHOR_LABEL = re.compile(r"\s*(?:(?:written|article|posted)\s+by\b|author:)", re.I)
+_AUTHOR_LABEL = re.compile(
+    r"\s*(?:this\s+\w+(?:\s+\w+)?\s+was\s+)?(?:(?:written|article|posted)\s+by\b|author:)",
+    re.I,
+)
 MAX_AUTHOR_LABELS = 5
 
 
@@ -824,9 +908,70 @@ def labelled_author(tree: HtmlElement) -> str | None:
             continue  # a tail: its element is what it follows, not what holds it
         if owner.tag in _NOT_TEXT or _heading_place(owner) == "furniture" or _in_comments(owner):
             continue
+        if _WRITTEN_BY_SENTENCE.match(found):
+            whole = _visible_text(owner)
+            if (sentence := _WRITTEN_BY_SENTENCE.match(whole)) and (
+                name := _name_with_credentials(whole[sentence.end() :])
+            ):
+                return name
+            continue
         texts = [(str(found), owner), *_texts_after(owner, 1)]
         if name := _byline_names(texts):
             return name
+    return None
+
+
+#: A note that says who wrote the page, in a sentence: "This post was written by
+#: Vanessa Mendez, MD, gastroenterologist, Parkview Health."
+_WRITTEN_BY_SENTENCE = re.compile(
+    r"\s*this\s+(?:blog\s+)?(?:post|article|story|piece|guide|page)\s+was\s+"
+    r"(?:written|authored)\s+by\b",
+    re.I,
+)
+
+
+def _name_with_credentials(text: str) -> str | None:
+    """The name that starts `text`, up to its first comma, with the credentials that
+    follow it ("Vanessa Mendez, MD" of "Vanessa Mendez, MD, gastroenterologist"), not
+    the job title ("Danielle Padula" of "Danielle Padula, Head of Marketing")."""
+    first, *rest = _clean(text).split(",")
+    parts = [first]
+    for part in rest:
+        if not _CREDENTIAL.match(part.strip().rstrip(".")):
+            break
+        parts.append(part.strip().rstrip("."))
+    name = clean_name(", ".join(parts).strip().rstrip("."))
+    return name if name and _looks_like_names(name) else None
+
+
+#: An author box or card: the block that introduces the article's author, with class
+#: names such as `author-box`, `blog_author-box`, `elementor-author-box__name`,
+#: `blog-author`, `post-author-card`.
+_AUTHOR_BOX_PATH = etree.XPath(
+    "//body//*[@class][re:test(@class, '(^|[\\s_-])(post|blog|article|entry)?[_-]?author"
+    "([_-]+(box|card|name|info|bio|text|details|wrapper))*($|\\s)', 'i')]",
+    namespaces={"re": "http://exslt.org/regular-expressions"},
+)
+#: What holds others' names: reviews, testimonials, comments, quotes.
+_OTHERS_NAMES = re.compile(r"review|testimonial|comment|quote|reply|replies", re.I)
+MAX_AUTHOR_BOXES = 10
+MAX_AUTHOR_BOX_CHARS = 1500  # a name, a role, a short bio
+
+
+def author_box_author(tree: HtmlElement) -> str | None:
+    """The person's name an author box or card starts with ("Lauren Vetter", then her
+    bio), outside the page's furniture, comments and reviews: two to four capitalized
+    words among its first texts."""
+    for box in _AUTHOR_BOX_PATH(tree)[:MAX_AUTHOR_BOXES]:
+        if box.tag in ("body", "main", "article") or len(box.text_content()) > MAX_AUTHOR_BOX_CHARS:
+            continue
+        if _heading_place(box) == "furniture" or any(
+            _OTHERS_NAMES.search(_own_classes(element)) for element in (box, *box.iterancestors())
+        ):
+            continue
+        for text, _ in islice(_texts_within(box), 3):
+            if (name := clean_name(text)) and _names_a_person(name):
+                return name
     return None
 
 
@@ -874,10 +1019,34 @@ def _texts_within(root: HtmlElement) -> Iterator[tuple[str, HtmlElement]]:
 
 def _visible_text(block: HtmlElement) -> str:
     """A block's text, spaces collapsed, without what its scripts and styles hold (a
-    byline's links that each come with a tracking script)."""
-    if next(block.iter("script", "style", "noscript", "template"), None) is None:
+    byline's links that each come with a tracking script), its list items parted by
+    commas ("Written by: <li>Emily Walker</li><li>Casey McDevitt</li>")."""
+    hidden = next(block.iter("script", "style", "noscript", "template"), None) is not None
+    listed = block.tag != "li" and next(block.iter("li"), None) is not None
+    if not hidden and not listed:
         return _clean(block.text_content())
-    return _clean("".join(_VISIBLE_TEXTS(block)))
+    parts: list[str] = []
+    item: HtmlElement | None = None
+    for text in _VISIBLE_TEXTS(block):
+        owner = text.getparent()
+        if text.is_tail and owner is not None:  # a tail is its element's parent's text
+            owner = owner.getparent()
+        found = _list_item(owner, block) if listed and owner is not None else None
+        if found is not item and item is not None and found is not None and parts:
+            parts.append(", ")
+        item = found if found is not None else item
+        parts.append(text)
+    return _clean("".join(parts))
+
+
+def _list_item(element: HtmlElement, block: HtmlElement) -> HtmlElement | None:
+    """The list item inside `block` that holds `element`, if any."""
+    for ancestor in (element, *element.iterancestors()):
+        if ancestor is block:
+            return None
+        if ancestor.tag == "li":
+            return ancestor
+    return None
 
 
 _VISIBLE_TEXTS = etree.XPath(
@@ -992,6 +1161,8 @@ def forum_author(tree: HtmlElement, marks: PageMarks) -> str | None:
         for (text, _), following in pairwise(texts):
             if _STARTER_LABEL.match(_clean(text)) and (name := _username(following[0])):
                 return name
+    if found := started_by(tree):
+        return found
     if found := microdata_author(tree):
         return found
     for element in _AUTHOR_ATTRIBUTE_PATH(tree)[:3]:
@@ -999,20 +1170,50 @@ def forum_author(tree: HtmlElement, marks: PageMarks) -> str | None:
             if (name := _username(element.get(attribute))) and not name.startswith("http"):
                 return name
     for element in _USER_NAME_PATH(tree)[:10]:
-        if _heading_place(element) != "furniture" and (name := _username(element.text_content())):
+        if _heading_place(element) != "furniture" and (name := _first_username(element)):
+            return name
+    return None
+
+
+#: "Started by Biology Forums, June 04, 2024, 11:23:55 AM": a thread's starter and
+#: when, in one text above the posts (Simple Machines Forum).
+_STARTED_BY = re.compile(r"^started\s+by\s+(?P<name>[^,]+),", re.I)
+_STARTED_BY_PATH = etree.XPath(
+    "//body//text()[starts-with(normalize-space(.), 'Started by')][not(ancestor::blockquote)]"
+)
+
+
+def started_by(tree: HtmlElement) -> str | None:
+    """The user name in a "Started by NAME, DATE" line, the first of the page's."""
+    for found in _STARTED_BY_PATH(tree)[:3]:
+        if (match := _STARTED_BY.match(_clean(found))) and (name := _username(match["name"])):
+            return name
+    return None
+
+
+def _first_username(element: HtmlElement) -> str | None:
+    """The first text of a post's author element that is a user name: the name, not the
+    rank, title and post count the element also holds ("StarredSkies", not "StarredSkies
+    Big Board Owner Posts")."""
+    for text, _ in islice(_texts_within(element), 3):
+        if (name := _username(text)) and not _NOT_NAME_WORDS.issuperset(name.casefold().split()):
             return name
     return None
 
 
 #: The user name of a post's author as forum software marks it (phpBB's and vBulletin's
-#: `username`, `bigusername`, Flarum's `PostUser-name`, `post-author`, `author-name`),
-#: outside quoted replies.
+#: `username`, `bigusername`, Flarum's `PostUser-name`, `post-author`, `author-name`,
+#: MyBB's `author_information`, Simple Machines' `poster`, FluxBB's `postleft`, the
+#: microformats `u-author` and `p-author`), outside quoted replies.
 _USER_NAME_PATH = etree.XPath(
     "//*[not(ancestor::blockquote) and not(ancestor::aside)][@class][re:test(@class,"
-    " '(^|[^a-z])(big)?(user-?name(-coloured)?|postuser-name|post-?author|author-?name)"
-    "($|[^a-z-])', 'i')]",
+    " '(^|[^a-z])(big)?(user-?name(-coloured)?|postuser-name|post-?author|author-?name"
+    "|author_information|poster|postleft|[up]-author)($|[^a-z-])', 'i')]",
     namespaces={"re": "http://exslt.org/regular-expressions"},
 )
+
+
+_CARD_PAGE_TYPES = frozenset({"product", "collection", "listing", "forum"})
 
 
 def page_author(
@@ -1045,6 +1246,7 @@ def page_author(
     for finder in finders:
         if found := finder(marks):
             orgs = organizations(marks, site) if orgs is None else orgs
+            found = without_organization(found, orgs)
             if _letters(found) not in orgs:
                 if finder in (_json_ld_author, meta_author):
                     return _fuller_byline(marks, found) or found
@@ -1066,6 +1268,11 @@ def page_author(
             _words(names_an_organization)
         ):
             return name
+    # cards and reviews each name their own people
+    if names_an_organization is None and page_type not in _CARD_PAGE_TYPES:
+        found = author_box_author(tree)
+        if found and _letters(found) not in (organizations(marks, site) if orgs is None else orgs):
+            return found
     return names_an_organization
 
 

@@ -29,6 +29,16 @@ def test_lines_mostly_in_the_first_text_are_not_added() -> None:
     assert merge(first, "") == first
 
 
+def test_a_line_of_common_words_that_the_first_text_lacks_is_added() -> None:
+    first = (
+        "My container is on the default network and it can ping the other one.\n"
+        "The other container is on the same network, and it is up."
+    )
+    # every word of the new line is somewhere in `first`, none of its phrases is
+    new = "It is the network of the other one, and on it the container is up."
+    assert merge(first, f"{first}\n{new}").split("\n")[-1] == new
+
+
 def test_a_run_before_any_shared_line_opens_the_text() -> None:
     merged = merge(
         "Shared line of text here.", "Brand new heading words\nShared line of text here."

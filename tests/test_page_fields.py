@@ -540,3 +540,128 @@ def test_an_organization_is_not_cut_into_names_by_the_fallback() -> None:
     org = "Center for Drug Evaluation and Research"
     assert page_author(tree, None, "Center; Research") == org
     assert page_author(tree, None, "Jane Doe") == "Jane Doe"
+
+
+def test_a_forum_starter_as_other_forum_software_marks_it() -> None:
+    def author(body: str) -> str | None:
+        return page_author(_tree("", body), None, "Trafilatura Guess", page_type="forum")
+
+    # Simple Machines: "Started by NAME, DATE" above the posts
+    smf = "<h2>AI in forums?</h2><p>Started by Biology Forums, June 04, 2024, 11:23 AM</p>"
+    assert author(smf) == "Biology Forums"
+    # MyBB: the name, not the rank and post count the same block holds
+    mybb = (
+        '<div class="author_information"><strong><a><span>StarredSkies</span></a></strong>'
+        "<span>Big Board Owner</span><span>Posts</span></div>"
+    )
+    assert author(mybb) == "StarredSkies"
+    # FluxBB's post column and the microformats author
+    assert author('<div class="postleft"><dl><dt><strong>chunix64</strong></dt></dl></div>') == (
+        "chunix64"
+    )
+    assert author('<div class="byline"><a class="u-author h-card">scvalex</a></div>') == "scvalex"
+
+
+def test_a_publication_after_the_bylines_names_is_left_out() -> None:
+    head = (
+        '<meta property="og:site_name" content="The Commercial Appeal">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": '
+        '"Person", "name": "Manoj Jain and Jagpreet Chhatwal, The Commercial Appeal"}}</script>'
+    )
+    tree = _tree(head, "<h1>T</h1><p>Text.</p>")
+    assert page_author(tree, "The Commercial Appeal", None) == "Manoj Jain and Jagpreet Chhatwal"
+    # a credential after the comma is part of the name
+    head = '<meta name="author" content="Vanessa Mendez, MD">'
+    assert page_author(_tree(head, "<p>x</p>"), "Parkview", None) == "Vanessa Mendez, MD"
+
+
+def test_names_in_a_bylines_list_items_stay_apart() -> None:
+    byline = (
+        "<h1>Solar guide</h1><span>Written by: <ul><li><a>Emily Walker</a></li>"
+        "<li><a>Casey McDevitt</a></li></ul></span>"
+    )
+    assert page_author(_tree("", byline), None, None) == "Emily Walker, Casey McDevitt"
+
+
+def test_a_name_then_its_section_in_the_dateline() -> None:
+    line = (
+        "<p>Dec 26, 2025 <span>•</span> Mahua Das in <a href='/blog/pm'>Project Management</a></p>"
+    )
+    assert page_author(_tree("", f"<h1>Pricing guide</h1>{line}"), None, None) == "Mahua Das"
+    # the section a dateline links to is not its author
+    category = (
+        "<div><a class='category' href='/blog/category/mental-health'>Mental Health</a>"
+        "<span>DECEMBER 22, 2022</span></div>"
+    )
+    assert page_author(_tree("", f"{category}<h1>Meditation</h1><p>x</p>"), None, None) is None
+
+
+def test_a_sentence_that_says_who_wrote_the_post() -> None:
+    def author(note: str) -> str | None:
+        return page_author(_tree("", f"<h1>T</h1>{'<p>Text.</p>' * 50}{note}"), None, None)
+
+    linked = (
+        "<p><em>This post was written by <a href='/p/2838'>Vanessa Mendez, MD</a>, "
+        "gastroenterologist, Parkview Health.</em></p>"
+    )
+    assert author(linked) == "Vanessa Mendez, MD"
+    plain = "<div>This post was written by Danielle Padula, Head of Marketing</div>"
+    assert author(plain) == "Danielle Padula"
+
+
+def test_the_name_an_author_box_starts_with() -> None:
+    box = (
+        "<div class='blog_author-box'><div class='text-size-small'>Lauren Vetter</div>"
+        "<p>Lauren Vetter is a growth-focused marketing professional.</p></div>"
+    )
+    body = f"<h1>SEO tips</h1><p>Text.</p>{box}"
+    assert page_author(_tree("", body), None, None) == "Lauren Vetter"
+    # not on a page of cards or reviews, not in a review
+    assert page_author(_tree("", body), None, None, page_type="product") is None
+    review = "<div class='review-card'><div class='review-card_author'>Laura Brown</div></div>"
+    assert page_author(_tree("", f"<h1>Shop wallets</h1>{review}"), None, None) is None
+
+
+def test_an_unfilled_template_key_is_no_author_but_a_login_with_dots_is() -> None:
+    from cleaner.page_fields import is_placeholder, scan
+
+    tree = _tree('<meta name="author" content="page.head.extra.author">', "<p>x</p>")
+    assert is_placeholder(scan(tree), "Page Head Extra Author")
+    assert not is_placeholder(scan(tree), "Tim Enwall")
+    login = _tree('<meta name="author" content="sara.r.peter">', "<p>x</p>")
+    assert page_author(login, None, "Sara R Peter") == "sara.r.peter"
+
+
+def test_a_byline_under_a_headline_set_as_a_lower_heading() -> None:
+    head = "<title>Homestead gardening makes rural communities more self-reliant</title>"
+    body = (
+        "<h4>Homestead gardening makes rural communities more self-reliant</h4>"
+        "<p>By <strong>Md Aynal Haque</strong></p><p>RAJSHAHI, Dec 20 - Text.</p>"
+    )
+    assert page_author(_tree(head, body), None, None) == "Md Aynal Haque"
+    # a short heading that names the site, not a headline
+    site = "<title>Netflix TechBlog</title>"
+    assert (
+        page_author(_tree(site, "<h2>Netflix TechBlog</h2><p>By Ann Lee</p>"), None, None) is None
+    )
+
+
+def test_labels_and_link_texts_from_the_fallback_are_not_names() -> None:
+    page = _tree("", "<p>Text.</p>")
+    for text in ("Name", "Sign In", "undefined", "Category", "--Reset-Author", "Authorized Dealer"):
+        assert page_author(page, None, text) is None
+
+
+def test_an_unfilled_author_meta_tag_gives_way_to_the_byline_search() -> None:
+    from cleaner import Cleaner, Config
+    from cleaner.readers.text import document_from_bytes
+
+    page = (
+        '<html><head><meta name="author" content="page.head.extra.author"></head><body>'
+        '<h1>Startup lessons</h1><div class="blog-meta"><span class="blog-meta-author">'
+        "Tim Enwall</span></div>"
+        + "<p>A paragraph of the post about startups.</p>" * 5
+        + "</body></html>"
+    )
+    doc = Cleaner(Config()).clean(document_from_bytes("p", "p", page.encode(), html=True))
+    assert doc.metadata["author"] == "Tim Enwall"

@@ -33,8 +33,9 @@ from cleaner.body_parts import add_missing_parts, body_parts
 from cleaner.cards import FURNITURE_TAGS, page_cards
 from cleaner.combine import CARD_TYPES, COMMENT_TYPES, combine
 from cleaner.dates import parse_date
+from cleaner.dialogs import drop_dialogs
 from cleaner.document import Document
-from cleaner.page_fields import page_author, page_title, scan, stated_date
+from cleaner.page_fields import is_placeholder, page_author, page_title, scan, stated_date
 from cleaner.page_type import page_evidence, url_evidence
 from cleaner.product_data import product_lines
 from cleaner.steps.base import Setup, Step
@@ -262,16 +263,21 @@ class ExtractStep(Step):
             doc.metadata["page_type_evidence"] = evidence.reasons  # for `cleaner explain`
             marks = scan(tree)  # read once for the title, the author and a shown date
             metadata.title = page_title(tree, url, metadata.sitename, marks) or metadata.title
+            meta_author = metadata.author
+            if meta_author and is_placeholder(marks, meta_author):
+                meta_author = None
             metadata.author = page_author(
                 tree,
                 metadata.sitename,
-                metadata.author or (lambda: searched_author(tree)),
+                meta_author or (lambda: searched_author(tree)),
                 page_type,
                 marks,
             )
             stated = stated_date(doc.html, tree, url, marks)
             metadata.date = stated or self._searched_date(tree, metadata.url)
             # The tree is pruned in place: nothing reads it after this.
+            if dropped := drop_dialogs(tree):
+                self.counts["dialogs"] += dropped
             comments = page_type in COMMENT_TYPES
             cards = page_cards(tree) if page_type in CARD_TYPES else []
             product = product_lines(tree) if page_type == "product" else []
