@@ -42,8 +42,6 @@ TRAFILATURA_ALONE = frozenset({"article", "product"})
 COMMENT_TYPES = frozenset({"forum"})
 #: Page types whose cards (cleaner/cards.py) are looked for: None is a page of no type.
 CARD_TYPES = frozenset({"collection", "listing", "service", "documentation", None})
-#: Page types whose posts are comment sections to resiliparse (and to trafilatura).
-COMMENT_TYPES = frozenset({"forum"})
 #: Page types whose cards are always added; on the others of CARD_TYPES, only when the
 #: cards hold at least CARD_SHARE of the words the text has.
 ALWAYS_CARDS = frozenset({"collection", "listing"})
