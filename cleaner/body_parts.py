@@ -1,4 +1,4 @@
-"""An article body split in parts: the parts after the one trafilatura found.
+"""An article body split in parts: the parts that trafilatura's text lacks.
 
 Some sites close an article's body element to put an ad, a newsletter box or a promo in
 between, then open another of the same kind: `<div class="article__body">` twice or
@@ -19,6 +19,7 @@ from collections import defaultdict
 
 from lxml.etree import XPath, _Element
 
+from cleaner.scripts import is_unspaced, unspaced_word_weight
 from cleaner.text import ends_with_sentence_mark
 
 #: Elements with a class that hold paragraphs as children: the candidate parts.
@@ -54,7 +55,10 @@ def _key(text: str) -> str:
 
 
 def _is_prose(block: str) -> bool:
-    return len(_TOKEN.findall(block)) >= PROSE_WORDS and ends_with_sentence_mark(block)
+    """A sentence-ending block of PROSE_WORDS or more (a Chinese or Japanese block's
+    `\\w+` runs are phrases: it weighs by its length)."""
+    words = unspaced_word_weight(block) if is_unspaced(block) else len(_TOKEN.findall(block))
+    return words >= PROSE_WORDS and ends_with_sentence_mark(block)
 
 
 def _set_apart(element: _Element, common: _Element) -> bool:

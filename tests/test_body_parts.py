@@ -76,3 +76,16 @@ def test_parts_go_where_they_stand_and_none_without_a_held_part() -> None:
     assert add_missing_parts(text, [[missing, held]]) == "\n".join([*missing, *held])
     # the text holds no part of the group: it is left as it is
     assert add_missing_parts("Something else.", [[held, missing]]) == "Something else."
+
+
+def test_chinese_parts_weigh_by_length() -> None:
+    first = [
+        "市议会周二投票决定扩大北部地区的公交网络，新增十二条线路。",
+        "官员表示，该计划将在明年春天之前把候车时间缩短三分之一。",
+    ]
+    second = [
+        "扩建资金来自去年批准的地区交通基金，总额超过两亿元人民币。",
+        "部分议员认为，这笔钱应该优先用于修复城市道路和桥梁设施。",
+    ]
+    groups = body_parts(fromstring(page(paragraphs(first) + NEWSLETTER + paragraphs(second))))
+    assert groups == [[tuple(first), tuple(second)]]
