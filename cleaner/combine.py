@@ -35,6 +35,7 @@ from functools import cache
 from typing import Any
 
 from cleaner.dialogs import drop_dialog_nodes
+from cleaner.text import ends_with_sentence_mark
 
 #: Page types where trafilatura's text stands alone.
 TRAFILATURA_ALONE = frozenset({"article", "product"})
@@ -56,7 +57,6 @@ MANY_CARDS = 20
 CARDS_OVER_TEXT = 2.0
 MAX_CARD_SHARE = 0.35
 MIN_LINE_WORDS = 3.0
-_SENTENCE_ENDS = frozenset('.!?"\u201d')
 UNTYPED_SHARED = 0.5
 #: A block is new when fewer than this share of its words are in trafilatura's text.
 NEW_SHARE = 0.5
@@ -184,7 +184,7 @@ def _has_prose(text: str) -> bool:
     `MANY_CARDS` or more (on the scrapinghub news pages, the cards of such pages were
     lists of most-read headlines, comments and archive links: F1 0.960 -> 0.950)."""
     return any(
-        line.rstrip()[-1:] in _SENTENCE_ENDS and len(_TOKEN.findall(line)) >= PROSE_WORDS
+        ends_with_sentence_mark(line.rstrip()) and len(_TOKEN.findall(line)) >= PROSE_WORDS
         for line in text.split("\n")
     )
 
