@@ -19,8 +19,9 @@ from collections import defaultdict
 
 from lxml.etree import XPath, _Element
 
+from cleaner.combine import insert_lines, line_index
 from cleaner.scripts import is_unspaced, unspaced_word_weight
-from cleaner.text import ends_with_sentence_mark
+from cleaner.text import ends_with_sentence_mark, line_key
 
 #: Elements with a class that hold paragraphs as children: the candidate parts.
 _CANDIDATES = XPath("//*[@class][p]")
@@ -48,10 +49,6 @@ HELD_SHARE = 0.5
 MAX_PARTS = 100
 
 Part = tuple[str, ...]
-
-
-def _key(text: str) -> str:
-    return _SPACES.sub(" ", text).strip().casefold()
 
 
 def _is_prose(block: str) -> bool:
@@ -122,31 +119,26 @@ def add_missing_parts(text: str, groups: list[list[Part]]) -> str:
     group; each missing part's blocks go after the text's line that holds the last
     block of the parts before it (before the first held part's, for parts before it)."""
     lines = text.split("\n")
-    where = {_key(line): i for i, line in enumerate(lines) if line.strip()}
+    where = line_index(lines)
     for parts in groups:
         held = [_held(part, where) for part in parts]
         if not any(held):
             continue
         inserts: defaultdict[int, list[str]] = defaultdict(list)
         first = parts[held.index(True)]  # parts before it go before its first line
-        anchor = min(where[_key(block)] for block in first if _key(block) in where)
+        anchor = min(where[line_key(block)] for block in first if line_key(block) in where)
         for part, is_held in zip(parts, held, strict=True):
             if is_held:
-                found = [where[_key(block)] for block in part if _key(block) in where]
+                found = [where[line_key(block)] for block in part if line_key(block) in where]
                 anchor = max(found) + 1 if found else anchor
                 continue
-            inserts[anchor].extend(block for block in part if _key(block) not in where)
+            inserts[anchor].extend(block for block in part if line_key(block) not in where)
         if inserts:
-            merged: list[str] = []
-            for i, line in enumerate(lines):
-                merged.extend(inserts.get(i, ()))
-                merged.append(line)
-            merged.extend(inserts.get(len(lines), ()))
-            lines = merged
-            where = {_key(line): i for i, line in enumerate(lines) if line.strip()}
+            lines = insert_lines(lines, inserts)
+            where = line_index(lines)
     return "\n".join(lines)
 
 
 def _held(part: Part, where: dict[str, int]) -> bool:
     prose = [block for block in part if _is_prose(block)]
-    return bool(prose) and sum(_key(b) in where for b in prose) >= HELD_SHARE * len(prose)
+    return bool(prose) and sum(line_key(b) in where for b in prose) >= HELD_SHARE * len(prose)

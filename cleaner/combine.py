@@ -30,12 +30,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
 from cleaner.dialogs import drop_dialog_nodes
-from cleaner.text import ends_with_sentence_mark
+from cleaner.text import ends_with_sentence_mark, line_key
 
 #: Page types where trafilatura's text stands alone.
 TRAFILATURA_ALONE = frozenset({"article", "product"})
@@ -58,10 +58,10 @@ CARDS_OVER_TEXT = 2.0
 MAX_CARD_SHARE = 0.35
 MIN_LINE_WORDS = 3.0
 UNTYPED_SHARED = 0.5
-#: A block is new when fewer than this share of its words are in trafilatura's text.
+#: A block is new when fewer than this share of its three-word phrases are in
+#: trafilatura's text (`_contained`).
 NEW_SHARE = 0.5
 _TOKEN = re.compile(r"\w+")
-_SPACES = re.compile(r"\s+")
 
 
 @cache
@@ -97,8 +97,21 @@ def second_opinion(html: str, comments: bool = False) -> str | None:
         return None
 
 
-def _key(line: str) -> str:
-    return _SPACES.sub(" ", line).strip().casefold()
+def line_index(lines: list[str]) -> dict[str, int]:
+    """Each line's comparison form (`line_key`) -> where it stands (blank lines left out;
+    the last place of a line written twice)."""
+    return {line_key(line): i for i, line in enumerate(lines) if line.strip()}
+
+
+def insert_lines(lines: list[str], inserts: Mapping[int, list[str]]) -> list[str]:
+    """`lines` with each run of `inserts` placed before the line at its position (after
+    the last line for `len(lines)`)."""
+    merged: list[str] = []
+    for i, line in enumerate(lines):
+        merged.extend(inserts.get(i, ()))
+        merged.append(line)
+    merged.extend(inserts.get(len(lines), ()))
+    return merged
 
 
 def merge(first: str, second: str) -> str:
@@ -109,11 +122,11 @@ def merge(first: str, second: str) -> str:
     words = Counter(first_tokens)
     phrases = set(_phrases(first_tokens))
     lines = first.split("\n")
-    index = {_key(line): i for i, line in enumerate(lines) if line.strip()}
+    index = line_index(lines)
     inserts: dict[int, list[str]] = {}  # position in `lines` -> new lines placed before it
     anchor = 0  # before the first line of `first`, until a shared line is seen
     for line in second.split("\n"):
-        key = _key(line)
+        key = line_key(line)
         if not key:
             continue
         if key in index:
@@ -124,12 +137,7 @@ def merge(first: str, second: str) -> str:
         inserts.setdefault(anchor, []).append(line.strip())
     if not inserts:
         return first
-    merged: list[str] = []
-    for i, line in enumerate(lines):
-        merged.extend(inserts.get(i, ()))
-        merged.append(line)
-    merged.extend(inserts.get(len(lines), ()))
-    return "\n".join(merged)
+    return "\n".join(insert_lines(lines, inserts))
 
 
 #: Words in a row that make a phrase: a line of `second` is in `first` when `NEW_SHARE`

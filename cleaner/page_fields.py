@@ -742,21 +742,17 @@ def dateline_author(marks: PageMarks) -> str | None:
             line = _clean(text)
             if len(line) > MAX_DATE_CHARS or not _YEAR.search(line) or parse_date(line) is None:
                 continue
-            parts = [_clean(found) for found, _ in _texts_within(block)]
+            texts_of = [(_clean(found), owner) for found, owner in _texts_within(block)]
             for _ in range(2):  # "<span>date</span><span>name</span>": the line's block
                 parent = block.getparent()
-                if parts != [line] or parent is None:
+                if [text for text, _ in texts_of] != [line] or parent is None:
                     break
                 block = parent
-                parts = [_clean(found) for found, _ in _texts_within(block)]
-            if sum(map(len, parts)) > MAX_BYLINE_CHARS:
+                texts_of = [(_clean(found), owner) for found, owner in _texts_within(block)]
+            if sum(len(text) for text, _ in texts_of) > MAX_BYLINE_CHARS:
                 return None
             # not the section the line links to ("<a class="category">Mental Health</a>")
-            parts = [
-                _clean(found)
-                for found, owner in _texts_within(block)
-                if not _names_a_section(owner, block)
-            ]
+            parts = [text for text, owner in texts_of if not _names_a_section(owner, block)]
             pieces = [piece for part in parts for piece in _DATELINE_PARTS.split(part) if piece]
             for previous, piece in zip(["", *pieces], pieces, strict=False):
                 if _IN_LABEL.search(previous):  # "Posted in General Discussion": a section
