@@ -215,20 +215,21 @@ class _Structure:
     og_type: str | None = None
 
 
-#: Over the lower-cased page: literal starts, which the regex engine finds by fast search.
-_CLASS_ATTR = re.compile(r"""class\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_ITEMTYPE_ATTR = re.compile(r"""itemtype\s*=\s*["']?([^"'\s>]+)""")
-_TAGS = re.compile(r"<(pre|article|section|time)[\s>]")
+#: Over the page's UTF-8 bytes, ASCII letters lower-cased (what every expression here looks
+#: for is ASCII): bytes.lower() takes a quarter of str.lower()'s time on a large page, a
+#: tenth of this module's work. Literal starts, which the regex engine finds by fast search.
+_CLASS_ATTR = re.compile(rb"""class\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ITEMTYPE_ATTR = re.compile(rb"""itemtype\s*=\s*["']?([^"'\s>]+)""")
+_TAGS = re.compile(rb"<(pre|article|section|time)[\s>]")
 _JSON_LD = re.compile(
-    r"""<script[^>]*?type\s*=\s*["']?application/ld\+json["']?[^>]*>(.*?)</script""", re.I | re.S
+    rb"""<script[^>]*?type\s*=\s*["']?application/ld\+json["']?[^>]*>(.*?)</script""", re.S
 )
 _OG_TYPE = re.compile(
-    r"""<meta[^>]*?property\s*=\s*["']og:type["'][^>]*?content\s*=\s*["']([^"']*)"""
-    r"""|<meta[^>]*?content\s*=\s*["']([^"']*)["'][^>]*?property\s*=\s*["']og:type""",
-    re.I,
+    rb"""<meta[^>]*?property\s*=\s*["']og:type["'][^>]*?content\s*=\s*["']([^"']*)"""
+    rb"""|<meta[^>]*?content\s*=\s*["']([^"']*)["'][^>]*?property\s*=\s*["']og:type"""
 )
 _CONTROL = re.compile(
-    r"""<button[^>]*>(.{0,200}?)</button|<input[^>]*value\s*=\s*["']([^"']*)""", re.I | re.S
+    rb"""<button[^>]*>(.{0,200}?)</button|<input[^>]*value\s*=\s*["']([^"']*)""", re.S
 )
 _PRICE = re.compile(r"(?:^|[\s_-])(?:price|product-price|money)(?:$|[\s_-])")
 _MARKUP = re.compile(r"<[^>]*>")
@@ -240,26 +241,32 @@ def _lines_matching(pattern: re.Pattern[str], lines: Counter[str]) -> int:
     return sum(count for line, count in lines.items() if pattern.search(line))
 
 
+def _text(found: bytes) -> str:
+    return found.decode("utf-8", "surrogatepass")
+
+
 def _walk(html: str) -> _Structure:
     """The counts, by regular expressions over the page's markup: one C loop each (a
     Python walk over every element of the parsed page cost ten times more)."""
     found = _Structure()
-    html = html.lower()
-    classes = Counter(a or b for a, b in _CLASS_ATTR.findall(html))
+    page = html.encode("utf-8", "surrogatepass").lower()
+    named = Counter(a or b for a, b in _CLASS_ATTR.findall(page))
+    classes = Counter({_text(name): count for name, count in named.items()})
     found.posts = _lines_matching(_POST, classes)
     found.people = _lines_matching(_PERSON, classes)
     found.cards = _lines_matching(_CARD, classes)
     found.prices = _lines_matching(_PRICE, classes)
-    tags = Counter(_TAGS.findall(html))
-    found.code, found.articles = tags["pre"], tags["article"]
-    found.sections, found.times = tags["section"], tags["time"]
-    for button, value in _CONTROL.findall(html):
-        if _CART.search(_MARKUP.sub(" ", button or value)):
+    tags = Counter(_TAGS.findall(page))
+    found.code, found.articles = tags[b"pre"], tags[b"article"]
+    found.sections, found.times = tags[b"section"], tags[b"time"]
+    for button, value in _CONTROL.findall(page):
+        if _CART.search(_MARKUP.sub(" ", _text(button or value))):
             found.carts += 1
-    found.json_ld = [text.strip() for text in _JSON_LD.findall(html)]
-    found.itemtypes = _ITEMTYPE_ATTR.findall(html)[:200]
-    og_type = _OG_TYPE.search(html)
-    found.og_type = (og_type[1] or og_type[2]) if og_type else None
+    found.json_ld = [_text(text).strip() for text in _JSON_LD.findall(page)]
+    found.itemtypes = [_text(itemtype) for itemtype in _ITEMTYPE_ATTR.findall(page)[:200]]
+    og_type = _OG_TYPE.search(page)
+    content = (og_type[1] or og_type[2]) if og_type else None
+    found.og_type = None if content is None else _text(content)
     return found
 
 

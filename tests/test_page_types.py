@@ -90,6 +90,19 @@ def test_repeated_cards_make_a_collection() -> None:
     )
 
 
+def test_markup_is_read_whatever_its_case_and_the_page_s_script() -> None:
+    """Tags, attribute names and class names are matched without regard to case, on a
+    page whose text is not ASCII (the markup is lower-cased as bytes, its text kept)."""
+    cards = "".join(
+        f'<DIV CLASS="Product-Card"><SPAN Class="PRICE">{i} ₽ — Кружка</SPAN></DIV>'
+        for i in range(12)
+    )
+    assert classify_page(page(body=cards), None) == "collection"
+    ld = '<SCRIPT TYPE="Application/LD+JSON">{"@type": "Product", "name": "Çay bardağı"}</SCRIPT>'
+    assert classify_page(page(ld), None) == "product"
+    assert classify_page(page(body="<PRE>a</PRE><Pre>b</Pre>" * 3), None) == "documentation"
+
+
 def test_broken_json_ld_is_a_warning_not_a_failure() -> None:
     html = page('<script type="application/ld+json">{"@type": "Product",</script>')
     evidence = page_evidence(html, None)
