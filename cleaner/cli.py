@@ -661,7 +661,7 @@ def _check(
         err_console.print(f"{result.differences} file(s) would change in {out}")
         raise typer.Exit(EXIT_CHECK_FAILED)
     if not quiet:
-        out_console.print(f"{out} is up to date")
+        out_console.print(f"{out} is up to date", soft_wrap=True)  # a path, unbroken
     if result.report is not None and result.report.failures:
         raise typer.Exit(EXIT_DOCUMENTS_FAILED)
 
