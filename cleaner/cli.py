@@ -658,7 +658,7 @@ def _check(
     for name, summary in result.changed.items():
         out_console.print(f"would change {out / name}: {summary}", soft_wrap=True)
     if result.differences:
-        err_console.print(f"{result.differences} file(s) would change in {out}")
+        err_console.print(f"{result.differences} file(s) would change in {out}", soft_wrap=True)
         raise typer.Exit(EXIT_CHECK_FAILED)
     if not quiet:
         out_console.print(f"{out} is up to date", soft_wrap=True)  # a path, unbroken
