@@ -182,12 +182,32 @@ def kill_children() -> None:
                 os.kill(child.pid, signal.SIGKILL)
 
 
+@contextmanager
+def starting_workers() -> Iterator[None]:
+    """Worker processes started inside this block begin with SIGINT and SIGTERM blocked,
+    until `ignore_in_worker()`: a forked worker inherits its parent's handler, and Ctrl-C
+    (or SIGTERM to the process group) landing between its fork and its first own line
+    would raise there, killing the worker with a traceback and the pool with it. The
+    parent itself still takes the signal: a process-directed signal goes to a thread
+    that does not block it, and Python runs the handler in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread forks workers (and only its mask is inherited)
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def ignore_in_worker() -> None:
     """A worker process leaves signals to its parent: Ctrl-C reaches the terminal's whole
     process group, and a worker interrupted inside the pool's queue would leave its lock
-    held. The parent kills its workers when it stops."""
+    held. The parent kills its workers when it stops. A signal that came while the worker
+    started (blocked by `starting_workers()`) is discarded with the block lifted."""
     for signum in SIGNALS:
         signal.signal(signum, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
 
 
 #: The process's guard: signal handlers are per process, and so is what they saw.

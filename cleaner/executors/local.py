@@ -24,7 +24,7 @@ from cleaner.executors.base import (
     rerun_after_crash,
     settle_worker_heap,
 )
-from cleaner.interrupts import ignore_in_worker
+from cleaner.interrupts import ignore_in_worker, starting_workers
 from cleaner.pipeline import Cleaner
 from cleaner.sandbox import DEFAULT_DOCUMENT_MEMORY_MIB, Limits, Watch, Watchdog
 from cleaner.work import WORKER_DIED, BatchTask, Item, R, Work, timed_out
@@ -279,7 +279,8 @@ def _submit(pool: ProcessPoolExecutor, work: Work[R], batch: Sequence[Item]) -> 
     """The batch's future. A pool whose worker died refuses new work at once: the
     batch's future then holds that error, for `_drain` to recover in order."""
     try:
-        return pool.submit(_run_in_worker, work, batch)
+        with starting_workers():  # a fork pool starts its workers on the first submit
+            return pool.submit(_run_in_worker, work, batch)
     except BrokenProcessPool as exc:
         refused: Future[R] = Future()
         refused.set_exception(exc)
