@@ -156,6 +156,7 @@ INLINE_FURNITURE_RULES = (
     "photo-credit",
     "*-photo-credit",
     "agency-credit",
+    "caption-credit",
     "symbol-only-line",
     "byline",
     "dateline-stamp",
