@@ -35,6 +35,7 @@ from cleaner.combine import CARD_TYPES, COMMENT_TYPES, combine
 from cleaner.dates import parse_date
 from cleaner.dialogs import drop_dialogs
 from cleaner.document import Document
+from cleaner.misnested import FURNITURE_WRAPPERS, MAX_FURNITURE_SHARE, unwrap_page_holders
 from cleaner.page_fields import is_placeholder, page_author, page_title, scan, stated_date
 from cleaner.page_type import page_evidence, url_evidence
 from cleaner.product_data import product_lines
@@ -43,17 +44,30 @@ from cleaner.vendored.trafilatura.author_search import find_author
 from cleaner.vendored.trafilatura.main_text import main_text
 
 _FALLBACK_DROP = FURNITURE_TAGS
+_SCRIPTS = ("script", "style", "noscript", "template")
 _BLANKS = re.compile(r"\n\s*\n+")
 #: Dates the page states (markup, meta tags), not ones inferred from free text.
 DATE_SEARCH = {"extensive_search": False, "original_date": True}
 
 
 def fallback_text(html: str) -> str:
-    """Visible text of the page, block by block, minus obvious furniture elements."""
+    """Visible text of the page, block by block, minus obvious furniture elements (not
+    one that holds the page: see misnested.py)."""
     soup = BeautifulSoup(html, "lxml")
-    for element in soup(_FALLBACK_DROP):
+    for element in soup(_SCRIPTS):
         element.decompose()
     body = soup.body or soup
+    page = len(body.get_text(strip=True))
+    for element in soup(_FALLBACK_DROP):
+        if element.decomposed:
+            continue  # inside one taken out before
+        if (
+            element.name in FURNITURE_WRAPPERS
+            and len(element.get_text(strip=True)) > MAX_FURNITURE_SHARE * page
+        ):
+            element.unwrap()
+        else:
+            element.decompose()
     return _BLANKS.sub("\n", body.get_text("\n")).strip()
 
 
@@ -291,6 +305,8 @@ class ExtractStep(Step):
                 plain=True,
                 markdown=self.markdown,
             )
+            if not (text and text.strip()):
+                text = self._page_in_furniture(doc.html, url, comments)
             if text and text.strip():
                 whole = add_missing_parts(text, parts)
                 self.counts["body_parts"] += whole != text
@@ -314,6 +330,26 @@ class ExtractStep(Step):
         doc.set_meta("site", metadata.sitename)
         doc.set_meta("description", metadata.description)
         doc.set_meta("date", parse_date(metadata.date) if metadata.date else None)
+
+    def _page_in_furniture(self, html: str, url: str | None, comments: bool) -> str | None:
+        """The main text of a page found empty, again with its page-holding header, aside,
+        footer, nav or form unwrapped (misnested.py); None if it has none. Only then: on
+        pages whose text was found, unwrapping such an element costs as often as it gains
+        (it lets a footer's or a sidebar's text in)."""
+        tree = parse_page(html)
+        if tree is None or not unwrap_page_holders(tree):
+            return None
+        self.counts["page_in_furniture"] += 1
+        drop_dialogs(tree)
+        return main_text(
+            tree,
+            url,
+            self.favor_precision,
+            comments=comments,
+            fast=self.fast,
+            plain=True,
+            markdown=self.markdown,
+        )
 
     @staticmethod
     def _searched_date(tree: HtmlElement, url: str | None) -> str | None:
