@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cleaner import Cleaner, Config
-from cleaner.combine import available, merge, second_opinion
+from cleaner.combine import available, combine, merge, second_opinion
 from cleaner.readers.text import document_from_bytes
 
 
@@ -141,3 +141,39 @@ def test_a_page_of_no_type_keeps_its_article_without_an_archive_list() -> None:
     assert combine(INTRO, "<html><body></body></html>", None, column) == INTRO
     article = INTRO + " " + INTRO + " " + INTRO
     assert combine(article, "<html><body></body></html>", None, COURSES) == article
+
+
+RESTAURANTS = [
+    ("Bridges", "A newly starred counter on Division Street, with a short menu of raw fish."),
+    ("Huso", "Caviar service and a tasting menu in a room above the shop that supplies it."),
+    ("Yamada", "Kaiseki for eight guests a night, each course built around one ingredient."),
+    ("Laliko", "Georgian cooking, khachapuri baked to order, and a long list of amber wines."),
+    ("Noreetuh", "Hawaiian dishes in the East Village, with spam musubi and a poke of the day."),
+    ("Yemenat", "Yemeni breads and stews in Brooklyn, and lamb that falls off the bone."),
+]
+LISTICLE_INTRO = "The Michelin stars are back in New York, and these are the honorees to book now."
+LISTICLE = (
+    "<html><head><title>The Michelin Star Restaurants in New York</title></head><body>"
+    f"<article><h1>The Michelin Star Restaurants in New York</h1><p>{LISTICLE_INTRO}</p>"
+    + "".join(
+        f'<article class="venue"><h3>{name}</h3><p>{about} Book a table for two at {name} '
+        "through the app, where the team releases seats thirty days ahead.</p></article>"
+        for name, about in RESTAURANTS
+    )
+    + "</article></body></html>"
+)
+
+
+@pytest.mark.skipif(not available(), reason="resiliparse is not installed")
+def test_an_article_whose_text_is_only_its_intro_gets_the_rest_from_resiliparse() -> None:
+    """trafilatura took a listicle's intro for the article (a WCXB dev page: 89 of 5,462
+    words): resiliparse's much longer text is merged."""
+    merged = combine(LISTICLE_INTRO, LISTICLE, "article", [])
+    assert all(about in merged for _, about in RESTAURANTS)
+    assert merged.index(LISTICLE_INTRO) < merged.index(RESTAURANTS[0][1])
+
+
+@pytest.mark.skipif(not available(), reason="resiliparse is not installed")
+def test_an_article_text_of_some_length_stands_alone() -> None:
+    text = " ".join([LISTICLE_INTRO] * 25)  # 400 words: trafilatura found an article
+    assert combine(text, LISTICLE, "article", []) == text
