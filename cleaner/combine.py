@@ -16,13 +16,13 @@ trafilatura alone is better, except on an article whose text trafilatura found s
 (under `MISSED_MAX_WORDS`) and resiliparse four times as long: trafilatura then took a
 listicle's intro for the article (WCXB dev: a 5,462-word restaurant guide came out as 89
 words; word F1 0.8511 -> 0.8523 on the even half and 0.8483 -> 0.8493 on the odd half,
-one page each, none lower; the scrapinghub pages unchanged). On a page of no type (most are articles) resiliparse's
-blocks are merged only when its text is half again as long as trafilatura's and holds
-half of its words: trafilatura then kept only part of the page. Without that condition
-the scrapinghub news pages lost 0.005 of F1 (precision 0.957 -> 0.946). On WCXB dev
-(word F1 before the rule steps) the merge moved forum 0.694 -> 0.712, collection
-0.574 -> 0.608, listing 0.583 -> 0.597, service 0.765 -> 0.793, documentation
-0.917 -> 0.919, article 0.937 -> 0.938 and overall 0.823 -> 0.831
+one page each, none lower; the scrapinghub pages unchanged). On a page of no type (most
+are articles) resiliparse's blocks are merged only when its text is half again as long
+as trafilatura's and holds half of its words: trafilatura then kept only part of the
+page. Without that condition the scrapinghub news pages lost 0.005 of F1 (precision
+0.957 -> 0.946). On WCXB dev (word F1 before the rule steps) the merge moved forum 0.694
+-> 0.712, collection 0.574 -> 0.608, listing 0.583 -> 0.597, service 0.765 -> 0.793,
+documentation 0.917 -> 0.919, article 0.937 -> 0.938 and overall 0.823 -> 0.831
 (bench/quality.py measures it end to end). Comment sections are read only on forum
 pages: elsewhere they are not the page's content.
 
@@ -230,7 +230,7 @@ def _cards_dominate(cards: list[list[str]], text: str) -> bool:
 
 
 def _holds_more(other: str, text: str, more: float = UNTYPED_MORE) -> bool:
-    """Whether `other` has `UNTYPED_MORE` times the words of `text` and holds at least
+    """Whether `other` has `more` times the words of `text` and holds at least
     `UNTYPED_SHARED` of them: on a page of no type (most are articles, where trafilatura
     alone is better) resiliparse's blocks are merged only when it found much more."""
     mine, theirs = (

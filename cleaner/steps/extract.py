@@ -296,15 +296,7 @@ class ExtractStep(Step):
             cards = page_cards(tree) if page_type in CARD_TYPES else []
             product = product_lines(tree) if page_type == "product" else []
             parts = body_parts(tree)
-            text = main_text(
-                tree,
-                url,
-                self.favor_precision,
-                comments=comments,
-                fast=self.fast,
-                plain=True,
-                markdown=self.markdown,
-            )
+            text = self._main_text(tree, url, comments)
             if not (text and text.strip()):
                 text = self._page_in_furniture(doc.html, url, comments)
             if text and text.strip():
@@ -341,6 +333,11 @@ class ExtractStep(Step):
             return None
         self.counts["page_in_furniture"] += 1
         drop_dialogs(tree)
+        return self._main_text(tree, url, comments)
+
+    def _main_text(self, tree: HtmlElement, url: str | None, comments: bool) -> str | None:
+        """trafilatura's main text of the (pruned in place) tree, as this step's settings
+        ask for it."""
         return main_text(
             tree,
             url,
