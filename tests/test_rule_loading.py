@@ -76,6 +76,11 @@ def test_good_rule_file_loads(tmp_path) -> None:
             5,
             "field 'rules.where'",
         ),
+        (
+            GOOD_RULE.replace("    tests:", "    action: strip\n    tests:"),
+            2,
+            "a 'strip' rule removes what its 'regex' matches inside one line",
+        ),
     ],
 )
 def test_bad_rule_file_names_file_line_and_field(tmp_path, text, line, expected) -> None:

@@ -87,6 +87,19 @@ def test_keep_rule_protects_a_line_from_other_rules(tmp_path) -> None:
     assert kept(doc) == [PROSE, "Two"]
 
 
+def test_strip_rule_takes_the_match_out_of_the_line_and_records_it(tmp_path) -> None:
+    c = cleaner_with(tmp_path, rule("regex: '\\s*\\(image: [^()]+\\)$'\naction: strip"))
+    caption = "Protesters gather in the square outside the ministry on Friday"
+    doc = c.clean_text(f"{PROSE}\n\n{caption} (Image: GETTY)\n\n(Image: Reuters)")
+    assert kept(doc) == [PROSE, caption]  # the caption stays; a credit alone goes whole
+    assert [(r.rule, r.text, r.line) for r in doc.removals] == [
+        ("r", "(Image: GETTY)", 3),
+        ("r", "(Image: Reuters)", 5),
+    ]
+    again = c.clean_text(doc.text)  # cleaning clean text changes nothing
+    assert kept(again) == kept(doc) and not again.removals
+
+
 def test_max_words_limits_a_rule_to_short_lines(tmp_path) -> None:
     c = cleaner_with(tmp_path, rule("regex: newsletter\nmax_words: 5"))
     doc = c.clean_text(f"Get our newsletter\n{PROSE} The newsletter said so.")

@@ -47,6 +47,7 @@ class Where(StrEnum):
 class Action(StrEnum):
     DROP = "drop"  # remove the line (named groups and `set` still fill metadata)
     KEEP = "keep"  # vouch for the line as content: no other rule or heuristic removes it
+    STRIP = "strip"  # remove the matched text, keep the rest of the line (a caption's credit)
 
 
 class _Strict(BaseModel):
@@ -145,6 +146,13 @@ class RuleSpec(_Strict):
             raise ValueError("'until' makes a block; it cannot be combined with 'extent'")
         if self.action is Action.KEEP and (self.extent is not Extent.LINE or self.until):
             raise ValueError("a 'keep' rule vouches for single lines; drop 'extent'/'until'")
+        if self.action is Action.STRIP and (
+            self.regex is None or self.extent is not Extent.LINE or self.until
+        ):
+            raise ValueError(
+                "a 'strip' rule removes what its 'regex' matches inside one line; "
+                "give it a 'regex' and no 'extent'/'until' (to remove whole lines, use 'drop')"
+            )
         return self
 
 
@@ -156,7 +164,6 @@ INLINE_FURNITURE_RULES = (
     "photo-credit",
     "*-photo-credit",
     "agency-credit",
-    "caption-credit",
     "symbol-only-line",
     "byline",
     "dateline-stamp",

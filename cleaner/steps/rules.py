@@ -50,6 +50,8 @@ BLOCK_SECONDARY = 0.5
 BLOCK_NEXT_LINES = 2
 PARAGRAPH_RUN = 3
 _URL_TRAILING = ".,;:!?)]}'\""
+_SPACES = regex.compile(r"\s{2,}")
+_WORD = regex.compile(r"\w")
 #: A named group `updated` holds the date a page says it was updated: it becomes `date`
 #: only when the page states no date of publication (WCXB dev's gold dates are the
 #: dates pages show, often only an "Updated" one).
@@ -310,6 +312,9 @@ class RulesStep(Step):
                 self.memo(doc).setdefault(UPDATED, self._value("date", value))
             else:
                 doc.set_meta(key, value)
+        if rule.spec.action is Action.STRIP and isinstance(match, regex.Match):
+            self._strip(doc, lines[index], rule, match)
+            return
         if not rule.drops:
             return
         start, end = span
@@ -320,6 +325,19 @@ class RulesStep(Step):
         for line in lines[start : end + 1]:
             if not line.content:
                 doc.drop(line, step=self.name, rule=rule.id, reason=reason)
+
+    def _strip(self, doc: Document, line: Line, rule: Rule, match: regex.Match[str]) -> None:
+        """Takes what a `strip` rule matched out of the line; a line left with no word
+        goes whole. A line another rule changed since the match waits for the next round
+        (the rules run until nothing changes)."""
+        if line.removed or line.content or match.string != line.text:
+            return
+        start, end = match.span()
+        rest = _SPACES.sub(" ", f"{line.text[:start]} {line.text[end:]}").strip()
+        if _WORD.search(rest) is None:
+            doc.drop(line, step=self.name, rule=rule.id)
+            return
+        doc.cut(line, rest, line.text[start:end].strip(), step=self.name, rule=rule.id)
 
     @staticmethod
     def _span(
