@@ -387,6 +387,18 @@ def test_code_and_shell_lines_inside_an_article_stay(classifier_only) -> None:
     assert [line.text for line in doc.kept] == INSTALL
 
 
+def test_the_sentence_that_introduces_code_stays_though_it_has_few_stop_words(
+    classifier_only,
+) -> None:
+    """A line ending in a colon leads into a list or a code block: a sentence of ten words
+    or more, like one ending in a full stop, not a label with few stop words."""
+    intro = "Partial indexes cover rows matching one condition, saving disk space, write time, memory:"
+    code = "CREATE INDEX idx_active_users ON users(email) WHERE status = 'active';"
+    article = [INSTALL[0], intro, code, INSTALL[6], INSTALL[7]]
+    doc = classifier_only.clean_text(dump(["Indexes", *article]))
+    assert [line.text for line in doc.kept] == article
+
+
 def test_a_flattened_yaml_block_inside_an_article_stays(classifier_only) -> None:
     """A YAML manifest the dump flattened onto one line ("apiVersion: v1 kind: Service
     metadata: …") is code, as a line of JSON is: between paragraphs it stays. A sentence

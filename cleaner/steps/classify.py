@@ -504,8 +504,10 @@ class ClassifyStep(Step):
             return Judged(line, kind, kind)
         if density >= s.stopwords_low:
             return Judged(line, Kind.NEARGOOD, Kind.NEARGOOD)
-        if ends_like_sentence and len(words) >= s.sentence_min_words:
-            # News sentences dense in names have few stop words, but are still sentences.
+        if (ends_like_sentence or text.endswith(":")) and len(words) >= s.sentence_min_words:
+            # News sentences dense in names have few stop words, but are still sentences;
+            # so is the sentence that introduces a list or a code block ("Partial indexes
+            # only index rows that match a condition, saving space:").
             return Judged(line, Kind.NEARGOOD, Kind.NEARGOOD)
         return self._bad(line, "few-stopwords")
 
