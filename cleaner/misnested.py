@@ -2,12 +2,12 @@
 
 An unclosed `<header>` or a newsletter pop-up's `<aside>` left open at the top of the
 markup makes the parser nest the whole page inside it (and ASP.NET pages sit in one
-`<form>` by design): the article then sits in the
-header, and every extractor that drops headers and asides (trafilatura, the
-beautifulsoup4 fallback) drops the article with them, and returns nothing. Such an
-element, holding more than half of the page's text, is not furniture: its tag goes and
-what it holds stays where it was. One on WCXB dev held a 1,893-word article inside a
-pop-up and a header (`tests/test_misnested.py` has its shape).
+`<form>` by design): the article then sits in the header, and every extractor that drops
+headers and asides (trafilatura, the beautifulsoup4 fallback) drops the article with
+them, and returns nothing. Such an element, holding more than half of the page's text,
+is not furniture: its tag goes and what it holds stays where it was. One on WCXB dev
+held a 1,893-word article inside a pop-up and a header (`tests/test_misnested.py` has
+its shape).
 
 Only for a page whose text came out empty (steps/extract.py): done on every page, it
 cost as much as it gained on WCXB dev's even half (word F1 0.8498 -> 0.8496: a book's
