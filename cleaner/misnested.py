@@ -28,6 +28,12 @@ MAX_FURNITURE_SHARE = 0.5
 _VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]")
 
 
+def holds_the_page(length: int, page: int) -> bool:
+    """Whether an element of `length` characters of text holds a page of `page`: the one
+    criterion for this module's lxml trees and the beautifulsoup4 fallback's soup."""
+    return length > MAX_FURNITURE_SHARE * page
+
+
 def visible_length(element: HtmlElement) -> int:
     """Characters of the element's text, its scripts and styles left out."""
     return sum(len(text.strip()) for text in _VISIBLE_TEXT(element))
@@ -48,7 +54,7 @@ def unwrap_page_holders(tree: HtmlElement) -> int:
         return 0
     unwrapped = 0
     for element in holders:  # outermost first: document order
-        if visible_length(element) > MAX_FURNITURE_SHARE * page:
+        if holds_the_page(visible_length(element), page):
             element.drop_tag()
             unwrapped += 1
     return unwrapped

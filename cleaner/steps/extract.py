@@ -35,7 +35,7 @@ from cleaner.combine import CARD_TYPES, COMMENT_TYPES, combine
 from cleaner.dates import parse_date
 from cleaner.dialogs import drop_dialogs
 from cleaner.document import Document
-from cleaner.misnested import FURNITURE_WRAPPERS, MAX_FURNITURE_SHARE, unwrap_page_holders
+from cleaner.misnested import FURNITURE_WRAPPERS, holds_the_page, unwrap_page_holders
 from cleaner.page_fields import is_placeholder, page_author, page_title, scan, stated_date
 from cleaner.page_type import page_evidence, url_evidence
 from cleaner.product_data import product_lines
@@ -61,9 +61,8 @@ def fallback_text(html: str) -> str:
     for element in soup(_FALLBACK_DROP):
         if element.decomposed:
             continue  # inside one taken out before
-        if (
-            element.name in FURNITURE_WRAPPERS
-            and len(element.get_text(strip=True)) > MAX_FURNITURE_SHARE * page
+        if element.name in FURNITURE_WRAPPERS and holds_the_page(
+            len(element.get_text(strip=True)), page
         ):
             element.unwrap()
         else:

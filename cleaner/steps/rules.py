@@ -31,6 +31,8 @@ from cleaner.ruleset.matcher import Match, RuleMatcher
 from cleaner.ruleset.rule import MATCH_TIMEOUT, Rule
 from cleaner.ruleset.schema import Action, Extent, Where
 from cleaner.steps.base import Setup, Step
+from cleaner.steps.normalize import normalize_line
+from cleaner.text import word_count
 
 MAX_SELECTIONS = 10_000  # (page type, site) rule selections a step remembers
 _Selection = tuple[list[Rule], list[Rule], RuleMatcher]
@@ -50,8 +52,6 @@ BLOCK_SECONDARY = 0.5
 BLOCK_NEXT_LINES = 2
 PARAGRAPH_RUN = 3
 _URL_TRAILING = ".,;:!?)]}'\""
-_SPACES = regex.compile(r"\s{2,}")
-_WORD = regex.compile(r"\w")
 #: A named group `updated` holds the date a page says it was updated: it becomes `date`
 #: only when the page states no date of publication (WCXB dev's gold dates are the
 #: dates pages show, often only an "Updated" one).
@@ -333,8 +333,8 @@ class RulesStep(Step):
         if line.removed or line.content or match.string != line.text:
             return
         start, end = match.span()
-        rest = _SPACES.sub(" ", f"{line.text[:start]} {line.text[end:]}").strip()
-        if _WORD.search(rest) is None:
+        rest = normalize_line(f"{line.text[:start]} {line.text[end:]}")
+        if not word_count(rest):
             doc.drop(line, step=self.name, rule=rule.id)
             return
         doc.cut(line, rest, line.text[start:end].strip(), step=self.name, rule=rule.id)
