@@ -712,6 +712,11 @@ def main() -> None:
     except SystemExit:
         guard.finish()
         raise
+    except KeyboardInterrupt:
+        # Landed while typer builds the click command from the functions' signatures,
+        # before click's own handling (which would have made it "Aborted!").
+        guard.finish(b"interrupted: stopped before it started\n")
+        raise
     except Exception:
         # Outside any command's own handling (typer parsing its options, a module a
         # command imports): a library that turned the interrupt into its own error

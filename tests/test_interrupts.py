@@ -133,6 +133,24 @@ def test_an_interrupt_a_library_swallows_outside_a_command_still_stops_it() -> N
     assert done.stderr == "interrupted: stopped before it finished\n"
 
 
+def test_an_interrupt_while_typer_builds_the_command_stops_it() -> None:
+    """typer turns the command functions into click commands (inspect.signature on each)
+    before click handles anything; a Ctrl-C there once ended the run with a traceback,
+    exit 1 (CI's test_random_interrupt[6-2], SIGINT after 0.46 s)."""
+    script = (
+        "import os, signal, time\n"
+        "import cleaner.cli as cli\n"
+        "def app():\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    time.sleep(5)\n"
+        "cli.app = app\n"
+        "cli.main()\n"
+    )
+    done = run_script(script)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr == "interrupted: stopped before it started\n"
+
+
 def test_an_error_outside_a_command_is_not_taken_for_an_interrupt() -> None:
     script = (
         "import cleaner.cli as cli\n"
