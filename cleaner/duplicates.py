@@ -21,12 +21,15 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from cleaner.document import Line
 from cleaner.text import _WORD as WORD
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 SHINGLE = 5
 NUM_PERM = 64
@@ -98,11 +101,21 @@ class Fingerprint:
 @cache
 def _permutations(num_perm: int) -> np.ndarray:
     """The MinHash permutation parameters: a constant of (num_perm, seed), which datasketch
-    would otherwise draw again for every signature (a quarter of a millisecond each)."""
-    return MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
+    would otherwise draw again for every signature (a quarter of a millisecond each). Drawn
+    here as datasketch's MinHash draws them for its affine32 scheme (an odd a and a b of 32
+    bits; tests/test_dedup.py checks they are its own): importing datasketch would cost
+    every worker half a second, its LSH module importing scipy.integrate."""
+    draw = np.random.RandomState(MINHASH_SEED)
+    a = draw.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = draw.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return np.array([a, b])
 
 
 def minhash(num_perm: int, hashvalues: tuple[int, ...] | None = None) -> MinHash:
+    """datasketch's MinHash of these settings (for comparing and explaining signatures;
+    fingerprint() computes them without it)."""
+    from datasketch import MinHash
+
     return MinHash(
         num_perm=num_perm,
         seed=MINHASH_SEED,
@@ -175,6 +188,8 @@ def _bands(near_threshold: float, num_perm: int) -> tuple[int, int]:
     known = DEFAULT_BANDS.get((near_threshold, num_perm))
     if known is not None:
         return known
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=near_threshold, num_perm=num_perm)
     return lsh.b, lsh.r
 

@@ -286,3 +286,21 @@ def test_help_and_rules_list_import_no_heavy_library() -> None:
             [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
         )
         assert done.stdout.strip().splitlines()[-1] == "[]", (args, done.stdout[-300:])
+
+
+def test_a_run_imports_neither_datasketch_nor_scipy(tmp_path) -> None:
+    """Workers fingerprint documents without datasketch: importing it costs each process
+    half a second (its LSH module imports scipy.integrate), and a run needs only its
+    permutations, drawn in cleaner/duplicates.py as it draws them."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\nfrom cleaner.console import main\n"
+        f"sys.argv = ['cleaner', 'run', {str(SEEDS)!r}, {str(tmp_path / 'out')!r}, '-q', '-w', '1']\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'datasketch', 'scipy'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr[-300:]
+    assert len(list((tmp_path / "out").glob("*.txt"))) == 5

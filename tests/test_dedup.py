@@ -409,6 +409,19 @@ def test_fingerprint_signature_is_datasketchs(count) -> None:
     assert fingerprint(text, NUM_PERM).minhash == expected
 
 
+@pytest.mark.parametrize("num_perm", [1, 7, NUM_PERM, 256])
+def test_the_permutations_are_the_ones_datasketch_draws(num_perm) -> None:
+    """fingerprint() draws the affine32 permutations itself, without importing datasketch:
+    the (a, b) its MinHash draws for the seed, so the signatures stay datasketch's."""
+    from datasketch import MinHash
+
+    from cleaner.duplicates import MINHASH_SCHEME, MINHASH_SEED, _permutations
+
+    drawn = MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
+    assert _permutations(num_perm).dtype == drawn.dtype
+    assert _permutations(num_perm).tolist() == drawn.tolist()
+
+
 def test_a_long_line_is_fingerprinted_as_before_without_a_folded_copy() -> None:
     """A line past LONG_LINE_WORDS is folded word by word: the same fingerprint as from
     the document's folded words, from the text alone, and no folded list kept on it."""
