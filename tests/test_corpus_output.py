@@ -333,8 +333,7 @@ def test_the_workers_of_a_pool_write_into_the_state_apart(tmp_path, cleaner) -> 
     assert len(list((tmp_path / "s2" / "parts").glob("*.fp"))) == 5
 
 
-def test_the_ray_workers_write_into_the_state_apart(tmp_path) -> None:
-    pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
+def test_the_ray_workers_write_into_the_state_apart(tmp_path, local_ray) -> None:
     from cleaner.executors import make_executor
 
     config = Config(format=OutputFormat.PARQUET)

@@ -20,10 +20,9 @@ from cleaner.runner import run
 INPUTS = [SEEDS, FIXTURES / "dumps", FIXTURES / "warc"]
 
 
-def test_ray_output_is_the_local_output(tmp_path) -> None:
+def test_ray_output_is_the_local_output(tmp_path, local_ray) -> None:
     """JSONL with the corpus pass here; the default txt layout is compared on a two-node
     cluster in test_ray_cluster.py (each Ray start costs seconds of CI time)."""
-    pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
     config = Config(format=OutputFormat.JSONL, corpus_pass=True)
     run(INPUTS, tmp_path / "local", config, executor=InlineExecutor())
     report = run(INPUTS, tmp_path / "ray", config, executor=make_executor("ray", workers=2))
@@ -32,8 +31,8 @@ def test_ray_output_is_the_local_output(tmp_path) -> None:
 
 
 @pytest.mark.parametrize("corpus_pass", [False, True])
-def test_a_document_that_kills_its_actor_fails_alone(tmp_path, corpus_pass) -> None:
-    ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
+def test_a_document_that_kills_its_actor_fails_alone(tmp_path, corpus_pass, local_ray) -> None:
+    ray = local_ray
     import test_parallel
 
     # The actors unpickle the test's CrashingCleaner: send its module's code along.
@@ -57,10 +56,10 @@ def test_without_ray_the_error_names_the_pip_command(monkeypatch) -> None:
         make_executor("ray")
 
 
-def test_more_workers_than_the_cluster_has_cpus_still_finishes(tmp_path) -> None:
+def test_more_workers_than_the_cluster_has_cpus_still_finishes(tmp_path, ray_not_up) -> None:
     """Batches go only to actors that have started: the one the cluster cannot place
     (it had every batch of its round-robin share before) no longer hangs the run."""
-    ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
+    ray = ray_not_up
     inputs, local = [SEEDS, FIXTURES / "dumps"], tmp_path / "local"
     run(inputs, local, Config(), executor=InlineExecutor())
     ray.init(address="local", num_cpus=1, include_dashboard=False, log_to_driver=False)
@@ -80,9 +79,8 @@ class _Unloadable:
 
 
 def test_a_worker_that_cannot_start_is_one_clear_error_and_out_stays_untouched(
-    tmp_path,
+    tmp_path, local_ray
 ) -> None:
-    pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
     from cleaner.pipeline import Cleaner
 
     cleaner = Cleaner(Config())
@@ -93,8 +91,7 @@ def test_a_worker_that_cannot_start_is_one_clear_error_and_out_stays_untouched(
     assert not out.exists()  # no format claimed, no lock left, for a run that wrote nothing
 
 
-def test_an_address_where_nothing_listens_fails_at_once(tmp_path) -> None:
-    pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
+def test_an_address_where_nothing_listens_fails_at_once(tmp_path, ray_not_up) -> None:
     with socket.socket() as probe:  # a port that was free a moment ago
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

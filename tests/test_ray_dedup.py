@@ -225,8 +225,9 @@ def _every_file(out: Path) -> dict[str, bytes]:
     return every_file(out)
 
 
-def test_a_run_on_ray_decides_every_duplicate_as_a_local_run(tmp_path, monkeypatch) -> None:
-    pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
+def test_a_run_on_ray_decides_every_duplicate_as_a_local_run(
+    tmp_path, monkeypatch, local_ray
+) -> None:
     inputs = _run_inputs(tmp_path / "in")
     monkeypatch.setattr(ray_dedup, "DOCS_PER_MAP", 3)  # several map tasks
     monkeypatch.setattr(ray_dedup, "CANDIDATES", 1)  # and the fallback search

@@ -28,7 +28,7 @@ def hostile_code_on_actors():
 
 
 def test_on_ray_a_stuck_document_and_a_greedy_one_fail_alone(
-    tmp_path, hostile_code_on_actors
+    tmp_path, hostile_code_on_actors, local_ray
 ) -> None:
     """One input holds a record stuck where the timer signal cannot reach it and one that
     allocates 8 GB: each fails with its own limit's reason, and its three neighbours (in
