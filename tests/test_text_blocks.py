@@ -98,6 +98,33 @@ def test_short_lines_after_a_colon_are_still_furniture_between_furniture() -> No
     assert kept == ARTICLE
 
 
+OFFERS = [
+    "1) Lego Star Wars 75188 Resistance Bomber",
+    "http://amzn.to/2iJFhRj",
+    "2) Polistil 960574 Electric Race Track",
+    "http://amzn.to/2hZfWFJ",
+    "3) Blade Runner The Final Cut (4K Ultra HD + Blu-Ray)",
+    "http://amzn.to/2hWEIX7",
+    "4) Hasbro Gaming - Taboo",
+    "http://amzn.to/2hYjEj6",
+]
+TAIL = ["Amazon black Friday gifts", "rmb8090", "Leave a Reply", "Search"]
+
+
+def test_a_numbered_list_a_colon_introduces_ends_the_article_whole() -> None:
+    """The article ends with its list ("… not to be missed on Amazon:", "1) …", a link,
+    "2) …"), then furniture: short lines all, no prose after them, yet the article's."""
+    intro = "So here are the offers for nostalgic readers not to be missed on Amazon:"
+    doc = Cleaner(Config()).clean_text("\n".join(["Home", "Film", *ARTICLE, intro, *OFFERS, *TAIL]))
+    kept = [line.text for line in doc.kept]
+    assert kept == [*ARTICLE, intro, *OFFERS]
+
+
+def test_numbered_short_lines_without_an_introduction_are_still_furniture() -> None:
+    doc = Cleaner(Config()).clean_text("\n".join([*ARTICLE, *OFFERS, *TAIL]))
+    assert [line.text for line in doc.kept] == ARTICLE
+
+
 FACTS = [
     "3. The Harbour Hotel",
     "Location: Bergen, Norway",

@@ -24,6 +24,7 @@ import fnmatch
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 
 from cleaner.blocks import max_subarray
 from cleaner.document import Document, Line
@@ -201,6 +202,39 @@ def _colon_lists(judged: list[Judged]) -> None:
                 item.shape = "list"
             j += 1
         i = max(j, i + 1)
+
+
+_ITEM_NUMBER = re.compile(r"^\(?(\d{1,3})[.)]\s")
+NUMBERED_LIST_MIN_ITEMS = 3
+NUMBERED_LIST_MAX_GAP = 3  # lines from one item to the next (an item, its link, its price)
+
+
+def _introduced_numbered_lists(judged: list[Judged]) -> None:
+    """A list that a line ending with a colon introduces, its items numbered 1, 2, 3…
+    ("Ecco le offerte da non lasciarsi sfuggire:", "1) Lego Star Wars…", "http://…",
+    "2) …"), is the article's, however short its items and whatever follows it: its
+    lines, through the last item and the lines that item brings, are kept as a list."""
+    for i, intro in enumerate(judged):
+        if intro.first not in (Kind.GOOD, Kind.NEARGOOD):
+            continue
+        if not intro.line.text.endswith((":", "：")):
+            continue
+        items: list[int] = []
+        expected, j = 1, i + 1
+        while j < len(judged) and j - (items[-1] if items else i) <= NUMBERED_LIST_MAX_GAP:
+            number = _ITEM_NUMBER.match(judged[j].line.text)
+            if number and int(number.group(1)) == expected:
+                items.append(j)
+                expected += 1
+            j += 1
+        if len(items) < NUMBERED_LIST_MIN_ITEMS or items[0] != i + 1:
+            continue
+        gap = max(b - a for a, b in pairwise(items))
+        for item in judged[items[0] : min(len(judged), items[-1] + gap)]:
+            item.shape = "list"
+            if item.first in (Kind.SHORT, Kind.BAD):
+                item.first = item.kind = Kind.GOOD
+                item.why = "list"
 
 
 LISTING_MIN_NUMBERS = 4  # consecutive line numbers that make a code listing
@@ -405,6 +439,7 @@ class ClassifyStep(Step):
         _lone_rows_are_not_tables(judged)
         _colon_lists(judged)
         _numbered_listings(judged)
+        _introduced_numbered_lists(judged)
         self.revise(judged)
         kept_words = sum(item.words for item in judged if item.kind is not Kind.BAD)
         if kept_words < self.settings.min_article_words:
