@@ -113,42 +113,35 @@ def test_a_signal_while_the_interpreter_exits_ends_it_quietly(signum) -> None:
     assert time.monotonic() - started < 5.0  # it did not wait for the thread
 
 
-def test_an_interrupt_a_library_swallows_outside_a_command_still_stops_it() -> None:
-    """pybind11 (google-re2) turns an interrupt during its module's import into
-    "ImportError: initialization failed"; raised where no command handles errors (CI saw
-    typer print its traceback, exit 1), it is still the interrupt: 130, one line."""
-    script = (
-        "import os, signal\n"
-        "import cleaner.cli as cli\n"
-        "def app():\n"
+# Where the signal lands outside any command's own handling, and what the command says.
+OUTSIDE_A_COMMAND = {
+    # typer turns the command functions into click commands (inspect.signature on each)
+    # before click handles anything: CI's test_random_interrupt[6-2] (SIGINT after
+    # 0.46 s) ended there with a traceback, exit 1.
+    "while-typer-builds-the-command": (
+        "    os.kill(os.getpid(), signal.SIGINT)\n    time.sleep(5)\n",
+        "interrupted: stopped before it started\n",
+    ),
+    # pybind11 (google-re2) turns an interrupt during its module's import into
+    # "ImportError: initialization failed" (CI saw typer print its traceback, exit 1).
+    "turned-into-an-import-error-by-a-library": (
         "    try:\n"
         "        os.kill(os.getpid(), signal.SIGINT)\n"
         "    except BaseException:\n"
-        "        raise ImportError('initialization failed') from None\n"
-        "cli.app = app\n"
-        "cli.main()\n"
-    )
-    done = run_script(script)
-    assert done.returncode == 130, done.stderr
-    assert done.stderr == "interrupted: stopped before it finished\n"
+        "        raise ImportError('initialization failed') from None\n",
+        "interrupted: stopped before it finished\n",
+    ),
+}
 
 
-def test_an_interrupt_while_typer_builds_the_command_stops_it() -> None:
-    """typer turns the command functions into click commands (inspect.signature on each)
-    before click handles anything; a Ctrl-C there once ended the run with a traceback,
-    exit 1 (CI's test_random_interrupt[6-2], SIGINT after 0.46 s)."""
-    script = (
-        "import os, signal, time\n"
-        "import cleaner.cli as cli\n"
-        "def app():\n"
-        "    os.kill(os.getpid(), signal.SIGINT)\n"
-        "    time.sleep(5)\n"
-        "cli.app = app\n"
-        "cli.main()\n"
-    )
-    done = run_script(script)
+@pytest.mark.parametrize("where", sorted(OUTSIDE_A_COMMAND))
+def test_an_interrupt_outside_a_command_still_stops_it(where) -> None:
+    """130 and one line, wherever outside a command the interrupt lands."""
+    app_body, said = OUTSIDE_A_COMMAND[where]
+    script = "import os, signal, time\nimport cleaner.cli as cli\ndef app():\n" + app_body
+    done = run_script(script + "cli.app = app\ncli.main()\n")
     assert done.returncode == 130, done.stderr
-    assert done.stderr == "interrupted: stopped before it started\n"
+    assert done.stderr == said
 
 
 def test_an_error_outside_a_command_is_not_taken_for_an_interrupt() -> None:
