@@ -137,13 +137,20 @@ class InterruptGuard:
 #: Where an exception raised by the handler would be printed as "Exception ignored" and
 #: dropped: finalizers, and the locks threading and logging take around fork().
 _UNSAFE_FUNCTIONS = frozenset({"__del__", "_releaseLock", "_acquireLock", "_after_fork"})
+#: A module being imported, however deep: raised there, the interrupt lands inside a
+#: library setting itself up, which may swallow it (pydantic-core, building a model's
+#: validator, prints it as "Exception ignored") or go on half set up.
+_IMPORTING = "<frozen importlib._bootstrap"
 REDELIVER_AFTER_S = 0.05
 
 
 def _unsafe(frame: FrameType | None) -> bool:
     depth = 0
-    while frame is not None and depth < 8:
-        if frame.f_code.co_name in _UNSAFE_FUNCTIONS or "weakref" in frame.f_code.co_filename:
+    while frame is not None:
+        code = frame.f_code
+        if depth < 8 and (code.co_name in _UNSAFE_FUNCTIONS or "weakref" in code.co_filename):
+            return True
+        if code.co_filename.startswith(_IMPORTING):
             return True
         frame, depth = frame.f_back, depth + 1
     return False
