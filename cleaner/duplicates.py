@@ -112,8 +112,8 @@ def _permutations(num_perm: int) -> np.ndarray:
 
 
 def minhash(num_perm: int, hashvalues: tuple[int, ...] | None = None) -> MinHash:
-    """datasketch's MinHash of these settings (for comparing and explaining signatures;
-    fingerprint() computes them without it)."""
+    """datasketch's MinHash of these settings: the reference that the tests compare
+    fingerprint()'s signatures with (fingerprint() computes them without datasketch)."""
     from datasketch import MinHash
 
     return MinHash(

@@ -3,7 +3,8 @@
 The first signal raises `Interrupted` where the main thread is, like Python's own
 KeyboardInterrupt, but also for SIGTERM; what the run finished stays recorded. Inside a
 `held()` block (a document's files being committed, Ray starting its processes) the
-signal waits for the block's end, so no pair of files is ever split by it. A second
+signal waits for the block's end, so no pair of files is ever split by it; while a module
+is being imported it waits for the import, so that no library is left half set up. A second
 signal exits at once: the workers are killed and the process leaves without unwinding,
 still outside any `held()` block.
 

@@ -219,15 +219,17 @@ def _introduced_numbered_lists(judged: list[Judged]) -> None:
             continue
         if not intro.line.text.endswith((":", "：")):
             continue
-        items: list[int] = []
-        expected, j = 1, i + 1
-        while j < len(judged) and j - (items[-1] if items else i) <= NUMBERED_LIST_MAX_GAP:
+        first = _ITEM_NUMBER.match(judged[i + 1].line.text) if i + 1 < len(judged) else None
+        if first is None or first.group(1) != "1":
+            continue
+        items = [i + 1]
+        j = i + 2
+        while j < len(judged) and j - items[-1] <= NUMBERED_LIST_MAX_GAP:
             number = _ITEM_NUMBER.match(judged[j].line.text)
-            if number and int(number.group(1)) == expected:
+            if number and int(number.group(1)) == len(items) + 1:
                 items.append(j)
-                expected += 1
             j += 1
-        if len(items) < NUMBERED_LIST_MIN_ITEMS or items[0] != i + 1:
+        if len(items) < NUMBERED_LIST_MIN_ITEMS:
             continue
         gap = max(b - a for a, b in pairwise(items))
         for item in judged[items[0] : min(len(judged), items[-1] + gap)]:
