@@ -104,8 +104,9 @@ def head() -> Iterator[Any]:
 
 
 @pytest.fixture
-def cluster(head) -> Iterator[Any]:
-    """The head and a second node, removed after the test (if it still stands)."""
+def cluster(head, ray_not_up) -> Iterator[Any]:
+    """The head and a second node, removed after the test (if it still stands). The tests'
+    shared local Ray is stopped first: a run would join it, not the cluster."""
     node = head.add_node(**NODE)
     try:
         head.wait_for_nodes()
