@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import logging
-import signal
 import sys
 from collections.abc import Iterator
 from types import ModuleType
@@ -9,6 +7,7 @@ from types import ModuleType
 import pytest
 
 from cleaner import Cleaner, load_rules
+from cleaner.executors import make_executor
 from cleaner.ruleset.loader import RuleSet
 
 
@@ -34,21 +33,13 @@ def _ray_of_the_session() -> Iterator[None]:
 @pytest.fixture
 def local_ray(_ray_of_the_session: None) -> ModuleType:
     """A local Ray of two CPUs shared by this test process's tests: starting one costs
-    five seconds or more (Ray's own testing guide shares one too). A run's RayExecutor
-    joins a Ray that is up and leaves it up, as it does the cluster at $RAY_ADDRESS. Our
-    signal handlers are put back after ray.init, as the executor does when it starts one."""
+    five seconds or more (Ray's own testing guide shares one too). It is started as a
+    run's RayExecutor starts one (its options, our signal handlers kept), by one that is
+    never closed; a run's own executor then joins it and leaves it up, as it does the
+    cluster at $RAY_ADDRESS."""
     ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
     if not ray.is_initialized():
-        handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
-        ray.init(
-            address="local",
-            num_cpus=2,
-            include_dashboard=False,
-            log_to_driver=False,
-            logging_level=logging.ERROR,
-        )
-        for signum, handler in handlers.items():
-            signal.signal(signum, handler)
+        make_executor("ray", workers=2).start()
     return ray
 
 
