@@ -40,6 +40,7 @@ from cleaner.page_fields import is_placeholder, page_author, page_title, scan, s
 from cleaner.page_type import page_evidence, url_evidence
 from cleaner.product_data import product_lines
 from cleaner.steps.base import Setup, Step
+from cleaner.teaser_rails import RAIL_TYPES, drop_teaser_rails
 from cleaner.vendored.trafilatura.author_search import find_author
 from cleaner.vendored.trafilatura.main_text import main_text
 
@@ -291,6 +292,8 @@ class ExtractStep(Step):
             # The tree is pruned in place: nothing reads it after this.
             if dropped := drop_dialogs(tree):
                 self.counts["dialogs"] += dropped
+            if page_type in RAIL_TYPES and (taken := drop_teaser_rails(tree, url)):
+                self.counts["teaser_rails"] += taken
             comments = page_type in COMMENT_TYPES
             cards = page_cards(tree) if page_type in CARD_TYPES else []
             product = product_lines(tree) if page_type == "product" else []
