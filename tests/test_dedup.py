@@ -67,6 +67,31 @@ def test_different_paragraphs_sharing_a_quote_stay() -> None:
     assert kept == [first, second]
 
 
+_PARAGRAPHS = [
+    "Retiring early takes time and incredible discipline to earn, save and invest as much "
+    "as you possibly can, and what it looks like to you will decide what you need to do.",
+    "Leif Dahleen, the blogger behind the Physician on FIRE, retired from anesthesiology at "
+    "age 43 and says the first step for any aspiring early retiree is to take inventory.",
+    "Early retiree and self-made millionaire Grant Sabatier suggests having between 25 and "
+    "30 times your expected annual expenses saved or invested, plus a year of cash.",
+]
+
+
+def test_the_article_flattened_onto_one_line_below_it_goes() -> None:
+    flattened = " ".join(_PARAGRAPHS)  # a hidden microdata copy of the body, read as text
+    kept, doc = near([*_PARAGRAPHS, "Related coverage", flattened], threshold=0.9)
+    assert kept == [*_PARAGRAPHS, "Related coverage"]
+    assert doc.removals[0].reason == "restates the lines above (0.98 of its word pairs)"
+    # a long paragraph that shares phrases with the ones above but says something new stays
+    summary = (
+        "Grant Sabatier and Leif Dahleen disagree on one point: whether a paid-off house is "
+        "worth the cash it ties up, since the blogger kept his mortgage while the millionaire "
+        "sold his condo in Washington and now rents a small flat near the beach in Lisbon."
+    )
+    kept, _ = near([*_PARAGRAPHS, summary], threshold=0.9)
+    assert kept[-1] == summary
+
+
 def test_short_lines_are_never_near_repeats() -> None:
     kept, _ = near(["Where did you grow up?", "Where did you grow up then?"])
     assert len(kept) == 2

@@ -14,7 +14,9 @@ high score, while different paragraphs that share a quote stay far apart.
 A later paragraph goes, naming the earlier one, when at `threshold` or more its 2-grams
   - are the same set as an earlier kept paragraph's (Jaccard), or
   - lie inside an earlier one (it adds nothing), or
-  - contain an earlier one while adding less than `max_growth` more (a credit appended).
+  - contain an earlier one while adding less than `max_growth` more (a credit appended);
+and a long one (`COPY_MIN_WORDS`) when at `threshold` or more its 2-grams lie inside the
+kept paragraphs above taken together: the article again, flattened onto one line.
 The earlier copy is always the one kept. A line of code is never a near repeat: a
 tutorial shows one example growing step by step ("const [age, setAge] = useState(28);"
 then the same with a line added), and the dump flattens each block to a line or two.
@@ -53,6 +55,10 @@ SCAN_BUDGET = 2000
 #: is not searched, and a warning says so (a count, not a clock: the output stays the same
 #: on any machine).
 WORK_BUDGET = 5_000_000
+#: A paragraph of this many words or more goes when `threshold` of its 2-grams are among
+#: the kept paragraphs above it, however many: the article flattened onto one line
+#: (a hidden microdata copy of its body under the page, read as text).
+COPY_MIN_WORDS = 60
 
 
 def _shingles_of(words: list[str]) -> frozenset[Shingle]:
@@ -123,7 +129,8 @@ class NearRepeatStep(Step):
                 continue
             shingles = _shingles_of(words)
             match = None
-            if len(shingles & seen) >= least_share * len(shingles):  # rare: compare
+            in_seen = len(shingles & seen)
+            if in_seen >= least_share * len(shingles):  # rare: compare
                 if having is None and scanned >= SCAN_BUDGET:
                     having = _index(kept)
                 if having is None:
@@ -134,14 +141,14 @@ class NearRepeatStep(Step):
                     work += sum(len(having.get(s, ())) for s in shingles)
                     shared = Counter(chain.from_iterable(having.get(s, ()) for s in shingles))
                     match = self._best_match(shingles, kept, sorted(shared), shared)
-            if match is not None and not line.content and not looks_like_code(line.text):
-                number, similarity = match
-                doc.drop(
-                    line,
-                    step=self.name,
-                    rule=self.rule,
-                    reason=f"restates line {number} (similarity {similarity:.2f})",
-                )
+            reason = None
+            if match is not None:
+                reason = f"restates line {match[0]} (similarity {match[1]:.2f})"
+            elif len(words) >= COPY_MIN_WORDS and in_seen >= self.threshold * len(shingles):
+                share = in_seen / len(shingles)
+                reason = f"restates the lines above ({share:.2f} of its word pairs)"
+            if reason is not None and not line.content and not looks_like_code(line.text):
+                doc.drop(line, step=self.name, rule=self.rule, reason=reason)
                 continue
             if having is not None:
                 for shingle in shingles:
