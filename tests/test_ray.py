@@ -110,6 +110,24 @@ def test_an_address_where_nothing_listens_fails_at_once(tmp_path, ray_not_up) ->
     assert not (tmp_path / "out").exists()
 
 
+def test_an_address_naming_another_cluster_than_the_connected_one_is_refused(
+    tmp_path, local_ray
+) -> None:
+    connected = local_ray.get_runtime_context().gcs_address
+    host, _, port = connected.rpartition(":")
+    other = f"{host}:{int(port) + 1}"
+    with pytest.raises(ClusterError, match=rf"--ray-address {other}: this process is already"):
+        run([SEEDS], tmp_path / "out", Config(), executor=make_executor("ray", address=other))
+    assert not (tmp_path / "out").exists()
+    assert local_ray.is_initialized()  # the user's connection is left as it was
+    # the connected cluster's own address, by a loopback name too, runs there
+    for address in (connected, f"127.0.0.1:{port}"):
+        executor = make_executor("ray", workers=1, address=address)
+        executor.start()
+        executor.close()
+    assert local_ray.is_initialized()
+
+
 def test_no_address_starts_a_local_ray_unless_ray_address_names_one(monkeypatch) -> None:
     pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
     monkeypatch.delenv("RAY_ADDRESS", raising=False)

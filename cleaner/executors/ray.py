@@ -164,6 +164,34 @@ def _unreachable(address: str) -> str | None:
     return None
 
 
+def _same_address(given: str, connected: str, local: set[str]) -> bool:
+    """Whether a "host:port" address names the cluster whose GCS is at `connected`: the
+    same port, and hosts that are the same machine (loopback and the `local` addresses
+    all count as this one)."""
+    host, _, port = given.rpartition(":")
+    connected_host, _, connected_port = connected.rpartition(":")
+    if port != connected_port:
+        return False
+    return _machine(host, local) == _machine(connected_host, local)
+
+
+def _machine(host: str, local: set[str]) -> str:
+    """An IP address for `host`, with this machine's (loopback or `local`) as one."""
+    host = host.strip("[]")
+    try:
+        found = socket.gethostbyname(host)
+    except OSError:
+        return host
+    return "this machine" if found.startswith("127.") or found in local else found
+
+
+def _own_addresses() -> set[str]:
+    """This machine's addresses, as its name resolves."""
+    with suppress(OSError):
+        return set(socket.gethostbyname_ex(socket.gethostname())[2])
+    return set()
+
+
 @contextmanager
 def _quiet_signals() -> Iterator[None]:
     """While Ray starts its processes, Ctrl-C is held until they have started (it could
@@ -241,6 +269,8 @@ class RayExecutor(Executor):
 
     def start(self) -> None:
         ray = self.ray
+        if ray.is_initialized() and not self._started_here:
+            self._check_connected_cluster()
         if not ray.is_initialized():
             address, named = self._target()
             if address not in (None, "local", "auto"):
@@ -265,6 +295,23 @@ class RayExecutor(Executor):
                 raise ClusterError(self._join_error(named, str(exc))) from None
         cpus = int(ray.cluster_resources().get("CPU", 0))
         self.workers = self.requested or max(1, cpus)
+
+    def _check_connected_cluster(self) -> None:
+        """A process already connected to Ray (a library user's own `ray.init`) runs on
+        that cluster; an address given that names another one is refused, not ignored."""
+        if self.address in (None, "local", "auto") or self.address.startswith("ray://"):
+            return  # (a Ray client's address names its proxy, not the cluster's GCS)
+        connected = None
+        local = _own_addresses()
+        with suppress(Exception):  # a Ray without this context: nothing to compare
+            connected = self.ray.get_runtime_context().gcs_address
+            local.add(self.ray.util.get_node_ip_address())  # the address Ray gives this node
+        if connected and not _same_address(self.address, connected, local):
+            raise ClusterError(
+                f"--ray-address {self.address}: this process is already connected to the "
+                f"Ray cluster at {connected}; call ray.shutdown() first, or leave the "
+                "address out to run on that cluster"
+            )
 
     @staticmethod
     def _join_error(named: str, detail: str) -> str:
