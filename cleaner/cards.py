@@ -72,8 +72,9 @@ _SPACES = re.compile(r"\s+")
 _MAX_ELEMENTS = 50_000  # elements looked at per page
 
 
-def _signature(element: HtmlElement) -> tuple[str, str]:
-    """Tag and class names, less the ones with digits (ids and positions differ per card)."""
+def sibling_kind(element: HtmlElement) -> tuple[str, str]:
+    """Tag and class names, less the ones with digits (ids and positions differ per card):
+    siblings of one kind are the cards of a group (and a teaser rail's teasers)."""
     classes = (element.get("class") or "").split()
     return element.tag, " ".join(sorted(name for name in classes if not _DIGIT.search(name)))
 
@@ -133,7 +134,7 @@ def page_cards(tree: HtmlElement) -> list[list[str]]:
         groups: dict[tuple[str, str], list[HtmlElement]] = {}
         for child in parent:
             if isinstance(child.tag, str) and child.tag not in _SKIP:
-                groups.setdefault(_signature(child), []).append(child)
+                groups.setdefault(sibling_kind(child), []).append(child)
         for members in groups.values():
             if len(members) < MIN_CARDS:
                 continue

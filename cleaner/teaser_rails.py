@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from cleaner.cards import FURNITURE_TAGS, _signature
+from cleaner.cards import FURNITURE_TAGS, sibling_kind
 
 #: Page types whose rails are taken out: pages whose content is one text.
 RAIL_TYPES = frozenset({"article"})
@@ -132,7 +132,7 @@ def teaser_rails(tree: HtmlElement, url: str | None) -> list[list[HtmlElement]]:
         groups: dict[tuple[str, str], list[HtmlElement]] = {}
         for child in parent:
             if child.tag in _MEMBER_TAGS:
-                groups.setdefault(_signature(child), []).append(child)
+                groups.setdefault(sibling_kind(child), []).append(child)
         for members in groups.values():
             if len(members) < MIN_TEASERS or not _is_rail(members, site):
                 continue
