@@ -91,6 +91,32 @@ def test_page_cards_are_the_repeated_tiles_not_the_menus() -> None:
     assert not any("Privacy" in line for card in cards for line in card)
 
 
+WOO_SHOP = b"""<html><body><h1>Cups</h1><ul class="products columns-4">
+<li class="product type-product post-11 first instock"><a href="/p/4oz">Joco Cup 4oz</a> <span>$29.95</span></li>
+<li class="product type-product post-12 instock sale"><a href="/p/6oz">Joco Cup 6oz</a> <span>$30.95</span></li>
+<li class="product type-product post-13 instock"><a href="/p/8oz">Joco Cup 8oz</a> <span>$32.95</span></li>
+<li class="product type-product post-14 last outofstock"><a href="/p/12oz">Joco Cup 12oz</a> <span>$34.95</span></li>
+<li class="product type-product post-15 first instock"><a href="/p/16oz">Joco Cup 16oz</a> <span>$36.95</span></li>
+</ul></body></html>"""
+
+
+def test_tiles_whose_later_classes_differ_are_one_group_by_their_leading_class() -> None:
+    from lxml.html import fromstring
+
+    from cleaner.cards import page_cards
+
+    # By whole class lists no four tiles are alike ("first", "last", "sale", stock).
+    assert page_cards(fromstring(WOO_SHOP)) == []
+    cards = page_cards(fromstring(WOO_SHOP), by_leading_class=True)
+    assert [card[0] for card in cards] == [
+        "Joco Cup 4oz $29.95",
+        "Joco Cup 6oz $30.95",
+        "Joco Cup 8oz $32.95",
+        "Joco Cup 12oz $34.95",
+        "Joco Cup 16oz $36.95",
+    ]
+
+
 def test_cards_are_added_on_a_collection_page() -> None:
     from cleaner.combine import combine
 

@@ -31,7 +31,7 @@ from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, INVALID_XML_CHARS, is_du
 
 from cleaner.body_parts import add_missing_parts, body_parts
 from cleaner.cards import FURNITURE_TAGS, page_cards
-from cleaner.combine import CARD_TYPES, COMMENT_TYPES, combine
+from cleaner.combine import ALWAYS_CARDS, CARD_TYPES, COMMENT_TYPES, combine
 from cleaner.dates import parse_date
 from cleaner.dialogs import drop_dialogs
 from cleaner.document import Document
@@ -295,7 +295,11 @@ class ExtractStep(Step):
             if page_type in RAIL_TYPES and (taken := drop_teaser_rails(tree, url)):
                 self.counts["teaser_rails"] += taken
             comments = page_type in COMMENT_TYPES
-            cards = page_cards(tree) if page_type in CARD_TYPES else []
+            cards = (
+                page_cards(tree, by_leading_class=page_type in ALWAYS_CARDS)
+                if page_type in CARD_TYPES
+                else []
+            )
             product = product_lines(tree) if page_type == "product" else []
             parts = body_parts(tree)
             text = self._main_text(tree, url, comments)
