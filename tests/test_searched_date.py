@@ -51,3 +51,22 @@ def test_the_search_leaves_dateparser_out_and_htmldate_as_it_was(parser) -> None
     assert "shattered dreams" in doc.text
     assert parser.asked == []
     assert htmldate.extractors._external_date is external
+
+
+def test_the_search_does_not_ask_whether_to_call_dateparser(parser, monkeypatch) -> None:
+    # htmldate's gate before dateparser loads every locale's month names on first use
+    # (half a second a process): with dateparser left out, it is not asked.
+    asked: list[str] = []
+
+    def recording_cue(string: str, min_date: object, max_date: object) -> bool:
+        asked.append(string)
+        return True
+
+    monkeypatch.setattr(htmldate.extractors, "has_date_cue", recording_cue)
+    find_date(page(22), extensive_search=True, original_date=True)
+    assert asked  # htmldate alone asks it on this page
+    asked.clear()
+    doc = Cleaner(Config()).clean(Document("page", "page", "", page(23)))
+    assert "shattered dreams" in doc.text
+    assert asked == []
+    assert htmldate.extractors.has_date_cue is recording_cue

@@ -77,23 +77,32 @@ def _without_dateparser() -> Iterator[None]:
     parsers could not read. On WCXB dev that gave a date on 7 of 1,497 pages, each one
     whose gold has none (review, event and comment dates), and never where the gold has
     one; its first call costs half a second of CPU in every process (dateparser builds
-    its time-zone expressions), a tenth of a 181-page HTML run. Swapped out for the
-    call only: htmldate used elsewhere in the process keeps it (though its cache of
-    parsed strings may remember a None from here for the same string)."""
+    its time-zone expressions), a tenth of a 181-page HTML run. The gate before it goes
+    too (`has_date_cue`: its first call loads every dateparser locale's month names,
+    another half second, to decide whether to call dateparser). Swapped out for the call
+    only: htmldate used elsewhere in the process keeps them (though its cache of parsed
+    strings may remember a None from here for the same string)."""
     module = htmldate.extractors
-    external = getattr(module, "_external_date", None)
-    if external is None:  # another htmldate release: nothing to swap
+    swaps = {"_external_date": _no_external_date, "has_date_cue": _no_date_cue}
+    originals = {name: getattr(module, name, None) for name in swaps}
+    if None in originals.values():  # another htmldate release: nothing to swap
         yield
         return
-    module._external_date = _no_external_date
+    for name, stand_in in swaps.items():
+        setattr(module, name, stand_in)
     try:
         yield
     finally:
-        module._external_date = external
+        for name, original in originals.items():
+            setattr(module, name, original)
 
 
 def _no_external_date(string: str) -> None:
     return None
+
+
+def _no_date_cue(string: str, min_date: object, max_date: object) -> bool:
+    return False
 
 
 _FRAMESET = re.compile(r"<frameset[\s>]", re.I)
