@@ -29,6 +29,7 @@ from trafilatura.metadata import (
 from trafilatura.settings import Document as PageMetadata
 from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, INVALID_XML_CHARS, is_dubious_html
 
+from cleaner.author_boxes import AUTHOR_BOX_TYPES, drop_author_boxes
 from cleaner.body_parts import add_missing_parts, body_parts
 from cleaner.cards import FURNITURE_TAGS, page_cards
 from cleaner.combine import ALWAYS_CARDS, CARD_TYPES, COMMENT_TYPES, combine
@@ -301,6 +302,8 @@ class ExtractStep(Step):
             # The tree is pruned in place: nothing reads it after this.
             if dropped := drop_dialogs(tree):
                 self.counts["dialogs"] += dropped
+            if page_type in AUTHOR_BOX_TYPES and (taken := drop_author_boxes(tree)):
+                self.counts["author_boxes"] += taken
             if page_type in RAIL_TYPES and (taken := drop_teaser_rails(tree, url)):
                 self.counts["teaser_rails"] += taken
             comments = page_type in COMMENT_TYPES

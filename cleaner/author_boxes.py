@@ -1,0 +1,63 @@
+"""Author boxes: the "About the author" panel under an article, taken out of the page
+before its text is extracted.
+
+A blog or a magazine closes its articles with a box naming the author, a photo, a few
+lines of biography and links to their profiles. It is page furniture (the same box under
+every article of that author) and WCXB's gold leaves it out. trafilatura's main extractor
+discards a `div`, `section`, `p` or `span` whose class says "author", but not a "bio-box",
+another element, or what its fallback extractors and resiliparse's blocks (combine.py)
+bring back. The author's name is read from the page before this
+(cleaner/page_fields.py), so nothing is lost to the metadata.
+
+A box is an element whose `class` or `id` names it: "author-bio", "author_box",
+"authorInfo", "about-the-author", "bio-box" (the names WordPress themes and site builders
+give it). Kept: one that holds the page's `<h1>` (a wrapper around the article, not a box),
+and one that holds more than `MAX_PAGE_SHARE` of the page's words.
+
+Measured on WCXB dev's article pages: 7 pages better (+0.006 to +0.069), none worse;
+overall word F1 +0.0000 and +0.0002 on the two halves; the scrapinghub pages unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+#: Page types whose author boxes are taken out: pages whose content is one text.
+AUTHOR_BOX_TYPES = frozenset({"article"})
+MAX_PAGE_SHARE = 0.3
+_BOX_NAME = re.compile(
+    r"(?:^|[\s_-])(?:author[-_]?(?:bio|box|info|card|profile|details|about|description)"
+    r"|about[-_]?(?:the[-_]?)?author|bio[-_]?box)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+_ROOT_TAGS = frozenset({"html", "body", "main"})
+
+
+def _is_author_box(element: HtmlElement) -> bool:
+    names = " ".join(value for value in (element.get("class"), element.get("id")) if value)
+    return bool(names) and _BOX_NAME.search(names) is not None
+
+
+def drop_author_boxes(tree: HtmlElement) -> int:
+    """Take the page's author boxes out of `tree` (in place, their tails kept); how many
+    were taken. A box that is kept is not looked into."""
+    body = tree.find("body")
+    root = body if body is not None else tree
+    page_words = len(root.text_content().split())
+    taken: list[HtmlElement] = []
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        if element.tag not in _ROOT_TAGS and _is_author_box(element):
+            if (
+                element.find(".//h1") is None
+                and len(element.text_content().split()) <= MAX_PAGE_SHARE * page_words
+            ):
+                taken.append(element)
+            continue
+        stack.extend(child for child in element if isinstance(child.tag, str))
+    for element in taken:
+        element.drop_tree()
+    return len(taken)
