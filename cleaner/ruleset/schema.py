@@ -173,6 +173,10 @@ INLINE_FURNITURE_RULES = (
     "*share*",
     "comment-prompt",
     "comment-count",
+    "post-edited",
+    "forum-quote-header",
+    "forum-member-profile",
+    "forum-post-links",
 )
 
 
