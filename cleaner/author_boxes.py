@@ -16,6 +16,7 @@ and one that holds more than `MAX_PAGE_SHARE` of the page's words.
 
 Measured on WCXB dev's article pages: 7 pages better (+0.006 to +0.069), none worse;
 overall word F1 +0.0000 and +0.0002 on the two halves; the scrapinghub pages unchanged.
+On pages of no type (most are articles) as well: 2 more pages better, none worse.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ import re
 
 from lxml.html import HtmlElement
 
-#: Page types whose author boxes are taken out: pages whose content is one text.
-AUTHOR_BOX_TYPES = frozenset({"article"})
+#: Page types whose author boxes are taken out: pages whose content is one text, and
+#: pages of no type (None).
+AUTHOR_BOX_TYPES = frozenset({"article", None})
 MAX_PAGE_SHARE = 0.3
 _BOX_NAME = re.compile(
     r"(?:^|[\s_-])(?:author[-_]?(?:bio|box|info|card|profile|details|about|description)"
