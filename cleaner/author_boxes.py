@@ -12,7 +12,7 @@ bring back. The author's name is read from the page before this
 A box is an element whose `class` or `id` names it: "author-bio", "author_box",
 "authorInfo", "about-the-author", "bio-box" (the names WordPress themes and site builders
 give it). Kept: one that holds the page's `<h1>` (a wrapper around the article, not a box),
-and one that holds more than `MAX_PAGE_SHARE` of the page's words.
+and one that holds more than `MAX_PAGE_SHARE` of the page's text (in characters).
 
 Measured on WCXB dev's article pages: 7 pages better (+0.006 to +0.069), none worse;
 overall word F1 +0.0000 and +0.0002 on the two halves; the scrapinghub pages unchanged.
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 #: Page types whose author boxes are taken out: pages whose content is one text, and
@@ -37,6 +38,15 @@ _BOX_NAME = re.compile(
 _ROOT_TAGS = frozenset({"html", "body", "main"})
 
 
+#: Elements whose class or id could name a box, found by their attributes (in C, about
+#: a millisecond a page): every name `_BOX_NAME` matches holds "uthor", "UTHOR", "bio" or
+#: "Bio".
+_MARKS = " or ".join(f"contains(., '{mark}')" for mark in ("uthor", "UTHOR", "bio", "Bio"))
+_CANDIDATES = XPath(f"//@class[{_MARKS}]/.. | //@id[{_MARKS}]/..")
+#: An element's text length in characters (in C, without building the string).
+_TEXT_LENGTH = XPath("string-length(.)")
+
+
 def _is_author_box(element: HtmlElement) -> bool:
     names = " ".join(value for value in (element.get("class"), element.get("id")) if value)
     return bool(names) and _BOX_NAME.search(names) is not None
@@ -45,21 +55,22 @@ def _is_author_box(element: HtmlElement) -> bool:
 def drop_author_boxes(tree: HtmlElement) -> int:
     """Take the page's author boxes out of `tree` (in place, their tails kept); how many
     were taken. A box that is kept is not looked into."""
+    boxes = [
+        element
+        for element in _CANDIDATES(tree)
+        if element.tag not in _ROOT_TAGS and _is_author_box(element)
+    ]
+    if not boxes:
+        return 0
     body = tree.find("body")
-    root = body if body is not None else tree
-    page_words = len(root.text_content().split())
+    page_length = _TEXT_LENGTH(body if body is not None else tree)
+    seen = set(boxes)
     taken: list[HtmlElement] = []
-    stack = [root]
-    while stack:
-        element = stack.pop()
-        if element.tag not in _ROOT_TAGS and _is_author_box(element):
-            if (
-                element.find(".//h1") is None
-                and len(element.text_content().split()) <= MAX_PAGE_SHARE * page_words
-            ):
-                taken.append(element)
+    for element in boxes:  # document order: a box before the boxes inside it
+        if any(ancestor in seen for ancestor in element.iterancestors()):
             continue
-        stack.extend(child for child in element if isinstance(child.tag, str))
+        if element.find(".//h1") is None and _TEXT_LENGTH(element) <= MAX_PAGE_SHARE * page_length:
+            taken.append(element)
     for element in taken:
         element.drop_tree()
     return len(taken)
