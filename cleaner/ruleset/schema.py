@@ -177,6 +177,7 @@ INLINE_FURNITURE_RULES = (
     "forum-quote-header",
     "forum-member-profile",
     "forum-post-links",
+    "post-counter",
     "contents-header",
 )
 
