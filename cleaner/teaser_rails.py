@@ -29,11 +29,11 @@ scrapinghub. So articles only.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from lxml.html import HtmlElement
 
 from cleaner.cards import FURNITURE_TAGS, sibling_kind
+from cleaner.steps.rules import site_domain
+from cleaner.steps.title import registered_domain
 
 #: Page types whose rails are taken out: pages whose content is one text.
 RAIL_TYPES = frozenset({"article"})
@@ -57,16 +57,9 @@ def _words(element: HtmlElement) -> int:
 
 def _site(url: str | None) -> str | None:
     """The registered part of a URL's host ("cnn.com" for edition.cnn.com, "bbc.co.uk"),
-    roughly: two labels, three under a two-letter country's "co", "com", "org"..."""
-    try:
-        host = urlsplit(url).hostname if url else None
-    except ValueError:
-        return None
-    if not host:
-        return None
-    labels = host.split(".")
-    country_second = len(labels) >= 3 and len(labels[-1]) == 2 and len(labels[-2]) <= 3
-    return ".".join(labels[-3:] if country_second else labels[-2:])
+    or None for an address without a host name."""
+    host = site_domain(url)
+    return registered_domain(host) if host and "." in host else None
 
 
 def _internal(href: str, site: str | None) -> bool:
@@ -77,7 +70,7 @@ def _internal(href: str, site: str | None) -> bool:
         return False
     if "//" not in href.split("?", 1)[0]:
         return True
-    return site is not None and _site(href if "://" in href else "http:" + href) == site
+    return site is not None and _site(href) == site
 
 
 def _headline_link(member: HtmlElement, words: int, site: str | None) -> str | None:

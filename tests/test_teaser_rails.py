@@ -110,4 +110,6 @@ def test_without_the_pages_address_only_relative_links_are_its_own() -> None:
     assert teaser_rails(tree, None) == []
     assert _site("https://edition.cnn.com/2019/") == "cnn.com"
     assert _site("http://news.bbc.co.uk/a") == "bbc.co.uk"
+    assert _site("https://sport.orf.at/a") == _site("https://www.orf.at/") == "orf.at"
+    assert _site("//cdn.cnn.com/x.jpg") == "cnn.com"  # a link without its scheme
     assert _site("not a url") is None

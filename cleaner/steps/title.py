@@ -68,12 +68,21 @@ def _letters(text: str) -> str:
     return _NOT_LETTERS.sub("", text.casefold())
 
 
+def registered_domain(domain: str) -> str:
+    """The part of a domain its owner registered: "bbc.co.uk" for news.bbc.co.uk, "cnn.com"
+    for edition.cnn.com (second-level labels such as "co" and "com" taken in)."""
+    labels = domain.casefold().split(".")
+    keep = 2
+    while keep < len(labels) and labels[-keep] in _SECOND_LEVEL:
+        keep += 1
+    return ".".join(labels[-keep:])
+
+
 def domain_name(domain: str) -> str:
     """The name in a domain: "bbc" in news.bbc.co.uk, "accruent" in accruent.com."""
-    labels = domain.casefold().split(".")[:-1]
-    while len(labels) > 1 and labels[-1] in _SECOND_LEVEL:
-        labels.pop()
-    return _letters(labels[-1]) if labels else ""
+    if "." not in domain:
+        return ""
+    return _letters(registered_domain(domain).split(".", 1)[0])
 
 
 def names_site(part: str, site: str | None, domain: str | None) -> bool:
