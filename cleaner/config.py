@@ -74,6 +74,12 @@ class Config(BaseModel):
     near_repeat_min_words: int = Field(8, ge=1, description="shorter paragraphs never count")
     near_repeats_in_html: bool = Field(False, description="also search extracted HTML pages")
     classifier: bool = Field(True, description="run the line classifier (rules/classifier.yaml)")
+    menu_only_words: int = Field(
+        50,
+        ge=0,
+        description="empty a document left with only this many words or fewer, in short "
+        "lines that end no sentence: a menu, not text (0 = off; cleaner/steps/menu_only.py)",
+    )
     extract_fallbacks: bool = Field(
         True,
         description="HTML: trafilatura checks its text against readability and jusText "

@@ -17,6 +17,7 @@ from cleaner.steps.classify import ClassifyStep
 from cleaner.steps.corpus import CorpusStep
 from cleaner.steps.extract import ExtractStep
 from cleaner.steps.language import LanguageStep
+from cleaner.steps.menu_only import MenuOnlyStep
 from cleaner.steps.near_repeats import NearRepeatStep
 from cleaner.steps.normalize import NormalizeStep
 from cleaner.steps.repeats import RepeatedLineStep, SelfRepeatStep
@@ -50,6 +51,7 @@ STEPS: Plan = (
         NearRepeatStep,
         ClassifyStep,
     ),
+    MenuOnlyStep,  # what is left may be only a menu
     LanguageStep,  # again, on the text that is kept, if the cleaning changed its sample
 )
 
