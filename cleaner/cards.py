@@ -9,7 +9,8 @@ card's text, one line per block inside it.
 
 A group counts when it has `MIN_CARDS` or more members with text, a mean of at least
 `MIN_MEAN_WORDS` words per card (a menu's one- and two-word links are not cards) and a
-link in at least half of them. The largest group by words wins.
+link in at least half of them; an element whose id or class names a menu is never looked
+into. The largest group by words wins.
 
 cleaner/steps/extract.py adds the cards trafilatura's text lacks (cleaner/combine.py's
 `merge`) on pages typed collection or listing, and on pages of no type, service or
@@ -120,14 +121,40 @@ def card_lines(element: HtmlElement) -> list[str]:
     return [text for line in lines if (text := _SPACES.sub(" ", line).strip())]
 
 
+#: An id or a class that names a menu ("c-mega-menu--main", "menu-item", "dropdown",
+#: "site-nav"): its links are the site's sections, not cards, even outside a <nav>.
+_MENU_NAME = re.compile(r"menu|(?:^|[-_\s])nav|dropdown", re.I)
+MAX_MENU_SHARE = 0.5
+
+
+def is_menu(element: HtmlElement, page_chars: int) -> bool:
+    """Whether the element's id or class names a menu (`_MENU_NAME`) and it holds at most
+    half of the page's `page_chars` characters of text: a class on a wrapper
+    ("page menu-open") describes the page's state."""
+    name = f"{element.get('class') or ''} {element.get('id') or ''}"
+    if _MENU_NAME.search(name) is None:
+        return False
+    return len(element.text_content()) <= MAX_MENU_SHARE * page_chars
+
+
 def _parents(root: HtmlElement) -> Iterator[HtmlElement]:
-    """Elements with children, outside the skipped furniture, in document order."""
+    """Elements with children, outside the skipped furniture and menus, in document
+    order. Menus by name: a mega-menu's panels, each a heading and a dozen links, were
+    an article's cards (WCXB dev, 4 pages better by 0.04 to 0.46, none worse, on both
+    halves; by name and at least 80% link text, only one of them)."""
+    page_chars = len(root.text_content())
     stack = [root]
     seen = 0
     while stack and seen < _MAX_ELEMENTS:
         node = stack.pop()
         seen += 1
-        children = [c for c in node if isinstance(c.tag, str) and c.tag not in _SKIP]
+        children = [
+            child
+            for child in node
+            if isinstance(child.tag, str)
+            and child.tag not in _SKIP
+            and not is_menu(child, page_chars)
+        ]
         if len(children) >= MIN_CARDS:
             yield node
         stack.extend(reversed(children))

@@ -91,6 +91,42 @@ def test_page_cards_are_the_repeated_tiles_not_the_menus() -> None:
     assert not any("Privacy" in line for card in cards for line in card)
 
 
+def _mega_menu_panel(section: str) -> str:
+    links = "".join(
+        f'<li><a href="/{section}/{n}">{section.title()} resources part {n}</a></li>'
+        for n in range(6)
+    )
+    return f'<div class="c-mega-menu--main"><h2>{section.title()}</h2><ul>{links}</ul></div>'
+
+
+# A mega-menu outside any <nav>: panels alike, each a heading and links of some words.
+MEGA_MENU_SHOP = SHOP.replace(
+    b"<h1>",
+    (
+        '<div class="site-header-menus">'
+        + "".join(_mega_menu_panel(s) for s in ("education", "practice", "advocacy", "news"))
+        + "</div><h1>"
+    ).encode(),
+)
+
+
+def test_a_menu_outside_nav_is_not_a_group_of_cards() -> None:
+    from lxml.html import fromstring
+
+    from cleaner.cards import page_cards
+
+    cards = page_cards(fromstring(MEGA_MENU_SHOP))
+    assert [card[0] for card in cards][:2] == [
+        "Espresso Martini Glass Candle $24.50",
+        "Romy Clover Floral Lidded Candle $23.80",
+    ]
+    unnamed = MEGA_MENU_SHOP.replace(b"c-mega-menu--main", b"panel").replace(
+        b"site-header-menus", b"panels"
+    )
+    # The same panels under plain class names outweigh the tiles: they are the group.
+    assert page_cards(fromstring(unnamed))[0][0] == "Education"
+
+
 WOO_SHOP = b"""<html><body><h1>Cups</h1><ul class="products columns-4">
 <li class="product type-product post-11 first instock"><a href="/p/4oz">Joco Cup 4oz</a> <span>$29.95</span></li>
 <li class="product type-product post-12 instock sale"><a href="/p/6oz">Joco Cup 6oz</a> <span>$30.95</span></li>
