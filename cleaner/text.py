@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 _SPACES = re.compile(r"\s+")
+#: What a line's comparison form drops at its ends: a space (runs are one by then) and the
+#: invisible left-to-right, right-to-left and Arabic letter marks.
+_EDGE_MARKS = " \u200e\u200f\u061c"
 _WORD = re.compile(r"\w+")
 #: The one definition of a sentence's end, for every step that asks (the rules, the
 #: classifier, the language sample, a line's `prose_words`): in every language, 。！？
@@ -37,9 +40,10 @@ _TERMINAL = frozenset(SENTENCE_TERMINALS)
 
 
 def line_key(text: str, *, casefold: bool = True) -> str:
-    """The comparison form of a line: spaces collapsed, ends stripped, case folded."""
+    """The comparison form of a line: spaces collapsed, ends stripped (of direction marks
+    too: "List of IAB Vendors\u200e"), case folded."""
     if "  " in text or not text.isprintable():  # else only a plain space can be there
-        key = _SPACES.sub(" ", text).strip()
+        key = _SPACES.sub(" ", text).strip(_EDGE_MARKS)
     else:
         key = text.strip(" ")
     return key.casefold() if casefold else key

@@ -401,6 +401,17 @@ def test_line_key_fast_path_agrees_with_the_regex(text) -> None:
     assert line_key(text) == re.sub(r"\s+", " ", text).strip().casefold()
 
 
+
+def test_line_key_drops_direction_marks_at_the_ends_only() -> None:
+    """A consent dialog's "List of IAB Vendors\u200e" is the exact line a rule names;
+    a mark between words is part of the text."""
+    from cleaner.text import line_key
+
+    assert line_key("List of IAB Vendors\u200e") == "list of iab vendors"
+    assert line_key("\u200f Always Active \u061c") == "always active"
+    assert line_key("x\u200e y") == "x\u200e y"
+
+
 NEAR_BASES = [
     "the council met on tuesday evening to discuss the budget of the public library",
     "residents asked for the reading room to open on sundays again this year",
