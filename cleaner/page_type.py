@@ -105,6 +105,9 @@ URL_PATTERNS: tuple[tuple[re.Pattern[str], str, float], ...] = tuple(
 )
 _HOST_HINTS: tuple[tuple[re.Pattern[str], str, float], ...] = (
     (re.compile(r"^(?:forums?|community|discuss|discussion|answers|users)\."), "forum", 2.5),
+    # A site named for its forum ("warriorforum.com", "physicsforums.com"), whose threads
+    # also carry an article's markup (JSON-LD Article, og:type article) often enough.
+    (re.compile(r"(?:^|\.)[a-z0-9-]*forums?[a-z0-9-]*\.[a-z]{2,}(?:\.[a-z]{2})?$"), "forum", 2.5),
     (re.compile(r"stackexchange\.com$|stackoverflow\.com$|reddit\.com$"), "forum", 3),
     (
         re.compile(r"^(?:docs?|developer|developers|wiki)\.|readthedocs\.io$|gitbook\.io$"),

@@ -40,6 +40,18 @@ def json_ld(value: object) -> str:
         ),
         (page(json_ld({"@type": "QAPage"})), None, "forum"),
         (page(), "https://forum.example.org/t/a-question/1234", "forum"),
+        (
+            page(
+                json_ld({"@type": "Article"}) + '<meta property="og:type" content="article">',
+                "".join(
+                    f'<div class="post" itemscope itemtype="https://schema.org/Comment">'
+                    f'<span class="username">u{i}</span><p>{PROSE}</p></div>'
+                    for i in range(6)
+                ),
+            ),
+            "https://www.warriorforum.com/beginners-area/1488296-simple-method.html",
+            "forum",
+        ),
         (page(), "https://docs.example.org/en/latest/guide/", "documentation"),
         (page('<meta property="og:type" content="product">'), None, "product"),
         (page(), "https://example.com/products/blue-mug", "product"),
@@ -51,6 +63,11 @@ def json_ld(value: object) -> str:
         # undecided: no evidence, or evidence that does not point one way
         (page(), None, None),
         (page(), "https://example.com/about-us", None),
+        (
+            page(json_ld({"@type": "NewsArticle"}) + '<meta property="og:type" content="article">'),
+            "https://www.forumnews.example/2024/05/a-story",
+            "article",
+        ),
         (
             page(json_ld({"@type": "Product"}) + '<meta property="og:type" content="article">'),
             "https://example.com/2024/05/a-story",
