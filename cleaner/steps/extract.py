@@ -17,7 +17,14 @@ import htmldate.extractors
 from bs4 import BeautifulSoup
 from htmldate import find_date
 from lxml import etree
-from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction, fromstring
+from lxml.html import (
+    HtmlComment,
+    HtmlElement,
+    HtmlEntity,
+    HtmlProcessingInstruction,
+    fromstring,
+    tostring,
+)
 from trafilatura.metadata import (
     META_URL,
     examine_meta,
@@ -36,6 +43,7 @@ from cleaner.combine import ALWAYS_CARDS, CARD_TYPES, COMMENT_TYPES, combine
 from cleaner.dates import parse_date
 from cleaner.dialogs import drop_dialogs
 from cleaner.document import Document
+from cleaner.forum_chrome import FORUM_CHROME_TYPES, drop_forum_chrome
 from cleaner.misnested import FURNITURE_WRAPPERS, holds_the_page, unwrap_page_holders
 from cleaner.page_fields import is_placeholder, page_author, page_title, scan, stated_date
 from cleaner.page_type import page_evidence, url_evidence
@@ -306,6 +314,12 @@ class ExtractStep(Step):
                 self.counts["author_boxes"] += taken
             if page_type in RAIL_TYPES and (taken := drop_teaser_rails(tree, url)):
                 self.counts["teaser_rails"] += taken
+            # The second extractor (combine.py) reads the page as pruned so far, or it
+            # brings back what was taken out.
+            pruned = doc.html
+            if page_type in FORUM_CHROME_TYPES and (taken := drop_forum_chrome(tree)):
+                self.counts["forum_chrome"] += taken
+                pruned = tostring(tree, encoding="unicode")
             comments = page_type in COMMENT_TYPES
             cards = (
                 page_cards(tree, by_leading_class=page_type in ALWAYS_CARDS)
@@ -321,7 +335,7 @@ class ExtractStep(Step):
                 whole = add_missing_parts(text, parts)
                 self.counts["body_parts"] += whole != text
                 text = whole
-                combined = combine(text, doc.html, page_type, cards, product)
+                combined = combine(text, pruned, page_type, cards, product)
                 self.counts["combined"] += combined != text
                 text = combined
         if text and text.strip():
