@@ -26,6 +26,8 @@ import re
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
+from cleaner.prune import small_outermost
+
 #: Page types whose author boxes are taken out: pages whose content is one text, and
 #: pages of no type (None).
 AUTHOR_BOX_TYPES = frozenset({"article", None})
@@ -35,16 +37,12 @@ _BOX_NAME = re.compile(
     r"|about[-_]?(?:the[-_]?)?author|bio[-_]?box)(?:$|[\s_-])",
     re.IGNORECASE,
 )
-_ROOT_TAGS = frozenset({"html", "body", "main"})
-
 
 #: Elements whose class or id could name a box, found by their attributes (in C, about
 #: a millisecond a page): every name `_BOX_NAME` matches holds "uthor", "UTHOR", "bio" or
 #: "Bio".
 _MARKS = " or ".join(f"contains(., '{mark}')" for mark in ("uthor", "UTHOR", "bio", "Bio"))
 _CANDIDATES = XPath(f"//@class[{_MARKS}]/.. | //@id[{_MARKS}]/..")
-#: An element's text length in characters (in C, without building the string).
-_TEXT_LENGTH = XPath("string-length(.)")
 
 
 def _is_author_box(element: HtmlElement) -> bool:
@@ -55,22 +53,10 @@ def _is_author_box(element: HtmlElement) -> bool:
 def drop_author_boxes(tree: HtmlElement) -> int:
     """Take the page's author boxes out of `tree` (in place, their tails kept); how many
     were taken. A box that is kept is not looked into."""
-    boxes = [
-        element
-        for element in _CANDIDATES(tree)
-        if element.tag not in _ROOT_TAGS and _is_author_box(element)
-    ]
-    if not boxes:
-        return 0
-    body = tree.find("body")
-    page_length = _TEXT_LENGTH(body if body is not None else tree)
-    seen = set(boxes)
-    taken: list[HtmlElement] = []
-    for element in boxes:  # document order: a box before the boxes inside it
-        if any(ancestor in seen for ancestor in element.iterancestors()):
-            continue
-        if element.find(".//h1") is None and _TEXT_LENGTH(element) <= MAX_PAGE_SHARE * page_length:
-            taken.append(element)
+    boxes = (element for element in _CANDIDATES(tree) if _is_author_box(element))
+    taken = small_outermost(
+        tree, boxes, MAX_PAGE_SHARE, keep=lambda box: box.find(".//h1") is not None
+    )
     for element in taken:
         element.drop_tree()
     return len(taken)

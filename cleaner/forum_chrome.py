@@ -28,6 +28,8 @@ import re
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
+from cleaner.prune import small_outermost
+
 #: Page types whose post chrome is taken out.
 FORUM_CHROME_TYPES = frozenset({"forum"})
 MAX_PAGE_SHARE = 0.3
@@ -44,8 +46,6 @@ _CANDIDATES = XPath(
     "//@class[contains(., 'ignature') or contains(., 'rofile') or contains(., 'xtra')]/.."
     " | //*[@data-role='memberSignature']"
 )
-_TEXT_LENGTH = XPath("string-length(.)")
-_ROOT_TAGS = frozenset({"html", "body", "main"})
 
 
 def _is_chrome(element: HtmlElement) -> bool:
@@ -57,22 +57,8 @@ def _is_chrome(element: HtmlElement) -> bool:
 def drop_forum_chrome(tree: HtmlElement) -> int:
     """Take the signatures and poster-detail panels out of `tree` (in place, their tails
     kept); how many were taken."""
-    found = [
-        element
-        for element in _CANDIDATES(tree)
-        if element.tag not in _ROOT_TAGS and _is_chrome(element)
-    ]
-    if not found:
-        return 0
-    body = tree.find("body")
-    page_length = _TEXT_LENGTH(body if body is not None else tree)
-    seen = set(found)
-    taken = [
-        element
-        for element in found
-        if not any(ancestor in seen for ancestor in element.iterancestors())
-        and _TEXT_LENGTH(element) <= MAX_PAGE_SHARE * page_length
-    ]
+    marked = (element for element in _CANDIDATES(tree) if _is_chrome(element))
+    taken = small_outermost(tree, marked, MAX_PAGE_SHARE)
     for element in taken:
         if _NAMED_PANEL.search(element.get("class") or ""):
             for detail in element.iterfind(".//dd"):
