@@ -41,7 +41,8 @@ _TERMINAL = frozenset(SENTENCE_TERMINALS)
 
 def line_key(text: str, *, casefold: bool = True) -> str:
     """The comparison form of a line: spaces collapsed, ends stripped (of direction marks
-    too: "List of IAB Vendors\u200e"), case folded."""
+    too: a consent dialog's "List of IAB Vendors" ends with a left-to-right mark), case
+    folded."""
     if "  " in text or not text.isprintable():  # else only a plain space can be there
         key = _SPACES.sub(" ", text).strip(_EDGE_MARKS)
     else:

@@ -314,8 +314,8 @@ class ExtractStep(Step):
                 self.counts["author_boxes"] += taken
             if page_type in RAIL_TYPES and (taken := drop_teaser_rails(tree, url)):
                 self.counts["teaser_rails"] += taken
-            # The second extractor (combine.py) reads the page as pruned so far, or it
-            # brings back what was taken out.
+            # On a forum page the second extractor (combine.py) reads the page without
+            # its chrome, or it brings the chrome back; elsewhere, the page as it came.
             pruned = doc.html
             if page_type in FORUM_CHROME_TYPES and (taken := drop_forum_chrome(tree)):
                 self.counts["forum_chrome"] += taken
