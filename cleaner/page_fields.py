@@ -16,20 +16,20 @@ more likely the page's own:
   slogan ("Build fast."), which is why it needs the meta tags' agreement there.
   Permalink marks after a heading ("Quickstart¶") are not part of it.
 - author: as the page writes it. On a forum page, who started the thread (its JSON-LD
-  posting's author, the name after "Thread starter", the first microdata `author`, a
-  post's `data-author` attribute). Else the article's JSON-LD `author` (several names
-  as the byline near the headline writes them, "A, B, and C"), the author meta tags
-  (`author`, `article:author`, parsely, sailthru, Dublin Core; a paper's
-  `citation_author`s listed "A, B, C"), a `rel="author"` link outside comments, a
-  byline after the headline ("By ...", "Written by" then the name, "16 December 2025
-  by ..."), a link to an author's page ("/author/jane-doe") wherever the byline is, a
-  name in the line that shows the date by the headline ("Jane Doe | Writer | July 2,
-  2025"), then trafilatura's answer. A person comes before an organization (the site,
-  the publisher, an `Organization` author), which is kept only when no person is
-  named. Labels ("By", "View all posts by"), what follows the name ("Last updated ...",
-  "| Staff", "Reviewed by ..."), a job title put after it without a comma ("Keith Barry
-  Senior Autos Reporter") are left out; a sentence (a bio), an address, a label or a
-  template key is no author.
+  posting's author, the name after "Thread starter", the author meta tags, the first
+  microdata `author`, a post's `data-author` attribute). Else the article's JSON-LD
+  `author` (several names as the byline near the headline writes them, "A, B, and C"),
+  the author meta tags (`author`, `article:author`, parsely, sailthru, Dublin Core,
+  `og:author`; a paper's `citation_author`s listed "A, B, C"), a `rel="author"` link
+  outside comments, a byline after the headline ("By ...", "Written by" then the name,
+  "16 December 2025 by ..."), a link to an author's page ("/author/jane-doe") wherever
+  the byline is, a name in the line that shows the date by the headline ("Jane Doe |
+  Writer | July 2, 2025"), then trafilatura's answer. A person comes before an
+  organization (the site, the publisher, an `Organization` author), which is kept only
+  when no person is named. Labels ("By", "View all posts by"), what follows the name
+  ("Last updated ...", "| Staff", "Reviewed by ..."), a job title put after it without a
+  comma ("Keith Barry Senior Autos Reporter") are left out; a sentence (a bio), an
+  address, a label or a template key is no author.
 - date: the publication date the page states (`stated_date`): the date in its address,
   a published-time meta tag, JSON-LD `datePublished` of its article unless a date is
   shown by the headline (then that one, "Updated ..." or not), the first `<time
@@ -636,6 +636,7 @@ _META_AUTHORS = (
     "dc.creator",
     "dcterms.creator",
     "byl",
+    "og:author",  # not OpenGraph's: a forum's thread starter (vBulletin skins), a blog's author
 )
 
 
@@ -1144,9 +1145,10 @@ _NOT_A_USERNAME = re.compile(r"https?:|www\.|[|<>{}]")
 
 def forum_author(tree: HtmlElement, marks: PageMarks) -> str | None:
     """Who started a forum thread, as written: the author of the thread's JSON-LD
-    posting, the name after a "Thread starter" label, the first microdata `author`, or
-    the first post's author attribute (`data-author-username="..."`) or element
-    (`class="username"`)."""
+    posting, the name after a "Thread starter" label, the author meta tags (a vBulletin
+    skin's `og:author`; the replies' microdata come before the first post's there), the
+    first microdata `author`, or the first post's author attribute
+    (`data-author-username="..."`) or element (`class="username"`)."""
     for node in _main_objects(marks.objects, _POSTING_TYPES):
         names = _author_names(node.get("author"))
         if names and (name := _username(names[0])):
@@ -1159,6 +1161,8 @@ def forum_author(tree: HtmlElement, marks: PageMarks) -> str | None:
                 return name
     if found := started_by(tree):
         return found
+    if (found := meta_author(marks)) and (name := _username(found)):
+        return name
     if found := microdata_author(tree):
         return found
     for element in _AUTHOR_ATTRIBUTE_PATH(tree)[:3]:

@@ -560,6 +560,16 @@ def test_a_forum_starter_as_other_forum_software_marks_it() -> None:
         "chunix64"
     )
     assert author('<div class="byline"><a class="u-author h-card">scvalex</a></div>') == "scvalex"
+    # the thread starter a meta tag names ("og:author", a vBulletin skin's), before the
+    # replies' microdata authors
+    replies = (
+        '<div itemscope itemtype="http://schema.org/Comment">'
+        '<img alt="Profile picture of the author spartan14">'
+        '<span itemprop="author"><span itemprop="name">spartan14</span></span></div>'
+    )
+    tree = _tree('<meta property="og:author" content="Shancock">', replies)
+    assert page_author(tree, None, None, page_type="forum") == "Shancock"
+    assert page_author(_tree("", replies), None, None, page_type="forum") == "spartan14"
 
 
 def test_a_publication_after_the_bylines_names_is_left_out() -> None:
