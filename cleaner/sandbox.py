@@ -84,11 +84,21 @@ class Watch:
         self.slots: Any = context.RawArray("d", size * _FIELDS)
         self.taken: Any = context.RawValue("i", 0)
         self.lock: Any = context.Lock()
+        #: A lock per slot, held by its worker while it renames a document's files into
+        #: place (`committing`) and by the parent before it kills the worker: a kill
+        #: never falls between the two renames of a pair.
+        self.commits: list[Any] = [context.Lock() for _ in range(size)]
         #: The parent's own record, never read in workers: records stopped in this pool.
         self.stopped: list[tuple[int, int]] = []
 
     def __getstate__(self) -> dict[str, Any]:  # for spawned workers: the shared parts
-        return {"size": self.size, "slots": self.slots, "taken": self.taken, "lock": self.lock}
+        return {
+            "size": self.size,
+            "slots": self.slots,
+            "taken": self.taken,
+            "lock": self.lock,
+            "commits": self.commits,
+        }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state, stopped=[])
@@ -162,6 +172,19 @@ def watched(index: int, position: int) -> Iterator[None]:
             yield
     finally:
         slots[base + _STARTED] = 0.0
+
+
+@contextmanager
+def committing() -> Iterator[None]:
+    """A document's files being renamed into place (cleaner/writers.py's `commit_pair`):
+    the parent waits for the block to end before it kills this worker (`Watch.commits`).
+    Nothing at all outside a watched worker."""
+    installed = _Worker.installed
+    if installed is None:
+        yield
+        return
+    with installed.watch.commits[installed.slot]:
+        yield
 
 
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096

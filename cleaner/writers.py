@@ -22,6 +22,7 @@ from cleaner.config import DEFAULT_SHARD_SIZE, Compression, OutputFormat
 from cleaner.errors import UsageError
 from cleaner.interrupts import guard
 from cleaner.parts import fingerprints_path, part_stem
+from cleaner.sandbox import committing
 from cleaner.schema import REMOVAL_FIELDS, Audit, Column, arrow_schema, columns, corpus_row
 from cleaner.shards import (
     INDEX,
@@ -120,14 +121,16 @@ def _written_beside(path: Path, data: bytes) -> Path:
 
 def commit_pair(paths: tuple[Path, Path], data: tuple[bytes, bytes]) -> None:
     """A document's two files as one unit: both are written first, then renamed into place
-    back to back with Ctrl-C and SIGTERM held, so a signal never leaves one file of a
-    pair new and the other old. (Only SIGKILL or a power cut can; the text's sha256 in the
-    record tells, and a re-run cleans such a document again.)"""
+    back to back with Ctrl-C and SIGTERM held, and under the worker's commit lock (the
+    parent takes it before it kills the worker: sandbox.py's `committing`), so a stop
+    never leaves one file of a pair new and the other old. (Only a SIGKILL from outside
+    or a power cut can; the text's sha256 in the record tells, and a re-run cleans such
+    a document again.)"""
     temporaries: list[Path] = []
     try:
         for path, content in zip(paths, data, strict=True):
             temporaries.append(_written_beside(path, content))
-        with guard.held():
+        with guard.held(), committing():
             for tmp, path in zip(temporaries, paths, strict=True):
                 os.replace(tmp, path)
     except BaseException:

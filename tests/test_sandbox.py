@@ -219,3 +219,33 @@ def test_the_cli_takes_document_memory(tmp_path) -> None:
         app, ["run", str(SEEDS), str(tmp_path / "o2"), "--document-memory", "-1"]
     )
     assert refused.exit_code == 2
+
+
+def _commit_slowly(folder: str) -> None:
+    """Stands for a worker renaming a document's two files: the first, a pause, then the
+    second (module level: a pool worker runs it)."""
+    with sandbox.committing():
+        (Path(folder) / "started").write_text("")
+        time.sleep(0.3)
+        (Path(folder) / "a.txt").write_text("text")
+        (Path(folder) / "a.json").write_text("{}")
+
+
+def test_stopping_a_pool_waits_for_a_worker_renaming_a_pair(tmp_path) -> None:
+    """The parent kills its workers when a run stops; a worker inside `committing` (the
+    renames of commit_pair) finishes first, so no .txt is left without its .json."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from cleaner.executors.local import _Pool, _stop_workers
+
+    context = multiprocessing.get_context("fork")
+    watch = sandbox.Watch(context, 1)
+    executor = ProcessPoolExecutor(1, context, initializer=sandbox.install, initargs=(watch, None))
+    executor.submit(_commit_slowly, str(tmp_path))
+    deadline = time.monotonic() + 30
+    while not (tmp_path / "started").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    _stop_workers(_Pool(executor, watch))
+    executor.shutdown(wait=False, cancel_futures=True)
+    assert (tmp_path / "a.txt").exists() and (tmp_path / "a.json").exists()
