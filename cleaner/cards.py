@@ -24,6 +24,8 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
+from cleaner.prune import text_length
+
 MIN_CARDS = 4
 MIN_MEAN_WORDS = 3
 #: Elements that hold no main text: furniture and scripts (the fallback extractor of
@@ -134,7 +136,7 @@ def is_menu(element: HtmlElement, page_chars: int) -> bool:
     name = f"{element.get('class') or ''} {element.get('id') or ''}"
     if _MENU_NAME.search(name) is None:
         return False
-    return len(element.text_content()) <= MAX_MENU_SHARE * page_chars
+    return text_length(element) <= MAX_MENU_SHARE * page_chars
 
 
 def _parents(root: HtmlElement) -> Iterator[HtmlElement]:
@@ -142,7 +144,7 @@ def _parents(root: HtmlElement) -> Iterator[HtmlElement]:
     order. Menus by name: a mega-menu's panels, each a heading and a dozen links, were
     an article's cards (WCXB dev, 4 pages better by 0.04 to 0.46, none worse, on both
     halves; by name and at least 80% link text, only one of them)."""
-    page_chars = len(root.text_content())
+    page_chars = text_length(root)
     stack = [root]
     seen = 0
     while stack and seen < _MAX_ELEMENTS:

@@ -26,6 +26,8 @@ from typing import Any
 from lxml import etree
 from lxml.html import HtmlElement
 
+from cleaner.prune import text_length
+
 #: Ids of consent platforms' containers.
 CONSENT_IDS = (
     "onetrust-consent-sdk", "onetrust-banner-sdk", "onetrust-pc-sdk", "CybotCookiebotDialog",
@@ -96,12 +98,12 @@ def drop_dialogs(tree: HtmlElement) -> int:
     found = [element for element in tree.iter(etree.Element) if _is_dialog(element)]
     if not found:
         return 0
-    page = len(tree.text_content())
+    page = text_length(tree)
     dropped = 0
     for element in found:
         if _top(element) is not tree:
             continue  # taken out with the dialog that holds it
-        if len(element.text_content()) > MAX_PAGE_SHARE * page:
+        if text_length(element) > MAX_PAGE_SHARE * page:
             continue  # a wrapper of the page
         element.drop_tree()  # its tail is the page's text: kept
         dropped += 1

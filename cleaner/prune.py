@@ -14,8 +14,13 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 _ROOT_TAGS = frozenset({"html", "body", "main"})
-#: An element's text length in characters (in C, without building the string).
 _TEXT_LENGTH = XPath("string-length(.)")
+
+
+def text_length(element: HtmlElement) -> int:
+    """The element's text length in characters, as `len(element.text_content())`, counted
+    in C without building the string."""
+    return int(_TEXT_LENGTH(element))
 
 
 def small_outermost(
@@ -31,12 +36,12 @@ def small_outermost(
     if not found:
         return []
     body = tree.find("body")
-    page_length = _TEXT_LENGTH(body if body is not None else tree)
+    page_length = text_length(body if body is not None else tree)
     seen = set(found)
     return [
         element
         for element in found
         if not any(ancestor in seen for ancestor in element.iterancestors())
         and not (keep is not None and keep(element))
-        and _TEXT_LENGTH(element) <= max_share * page_length
+        and text_length(element) <= max_share * page_length
     ]
