@@ -6,7 +6,8 @@ import pytest
 
 from cleaner import Cleaner, Config
 from cleaner.readers.text import document_from_bytes
-from cleaner.steps.menu_only import menu_only
+from cleaner.steps.menu_only import menu_only, page_title_only
+from cleaner.steps.rules import site_domain
 
 SHOP_SHELL = ["Cart (0)", "Back", "Shop", "Trade In", "The Cleanest Line", "${{amount}}"]
 
@@ -59,3 +60,42 @@ def test_an_app_shell_page_has_no_text() -> None:
 def test_a_short_page_with_a_sentence_keeps_it() -> None:
     doc = Cleaner(Config()).clean_text("Notice\nThe office is closed on Monday.", id="notice")
     assert "The office is closed on Monday." in doc.text
+
+
+@pytest.mark.parametrize(
+    ("lines", "url", "expected"),
+    [
+        (
+            ["Beatrice Tan Rug | Ruggable US"],
+            "https://ruggable.com/products/rug",
+            "Beatrice Tan Rug",
+        ),
+        (
+            ["Express - Men's & Women's Clothing"],
+            "https://www.express.com/c",
+            "Men's & Women's Clothing",
+        ),
+        (["Storm closes the coast road | Daily Planet"], None, "Storm closes the coast road"),
+        (["Storm closes the coast road"], None, None),  # no site's name: a record's headline
+        (["2025 in Review: My favorite new-to-me games"], "https://example.org/x", None),
+        ([" ".join(["word"] * 31) + " | Harbour News"], None, None),  # too long for a title
+        (["Rug | Ruggable US", "Cart"], "https://ruggable.com/p", None),  # two lines
+    ],
+)
+def test_page_title_only(lines: list[str], url: str | None, expected: str | None) -> None:
+    assert page_title_only(lines, None, site_domain(url)) == expected
+
+
+def test_a_dump_of_only_the_page_title_is_emptied_and_keeps_its_title() -> None:
+    """A text dump of a page whose scripts draw its content holds only its <title>."""
+    doc = Cleaner(Config()).clean_text(
+        "Online Therapy That Fits You | Cerebral", id="shell", url="https://cerebral.com/"
+    )
+    assert doc.text == ""
+    assert [r.rule for r in doc.removals] == ["title-only"]
+    assert doc.metadata["title"] == "Online Therapy That Fits You"
+
+
+def test_a_one_line_record_without_a_site_name_is_kept() -> None:
+    doc = Cleaner(Config()).clean_text("Storm closes the coast road", id="record")
+    assert doc.text == "Storm closes the coast road\n"

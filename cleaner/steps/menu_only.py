@@ -5,6 +5,11 @@ extractor found no content in, comes out of cleaning as the few short lines arou
 a menu, a header, a search box ("Aliexpress", "I'm shopping for..."), a cart. Written
 out, they read as the document's text; they are page furniture, and an empty document
 says what the page held (WCXB's gold text for such pages is empty).
+
+So does a document left with one line that is the page's <title>: a headline with the
+site's name beside it ("Beatrice Tan Rug | Ruggable US"), which is all a text dump of
+such a page holds. It becomes the `title` metadata. A one-line record without a site's
+name (a headline, a caption) is kept: it can be the whole of what a user wants.
 """
 
 from __future__ import annotations
@@ -12,10 +17,13 @@ from __future__ import annotations
 from cleaner.document import Document
 from cleaner.scripts import count_words
 from cleaner.steps.base import Setup, Step
+from cleaner.steps.rules import site_domain
+from cleaner.steps.title import looks_like_headline, strip_site
 from cleaner.text import ends_with_sentence_mark
 
 #: A menu entry, a heading or a price: a longer line is text someone wrote to be read.
 MAX_LINE_WORDS = 6
+TITLE_ONLY = "title-only"
 _ELLIPSES = ("...", "…")  # a placeholder or a cut-off teaser, not a finished sentence
 
 
@@ -44,6 +52,15 @@ def menu_only(lines: list[str], max_words: int) -> bool:
     return 2 * lettered >= len(lines)
 
 
+def page_title_only(lines: list[str], site: str | None, domain: str | None) -> str | None:
+    """The headline, when the one line left is a page title naming the site (see the
+    module's docstring); None otherwise."""
+    if len(lines) != 1 or not looks_like_headline(lines[0]):
+        return None
+    headline = strip_site(lines[0], site, domain)
+    return headline if headline != lines[0] else None
+
+
 class MenuOnlyStep(Step):
     """Empties a document whose kept lines are only a few short, sentence-less ones."""
 
@@ -61,7 +78,16 @@ class MenuOnlyStep(Step):
 
     def process(self, doc: Document) -> None:
         kept = doc.kept
-        if not menu_only([line.text for line in kept], self.max_words):
+        texts = [line.text for line in kept]
+        domain = site_domain(doc.metadata.get("url"))
+        headline = page_title_only(texts, doc.metadata.get("site"), domain)
+        if headline is not None:
+            self.counts["title_only"] += 1
+            doc.metadata["title"] = doc.metadata.get("title") or headline
+            reason = "only the page's title was left, the site's name beside it: no text"
+            doc.drop(kept[0], step=self.name, rule=TITLE_ONLY, reason=reason)
+            return
+        if not menu_only(texts, self.max_words):
             return
         self.counts["emptied"] += 1
         reason = f"only {len(kept)} short lines and no sentence were left: a menu, not text"
