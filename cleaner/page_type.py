@@ -190,7 +190,12 @@ def _url_evidence(url: str | None, evidence: PageEvidence) -> None:
         if pattern.search(path):
             evidence.add(page_type, weight, f"URL path {pattern.pattern}")
     if path == "/":
-        evidence.add("service", 0.5, "site home page")
+        # A site's home page presents what the site offers (hero, features, pricing):
+        # enough to decide, unless the markup points elsewhere (a shop's product cards, a
+        # news site's teasers). On WCXB dev 40 of 72 home pages are service pages, 17
+        # listings, 10 collections; weight 0.5 -> 2: +0.0010 / +0.0006 on the two halves
+        # (service +0.009 / +0.004, 18 pages better, 4 worse).
+        evidence.add("service", 2.0, "site home page")
 
 
 #: Class names, matched line by line over all of a page's class attributes.

@@ -60,6 +60,15 @@ def json_ld(value: object) -> str:
             None,
             "product",
         ),
+        # a site's home page presents what the site offers, unless its markup says more
+        (page(), "https://example.com/", "service"),
+        (page(), "https://example.com", "service"),
+        (
+            page(body="".join(f"<article><p>{PROSE}</p></article>" for _ in range(6))),
+            "https://news.example.com/",
+            None,  # a news site's front page: its teasers count for listing
+        ),
+        (page('<meta property="og:type" content="product">'), "https://example.com/", "product"),
         # undecided: no evidence, or evidence that does not point one way
         (page(), None, None),
         (page(), "https://example.com/about-us", None),
