@@ -69,6 +69,7 @@ def json_ld(value: object) -> str:
             None,  # a news site's front page: its teasers count for listing
         ),
         (page('<meta property="og:type" content="product">'), "https://example.com/", "product"),
+        (page(), "https://www.example.com/us/en/services/consulting.html", "service"),
         # undecided: no evidence, or evidence that does not point one way
         (page(), None, None),
         (page(), "https://example.com/about-us", None),
