@@ -78,7 +78,8 @@ class Config(BaseModel):
         50,
         ge=0,
         description="empty a document left with only this many words or fewer, in short "
-        "lines that end no sentence: a menu, not text (0 = off; cleaner/steps/menu_only.py)",
+        "lines that end no sentence: a menu, not text; or with only the page's title "
+        "naming its site (0 = both off; cleaner/steps/menu_only.py)",
     )
     extract_fallbacks: bool = Field(
         True,

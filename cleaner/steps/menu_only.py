@@ -79,8 +79,10 @@ class MenuOnlyStep(Step):
     def process(self, doc: Document) -> None:
         kept = doc.kept
         texts = [line.text for line in kept]
-        domain = site_domain(doc.metadata.get("url"))
-        headline = page_title_only(texts, doc.metadata.get("site"), domain)
+        headline = None
+        if len(texts) == 1:
+            domain = site_domain(doc.metadata.get("url"))
+            headline = page_title_only(texts, doc.metadata.get("site"), domain)
         if headline is not None:
             self.counts["title_only"] += 1
             doc.metadata["title"] = doc.metadata.get("title") or headline
