@@ -57,6 +57,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from cleaner.dates import parse_date
+from cleaner.prune import text_length
 from cleaner.steps.rules import site_domain
 from cleaner.steps.title import _DOMAIN_SHAPED, _letters, strip_site
 
@@ -960,7 +961,7 @@ def author_box_author(tree: HtmlElement) -> str | None:
     bio), outside the page's furniture, comments and reviews: two to four capitalized
     words among its first texts."""
     for box in _AUTHOR_BOX_PATH(tree)[:MAX_AUTHOR_BOXES]:
-        if box.tag in ("body", "main", "article") or len(box.text_content()) > MAX_AUTHOR_BOX_CHARS:
+        if box.tag in ("body", "main", "article") or text_length(box) > MAX_AUTHOR_BOX_CHARS:
             continue
         if _heading_place(box) == "furniture" or any(
             _OTHERS_NAMES.search(_own_classes(element)) for element in (box, *box.iterancestors())
