@@ -432,6 +432,55 @@ def test_a_code_listing_with_its_line_numbers_stays(classifier_only) -> None:
     assert not set(pager) & {line.text for line in doc.kept}
 
 
+def test_an_article_made_of_code_blocks_stays_whole(classifier_only) -> None:
+    """A technical article's sections are a subhead, a sentence and a code block the dump
+    flattened onto one line (SQL with its comments, a Mermaid diagram, CSS): the code is
+    the content, so it counts as prose in the densest run, and the article is not cut
+    after its first section."""
+    sections = [
+        "Using EXPLAIN ANALYZE",
+        "First see what your query really does.",
+        "-- Basic usage -- shows the plan with execution times EXPLAIN ANALYZE SELECT u.name, "
+        "COUNT(o.id) AS order_count FROM users u LEFT JOIN orders o ON o.user_id = u.id GROUP BY u.name",
+        "B-tree Indexes",
+        "B-tree indexes suit equality and ranges:",
+        "-- Create an index on a column used in WHERE clauses -- B-tree is the default type "
+        "CREATE INDEX idx_users_email ON users(email) -- Multi-column index for combined queries",
+        "Choosing an Index",
+        "Pick it from your most common queries.",
+        "flowchart TD A[Choose Index Type] --> B{Query Type?} B -->|Equality/Range| C[B-tree] "
+        "B -->|Full-text Search| D[GIN with tsvector] B -->|Geometric| E[GiST]",
+        "Styling the Report",
+        "The report needs a few rules only.",
+        "body { font-family: sans-serif; margin: 0; } header { background: purple; "
+        "height: 100px; } h1 { text-align: center; color: white; }",
+    ]
+    article = [INSTALL[0], *sections, INSTALL[6], INSTALL[7]]
+    doc = classifier_only.clean_text(dump(["Query optimization", *article]))
+    assert [line.text for line in doc.kept] == article
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("return total;", True),
+        ("int count = 0;", True),
+        ("import java.util.List;", True),
+        ("json.dump(obj, fp, skipkeys = False, ensure_ascii = True, indent = None)", True),
+        ("SELECT name, email FROM users WHERE active ORDER BY name", True),
+        ("graph LR A[Client] --> B[Load balancer] B --> C[Server]", True),
+        ("does not correspond with the subject of the post;", False),
+        ("violates the rights of minors, causing them harm in any form;", False),
+        ("$ 599.00 Add to cart", False),
+        ("$ pip install cleaner", True),
+        ("Select the items you want, then click Update.", False),
+    ],
+)
+def test_what_reads_as_code(line: str, code: bool) -> None:
+    """A legal list's items end in ";" and a price starts with "$ ": neither is code."""
+    assert looks_like_code(line) is code
+
+
 def test_code_between_furniture_still_goes(classifier_only) -> None:
     widget = ["Subscribe", "var _gaq = _gaq || []; _gaq.push(['_setAccount']);", "Contact"]
     doc = classifier_only.clean_text("\n".join([*INSTALL[:1], *INSTALL[6:], *FOOTER, *widget]))

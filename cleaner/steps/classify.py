@@ -43,7 +43,7 @@ FEED_STAMP_WEIGHT = 3  # a feed's time stamp costs this many times a line of fur
 # statement, one dense in code symbols, or a YAML block flattened onto one line (three
 # "key:" labels, the first at its start: "apiVersion: v1 kind: Service metadata:").
 _CODE_START = re.compile(
-    r"^(?:(?:\$|>>>|%|PS>|C:\\\S*>)\s+\S"
+    r"^(?:(?:\$(?!\s*[\d.,]+(?:\s|$))|>>>|%|PS>|C:\\\S*>)\s+\S"
     r"|(?:sudo|pip3?|npm|npx|yarn|pnpm|git|cd|curl|wget|docker|kubectl|python3?|apt|apt-get"
     r"|brew|cargo|go|ls|mkdir|export|echo|chmod|ssh|cat|grep|tar|node|conda|make|cmake"
     r"|gcc|java|javac|rustc|dotnet|helm|terraform|composer|gem|bundle|rails)\s+[-\w./~\"'$@=]"
@@ -54,6 +54,17 @@ _CODE_START = re.compile(
     r"|[a-z][\w./-]*:\s(?:\S+\s+)*?[a-z][\w./-]*:\s(?:\S+\s+)*?[a-z][\w./-]*:(?:\s|$))"
 )
 _CODE_END = re.compile(r"\s*[}\])]+[;,]?$")  # a line that only closes blocks
+_STATEMENT_MARK = re.compile(r"[=(){}\[\]<>$\"'`]|\w\.\w|^\w+ \w+;$")
+# Code a dump flattened onto one line, found anywhere in it: an SQL statement in capitals,
+# a Mermaid diagram, a CSS rule, two keyword arguments ("skipkeys = False, indent = 2").
+_CODE_INSIDE = re.compile(
+    r"\b(?:SELECT\s.+?\sFROM|INSERT\s+INTO|CREATE\s+(?:TABLE|(?:UNIQUE\s+)?INDEX|VIEW|EXTENSION)"
+    r"|ALTER\s+(?:TABLE|SYSTEM)|DELETE\s+FROM|DROP\s+(?:TABLE|INDEX))\b"
+    r"|^(?:flowchart|graph)\s+(?:TD|TB|LR|RL|BT)\b"
+    r"|^(?:sequenceDiagram|classDiagram|stateDiagram(?:-v2)?|erDiagram|gantt)\b"
+    r"|[\w.#\]-]\s*\{\s*[\w-]+\s*:\s*[^;{}]+;"
+    r"|\b\w+\s?=\s?[\w'\"]+,\s*\w+\s?=\s?[\w'\"]"
+)
 _CODE_SYMBOL_CHARS = "{}[]()<>=;$_\\"  # not "|": menus are full of them
 TABLE_ROW_MAX_LENGTH = 200
 # Every line looks_like_code accepts holds one of these (or starts with a command word).
@@ -64,7 +75,8 @@ _CODE_HINT = re.compile(
     r"|def|class|import|from|return|if|elif|else|for|while|function|const|let|var|public"
     r"|private|protected|static|async|await|fn|func|package|using|namespace|try|catch"
     r"|switch|case|struct|enum|interface|type|template|SELECT|INSERT|UPDATE|CREATE)\b"
-    r"|^[a-z][\w.-]*:\s"
+    r"|^[a-z][\w.-]*:\s|^(?:flowchart|graph|sequenceDiagram|classDiagram|stateDiagram|erDiagram"
+    r"|gantt)\b|\b(?:SELECT|INSERT|CREATE|ALTER|DELETE|DROP)\s"
 )
 _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"^[-+$€£¥%]?\d[\d.,:/%-]*[%$€£¥kKmMbB]?$")
@@ -100,7 +112,11 @@ def looks_like_code(text: str) -> bool:
     if _CODE_START.match(text):
         return True
     stripped = text.rstrip()
-    if stripped[-1:] in ("{", ";") or _CODE_END.match(stripped):
+    if stripped.endswith("{") or _CODE_END.match(stripped):
+        return True
+    if stripped.endswith(";") and (_STATEMENT_MARK.search(stripped) or stripped.count(" ") < 3):
+        return True  # "return x;", "int n = 0;", not a legal list's "does not … post;"
+    if _CODE_INSIDE.search(stripped):
         return True
     if stripped.endswith(".") or len(stripped) < 8:
         return False
@@ -664,11 +680,13 @@ class ClassifyStep(Step):
         line that its neighbours made good still costs. A subhead costs little beside
         the paragraphs it heads; a listing's headline, byline and date lines around each
         one-paragraph teaser cost more than the teaser brings; a summary cut short ("…",
-        "Read more") brings nothing. Code, and table rows and list items that are not
-        prose, score 0 too: an article holds them, a menu of them is judged by the other
-        passes. A block takes in the lines of score 0 next to it (a code block after the
-        last paragraph, a paragraph a paywall cut short). A heading just above a block
-        belongs to it.
+        "Read more") brings nothing. Code that its neighbours made good counts as prose:
+        a technical article's sections are a sentence or two and a code block each, and
+        scored 0 they left each section worth less than its subhead cost. Table rows and
+        list items that are not prose score 0: an article holds them, a menu of them is
+        judged by the other passes. A block takes in the lines of score 0 next to it (a
+        table after the last paragraph, a paragraph a paywall cut short). A heading just
+        above a block belongs to it.
 
         Lines the rules removed as furniture cost where they stood
         (`main_block_removed_cost` lines' worth each, at most `main_block_removed_max_lines`
@@ -743,8 +761,6 @@ class ClassifyStep(Step):
         return self.settings.main_block_secondary
 
     def _score(self, item: Judged) -> float:
-        if item.kind is Kind.GOOD and item.shape == "code":
-            return 0.0
         words = item.words or 1
         if item.kind is Kind.GOOD and self._prose(item):
             return 0.0 if item.shape == "teaser" else words
