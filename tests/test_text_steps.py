@@ -32,6 +32,9 @@ from cleaner.steps.title import looks_like_headline
         ("ctrl\x07char", "ctrlchar"),
         ("\u202fnarrow", "narrow"),
         ("zwj\u200dkept", "zwj\u200dkept"),
+        ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"),
+        ("\u200d", ""),  # an empty paragraph's joiner alone: nothing to join
+        (" \u200c \u200d ", ""),
     ],
 )
 def test_normalize_line(raw, clean) -> None:

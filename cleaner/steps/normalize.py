@@ -20,6 +20,7 @@ _ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\v\f]")
 # Invisible characters that carry no meaning in running text. ZWJ/ZWNJ are kept: Persian,
 # Indic scripts and emoji sequences need them.
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u180e]")
+_JOINERS = "\u200c\u200d \t"
 # C0/C1 control characters other than newline (tabs are handled as spaces above).
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\x85]")
@@ -39,7 +40,10 @@ def normalize_line(text: str) -> str:
     text = _ODD_SPACES.sub(" ", text)
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub("", text)
-    return _SPACE_RUNS.sub(" ", text).strip()
+    text = _SPACE_RUNS.sub(" ", text).strip()
+    # A ZWJ or ZWNJ joins the letters around it; alone on a line (Webflow's empty
+    # paragraph, "<p>&zwj;</p>") there is nothing to join: the line is blank.
+    return "" if not text.strip(_JOINERS) else text
 
 
 def _canonical_characters(text: str) -> str:
