@@ -177,8 +177,10 @@ INLINE_FURNITURE_RULES = (
     "forum-quote-header",
     "forum-member-profile",
     "forum-post-links",
+    "qa-post-chrome",
     "post-counter",
     "contents-header",
+    "link-button",
 )
 
 
