@@ -184,6 +184,16 @@ def build(folder: Path) -> dict[str, Callable[[Path], list[str]]]:
         (d / "one.txt").write_text(" ".join(words))
         return []
 
+    def code_keywords_lines(d: Path) -> list[str]:
+        """Lines of the words the classifier's code test looks for ("SELECT", "flowchart",
+        "a = b,"), with nothing that closes them, each 14 KB (longer lines are not judged):
+        each of its patterns must stay linear in a line ("SELECT .+? FROM" was quadratic:
+        0.6 s a line)."""
+        words = ["SELECT ", "flowchart ", "x = 1, ", "a{b: "]
+        lines = [f"{n} " + words[n % len(words)] * 2000 for n in range(200)]  # none alike
+        (d / "code.txt").write_text("\n".join(lines))
+        return []
+
     def one_line_90mb(d: Path) -> list[str]:
         """Near --max-bytes: 30 million words on one line, for --document-memory."""
         chooser = random.Random(0)

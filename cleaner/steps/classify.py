@@ -58,7 +58,7 @@ _STATEMENT_MARK = re.compile(r"[=(){}\[\]<>$\"'`]|\w\.\w|^\w+ \w+;$")
 # Code a dump flattened onto one line, found anywhere in it: an SQL statement in capitals,
 # a Mermaid diagram, a CSS rule, two keyword arguments ("skipkeys = False, indent = 2").
 _CODE_INSIDE = re.compile(
-    r"\b(?:SELECT\s.+?\sFROM|INSERT\s+INTO|CREATE\s+(?:TABLE|(?:UNIQUE\s+)?INDEX|VIEW|EXTENSION)"
+    r"\b(?:SELECT\s.{1,200}?\sFROM|INSERT\s+INTO|CREATE\s+(?:TABLE|(?:UNIQUE\s+)?INDEX|VIEW|EXTENSION)"
     r"|ALTER\s+(?:TABLE|SYSTEM)|DELETE\s+FROM|DROP\s+(?:TABLE|INDEX))\b"
     r"|^(?:flowchart|graph)\s+(?:TD|TB|LR|RL|BT)\b"
     r"|^(?:sequenceDiagram|classDiagram|stateDiagram(?:-v2)?|erDiagram|gantt)\b"
