@@ -210,6 +210,42 @@ def test_no_article_found_leaves_the_text(classifier_only) -> None:
     assert [line.text for line in doc.kept] == scores
 
 
+SHOP_INTRO = (
+    "Our desk organizers keep pens, cables and papers in their place, so your workspace stays "
+    "clear and you can find what you need the moment you need it. Each one is made from "
+    "solid walnut or recycled steel and ships flat in plastic-free packaging. If a piece "
+    "does not suit your desk, send it back within sixty days and we will refund it in full."
+)  # 64 words: over `min_article_words`, under `blurb_max_words`
+WOODS = ["Walnut", "Oak", "Maple", "Cherry", "Ash", "Birch", "Teak", "Pine"]
+KINDS = ["Desk Organizer", "Pen Tray", "Cable Box", "Letter Rack", "Monitor Shelf"]
+
+
+def product_cards(count: int) -> list[str]:
+    """A shop category's cards as a text dump lays them out: a name and a price each."""
+    lines = []
+    for n in range(count):
+        lines.append(f"{WOODS[n % len(WOODS)]} {KINDS[n // len(WOODS) % len(KINDS)]} No. {n}")
+        lines.append(f"${20 + n}.99 Free shipping")
+    return lines
+
+
+def test_a_blurb_above_the_page_s_cards_is_no_article(classifier_only) -> None:
+    """A category's description is the only prose of its page: taken for the article, it
+    would cut the products as furniture. Under `blurb_max_words` and `blurb_max_share` of
+    the text it is a blurb, and the text stays as the rules left it."""
+    cards = product_cards(200)  # 1,600 words: the intro is under 5% of the text
+    doc = classifier_only.clean_text("\n".join(["Desk Organizers", SHOP_INTRO, *cards]))
+    assert doc.stats.get("classifier:no_article_found")
+    assert [line.text for line in doc.kept][-2:] == cards[-2:]
+
+
+def test_a_short_article_among_some_furniture_is_still_an_article(classifier_only) -> None:
+    """The same paragraph in a page of ordinary size (a menu, a footer) is its article."""
+    doc = classifier_only.clean_text("\n".join([*MENU, SHOP_INTRO, *FOOTER, *product_cards(6)]))
+    assert not doc.stats.get("classifier:no_article_found")
+    assert [line.text for line in doc.kept] == [SHOP_INTRO]
+
+
 def test_html_pages_are_left_to_the_extractor_by_default() -> None:
     settings = load_rules().classifier
     assert settings.enabled and not settings.in_html

@@ -203,6 +203,8 @@ class ClassifierSettings(_Strict):
     heading_distance: Annotated[int, Field(ge=0)] = 200
     cjk_length_factor: Annotated[float, Field(gt=0)] = 3.0
     min_article_words: Annotated[int, Field(ge=0)] = 50
+    blurb_max_words: Annotated[int, Field(ge=0)] = 150
+    blurb_max_share: Annotated[float, Field(ge=0, le=1)] = 0.05
     isolated_good_max_words: Annotated[int, Field(ge=0)] = 0
     main_block: bool = True
     main_block_bad_weight: Annotated[float, Field(ge=0)] = 1.0

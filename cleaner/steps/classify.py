@@ -460,7 +460,7 @@ class ClassifyStep(Step):
         _introduced_numbered_lists(judged)
         self.revise(judged)
         kept_words = sum(item.words for item in judged if item.kind is not Kind.BAD)
-        if kept_words < self.settings.min_article_words:
+        if self._no_article(kept_words, sum(item.words for item in judged)):
             # No article found (a results table, a listing): better a page with its menus
             # than an empty one. The rules have already had their say.
             self.counts["no_article_found"] += 1
@@ -471,6 +471,15 @@ class ClassifyStep(Step):
                 doc.drop(item.line, step=self.name, rule=f"classifier:{item.why}")
                 dropped += 1
         return dropped
+
+    def _no_article(self, kept_words: int, all_words: int) -> bool:
+        """Too little is kept to be an article: under `min_article_words`, or a blurb, under
+        `blurb_max_words` and under `blurb_max_share` of the text (a category's description
+        above its products, which as the only prose would take the cards as furniture)."""
+        s = self.settings
+        if kept_words < s.min_article_words:
+            return True
+        return kept_words < s.blurb_max_words and kept_words < s.blurb_max_share * all_words
 
     def _rule_furniture(self, doc: Document) -> set[int]:
         """Numbers of the lines the rules removed as page furniture (a share bar, a
