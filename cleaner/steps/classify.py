@@ -42,14 +42,23 @@ FEED_STAMP_WEIGHT = 3  # a feed's time stamp costs this many times a line of fur
 # (lower case, as prose never starts), a line that opens or closes a block or ends a
 # statement, one dense in code symbols, or a YAML block flattened onto one line (three
 # "key:" labels, the first at its start: "apiVersion: v1 kind: Service metadata:").
+# The word lists are shared with _CODE_HINT, which must find every line they accept.
+_COMMANDS = (
+    r"sudo|pip3?|npm|npx|yarn|pnpm|git|cd|curl|wget|docker|kubectl|python3?|apt|apt-get"
+    r"|brew|cargo|go|ls|mkdir|export|echo|chmod|ssh|cat|grep|tar|node|conda|make|cmake"
+    r"|gcc|java|javac|rustc|dotnet|helm|terraform|composer|gem|bundle|rails"
+)
+_KEYWORDS = (
+    r"def|class|import|from|return|if|elif|else|for|while|function|const|let|var|public"
+    r"|private|protected|static|async|await|fn|func|package|using|namespace|try|catch"
+    r"|switch|case|struct|enum|interface|type|template|SELECT|INSERT|UPDATE|CREATE"
+)
+_DIAGRAMS = r"sequenceDiagram|classDiagram|stateDiagram|erDiagram|gantt"  # Mermaid's
+_SQL_VERBS = r"SELECT|INSERT|CREATE|ALTER|DELETE|DROP"
 _CODE_START = re.compile(
     r"^(?:(?:\$(?!\s*[\d.,]+(?:\s|$))|>>>|%|PS>|C:\\\S*>)\s+\S"
-    r"|(?:sudo|pip3?|npm|npx|yarn|pnpm|git|cd|curl|wget|docker|kubectl|python3?|apt|apt-get"
-    r"|brew|cargo|go|ls|mkdir|export|echo|chmod|ssh|cat|grep|tar|node|conda|make|cmake"
-    r"|gcc|java|javac|rustc|dotnet|helm|terraform|composer|gem|bundle|rails)\s+[-\w./~\"'$@=]"
-    r"|(?:def|class|import|from|return|if|elif|else|for|while|function|const|let|var|public"
-    r"|private|protected|static|async|await|fn|func|package|using|namespace|try|catch"
-    r"|switch|case|struct|enum|interface|type|template|SELECT|INSERT|UPDATE|CREATE)\b\s*[\w({:<]"
+    rf"|(?:{_COMMANDS})\s+[-\w./~\"'$@=]"
+    rf"|(?:{_KEYWORDS})\b\s*[\w({{:<]"
     r"|#include|#define|#!/|@\w+|//|/\*|<\?php|</?[a-z][\w-]*[\s>]"
     r"|[a-z][\w./-]*:\s(?:\S+\s+)*?[a-z][\w./-]*:\s(?:\S+\s+)*?[a-z][\w./-]*:(?:\s|$))"
 )
@@ -61,7 +70,7 @@ _CODE_INSIDE = re.compile(
     r"\b(?:SELECT\s.{1,200}?\sFROM|INSERT\s+INTO|CREATE\s+(?:TABLE|(?:UNIQUE\s+)?INDEX|VIEW|EXTENSION)"
     r"|ALTER\s+(?:TABLE|SYSTEM)|DELETE\s+FROM|DROP\s+(?:TABLE|INDEX))\b"
     r"|^(?:flowchart|graph)\s+(?:TD|TB|LR|RL|BT)\b"
-    r"|^(?:sequenceDiagram|classDiagram|stateDiagram(?:-v2)?|erDiagram|gantt)\b"
+    rf"|^(?:{_DIAGRAMS})\b"
     r"|[\w.#\]-]\s*\{\s*[\w-]+\s*:\s*[^;{}]+;"
     r"|\b\w+\s?=\s?[\w'\"]+,\s*\w+\s?=\s?[\w'\"]"
 )
@@ -69,14 +78,8 @@ _CODE_SYMBOL_CHARS = "{}[]()<>=;$_\\"  # not "|": menus are full of them
 TABLE_ROW_MAX_LENGTH = 200
 # Every line looks_like_code accepts holds one of these (or starts with a command word).
 _CODE_HINT = re.compile(
-    r"[{}();=<>$_\\\[\]@#/%]|^(?:sudo|pip3?|npm|npx|yarn|pnpm|git|cd|curl|wget|docker|kubectl"
-    r"|python3?|apt|apt-get|brew|cargo|go|ls|mkdir|export|echo|chmod|ssh|cat|grep|tar|node"
-    r"|conda|make|cmake|gcc|java|javac|rustc|dotnet|helm|terraform|composer|gem|bundle|rails"
-    r"|def|class|import|from|return|if|elif|else|for|while|function|const|let|var|public"
-    r"|private|protected|static|async|await|fn|func|package|using|namespace|try|catch"
-    r"|switch|case|struct|enum|interface|type|template|SELECT|INSERT|UPDATE|CREATE)\b"
-    r"|^[a-z][\w.-]*:\s|^(?:flowchart|graph|sequenceDiagram|classDiagram|stateDiagram|erDiagram"
-    r"|gantt)\b|\b(?:SELECT|INSERT|CREATE|ALTER|DELETE|DROP)\s"
+    rf"[{{}}();=<>$_\\\[\]@#/%]|^(?:{_COMMANDS}|{_KEYWORDS})\b"
+    rf"|^[a-z][\w.-]*:\s|^(?:flowchart|graph|{_DIAGRAMS})\b|\b(?:{_SQL_VERBS})\s"
 )
 _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"^[-+$€£¥%]?\d[\d.,:/%-]*[%$€£¥kKmMbB]?$")
