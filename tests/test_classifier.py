@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 from cleaner import Cleaner, Config, RuleError, load_rules
 from cleaner.document import Line
 from cleaner.scripts import is_unspaced
-from cleaner.steps.classify import ClassifyStep, Kind, _reads_as_item, looks_like_code
+from cleaner.steps.classify import (
+    ClassifyStep,
+    Kind,
+    _is_price_line,
+    _reads_as_item,
+    looks_like_code,
+)
 from cleaner.steps.language import sample_line
 from cleaner.text import _SENTENCE_END, ends_with_sentence_mark
 
@@ -220,20 +226,21 @@ WOODS = ["Walnut", "Oak", "Maple", "Cherry", "Ash", "Birch", "Teak", "Pine"]
 KINDS = ["Desk Organizer", "Pen Tray", "Cable Box", "Letter Rack", "Monitor Shelf"]
 
 
-def product_cards(count: int) -> list[str]:
-    """A shop category's cards as a text dump lays them out: a name and a price each."""
+def product_cards(count: int, *, priced: bool = True) -> list[str]:
+    """A shop category's cards as a text dump lays them out: a name and a price each
+    (or, unpriced, a directory's entries: a name and a note)."""
     lines = []
     for n in range(count):
         lines.append(f"{WOODS[n % len(WOODS)]} {KINDS[n // len(WOODS) % len(KINDS)]} No. {n}")
-        lines.append(f"${20 + n}.99 Free shipping")
+        lines.append(f"${20 + n}.99 Free shipping" if priced else "Free shipping")
     return lines
 
 
 def test_a_blurb_above_the_page_s_cards_is_no_article(classifier_only) -> None:
-    """A category's description is the only prose of its page: taken for the article, it
-    would cut the products as furniture. Under `blurb_max_words` and `blurb_max_share` of
+    """A description is the only prose of its page: taken for the article, it would cut
+    the entries below it as furniture. Under `blurb_max_words` and `blurb_max_share` of
     the text it is a blurb, and the text stays as the rules left it."""
-    cards = product_cards(200)  # 1,600 words: the intro is under 5% of the text
+    cards = product_cards(200, priced=False)  # the intro is under 5% of the text
     doc = classifier_only.clean_text("\n".join(["Desk Organizers", SHOP_INTRO, *cards]))
     assert doc.stats.get("classifier:no_article_found")
     assert [line.text for line in doc.kept][-2:] == cards[-2:]
@@ -241,9 +248,54 @@ def test_a_blurb_above_the_page_s_cards_is_no_article(classifier_only) -> None:
 
 def test_a_short_article_among_some_furniture_is_still_an_article(classifier_only) -> None:
     """The same paragraph in a page of ordinary size (a menu, a footer) is its article."""
-    doc = classifier_only.clean_text("\n".join([*MENU, SHOP_INTRO, *FOOTER, *product_cards(6)]))
+    entries = product_cards(6, priced=False)
+    doc = classifier_only.clean_text("\n".join([*MENU, SHOP_INTRO, *FOOTER, *entries]))
     assert not doc.stats.get("classifier:no_article_found")
     assert [line.text for line in doc.kept] == [SHOP_INTRO]
+
+
+def test_a_shop_s_grid_of_priced_cards_is_its_content(classifier_only) -> None:
+    """Every card holds a price and a menu none: the cards stay with the category's
+    description, the menu and the footer go."""
+    cards = product_cards(12)
+    doc = classifier_only.clean_text("\n".join([*MENU, SHOP_INTRO, *MENU, *cards, *FOOTER]))
+    assert [line.text for line in doc.kept] == [SHOP_INTRO, *cards]
+
+
+def test_cards_after_a_recommendations_header_are_not_the_article_s(classifier_only) -> None:
+    article = ARTICLES["fr"]
+    cards = product_cards(6)
+    for header in ("You may also like", "Ils vont bien ensemble"):
+        doc = classifier_only.clean_text("\n".join([*article, header, *cards, *FOOTER]))
+        assert [line.text for line in doc.kept] == article, header
+
+
+def test_a_product_page_s_cards_are_recommendations(classifier_only) -> None:
+    """On a page whose address names a product the cards are other products."""
+    cards = product_cards(12)
+    text = "\n".join([*MENU, SHOP_INTRO, *MENU, *cards, *FOOTER])
+    doc = classifier_only.clean_text(text, url="https://shop.example/products/walnut-tray")
+    assert doc.metadata["page_type"] == "product"
+    assert [line.text for line in doc.kept] == [SHOP_INTRO]
+
+
+@pytest.mark.parametrize(
+    ("line", "price"),
+    [
+        ("$129+", True),
+        ("£12.99", True),
+        ("From $49 / month", True),
+        ("22,91 € 26,95 €", True),
+        ("1 299 kr", True),
+        ("3,980円", True),
+        ("Regular Price: $59.99", True),
+        ("Save 20% on your first order", False),
+        ("Top 10 picks for 2025", False),
+        ("The council approved a $2 million budget for the new bridge across the river on Tuesday.", False),
+    ],
+)
+def test_what_reads_as_a_price_line(line: str, price: bool) -> None:
+    assert _is_price_line(line) is price
 
 
 def test_html_pages_are_left_to_the_extractor_by_default() -> None:

@@ -206,6 +206,9 @@ class ClassifierSettings(_Strict):
     blurb_max_words: Annotated[int, Field(ge=0)] = 150
     blurb_max_share: Annotated[float, Field(ge=0, le=1)] = 0.05
     isolated_good_max_words: Annotated[int, Field(ge=0)] = 0
+    card_min_prices: Annotated[int, Field(ge=0)] = 4
+    card_max_gap: Annotated[int, Field(ge=1)] = 24
+    card_line_max_words: Annotated[int, Field(ge=1)] = 25
     main_block: bool = True
     main_block_bad_weight: Annotated[float, Field(ge=0)] = 1.0
     main_block_min_penalty: Annotated[int, Field(ge=0)] = 10

@@ -258,6 +258,97 @@ def _introduced_numbered_lists(judged: list[Judged]) -> None:
                 item.why = "list"
 
 
+# A price: "$129+", "£12.99", "From $49", "12,99 €", "US $3.45", "1 299 kr", "3,980円".
+_PRICE = re.compile(
+    r"(?:[$£€¥₹₩₺￥]|\b(?:USD|EUR|GBP|CAD|AUD|CHF|Rs\.?|R\$|kr|zł|Kč)\s?)\s?\d"
+    r"|\d\s?(?:€|£|zł|kr|Kč|руб|₽|円|元|USD|EUR|CHF)(?!\w)"
+)
+PRICE_LINE_MAX_LENGTH = 80
+# The header of a shop's recommendations ("You may also like", "Customers who viewed this
+# item also viewed", "Ils vont bien ensemble"): the cards after it are not the page's own.
+_RECOMMENDATIONS = re.compile(
+    r"related (?:items|products)|you (?:may|might) also (?:like|love)"
+    r"|also (?:bought|viewed|purchased)|(?:viewed|bought) this (?:item|product)"
+    r"|frequently bought together|recommended (?:for you|products)|similar (?:items|products)"
+    r"|more like this|complete the (?:look|set)|recently viewed|goes well with"
+    r"|pair (?:it|this) with|sponsored products"
+    r"|ils vont bien ensemble|pour compléter votre achat|vous aimerez aussi"
+    r"|produits (?:similaires|associés)|könnte (?:dir|ihnen) auch gefallen"
+    r"|ähnliche (?:artikel|produkte)|kunden kauften auch|productos relacionados"
+    r"|también te puede interesar|produtos relacionados|você também pode gostar"
+    r"|prodotti correlati|potrebbe piacerti anche|vergelijkbare producten|podobne produkty"
+    r"|klienci kupili również|похожие товары|с этим товаром покупают"
+    r"|関連商品|おすすめ商品|相关商品|猜你喜欢",
+    re.IGNORECASE,
+)
+
+
+def _is_price_line(text: str) -> bool:
+    return len(text) <= PRICE_LINE_MAX_LENGTH and _PRICE.search(text) is not None
+
+
+def _recommendations_between(lines: list[Line], first: int, last: int) -> bool:
+    """Whether a recommendations header stands among the document's lines numbered
+    first..last, kept or removed (the rules drop "You may also like" as a list header)."""
+    return any(
+        len(lines[n - 1].text) <= PRICE_LINE_MAX_LENGTH
+        and _RECOMMENDATIONS.search(lines[n - 1].text) is not None
+        for n in range(max(1, first), min(len(lines), last) + 1)
+    )
+
+
+def _price_cards(judged: list[Judged], lines: list[Line], settings: ClassifierSettings) -> None:
+    """A shop's grid of products flattened to lines (a name, a price, a rating, repeated)
+    is what a category page is for, not a menu: every card holds a price, a menu none.
+    `card_min_prices` prices or more, each within `card_max_gap` lines of the last and no
+    prose between them, mark the cards from one period above the first price to the last:
+    prose, which the densest run is made of. Not after a recommendations header ("You
+    may also like"): those cards are another page's."""
+    if not settings.card_min_prices:
+        return
+    prices = [i for i, item in enumerate(judged) if item.price]
+    if len(prices) < settings.card_min_prices:
+        return
+    chain = [prices[0]]
+    for price in [*prices[1:], None]:
+        if price is not None and _same_grid(judged, lines, chain[-1], price, settings):
+            chain.append(price)
+            continue
+        if len(chain) >= settings.card_min_prices:
+            _mark_cards(judged, lines, chain, settings)
+        if price is not None:
+            chain = [price]
+
+
+def _same_grid(
+    judged: list[Judged], lines: list[Line], last: int, price: int, settings: ClassifierSettings
+) -> bool:
+    """Whether the price at `price` is the next card's after the one at `last`."""
+    return (
+        price - last <= settings.card_max_gap
+        and all(judged[k].words <= settings.card_line_max_words for k in range(last, price))
+        and not _recommendations_between(lines, judged[last].line.number, judged[price].line.number)
+    )
+
+
+def _mark_cards(
+    judged: list[Judged], lines: list[Line], chain: list[int], settings: ClassifierSettings
+) -> None:
+    gaps = sorted(b - a for a, b in pairwise(chain))
+    period = gaps[len(gaps) // 2]  # a card's lines: the median distance between prices
+    start = max(0, chain[0] - period + 1)
+    above = judged[max(0, start - 2)].line.number
+    if _recommendations_between(lines, above, judged[chain[0]].line.number):
+        return
+    for item in judged[start : chain[-1] + 1]:
+        if item.words > settings.card_line_max_words:
+            continue
+        item.shape = "list"
+        if item.first in (Kind.SHORT, Kind.BAD):
+            item.first = item.kind = Kind.GOOD
+            item.why = "card"
+
+
 LISTING_MIN_NUMBERS = 4  # consecutive line numbers that make a code listing
 LISTING_MAX_GAP = 3  # lines of code (a statement wrapped by the dump) between two of them
 
@@ -391,6 +482,7 @@ class Judged:
     words: int = 0
     shape: str = ""  # shape_of(the line's text)
     furniture_before: int = 0  # lines the rules removed as furniture just above this one
+    price: bool = False  # _is_price_line(the line's text): a product card's price
 
 
 class ClassifyStep(Step):
@@ -406,7 +498,9 @@ class ClassifyStep(Step):
         #: (text, content, language) -> a line's verdict alone (see _one_pass).
         #: The kind is stored by its place in _KINDS: a tuple of strings and numbers only,
         #: which the garbage collector stops visiting.
-        self._verdicts: dict[tuple[str, bool, str | None], tuple[int, str, int, str]] = {}
+        self._verdicts: dict[
+            tuple[str, bool, str | None], tuple[int, str, int, str, bool]
+        ] = {}
         #: Rule id -> whether it is one of `main_block_inline_rules` (see _rule_furniture).
         self._inline: dict[str, bool] = {}
 
@@ -452,15 +546,19 @@ class ClassifyStep(Step):
             if verdict is None:
                 alone = self.judge(line, language)
                 place = _KINDS.index(alone.first)
-                verdict = known[key] = (place, alone.why, alone.words, alone.shape)
-            place, why, words, shape = verdict
+                price = _is_price_line(line.text)
+                verdict = known[key] = (place, alone.why, alone.words, alone.shape, price)
+            place, why, words, shape, price = verdict
             first = _KINDS[place]
-            judged.append(Judged(line, first, first, why, words, shape, gap))
+            judged.append(Judged(line, first, first, why, words, shape, gap, price))
             gap = 0
         _lone_rows_are_not_tables(judged)
         _colon_lists(judged)
         _numbered_listings(judged)
         _introduced_numbered_lists(judged)
+        if doc.metadata.get("page_type") != "product":
+            # A product page's own content is one product: its cards are recommendations.
+            _price_cards(judged, doc.lines, self.settings)
         self.revise(judged)
         kept_words = sum(item.words for item in judged if item.kind is not Kind.BAD)
         if self._no_article(kept_words, sum(item.words for item in judged)):
