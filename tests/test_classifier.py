@@ -288,6 +288,7 @@ def test_a_product_page_s_cards_are_recommendations(classifier_only) -> None:
         ("22,91 € 26,95 €", True),
         ("1 299 kr", True),
         ("3,980円", True),
+        ("Rp 150.000", True),
         ("Regular Price: $59.99", True),
         ("Save 20% on your first order", False),
         ("Top 10 picks for 2025", False),

@@ -258,9 +258,10 @@ def _introduced_numbered_lists(judged: list[Judged]) -> None:
                 item.why = "list"
 
 
-# A price: "$129+", "£12.99", "From $49", "12,99 €", "US $3.45", "1 299 kr", "3,980円".
+# A price: "$129+", "£12.99", "From $49", "12,99 €", "US $3.45", "1 299 kr", "3,980円",
+# "Rp 150.000".
 _PRICE = re.compile(
-    r"(?:[$£€¥₹₩₺￥]|\b(?:USD|EUR|GBP|CAD|AUD|CHF|Rs\.?|R\$|kr|zł|Kč)\s?)\s?\d"
+    r"(?:[$£€¥₹₩₺￥₱₫₴₪]|\b(?:USD|EUR|GBP|CAD|AUD|CHF|Rs\.?|Rp|R\$|kr|zł|Kč)\s?)\s?\d"
     r"|\d\s?(?:€|£|zł|kr|Kč|руб|₽|円|元|USD|EUR|CHF)(?!\w)"
 )
 PRICE_LINE_MAX_LENGTH = 80
