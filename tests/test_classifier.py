@@ -262,12 +262,14 @@ def test_a_shop_s_grid_of_priced_cards_is_its_content(classifier_only) -> None:
     assert [line.text for line in doc.kept] == [SHOP_INTRO, *cards]
 
 
-def test_cards_after_a_recommendations_header_are_not_the_article_s(classifier_only) -> None:
+@pytest.mark.parametrize("between", ["\n", "\n\n"])  # blank lines: numbers skip them
+@pytest.mark.parametrize("header", ["You may also like", "Ils vont bien ensemble"])
+def test_cards_after_a_recommendations_header_are_not_the_article_s(
+    classifier_only, header: str, between: str
+) -> None:
     article = ARTICLES["fr"]
-    cards = product_cards(6)
-    for header in ("You may also like", "Ils vont bien ensemble"):
-        doc = classifier_only.clean_text("\n".join([*article, header, *cards, *FOOTER]))
-        assert [line.text for line in doc.kept] == article, header
+    doc = classifier_only.clean_text(between.join([*article, header, *product_cards(6), *FOOTER]))
+    assert [line.text for line in doc.kept] == article
 
 
 def test_a_product_page_s_cards_are_recommendations(classifier_only) -> None:

@@ -289,12 +289,11 @@ def _is_price_line(text: str) -> bool:
 
 
 def _recommendations_between(lines: list[Line], first: int, last: int) -> bool:
-    """Whether a recommendations header stands among the document's lines numbered
-    first..last, kept or removed (the rules drop "You may also like" as a list header)."""
+    """Whether a recommendations header stands among `lines[first:last + 1]`, kept or
+    removed (the rules drop "You may also like" as a list header)."""
     return any(
-        len(lines[n - 1].text) <= PRICE_LINE_MAX_LENGTH
-        and _RECOMMENDATIONS.search(lines[n - 1].text) is not None
-        for n in range(max(1, first), min(len(lines), last) + 1)
+        len(line.text) <= PRICE_LINE_MAX_LENGTH and _RECOMMENDATIONS.search(line.text) is not None
+        for line in lines[max(0, first) : last + 1]
     )
 
 
@@ -304,42 +303,54 @@ def _price_cards(judged: list[Judged], lines: list[Line], settings: ClassifierSe
     `card_min_prices` prices or more, each within `card_max_gap` lines of the last and no
     prose between them, mark the cards from one period above the first price to the last:
     prose, which the densest run is made of. Not after a recommendations header ("You
-    may also like"): those cards are another page's."""
+    may also like"): those cards are another page's. `lines` are the document's, kept
+    and removed: the headers are looked for among them."""
     if not settings.card_min_prices:
         return
     prices = [i for i, item in enumerate(judged) if item.price]
     if len(prices) < settings.card_min_prices:
         return
+    # Where each judged line stands among the document's lines (numbers skip blank ones).
+    place = {id(line): i for i, line in enumerate(lines)}
+    at = [place[id(item.line)] for item in judged]
     chain = [prices[0]]
     for price in [*prices[1:], None]:
-        if price is not None and _same_grid(judged, lines, chain[-1], price, settings):
+        if price is not None and _same_grid(judged, lines, at, chain[-1], price, settings):
             chain.append(price)
             continue
         if len(chain) >= settings.card_min_prices:
-            _mark_cards(judged, lines, chain, settings)
+            _mark_cards(judged, lines, at, chain, settings)
         if price is not None:
             chain = [price]
 
 
 def _same_grid(
-    judged: list[Judged], lines: list[Line], last: int, price: int, settings: ClassifierSettings
+    judged: list[Judged],
+    lines: list[Line],
+    at: list[int],
+    last: int,
+    price: int,
+    settings: ClassifierSettings,
 ) -> bool:
     """Whether the price at `price` is the next card's after the one at `last`."""
     return (
         price - last <= settings.card_max_gap
         and all(judged[k].words <= settings.card_line_max_words for k in range(last, price))
-        and not _recommendations_between(lines, judged[last].line.number, judged[price].line.number)
+        and not _recommendations_between(lines, at[last], at[price])
     )
 
 
 def _mark_cards(
-    judged: list[Judged], lines: list[Line], chain: list[int], settings: ClassifierSettings
+    judged: list[Judged],
+    lines: list[Line],
+    at: list[int],
+    chain: list[int],
+    settings: ClassifierSettings,
 ) -> None:
     gaps = sorted(b - a for a, b in pairwise(chain))
     period = gaps[len(gaps) // 2]  # a card's lines: the median distance between prices
     start = max(0, chain[0] - period + 1)
-    above = judged[max(0, start - 2)].line.number
-    if _recommendations_between(lines, above, judged[chain[0]].line.number):
+    if _recommendations_between(lines, at[max(0, start - 2)], at[chain[0]]):
         return
     for item in judged[start : chain[-1] + 1]:
         if item.words > settings.card_line_max_words:
