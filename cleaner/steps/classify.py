@@ -347,6 +347,8 @@ def _mark_cards(
     chain: list[int],
     settings: ClassifierSettings,
 ) -> None:
+    """Makes prose of the cards whose prices stand at `chain` (positions in `judged`),
+    unless a recommendations header stands just above the first card."""
     gaps = sorted(b - a for a, b in pairwise(chain))
     period = gaps[len(gaps) // 2]  # a card's lines: the median distance between prices
     start = max(0, chain[0] - period + 1)
