@@ -281,6 +281,29 @@ def test_a_product_page_s_cards_are_recommendations(classifier_only) -> None:
     assert [line.text for line in doc.kept] == [SHOP_INTRO]
 
 
+REPLY = "Ich finde den Radweg gut, aber die Parkplätze hätte man an der Brücke erhalten können."
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        (None, False),  # an article: a short run below it, past a menu, is another story's
+        ("https://forum.example/threads/radweg.123/", True),  # a thread: a later post
+        ("https://example.org/pricing/", True),  # a service page: a later section
+    ],
+)
+def test_forum_and_service_pages_keep_their_later_parts(
+    classifier_only, url: str | None, kept: bool
+) -> None:
+    """`main_block_whole_page_types`: below the densest run, a run worth
+    `main_block_secondary_before` of it stays on a forum or service page only."""
+    post = ARTICLES["de"]
+    text = "\n".join([post[0], *MENU, *post[1:], *MENU, REPLY, *FOOTER])
+    doc = classifier_only.clean_text(text, url=url)
+    assert set(post[1:]) <= {line.text for line in doc.kept}
+    assert (REPLY in [line.text for line in doc.kept]) is kept
+
+
 @pytest.mark.parametrize(
     ("line", "price"),
     [

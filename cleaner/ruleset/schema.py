@@ -214,6 +214,9 @@ class ClassifierSettings(_Strict):
     main_block_min_penalty: Annotated[int, Field(ge=0)] = 10
     main_block_secondary: Annotated[float, Field(gt=0, le=1)] = 0.3
     main_block_secondary_before: Annotated[float, Field(gt=0, le=1)] = 0.1
+    main_block_whole_page_types: list[PageType] = Field(
+        default_factory=lambda: [PageType.FORUM, PageType.SERVICE]
+    )
     main_block_between: Annotated[float, Field(gt=0)] = 0.4
     main_block_removed_cost: Annotated[float, Field(ge=0)] = 3.0
     main_block_removed_max_lines: Annotated[int, Field(ge=0)] = 3

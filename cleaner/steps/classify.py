@@ -573,7 +573,7 @@ class ClassifyStep(Step):
         if doc.metadata.get("page_type") != "product":
             # A product page's own content is one product: its cards are recommendations.
             _price_cards(judged, doc.lines, self.settings)
-        self.revise(judged)
+        self.revise(judged, doc.metadata.get("page_type"))
         kept_words = sum(item.words for item in judged if item.kind is not Kind.BAD)
         if self._no_article(kept_words, sum(item.words for item in judged)):
             # No article found (a results table, a listing): better a page with its menus
@@ -722,15 +722,16 @@ class ClassifyStep(Step):
                 current = kind
         return found
 
-    def revise(self, judged: list[Judged]) -> None:
-        """The neighbours' say, pass by pass (jusText's order, plus the main-text pass)."""
+    def revise(self, judged: list[Judged], page_type: str | None = None) -> None:
+        """The neighbours' say, pass by pass (jusText's order, plus the main-text pass);
+        `page_type` is the document's, where known."""
         self._short_runs(judged)
         self._headings(judged)
         self._revise_short(judged)
         self._revise_neargood(judged)
         self._isolated_prose(judged)
         if self.settings.main_block:
-            self._main_block(judged)
+            self._main_block(judged, page_type in self.settings.main_block_whole_page_types)
 
     def _revise_short(self, judged: list[Judged]) -> None:
         """A short line takes its class from the nearest good or bad lines around it."""
@@ -792,12 +793,13 @@ class ClassifyStep(Step):
             if item.kind in _SAY_IGNORING_NEARGOOD:  # self._counts(item.kind, True)
                 before = item.kind
 
-    def _main_block(self, judged: list[Judged]) -> None:
+    def _main_block(self, judged: list[Judged], whole_page: bool = False) -> None:
         """Keep the article's blocks: the densest run of prose (the maximum subarray over
         the lines), then on each side of it any further run worth `main_block_secondary`
         of the main one (`main_block_secondary_before` above it: an article split by a
         chart, an infobox or a link list; the same between two runs kept, the lower one
-        worth `main_block_between` of the main one). Good lines outside them go.
+        worth `main_block_between` of the main one; on every side when `whole_page`: a
+        thread's later posts, a service page's sections). Good lines outside them go.
 
         A line scores +words when it is prose, -words when not, each line costing at
         least `main_block_min_penalty`. Prose means good, and good on its own: a short
@@ -853,7 +855,7 @@ class ClassifyStep(Step):
             found = max_subarray(scores, lo, hi)
             # Above the densest run, or between two runs kept (the lower one worth
             # `main_block_between` of it): the article's own parts, as above it.
-            lenient = hi <= main[1] or (lo > 0 and below >= between)
+            lenient = whole_page or hi <= main[1] or (lo > 0 and below >= between)
             if found is None or found[0] < self._secondary_share(lenient) * main[0]:
                 continue
             _, first, last = found
