@@ -265,6 +265,7 @@ _PRICE = re.compile(
     r"|\d\s?(?:€|£|zł|kr|Kč|руб|₽|円|元|USD|EUR|CHF)(?!\w)"
 )
 PRICE_LINE_MAX_LENGTH = 80
+HEADER_MAX_LENGTH = 80  # a recommendations header is a short line, not a sentence about one
 # The header of a shop's recommendations ("You may also like", "Customers who viewed this
 # item also viewed", "Ils vont bien ensemble"): the cards after it are not the page's own.
 _RECOMMENDATIONS = re.compile(
@@ -292,7 +293,7 @@ def _recommendations_between(lines: list[Line], first: int, last: int) -> bool:
     """Whether a recommendations header stands among `lines[first:last + 1]`, kept or
     removed (the rules drop "You may also like" as a list header)."""
     return any(
-        len(line.text) <= PRICE_LINE_MAX_LENGTH and _RECOMMENDATIONS.search(line.text) is not None
+        len(line.text) <= HEADER_MAX_LENGTH and _RECOMMENDATIONS.search(line.text) is not None
         for line in lines[max(0, first) : last + 1]
     )
 
@@ -570,10 +571,11 @@ class ClassifyStep(Step):
         _colon_lists(judged)
         _numbered_listings(judged)
         _introduced_numbered_lists(judged)
-        if doc.metadata.get("page_type") != "product":
+        page_type = doc.metadata.get("page_type")
+        if page_type != "product":
             # A product page's own content is one product: its cards are recommendations.
             _price_cards(judged, doc.lines, self.settings)
-        self.revise(judged, doc.metadata.get("page_type"))
+        self.revise(judged, page_type)
         kept_words = sum(item.words for item in judged if item.kind is not Kind.BAD)
         if self._no_article(kept_words, sum(item.words for item in judged)):
             # No article found (a results table, a listing): better a page with its menus
