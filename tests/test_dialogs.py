@@ -70,3 +70,38 @@ def test_closed_dialogs_and_popovers_are_taken_out_open_ones_stay() -> None:
     assert "Home Screen" not in text and "newsletter" not in text and "Post 4" in text
     opinion = second_opinion(_page(install + signup + shown), comments=True) or ""
     assert "Post 1" in opinion and "Home Screen" not in opinion and "newsletter" not in opinion
+
+
+def test_a_dialog_named_for_consent_goes_under_any_platform() -> None:
+    # what the name says it is about and what it is, in one id, class or test id
+    named = (
+        f"<div id='cookiePrefPopup'><p>{_COOKIES}</p></div>"
+        f"<div data-testid='consent-banner'><p>We use cookies. Accept all?</p></div>"
+        "<div class='consent-given header-bar'><p>Post 5: two classes, not a dialog.</p></div>"
+    )
+    tree = parse_page(_page(named))
+    assert tree is not None
+    assert drop_dialogs(tree) == 2
+    text = tree.text_content()
+    assert "necessary" not in text and "Accept all" not in text and "Post 5" in text
+    opinion = second_opinion(_page(named), comments=True) or ""
+    assert "Post 1" in opinion and "necessary" not in opinion and "Accept all" not in opinion
+
+
+def test_an_aria_dialog_goes_when_it_asks_for_consent_to_cookies() -> None:
+    consent = (
+        "<div role='alertdialog' aria-modal='true' id='overlay-7'><h1>Your privacy settings"
+        "</h1><p>We use cookies for analytics and personalisation.</p></div>"
+        "<section role='dialog'><p>Wir verwenden Cookies. Alle akzeptieren?</p></section>"
+    )
+    bakery = (
+        "<div role='dialog'><p>Post 6: our oatmeal cookie comes in a tin of twelve, "
+        "baked on the day it ships.</p></div>"
+    )
+    tree = parse_page(_page(consent + bakery))
+    assert tree is not None
+    assert drop_dialogs(tree) == 2
+    text = tree.text_content()
+    assert "analytics" not in text and "akzeptieren" not in text and "Post 6" in text
+    opinion = second_opinion(_page(consent + bakery), comments=True) or ""
+    assert "Post 1" in opinion and "analytics" not in opinion and "akzeptieren" not in opinion
