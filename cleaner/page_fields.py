@@ -60,6 +60,7 @@ from cleaner.dates import parse_date
 from cleaner.prune import text_length
 from cleaner.steps.rules import site_domain
 from cleaner.steps.title import _DOMAIN_SHAPED, _letters, strip_site
+from cleaner.text import may_hold_surrogates, without_surrogates
 
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
@@ -217,7 +218,8 @@ def json_ld(tree: HtmlElement) -> list[dict]:
 
 def _json_ld_objects(scripts: Iterable[HtmlElement]) -> list[dict]:
     """The objects of JSON-LD blocks; line breaks and tabs left raw inside their strings
-    (an `articleBody` pasted as written), which strict JSON forbids, are read."""
+    (an `articleBody` pasted as written), which strict JSON forbids, are read, and a lone
+    surrogate ("\\ud83d", an emoji cut in half) becomes U+FFFD."""
     found: list[dict] = []
     for script in scripts:
         text = (script.text or "").strip()[:_MAX_JSON_LD]
@@ -225,6 +227,8 @@ def _json_ld_objects(scripts: Iterable[HtmlElement]) -> list[dict]:
             value = json.loads(text, strict=False)
         except (ValueError, RecursionError):
             continue
+        if may_hold_surrogates(text):
+            value = without_surrogates(value)
         found.extend(_objects(value))
     return found
 

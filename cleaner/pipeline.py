@@ -23,6 +23,7 @@ from cleaner.steps.normalize import NormalizeStep
 from cleaner.steps.repeats import RepeatedLineStep, SelfRepeatStep
 from cleaner.steps.rules import RulesStep
 from cleaner.steps.title import TitleStep
+from cleaner.text import SURROGATES_REPLACED, has_surrogate, without_surrogates
 
 #: A plan: step classes in the order they run, each built once with its `from_setup`
 #: (left out when that gives None); a class named twice is one step run twice, its
@@ -152,15 +153,19 @@ def _document(
 
 
 def complete_metadata(doc: Document) -> None:
-    """Every metadata key present (None where unknown), and dates in the one form the
-    outputs carry (`dates.canonical_date`), `date_precision` saying how much was stated."""
+    """Every metadata key present (None where unknown), dates in the one form the outputs
+    carry (`dates.canonical_date`), `date_precision` saying how much was stated, and no
+    lone surrogate in a value (no UTF-8 file can hold one: writing it would fail)."""
     metadata = doc.metadata
     metadata["date"], metadata["date_precision"] = canonical_date(
         metadata.get("date"), metadata.get("date_precision")
     )
     metadata["crawl_date"] = canonical_date(metadata.get("crawl_date"))[0]
     for key in METADATA_KEYS:
-        metadata.setdefault(key, None)
+        value = metadata.setdefault(key, None)
+        if isinstance(value, str) and has_surrogate(value):  # from a page's JSON, say
+            metadata[key] = without_surrogates(value)
+            doc.warnings.append(f"{key}: {SURROGATES_REPLACED}")
 
 
 def clean_text(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from collections.abc import Iterator
 from typing import Any, ClassVar, TextIO
 
@@ -19,6 +18,7 @@ from cleaner.readers.compression import (
 from cleaner.readers.names import safe_name, unique_name
 from cleaner.readers.options import ReadOptions, usable
 from cleaner.readers.records import ReadStats, RecordFailure
+from cleaner.text import SURROGATES_REPLACED, may_hold_surrogates, without_surrogates
 
 # Input fields that fill our metadata instead of passing through.
 _METADATA_FIELDS = frozenset(METADATA_KEYS) - {"language", "language_confidence"}
@@ -93,9 +93,9 @@ def _record(
         yield RecordFailure(source, "JSON nested too deeply to read; fix or remove the line")
         return
     warnings: list[str] = []
-    if _has_surrogate(line) and (cleaned := _without_surrogates(record)) != record:
+    if may_hold_surrogates(line) and (cleaned := without_surrogates(record)) != record:
         record = cleaned
-        warnings.append("lone surrogates (\\ud800-\\udfff escapes) replaced with U+FFFD")
+        warnings.append(SURROGATES_REPLACED)
     text_field = options.text_field
     if not isinstance(record, dict) or not isinstance(record.get(text_field), str):
         yield RecordFailure(
@@ -147,8 +147,6 @@ def _nested_metadata(nested: Any, url_field: str, doc: Document) -> None:
 
 #: Dates in the contract are ISO 8601 or null, whatever an input's field says.
 _DATE_FIELDS = frozenset({"date", "crawl_date"})
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def _iso_date(key: str, value: str, warnings: list[str]) -> str | None:
@@ -156,28 +154,6 @@ def _iso_date(key: str, value: str, warnings: list[str]) -> str | None:
     if parsed is None and value.strip():
         warnings.append(f"{key} {value[:60]!r} is not a date: left out")
     return parsed
-
-
-def _has_surrogate(line: str) -> bool:
-    """Whether the line may decode to a lone surrogate (JSON escapes one as \\ud800),
-    which no UTF-8 file can hold; pairs decode to one character and are fine."""
-    return _ESCAPED_SURROGATE.search(line) is not None
-
-
-def _without_surrogates(value: Any, depth: int = 0) -> Any:
-    """`value` with every lone surrogate in its strings replaced with U+FFFD."""
-    if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
-    if depth > 100:
-        return value
-    if isinstance(value, list):
-        return [_without_surrogates(v, depth + 1) for v in value]
-    if isinstance(value, dict):
-        return {
-            _without_surrogates(k, depth + 1): _without_surrogates(v, depth + 1)
-            for k, v in value.items()
-        }
-    return value
 
 
 class JsonlReader(Reader):

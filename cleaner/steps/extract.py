@@ -50,6 +50,7 @@ from cleaner.page_type import page_evidence, url_evidence
 from cleaner.product_data import product_lines
 from cleaner.steps.base import Setup, Step
 from cleaner.teaser_rails import RAIL_TYPES, drop_teaser_rails
+from cleaner.text import SURROGATES_REPLACED, has_surrogate, without_surrogates
 from cleaner.vendored.trafilatura.author_search import find_author
 from cleaner.vendored.trafilatura.main_text import main_text
 
@@ -183,12 +184,24 @@ def repair_page(html: str, beginning: str) -> str:
     return html
 
 
+#: A character reference to a character XML forbids (the controls but tab and line
+#: breaks, U+FFFE, U+FFFF): the HTML parser puts the character in the tree, and lxml then
+#: refuses text that holds it (trafilatura's markdown output failed on "&#xFFFE;").
+_FORBIDDEN_REFERENCE = re.compile(
+    r"&#(?:[xX]0*(?:[1-8bBcCeEfF]|1[0-9a-fA-F]|[fF]{3}[eEfF])(?![0-9a-fA-F])"
+    r"|0*(?:[1-8]|1[124-9]|2[0-9]|3[01]|6553[45])(?![0-9]));?"
+)
+
+
 def parse_page(html: str) -> HtmlElement | None:
     """trafilatura's `load_html` for a decoded page, step for step, with `_page_parser`:
-    the same tree (tests/test_inputs.py compares them), built faster."""
+    the same tree (tests/test_inputs.py compares them), built faster; and without the
+    characters XML forbids that character references write (`_FORBIDDEN_REFERENCE`)."""
     parser = _page_parser()
     beginning = html[:50].lower()
     html = repair_page(html, beginning)
+    if "&#" in html and _FORBIDDEN_REFERENCE.search(html):
+        html = _FORBIDDEN_REFERENCE.sub("", html)
     tree: HtmlElement | None = None
     as_bytes = False
     try:
@@ -277,6 +290,9 @@ class ExtractStep(Step):
         if doc.html is None:
             self._text_page_type(doc)
             return
+        if has_surrogate(doc.html):  # a caller's string: the parser would stop at one
+            doc.html = without_surrogates(doc.html)
+            doc.warnings.append(SURROGATES_REPLACED)
         tree = parse_page(doc.html)
         metadata = text = page_type = None
         with suppress(TypeError, ValueError):  # what bare_extraction turns into "no result"
