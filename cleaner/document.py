@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cleaner.markup import decode_blocks
-from cleaner.scripts import is_unspaced, unspaced_word_weight
+from cleaner.scripts import is_unspaced, marks_no_sentence_end, unspaced_word_weight
 from cleaner.text import ends_with_sentence_mark, words_of
 
 METADATA_KEYS = (
@@ -76,13 +76,22 @@ class Line:
         first, so only sentences are split into words. A line of Chinese, Japanese or
         Thai counts a word per `UNSPACED_CHARS_PER_WORD` characters (`unspaced_word_weight`,
         as the classifier weighs it): its `\\w+` runs are phrases, and a paragraph of them
-        would never be prose."""
-        if not ends_with_sentence_mark(self.text):
+        would never be prose. Thai and Lao mark no sentence end: a line of them is prose
+        by its length alone."""
+        if not ends_with_sentence_mark(self.text) and not marks_no_sentence_end(self.text):
             return 0
         words = len(self.words())
         if words < min_words and is_unspaced(self.text):
             words = max(words, unspaced_word_weight(self.text))
         return words if words >= min_words else 0
+
+    def word_weight(self) -> int:
+        """Its words, or for a line of Chinese, Japanese or Thai as many as its characters
+        weigh (`unspaced_word_weight`): what length thresholds in words compare with."""
+        words = len(self.words())
+        if is_unspaced(self.text):
+            return max(words, unspaced_word_weight(self.text))
+        return words
 
     def folded_words(self) -> list[str]:
         """`words()`, case-folded."""

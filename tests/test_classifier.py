@@ -12,8 +12,10 @@ from cleaner.document import Line
 from cleaner.scripts import is_unspaced
 from cleaner.steps.classify import (
     ClassifyStep,
+    Judged,
     Kind,
     _is_price_line,
+    _numbered_listings,
     _reads_as_item,
     looks_like_code,
 )
@@ -451,6 +453,22 @@ def test_thai_has_no_sentence_mark_and_is_weighed_by_its_characters() -> None:
     assert judged.first in (Kind.GOOD, Kind.NEARGOOD)
 
 
+def test_a_thai_article_is_prose_to_the_rules_too() -> None:
+    """The rules' scopes (the article's blocks, what is head and what is tail) count a
+    Thai paragraph's words though it ends with no mark: a label above the article no
+    longer takes it to the end of the text as the page's tail."""
+    article = [
+        "วันนี้อากาศดีมาก เราไปเดินเล่นที่สวนสาธารณะกับครอบครัว แล้วก็กินข้าวกลางวันที่ริมทะเลสาบ "
+        "ทุกคนมีความสุขมาก เพราะไม่ได้พักผ่อนแบบนี้มานานแล้ว",
+        "หลังจากนั้นเราก็กลับบ้านและทำอาหารเย็นด้วยกัน เด็กๆ ช่วยล้างผักและจัดโต๊ะ "
+        "ส่วนคุณพ่อก็ทำแกงเขียวหวานที่ทุกคนชอบ เป็นวันที่ดีมากสำหรับครอบครัวของเรา",
+    ]
+    assert all(Line(paragraph, 1).prose_words() > 0 for paragraph in article)
+    assert Line("หน้าแรก ข่าว กีฬา", 1).prose_words() == 0  # a menu's labels
+    doc = Cleaner(Config()).clean_text("\n\n".join(["Categories", *article]))
+    assert [line.text for line in doc.kept] == article
+
+
 @pytest.mark.parametrize(
     ("text", "unspaced"),
     [
@@ -544,6 +562,20 @@ def test_a_code_listing_with_its_line_numbers_stays(classifier_only) -> None:
     pager = ["1", "2", "3", "4", "5", "Next"]
     doc = classifier_only.clean_text(dump(["Getting started", *INSTALL[:1], *INSTALL[6:], *pager]))
     assert not set(pager) & {line.text for line in doc.kept}
+
+
+def test_a_listing_is_looked_for_from_each_number_of_a_chain() -> None:
+    """A chain that fails from its first number is tried again from each later one: six
+    numbers of a pager and then four with a line of code after each is a listing from
+    "5" on (six numbers, three lines between them: half), not from "1" to "4". Each
+    line's chain is counted once, so ten thousand numbers cost as little as ten."""
+    texts = [*map(str, range(1, 7)), "7", "x = 1", "8", "y = 2", "9", "z = 3", "10", "w = 4"]
+    judged = [Judged(Line(text, n), Kind.SHORT, Kind.SHORT) for n, text in enumerate(texts, 1)]
+    for item in judged:
+        item.shape = "code" if "=" in item.line.text else ""
+    _numbered_listings(judged)
+    assert [item.line.text for item in judged if item.shape == "code"] == texts[4:]
+    assert judged[4].kind is Kind.NEARGOOD and judged[3].kind is Kind.SHORT
 
 
 def test_an_article_made_of_code_blocks_stays_whole(classifier_only) -> None:

@@ -51,6 +51,24 @@ def test_lede_repeated_with_small_edits_goes() -> None:
     assert edited not in kept and LEDE in kept
 
 
+#: A Chinese paragraph is two `\\w+` runs (commas part them): it is weighed, and
+#: compared, by its characters.
+_ZH = "今天天气很好，我们和家人一起去公园散步，然后在湖边吃了午饭，大家都非常开心，因为很久没有这样放松了。"
+_ZH_OTHER = "之后我们回家一起做晚饭，孩子们帮忙洗菜和摆桌子，爸爸做了大家都喜欢的咖喱，对我们家来说这是非常美好的一天。"
+
+
+def test_chinese_paragraphs_are_repeats_by_their_characters() -> None:
+    edited = _ZH.replace("午饭", "晚饭")  # one word changed
+    kept, doc = near([_ZH, _ZH_OTHER, edited], threshold=0.9)
+    assert kept == [_ZH, _ZH_OTHER]
+    assert doc.removals[0].reason.startswith("restates line 1")
+    cleaner = Cleaner(Config())
+    for text in (f"{_ZH}\n{_ZH}\n{_ZH_OTHER}", f"{_ZH}\n{_ZH_OTHER}\n{_ZH}"):  # back to back, apart
+        doc = cleaner.clean_text(text)
+        assert doc.text.count(_ZH) == 1 and _ZH_OTHER in doc.text
+        assert [removal.rule for removal in doc.removals] == ["dedup:repeat"]
+
+
 def test_paragraph_contained_in_an_earlier_one_goes() -> None:
     quote = "“We cannot let terrorists leave Mosul for Syria,” the minister said on Friday."
     longer = "The talks lasted three hours. " + quote + " The next round is in December."

@@ -371,34 +371,47 @@ LISTING_MAX_GAP = 3  # lines of code (a statement wrapped by the dump) between t
 def _numbered_listings(judged: list[Judged]) -> None:
     """A code viewer's line numbers ("1", "2", "3"… each on a line of its own, the code
     between them) mark a listing: its lines are code, judged by their neighbours like
-    any code, not short furniture."""
+    any code, not short furniture.
+
+    A chain is a number, the next number within LISTING_MAX_GAP lines after it, the next
+    after that...; each line's chain (its end, its length) and the lines between numbers
+    (all of them, those shaped like code) are counted once, so that a run of thousands of
+    numbers costs no more than its lines."""
+    count = len(judged)
     numbers = [
         int(item.line.text) if item.line.text.isdecimal() and len(item.line.text) <= 4 else -1
         for item in judged
     ]
+    following = [-1] * count  # the index of the next number of a line's chain
+    for i, number in enumerate(numbers):
+        if number >= 0:
+            window = range(i + 1, min(count, i + LISTING_MAX_GAP + 2))
+            following[i] = next((j for j in window if numbers[j] == number + 1), -1)
+    end, length = list(range(count)), [1] * count
+    for i in range(count - 1, -1, -1):
+        if following[i] >= 0:
+            end[i], length[i] = end[following[i]], length[following[i]] + 1
+    between, code = [0], [0]  # before each index: lines that are no number, those of code
+    for number, item in zip(numbers, judged, strict=True):
+        other = number < 0
+        between.append(between[-1] + other)
+        code.append(code[-1] + (other and item.shape == "code"))
     i = 0
-    while i < len(judged):
-        if numbers[i] < 0:
-            i += 1
-            continue
-        chain = [i]
-        j = i + 1
-        while j < len(judged) and j - chain[-1] <= LISTING_MAX_GAP + 1:
-            if numbers[j] == numbers[chain[-1]] + 1:
-                chain.append(j)
-            j += 1
-        between = [k for k in range(chain[0], chain[-1] + 1) if numbers[k] < 0]
+    while i < count:
+        last = end[i]
         if (
-            len(chain) >= LISTING_MIN_NUMBERS
-            and len(between) * 2 >= len(chain)  # a pager's "1 2 3 4" has nothing between
-            and any(judged[k].shape == "code" for k in between)
+            numbers[i] >= 0
+            and length[i] >= LISTING_MIN_NUMBERS
+            # a pager's "1 2 3 4" has nothing between
+            and (between[last + 1] - between[i]) * 2 >= length[i]
+            and code[last + 1] - code[i] > 0
         ):
-            for item in judged[chain[0] : chain[-1] + 1]:
+            for item in judged[i : last + 1]:
                 item.shape = "code"
                 if item.first in (Kind.SHORT, Kind.BAD):
                     item.first = item.kind = Kind.NEARGOOD
                     item.why = "code"
-            i = chain[-1] + 1
+            i = last + 1
         else:
             i += 1
 

@@ -1,7 +1,8 @@
 """Paragraphs that restate an earlier one almost word for word (a caption repeated with a
 credit added, a lede repeated with small edits, a quote pulled out of a paragraph).
 
-Measure: sets of word 2-grams per paragraph. One set holds every 2-gram of the kept
+Measure: sets of word 2-grams per paragraph (of letter 2-grams in Chinese, Japanese and
+Thai, whose paragraphs are a few `\\w+` runs). One set holds every 2-gram of the kept
 paragraphs so far; a paragraph is compared with earlier ones only when enough of its
 2-grams are in that set for any of them to reach the threshold, which is rare: then
 with each kept paragraph in turn. A document that needs many comparisons (a long text
@@ -42,7 +43,8 @@ from collections import Counter
 from collections.abc import Iterable
 from itertools import chain, pairwise
 
-from cleaner.document import Document
+from cleaner.document import Document, Line
+from cleaner.scripts import is_unspaced
 from cleaner.steps.base import Setup, Step
 from cleaner.steps.classify import looks_like_code
 
@@ -64,6 +66,17 @@ COPY_MIN_WORDS = 60
 def _shingles_of(words: list[str]) -> frozenset[Shingle]:
     """Word 2-grams; the tuples themselves, so results never depend on hash seeds."""
     return frozenset(pairwise(words))
+
+
+def _compared(line: Line) -> tuple[list[str], int]:
+    """What a line is compared by, and its weight in words: its case-folded words, or
+    for a line of Chinese, Japanese or Thai its letters and digits (its `\\w+` runs are
+    phrases: a paragraph is a few of them, and 2-grams of them would say nothing),
+    weighed as `Line.word_weight` weighs them."""
+    if is_unspaced(line.text):
+        return [char for char in line.text.casefold() if char.isalnum()], line.word_weight()
+    words = line.folded_words()
+    return words, len(words)
 
 
 def _index(kept: list[tuple[int, frozenset[Shingle]]]) -> dict[Shingle, list[int]]:
@@ -124,8 +137,8 @@ class NearRepeatStep(Step):
                     "share too many word pairs to compare them all"
                 )
                 return
-            words = line.folded_words()
-            if len(words) < self.min_words:
+            words, weight = _compared(line)
+            if weight < self.min_words:
                 continue
             shingles = _shingles_of(words)
             match = None
@@ -144,7 +157,7 @@ class NearRepeatStep(Step):
             reason = None
             if match is not None:
                 reason = f"restates line {match[0]} (similarity {match[1]:.2f})"
-            elif len(words) >= COPY_MIN_WORDS and in_seen >= self.threshold * len(shingles):
+            elif weight >= COPY_MIN_WORDS and in_seen >= self.threshold * len(shingles):
                 share = in_seen / len(shingles)
                 reason = f"restates the lines above ({share:.2f} of its word pairs)"
             if reason is not None and not line.content and not looks_like_code(line.text):

@@ -106,7 +106,7 @@ class RepeatedLineStep(Step):
                 and not line.content
                 and (
                     key == title_key
-                    or self._is_repeat(key, previous, len(line.words()), drop_distant)
+                    or self._is_repeat(key, previous, line.word_weight(), drop_distant)
                 )
             ):
                 where = first_seen[key]
