@@ -48,8 +48,26 @@ def decode_blocks(text: str) -> str:
     return text
 
 
+#: Elements of trafilatura's XML that break a cell's text: a line break, a paragraph, a
+#: list item... ("small cup<lb/>large mug" is two phrases; "<hi>$5</hi>.00" one).
+_CELL_BREAKS = frozenset({"lb", "p", "head", "list", "item", "quote", "code", "div"})
+
+
 def _cell_text(cell: _Element) -> str:
-    return " ".join("".join(cell.itertext()).translate(_SPACES).split())
+    """A cell's text on one line, a space where a break or a block parted it."""
+    parts: list[str] = [cell.text or ""]
+    # (element, whether its subtree is done): an element's text, its children's, its tail
+    stack: list[tuple[_Element, bool]] = [(child, False) for child in reversed(cell)]
+    while stack:
+        element, done = stack.pop()
+        gap = " " if element.tag in _CELL_BREAKS else ""
+        if done:
+            parts.append(gap + (element.tail or ""))
+            continue
+        parts.append(gap + (element.text or ""))
+        stack.append((element, True))
+        stack.extend((child, False) for child in reversed(element))
+    return " ".join("".join(parts).translate(_SPACES).split())
 
 
 def _code_text(code: _Element) -> str:
@@ -76,6 +94,14 @@ def plain_markup(body: _Element, copy: bool = False) -> _Element:
     for item in list(body.iter("item")):
         if not any(a.tag == "cell" for a in item.iterancestors()):
             item.tag = "p"
+    return code_markup(body)
+
+
+def code_markup(body: _Element, markdown: bool = False) -> _Element:
+    """`body` with each code block made one line, its breaks and spaces marked, in place:
+    the plain text writer then keeps it verbatim. In `markdown` only its blank lines are
+    marked (the markdown writer fences a block of several lines, and drops blank lines
+    inside it: `encode_blocks` restores them)."""
     for code in list(body.iter("code")):
         if any(a.tag == "code" for a in code.iterancestors()):
             continue
@@ -84,7 +110,11 @@ def plain_markup(body: _Element, copy: bool = False) -> _Element:
             continue  # inline code: words in a sentence
         tail = code.tail
         code.clear()
-        code.text = text.replace("\n", _XML_BREAK).replace(" ", _XML_SPACE)
+        if markdown:
+            lines = text.split("\n")
+            code.text = "\n".join(line if line.strip() else _XML_BREAK for line in lines)
+        else:
+            code.text = text.replace("\n", _XML_BREAK).replace(" ", _XML_SPACE)
         code.tail = tail
     return body
 
@@ -119,4 +149,7 @@ def encode_blocks(text: str, markdown: bool = False) -> str:
 
 
 def _verbatim(lines: list[str]) -> str:
-    return BLOCK_BREAK.join(line.rstrip().replace(" ", BLOCK_SPACE) for line in lines)
+    """A fenced block's lines as one (a line that is only a break mark: a blank line)."""
+    return BLOCK_BREAK.join(
+        "" if line == BLOCK_BREAK else line.rstrip().replace(" ", BLOCK_SPACE) for line in lines
+    )

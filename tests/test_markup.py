@@ -77,3 +77,33 @@ def test_cli_markup_option(tmp_path) -> None:
     assert "\n## Cache settings\n" in (tmp_path / "o" / "markup.txt").read_text(encoding="utf-8")
     bad = CliRunner().invoke(app, ["run", "--markup", "html", str(inputs), str(tmp_path / "p")])
     assert bad.exit_code != 0 and "markup" in bad.output
+
+
+_INTRO = "<p>" + "This guide explains how to set the tool up, one step after another. " * 6 + "</p>"
+
+
+def test_a_cell_s_lines_and_paragraphs_are_parted_by_a_space() -> None:
+    from cleaner import Cleaner
+
+    table = (
+        "<table><tr><th>Item</th><th>Notes</th></tr>"
+        "<tr><td>Coffee</td><td>small cup<br>large mug</td></tr>"
+        "<tr><td>Tea</td><td><p>green leaf</p><p>black leaf</p></td></tr>"
+        "<tr><td>Cake</td><td>from <b>$5</b>.00</td></tr></table>"
+    )
+    page = f"<html><body><article><h1>Price list</h1>{_INTRO}{table}{_INTRO}</article></body></html>"
+    text = Cleaner(Config()).clean_html(page, url="https://example.com/prices").text
+    assert "\nCoffee\tsmall cup large mug\n" in text
+    assert "\nTea\tgreen leaf black leaf\n" in text
+    assert "\nCake\tfrom $5.00\n" in text  # inline markup parts nothing
+
+
+@pytest.mark.parametrize("markup", ["plain", "markdown"])
+def test_a_code_block_keeps_its_blank_lines(markup: str) -> None:
+    from cleaner import Cleaner
+
+    code = "<pre><code>[server]\nport = 80\n\n[client]\nretries = 3</code></pre>"
+    page = f"<html><body><main><h1>Config guide</h1>{_INTRO}{code}{_INTRO}</main></body></html>"
+    cleaner = Cleaner(Config(markup=markup))
+    text = cleaner.clean_html(page, url="https://example.com/docs/config").text
+    assert "[server]\nport = 80\n\n[client]\nretries = 3\n" in text

@@ -23,7 +23,7 @@ from trafilatura.core import bare_extraction, trafilatura_sequence
 from trafilatura.settings import DEFAULT_CONFIG, Extractor
 from trafilatura.xml import xmltotxt
 
-from cleaner.markup import encode_blocks, plain_markup
+from cleaner.markup import code_markup, encode_blocks, plain_markup
 from cleaner.vendored.trafilatura.sequence import sequence, sequence_applies
 
 #: sha256 of the source of the `bare_extraction` that `main_text` follows: trafilatura 2.3.1's.
@@ -123,12 +123,20 @@ def main_text(
 def _written(body: _Element, comments: _Element | None, plain: bool, markdown: bool) -> str | None:
     """The text of trafilatura's XML in plain form or markdown, followed by the comments'
     text, with code blocks, tables and table rows as single lines (cleaner/markup.py)."""
-    text = xmltotxt(plain_markup(body) if plain else body, markdown)
+    text = xmltotxt(_marked(body, plain, markdown), markdown)
     notes = None
     if comments is not None and len(comments):
-        notes = xmltotxt(plain_markup(comments) if plain else comments, markdown)
+        notes = xmltotxt(_marked(comments, plain, markdown), markdown)
     joined = _joined(text, notes)
     return encode_blocks(joined, markdown) if joined else joined
+
+
+def _marked(body: _Element, plain: bool, markdown: bool) -> _Element:
+    """`body` as cleaner/markup.py prepares it for its writer: code blocks verbatim in
+    both forms, and in plain text rows and items without markdown."""
+    if plain:
+        return plain_markup(body)
+    return code_markup(body, markdown=True) if markdown else body
 
 
 def _joined(text: str | None, comments: str | None) -> str | None:
