@@ -50,6 +50,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from itertools import islice, pairwise
 from urllib.parse import urlsplit
 
@@ -1296,7 +1297,15 @@ _META_PUBLISHED = re.compile(
     re.I,
 )
 _LD_PUBLISHED = re.compile(rf""""datePublished"\s*:\s*"\s*{_ISO}""")
-_TIME_ELEMENT = re.compile(rf"""<time\b[^>]*?datetime\s*=\s*["']?\s*{_ISO}""", re.I)
+#: A `<time datetime>` tag: its other attributes, before and after the date.
+_TIME_ELEMENT = re.compile(rf"""<time\b([^>]*?)datetime\s*=\s*["']?\s*{_ISO}([^>]*)""", re.I)
+_PUBLISHED_MARK = re.compile(r"published|pubdate|posted|created", re.I)
+_MODIFIED_MARK = re.compile(r"modified|updated|revised|aktualisiert|mis à jour", re.I)
+_MARKUP_TAG = re.compile(r"<[^>]*>")
+#: Characters of text before a `<time>` that may label it ("Last updated").
+TIME_LABEL_CHARS = 30
+#: `<time>` tags looked at, at most.
+MAX_TIME_TAGS = 50
 _DATE_SEARCH_CHARS = 2_000_000  # of a page's markup
 
 
@@ -1322,9 +1331,10 @@ def stated_date(
 ) -> str | None:
     """The publication date a page states, `YYYY-MM-DD`: the date in its address, else a
     published-time meta tag, else JSON-LD `datePublished` (of the page's article, when
-    `tree` is given) unless the page shows a date by its headline, else the first `<time
-    datetime>`, else (with `tree`) the date shown by the headline, one not labelled as an
-    update first; None when it states none (htmldate's search then decides).
+    `tree` is given) unless the page shows a date by its headline, else a `<time
+    datetime>` (`_time_published`), else (with `tree`) the date shown by the headline, one
+    not labelled as an update first; None when it states none (htmldate's search then
+    decides). A date after the day the page is cleaned is an event's (`_plausible`).
     JSON-LD's date is often the first version's while the page shows the date it was
     revised ("Updated Dec 4, 2025"), the date a reader and WCXB's gold go by: where the
     two differ on WCXB dev the shown one is right on 19 of 20 pages (both halves).
@@ -1343,7 +1353,7 @@ def stated_date(
             return shown_dates(marks, nearest_only=True)[1] or found
     elif found := _first_date(_LD_PUBLISHED, head):
         return found
-    if found := _first_date(_TIME_ELEMENT, head):
+    if found := _time_published(head):
         return found
     if tree is None:
         return None
@@ -1358,6 +1368,28 @@ def _first_date(pattern: re.Pattern[str], text: str) -> str | None:
         if _plausible(value):
             return value
     return None
+
+
+def _time_published(head: str) -> str | None:
+    """The date of the page's `<time datetime>` that says it is the publication's
+    (`itemprop="datePublished"`, `class="published"`), else of the first that is not
+    labelled as an update, in its attributes or by the text just before it ("Last
+    updated"); a date that cannot be the page's own (`_plausible`) is passed over."""
+    first = None
+    for found in islice(_TIME_ELEMENT.finditer(head), MAX_TIME_TAGS):
+        value = found[2]
+        if not _plausible(value):
+            continue
+        attributes = found[1] + found[3]
+        if _PUBLISHED_MARK.search(attributes):
+            return value
+        if first is not None or _MODIFIED_MARK.search(attributes):
+            continue
+        start = found.start()
+        before = _MARKUP_TAG.sub(" ", head[max(0, start - 4 * TIME_LABEL_CHARS) : start])
+        if not _MODIFIED_MARK.search(before[-TIME_LABEL_CHARS:]):
+            first = value
+    return first
 
 
 def _json_ld_published(objects: list[dict]) -> str | None:
@@ -1415,6 +1447,15 @@ def shown_dates(marks: PageMarks, nearest_only: bool = False) -> tuple[str | Non
     return None, nearest
 
 
+#: Days after the day a page is cleaned that its publication date may still be (a
+#: publisher's calendar ahead of this machine's); a later date is an event's, not its own.
+FUTURE_SLACK_DAYS = 1
+
+
 def _plausible(value: str) -> bool:
+    """Whether `YYYY-MM-DD` can be a page's publication date: a real month and day, from
+    1990, and not after the day it is cleaned (`FUTURE_SLACK_DAYS`)."""
     year, month, day = (int(part) for part in value.split("-"))
-    return 1990 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31
+    if year < 1990 or not (1 <= month <= 12 and 1 <= day <= 31):
+        return False
+    return value <= (date.today() + timedelta(days=FUTURE_SLACK_DAYS)).isoformat()

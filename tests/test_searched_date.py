@@ -70,3 +70,46 @@ def test_the_search_does_not_ask_whether_to_call_dateparser(parser, monkeypatch)
     assert "shattered dreams" in doc.text
     assert asked == []
     assert htmldate.extractors.has_date_cue is recording_cue
+
+
+_STORY = (
+    "<p>The council met on Tuesday and discussed the budget for the coming season at "
+    "length, and the members agreed on a smaller plan after a long debate.</p>"
+)
+
+
+def _date(body: str, head: str = "") -> str | None:
+    html = f"<html><head>{head}</head><body><article><h1>Budget agreed</h1>{body}</article></body></html>"
+    doc = Cleaner(Config()).clean_html(html, url="https://example.com/news/budget")
+    return doc.metadata["date"]
+
+
+@pytest.mark.parametrize(
+    "mention", ["<p>The bakery opened in 2011.</p>", "<footer>© 2011 Example News</footer>"]
+)
+def test_a_year_alone_is_no_date_of_the_page(mention: str) -> None:
+    """htmldate's search makes a year in the text (a copyright line) January 1: a date
+    the page never stated. On WCXB dev 253 of 1,497 pages got one that way."""
+    assert _date(_STORY + mention) is None
+    stated = "<p>Posted on January 1, 2011 by the editors.</p>"
+    assert (_date(_STORY + mention + stated) or "").startswith("2011-01-01")
+
+
+def test_a_date_after_today_is_an_event_not_the_publication() -> None:
+    concert = '<p>The first concert is on <time datetime="2031-06-14">June 14, 2031</time>.</p>'
+    assert _date(_STORY + concert) is None
+    meta = '<meta property="article:published_time" content="2099-01-01T00:00:00Z">'
+    assert _date(_STORY, head=meta) is None
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        '<time itemprop="dateModified" datetime="2024-06-01">June 1, 2024</time>'
+        '<time itemprop="datePublished" datetime="2020-01-02">January 2, 2020</time>',
+        '<span>Last updated <time datetime="2024-06-01">June 1, 2024</time></span>'
+        '<span>Published <time datetime="2020-01-02">January 2, 2020</time></span>',
+    ],
+)
+def test_the_published_time_wins_over_the_modified_one(times: str) -> None:
+    assert (_date(f"<div>{times}</div>{_STORY}") or "").startswith("2020-01-02")

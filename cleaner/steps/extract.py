@@ -269,6 +269,20 @@ def searched_author(tree: HtmlElement) -> str | None:
     return found.author
 
 
+#: The first of January in the forms pages write it: {year} is filled in.
+_NEW_YEAR = (
+    r"{year}\s*[-/.]\s*0?1\s*[-/.]\s*0?1(?!\d)|(?<!\d)0?1\s*[-/.]\s*0?1\s*[-/.]\s*{year}"
+    r"|(?<!\d)1(?:st|er|\.|º)?\s+(?:de\s+)?(?:jan|ene|gen|jän|sty|янв)\w*\.?,?\s+(?:de\s+)?{year}"
+    r"|(?:jan|ene|gen|jän)\w*\.?\s+1(?:st)?,?\s+{year}|{year}\s*年\s*0?1\s*月\s*0?1\s*日"
+)
+
+
+def states_new_year(tree: HtmlElement, year: str) -> bool:
+    """Whether the page's text states the first of January of `year` as a day."""
+    pattern = re.compile(_NEW_YEAR.format(year=year), re.IGNORECASE)
+    return pattern.search(tree.text_content()) is not None
+
+
 class ExtractStep(Step):
     """For HTML documents: main text into `raw`, title/author/date/url/site/description."""
 
@@ -399,10 +413,15 @@ class ExtractStep(Step):
     @staticmethod
     def _searched_date(tree: HtmlElement, url: str | None) -> str | None:
         """htmldate's extensive search (dates in the page's text too), for a page whose
-        markup states no publication date; None where htmldate fails on the page."""
+        markup states no publication date; None where htmldate fails on the page, and
+        where it made a year alone the first of January ("opened in 2011", "© 2019"): a
+        date is one the page states (`states_new_year`)."""
+        found = None
         with suppress(Exception), _without_dateparser():  # htmldate's guard is not total
-            return find_date(tree, extensive_search=True, original_date=True, url=url)
-        return None
+            found = find_date(tree, extensive_search=True, original_date=True, url=url)
+        if found and found[4:] == "-01-01" and not states_new_year(tree, found[:4]):
+            return None
+        return found
 
     @staticmethod
     def _text_page_type(doc: Document) -> None:
