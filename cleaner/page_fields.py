@@ -259,7 +259,9 @@ def _heading_place(element: HtmlElement) -> str | None:
     place = None
     for ancestor in element.iterancestors():
         tag = ancestor.tag
-        if tag in ("article", "main", "body"):
+        if tag in ("article", "main"):
+            return None  # the article's own header ("entry-header") holds its headline
+        if tag == "body":
             return place
         if tag in _HEADING_FURNITURE:
             return "furniture"
@@ -435,6 +437,37 @@ _NAME_END = re.compile(
     rf"|\s+{_MONTH}\s+\d.*$|\s+{_BARE_MONTH}$|\s+\d+\s+(?:min|mins|minutes?)\b.*$",
     re.I,
 )
+#: Where a bio begins after the name ("Jane Doe is a senior reporter", "Jane Doe writes
+#: about city hall", "By Jane Doe, who has covered...", "Jan Kos ist Redakteur"): a verb
+#: in lower case (a name has none), or "who"/"which" after a comma, in any case.
+_BIO_START = re.compile(
+    r"\s+(?:is|was|has|had|writes|wrote|covers|covered|reports|joined|lives|leads|works"
+    r"|worked|specializes|specialises|ist|war|schreibt|est|écrit|es|escribe|é|escreve"
+    r"|scrive|è)\s.*$"
+    r"|\s*[,;]\s*(?i:who|which|whose)\b.*$"
+)
+#: Words that begin a headline or a sentence, not a name ("What Tutoring is and...").
+_NOT_NAME_START = frozenset((
+    "what", "how", "why", "when", "where", "who", "which", "the", "this", "that", "these",
+    "those", "our", "your", "my", "a", "an", "its", "it", "we", "you", "i", "there", "here",
+))  # fmt: skip
+
+
+def _without_bio(text: str) -> str:
+    """A name without the bio written after it (`_BIO_START`), when what comes before
+    reads as a name: two to `MAX_AUTHOR_WORDS` capitalised words, not a headline's first
+    words."""
+    found = _BIO_START.search(text)
+    if found is None:
+        return text
+    words = text[: found.start()].split()
+    if not 2 <= len(words) <= MAX_AUTHOR_WORDS or words[0].casefold() in _NOT_NAME_START:
+        return text
+    if not all(word[0].isupper() for word in words):
+        return text
+    return text[: found.start()]
+
+
 #: Words of a job title that a byline element puts after the name without a comma
 #: ("Keith Barry Senior Autos Reporter", "Rachel MacDonald Writer"): from the first of
 #: them on, the rest is not the name. After a comma a title is part of the byline as
@@ -495,8 +528,7 @@ def _author_names(value: object, depth: int = 0) -> list[str]:
 def clean_name(text: str) -> str | None:
     """A person's or byline's name from an author field or element, or None when the
     text is not a name (a sentence, an address, a long bio)."""
-    text = _BY.sub("", _clean(text))
-    text = _NAME_END.sub("", text).strip(" ,;:-|")
+    text = _without_bio(_NAME_END.sub("", _BY.sub("", _clean(text)))).strip(" ,;:-|")
     text = _without_role(text).strip(_NAME_QUOTES + " ")
     if not text or _NOT_A_NAME.search(text) or not any(ch.isalpha() for ch in text):
         return None

@@ -150,6 +150,22 @@ def test_a_headline_in_the_articles_header_counts_but_not_in_navigation() -> Non
     assert page_title(_tree(article, in_menu), "https://x.com/a", None) == "Other words here"
 
 
+def test_the_headline_in_the_articles_own_header_beats_a_search_title() -> None:
+    """A `<header>` inside the article (WordPress's "entry-header") is the article's own:
+    its headline is the title of an article page whose og:title says it differently."""
+    head = (
+        '<meta property="og:type" content="article">'
+        '<meta property="og:title" content="Budget 2025: what you need to know">'
+    )
+    body = (
+        "<header class='site'><a href='/'>Town Times</a></header><article>"
+        "<header class='entry-header'><h1>Council agrees a smaller budget</h1></header>"
+        "<p>Text.</p></article>"
+    )
+    title = page_title(_tree(head, body), "https://towntimes.example/news/budget", None)
+    assert title == "Council agrees a smaller budget"
+
+
 def test_layout_classes_of_the_body_do_not_make_the_headline_furniture() -> None:
     head = '<meta property="og:type" content="article"><title>Another title | Site</title>'
     body = "<div class='has-sidebar content-sidebar-wrap'><h1>The headline</h1></div>"
@@ -223,6 +239,22 @@ def test_byline_near_the_headline() -> None:
         )
         is None
     )
+
+
+def test_a_bio_after_the_name_is_left_out() -> None:
+    for text in (
+        "Jane Doe is a senior reporter covering city hall",
+        "Jane Doe writes about city hall and local politics",
+        "By Jane Doe, who has covered local politics since 2009",
+        "Jan Kos ist Redakteur im Ressort Politik",
+        "Marie Dupont est journaliste au service politique",
+    ):
+        assert clean_name(text) in ("Jane Doe", "Jan Kos", "Marie Dupont"), text
+    # a headline is not cut into a name
+    assert clean_name("What Tutoring is and What Tutoring is not") != "What Tutoring"
+    head = '<meta name="author" content="Jane Doe writes about city hall and politics">'
+    tree = _tree(head, "<article><h1>Budget agreed</h1><p>Text.</p></article>")
+    assert page_author(tree, None, None) == "Jane Doe"
 
 
 def test_names_with_abbreviations_are_names_sentences_are_not() -> None:
