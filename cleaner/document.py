@@ -119,6 +119,8 @@ class Document:
     #: What the steps did besides removals ("extract:fallback": 1), and their seconds
     #: ("seconds:classifier"): summed over the run into report.json's `steps`.
     stats: dict[str, float] = field(default_factory=dict)
+    #: `title` is the text's first line, taken for its title (TitleStep), not stated.
+    title_guessed: bool = False
 
     @property
     def kept(self) -> list[Line]:

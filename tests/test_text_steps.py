@@ -479,3 +479,26 @@ def test_near_repeats_with_the_index_remove_what_one_by_one_removes(paragraphs: 
         return [(r.text, r.reason) for r in doc.removals]
 
     assert removals(0) == removals(10**9)
+
+
+def test_a_title_guessed_from_the_first_line_is_a_line_like_any_other() -> None:
+    """A text's first line taken for its title may go later (the classifier): cleaning
+    the output again then takes another line for the title. A guessed title's copies go
+    by the repeat rules alone, so that cleaning the output again changes nothing; a
+    title the input states still takes every copy after the first."""
+    from cleaner import Cleaner
+
+    cleaner = Cleaner()
+    para = (
+        "The shoes are made of soft leather and they are comfortable enough that you can "
+        "wear them all night at the wedding without any pain in your feet at the end."
+    )
+    cards = []
+    for name in ["Black Dress Shoes", "Brown Dress Shoes", "Patent Leather Shoes", "Suede Loafers"]:
+        cards += ["View Details", name, "$30"]
+    menu = ["Shoe Rental For Men", "Home", "Tuxedos", "Suits", "Shoes", "Vests"]
+    once = cleaner.clean_text("\n".join([*menu, *cards, para, para.replace("shoes", "boots")]))
+    assert once.text.count("View Details") == 4
+    assert cleaner.clean_text(once.text).text == once.text
+    stated = cleaner.clean_text(once.text, metadata={"title": "View Details"})
+    assert stated.text.count("View Details") == 1  # the first kept, its copies gone

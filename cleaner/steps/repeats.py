@@ -56,7 +56,9 @@ class RepeatedLineStep(Step):
     A repeat right after its copy (only removed lines between) is a paste accident and
     goes from `min_words` up. A repeat further away goes only from `distant_min_words`
     up: short lines recur for good reasons (the same question put to each interviewee,
-    table headers, recipe steps), long paragraphs rarely do. Title copies always go.
+    table headers, recipe steps), long paragraphs rarely do. Copies of a title the page or
+    the input states always go (`dedup:title`); a text's first line taken for its title
+    is a line like any other.
 
     On HTML pages of the types in `DISTANT_REPEATS_KEPT` a repeat further away stays:
     a reference page states a parameter's description again wherever the parameter
@@ -90,7 +92,11 @@ class RepeatedLineStep(Step):
         return drop_distant and words >= self.distant_min_words
 
     def process(self, doc: Document) -> None:
-        title = doc.metadata.get("title")
+        # A title stated (by the page, or by the input's metadata) goes wherever the text
+        # repeats it; one guessed from the first line is a line like any other: its line
+        # may go later (the classifier), and cleaning the output again would then take
+        # another line for the title and remove that line's copies too.
+        title = None if doc.title_guessed else doc.metadata.get("title")
         title_key = repeat_key(title) if title else None
         first_seen: dict[str, int | None] = {}
         if title_key and doc.html is not None:

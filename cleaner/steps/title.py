@@ -169,6 +169,7 @@ class TitleStep(Step):
             title = kept[0].text
             others = [line.text for line in doc.lines if line.text != title]
             headline = headline_on_page(title, {text.strip().casefold() for text in others})
+            doc.title_guessed = True
             if headline is not None:
                 doc.metadata["title"] = headline
                 return
