@@ -110,6 +110,9 @@ class Cleaner:
         return doc
 
     def clean(self, doc: Document) -> Document:
+        """Clean `doc` in place, and return it. Cleaned again, its text is split and
+        cleaned anew, while what the first cleaning found (metadata, removals) stays:
+        for another text build another Document."""
         for step in self.steps:
             step(doc)
         # `date` is only a date the page states: a capture date stays in `crawl_date`.

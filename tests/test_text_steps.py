@@ -502,3 +502,15 @@ def test_a_title_guessed_from_the_first_line_is_a_line_like_any_other() -> None:
     assert cleaner.clean_text(once.text).text == once.text
     stated = cleaner.clean_text(once.text, metadata={"title": "View Details"})
     assert stated.text.count("View Details") == 1  # the first kept, its copies gone
+
+
+def test_a_document_cleaned_again_is_cleaned_anew() -> None:
+    """The steps remember what they found per document and per split of its text: a
+    Document whose text changed and is cleaned again is not taken for one already done."""
+    from cleaner import Cleaner
+
+    cleaner = Cleaner()
+    doc = Document(id="a", source="a", raw="Hello there.")
+    cleaner.clean(doc)
+    doc.raw = "Share this article\nAdvertisement\nThe council met on Tuesday."
+    assert cleaner.clean(doc).text == "The council met on Tuesday.\n"

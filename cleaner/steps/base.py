@@ -56,6 +56,9 @@ class Step(ABC):
         #: being cleaned gets the counts of its own call, named after the step.
         self.counts: Counter[str] = Counter()
         self._memo_doc: Document | None = None
+        #: The memo document's lines when it was made: a document cleaned again (its
+        #: `raw` changed, or not) gets new lines from NormalizeStep, and a fresh memo.
+        self._memo_lines: list[Any] | None = None
         self._memo: dict[Any, Any] = {}
         self._settled_at = -1  # the memo document's removals when the step last ran on it
 
@@ -67,13 +70,19 @@ class Step(ABC):
 
     def __getstate__(self) -> dict[str, Any]:
         """Sent to a worker without what it remembers of the document being cleaned."""
-        return {**self.__dict__, "_memo_doc": None, "_memo": {}, "_settled_at": -1}
+        return {
+            **self.__dict__,
+            "_memo_doc": None,
+            "_memo_lines": None,
+            "_memo": {},
+            "_settled_at": -1,
+        }
 
     def memo(self, doc: Document) -> dict[Any, Any]:
         """A dictionary for what the step computes from `doc` and may need again while
         it runs again on the same document; emptied when the document changes."""
-        if self._memo_doc is not doc:
-            self._memo_doc, self._memo, self._settled_at = doc, {}, -1
+        if self._memo_doc is not doc or self._memo_lines is not doc.lines:
+            self._memo_doc, self._memo_lines, self._memo, self._settled_at = doc, doc.lines, {}, -1
         return self._memo
 
     @abstractmethod
@@ -85,7 +94,7 @@ class Step(ABC):
 
     def _settled(self, doc: Document) -> bool:
         """Whether running again on `doc` would change nothing (see `settles`)."""
-        if self._memo_doc is not doc:
+        if self._memo_doc is not doc or self._memo_lines is not doc.lines:
             return False
         if self.settles_in_one_run:
             return self._settled_at >= 0
