@@ -178,6 +178,13 @@ def test_pages_without_text_give_a_document_with_a_warning(cleaner, html: str) -
     assert document_record(doc)["page_type"] is None
 
 
+def test_a_page_without_body_gives_its_text_and_a_warning(cleaner) -> None:
+    doc = html_doc(cleaner, f"<html><head><title>No body</title></head><p>{PROSE}</p></html>")
+    assert PROSE in doc.text
+    assert any("no <body>" in warning for warning in doc.warnings)
+    assert not html_doc(cleaner, page()).warnings
+
+
 def test_forum_posts_survive_the_comment_thread_rules(cleaner) -> None:
     """A thread page: the built-in comment rules do not cut its posts as comments."""
     posts = "".join(

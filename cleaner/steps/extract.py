@@ -126,8 +126,11 @@ def page_problem(html: str, text: str) -> str | None:
     if not text.strip():
         return "no text in the HTML (only scripts, or nothing in <body>): the document is empty"
     if not _BODY.search(html):
-        return "the page has no <body>: its text was read from whatever markup it has"
+        return NO_BODY
     return None
+
+
+NO_BODY = "the page has no <body>: its text was read from whatever markup it has"
 
 
 def _page_parser() -> etree.HTMLParser:
@@ -370,6 +373,8 @@ class ExtractStep(Step):
                 text = combined
         if text and text.strip():
             doc.raw = text
+            if not _BODY.search(doc.html):
+                doc.warnings.append(NO_BODY)
         else:
             doc.raw = fallback_text(doc.html)
             self.counts["fallback"] += 1
