@@ -39,6 +39,8 @@ class Removal:
     text: str
     line: int | None
     reason: str = ""
+    #: The whole line went (`Document.drop`), not a part of it (`Document.cut`).
+    whole: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -145,7 +147,7 @@ class Document:
     ) -> None:
         """Replace a line's text by a shorter one, recording the part taken out."""
         line.text = new_text
-        self.removals.append(Removal(step, rule, removed_text, line.number, reason))
+        self.removals.append(Removal(step, rule, removed_text, line.number, reason, whole=False))
 
     def set_meta(self, key: str, value: Any) -> None:
         """Set a metadata value unless an earlier, more specific source set it."""

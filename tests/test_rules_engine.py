@@ -100,6 +100,50 @@ def test_strip_rule_takes_the_match_out_of_the_line_and_records_it(tmp_path) -> 
     assert kept(again) == kept(doc) and not again.removals
 
 
+def test_what_a_strip_leaves_is_matched_again(tmp_path) -> None:
+    """A cut makes a new line: the rules run on it again ("Advertisement Click To Tweet"
+    is an ad label once the button's text is out), so cleaning the output changes
+    nothing more."""
+    rules = rule("regex: '\\s*Click To Tweet$'\naction: strip", "tweet") + rule(
+        "exact: Advertisement", "ad"
+    ).removeprefix("rules:\n")
+    c = cleaner_with(tmp_path, rules)
+    later = "The delegates will meet again in Vienna next month to sign the final text."
+    doc = c.clean_text(
+        f"{PROSE}\n\nAdvertisement Click To Tweet\n\n{later} Click To Tweet Click To Tweet"
+    )
+    assert kept(doc) == [PROSE, later]
+    assert [r.rule for r in doc.removals] == ["tweet", "tweet", "ad", "tweet"]
+    assert not c.clean_text(doc.text).removals
+
+
+def test_a_line_a_rule_only_cut_is_not_counted_as_furniture() -> None:
+    """A pull quote with its "Click To Tweet" cut, then removed as a repeat of the
+    paragraph it quotes, stood in the article: the article goes on after it."""
+    sentence = (
+        "The town council said that it would not be able to pay for the repairs to the old "
+        "bridge until the end of the year."
+    )
+    first = " ".join([
+        sentence,
+        "Many of the people who live in the village have been waiting for the work to start "
+        "since the flood in the spring of last year.",
+        "They say that the road is now too narrow for the buses and that the children have "
+        "to walk to school in the rain.",
+        "The mayor told us that she was sorry for the delay and that she would do what she "
+        "could to find the money for it.",
+    ])  # fmt: skip
+    last = (
+        "She also said that the work on the school roof would be done before the winter, as "
+        "it was planned in the spring."
+    )
+    text = "\n\n".join(
+        ["Bridge Repairs Delayed Until Next Year", first, sentence + " Click To Tweet", last]
+    )
+    doc = Cleaner(Config()).clean_text(text)
+    assert last in doc.text
+
+
 def test_max_words_limits_a_rule_to_short_lines(tmp_path) -> None:
     c = cleaner_with(tmp_path, rule("regex: newsletter\nmax_words: 5"))
     doc = c.clean_text(f"Get our newsletter\n{PROSE} The newsletter said so.")

@@ -615,10 +615,12 @@ class ClassifyStep(Step):
         """Numbers of the lines the rules removed as page furniture (a share bar, a
         byline and date under a teaser's headline, a "Reply" button), which the main-block
         pass counts where they stood; not those of `main_block_inline_rules` (ad labels,
-        credits, separators: an article holds them), nor repeats the dedup steps removed."""
+        credits, separators: an article holds them), nor repeats the dedup steps removed,
+        nor a line a rule only cut ("Click To Tweet" after a pull quote) that another step
+        then removed."""
         found = set()
         for removal in doc.removals:
-            if removal.step != "rules" or removal.line is None:
+            if removal.step != "rules" or removal.line is None or not removal.whole:
                 continue
             if self._is_inline(removal.rule):
                 continue

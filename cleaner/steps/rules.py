@@ -35,6 +35,8 @@ from cleaner.steps.normalize import normalize_line
 from cleaner.text import word_count
 
 MAX_SELECTIONS = 10_000  # (page type, site) rule selections a step remembers
+#: Rounds of the rules on a document while a round cuts a part out of a line (`_strip`).
+MAX_CUT_ROUNDS = 3
 _Selection = tuple[list[Rule], list[Rule], RuleMatcher]
 MAX_VALUES = 10_000  # captured metadata values a step remembers, cleaned
 MAX_BLOCK_LINES = 30  # a block rule's end must come within this many lines of its start
@@ -146,7 +148,13 @@ class RulesStep(Step):
         domain = site_domain(doc.metadata.get("url"))
         page_type = doc.metadata.get("page_type")
         rules, for_site, matcher = self._select(page_type, domain)
-        self.apply(doc, for_site, matcher)
+        for _ in range(MAX_CUT_ROUNDS):
+            before = len(doc.removals)
+            self.apply(doc, for_site, matcher)
+            # A `strip` rule's cut leaves a new line: what is left is matched again
+            # ("Advertisement Click To Tweet" -> "Advertisement", itself furniture).
+            if all(removal.whole for removal in doc.removals[before:]):
+                break
         found = site_domain(doc.metadata.get("url"))
         if found != domain:
             # A rule read the page's address from the text: that site's rules get their turn.
@@ -329,7 +337,7 @@ class RulesStep(Step):
     def _strip(self, doc: Document, line: Line, rule: Rule, match: regex.Match[str]) -> None:
         """Takes what a `strip` rule matched out of the line; a line left with no word
         goes whole. A line another rule changed since the match waits for the next round
-        (the rules run until nothing changes)."""
+        (`process` runs the rules again after a cut)."""
         if line.removed or line.content or match.string != line.text:
             return
         start, end = match.span()
