@@ -81,7 +81,8 @@ def test_no_safe_widening_means_no_prefilter(pattern: str) -> None:
 
 def test_counted_repeats_and_boundaries_are_relaxed() -> None:
     assert re2_superset(r"\ba{2,5}b{0,3}c{4}\b") == "a+b*c+"
-    assert re2_superset(r"x{,2}") == "x{,2}"  # not a repeat in Python's syntax: left alone
+    assert re2_superset(r"x{,2}") == "x*"  # from 0 to 2 in the regex module's syntax
+    assert re2_superset(r"x{}") == "x{}"  # a literal
 
 
 def test_rule_with_word_class_fires_on_non_ascii_line(tmp_path) -> None:
@@ -133,3 +134,20 @@ def test_patterns_that_stay_open_get_their_own_set_and_answers_do_not_change(tmp
     for line in lines:
         expected = [rule.id for rule in ruleset.rules if rule.pattern.search(line)]
         assert [rule.id for rule, _ in matcher.matches(line)] == expected, line
+
+
+def test_rules_fire_where_the_regex_module_matches_repeats_from_zero_and_turkish_i(
+    tmp_path,
+) -> None:
+    rules = (
+        "rules:\n  - id: pager\n    description: a page number\n"
+        "    regex: '^Page \\d{,3}$'\n    tests:\n      - drop: 'Page 12'\n"
+        "  - id: login\n    description: a Turkish login button\n"
+        "    exact: giriş yap\n    tests:\n      - drop: 'Giriş yap'\n"
+        "  - id: login-regex\n    description: the same as a pattern\n"
+        "    regex: '^(?:üye ol|giriş yap)$'\n    tests:\n      - drop: 'Üye ol'\n"
+    )
+    cleaner = Cleaner(Config(rules=(write_rules(tmp_path / "r", rules),), builtin_rules=False))
+    doc = cleaner.clean_text("Page 12\n\nGİRİŞ YAP\n\nThe council met on Tuesday to discuss it.")
+    assert [line.text for line in doc.kept] == ["The council met on Tuesday to discuss it."]
+    assert re2_superset(r"^giriş$") == "^g[iIİı]r[iIİı]ş$"

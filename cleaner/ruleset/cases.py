@@ -1,8 +1,10 @@
 """The one runner for the test cases every rule carries (pytest and `cleaner rules test`).
 
 Each case runs its rule alone, after normalization, on a small document:
-`drop: X` must remove X, `keep: X` must leave X untouched, and `input` must become
-`output` (and set the `metadata` given).
+`drop: X` must remove X, `keep: X` must leave X untouched (and, for a rule whose action
+is `keep`, be vouched for by it: such a rule removes nothing, so a case it does not match
+would pass whatever the pattern), and `input` must become `output` (and set the
+`metadata` given). A case whose pattern hits the time bound fails.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from dataclasses import dataclass
 
 from cleaner.document import Document
 from cleaner.ruleset.loader import RuleSet
-from cleaner.ruleset.rule import Rule
-from cleaner.ruleset.schema import RuleCase
+from cleaner.ruleset.rule import MATCH_TIMEOUT, Rule
+from cleaner.ruleset.schema import Action, RuleCase
 from cleaner.steps.normalize import NormalizeStep, normalize_line, normalize_text
 from cleaner.steps.rules import RulesStep
 
@@ -70,10 +72,21 @@ def run_case(rule: Rule, case: RuleCase, index: int = 0) -> CaseResult:
     kept = [line.text for line in doc.kept]
 
     problem = None
-    if case.drop is not None and kept:
+    if doc.rule_timeouts:
+        problem = (
+            f"the pattern took longer than {MATCH_TIMEOUT}s on this line (it backtracks: "
+            "make its repeats unambiguous, or anchor it)"
+        )
+    elif case.drop is not None and kept:
         problem = f"should drop {case.drop!r} but kept {kept!r}"
     elif case.keep is not None and kept != _expected_lines(case.keep):
         problem = f"should keep {case.keep!r} but it became {kept!r}"
+    elif case.keep is not None and rule.spec.action is Action.KEEP:
+        if unvouched := [line.text for line in doc.kept if not line.content]:
+            problem = (
+                f"a keep rule should vouch for {unvouched[0]!r} but does not match it "
+                "(a keep case is a line the rule protects)"
+            )
     elif case.input is not None:
         if case.output is not None and kept != _expected_lines(case.output):
             problem = f"expected output {_expected_lines(case.output)!r}, got {kept!r}"

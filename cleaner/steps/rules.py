@@ -299,6 +299,12 @@ class RulesStep(Step):
         match: regex.Match[str] | bool,
         matcher: RuleMatcher,
     ) -> None:
+        if (
+            isinstance(match, regex.Match)
+            and rule.spec.action is Action.STRIP
+            and match.start() == match.end()
+        ):
+            return  # a strip pattern that can match nothing ("(…)?$") cut nothing
         span = self._span(lines, index, rule, matcher)
         if span is None:
             return
