@@ -34,6 +34,7 @@ from cleaner.schema import Audit
 if TYPE_CHECKING:
     from cleaner.executors import Executor
     from cleaner.report import Failure, RunReport
+    from cleaner.ruleset.loader import RuleSet
 
 EXIT_OK, EXIT_DOCUMENTS_FAILED, EXIT_USAGE, EXIT_CHECK_FAILED, EXIT_INTERNAL = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
@@ -576,14 +577,24 @@ def rules_suggest(
         )
 
 
+def _authors_rules(dirs: list[Path] | None) -> RuleSet:
+    """The rules `rules test` and `rules lint` check: an author's folders alone, loaded
+    beside the built-in rules first, as `run --rules` loads them (an id that clashes with
+    a built-in rule is the error the run would give); the built-in rules without folders."""
+    from cleaner.ruleset.loader import load_rules
+
+    if dirs:
+        load_rules(dirs, builtin=True)
+    return load_rules(dirs or (), builtin=not dirs)
+
+
 @rules_app.command("lint")
 def rules_lint(dirs: RuleDirsArgument = None) -> None:
     """Check rules beyond the schema: cases of both kinds, no rule shadowed by another."""
     from cleaner.ruleset.lint import lint as lint_rules
-    from cleaner.ruleset.loader import load_rules
 
     with user_errors():
-        ruleset = load_rules(dirs or (), builtin=not dirs)
+        ruleset = _authors_rules(dirs)
     problems = list(lint_rules(ruleset))
     for problem in problems:
         err_console.print(labelled("LINT", "bold red", problem.describe()), soft_wrap=True)
@@ -625,10 +636,9 @@ def rules_test(
 ) -> None:
     """Run the test cases every rule carries; exit 1 if any fails."""
     from cleaner.ruleset.cases import run_cases
-    from cleaner.ruleset.loader import load_rules
 
     with user_errors():
-        ruleset = load_rules(dirs or (), builtin=not dirs)
+        ruleset = _authors_rules(dirs)
     results = list(run_cases(ruleset))
     failures = [result for result in results if not result.passed]
     for failure in failures:

@@ -143,3 +143,30 @@ def test_rule_file_size_and_pattern_length_are_limited(tmp_path) -> None:
         RuleError, match=r"field 'rules.regex': pattern is longer than 2000 characters"
     ):
         load(tmp_path / "b", long_pattern)
+
+
+def test_hidden_files_and_folders_are_not_rules_and_a_folder_needs_one(tmp_path) -> None:
+    folder = write_rules(tmp_path / "rules", GOOD_RULE)
+    (folder / ".#rules.yaml").write_text("not: [yaml", encoding="utf-8")  # an editor's lock
+    (folder / "._rules.yaml").write_bytes(b"\x00\x05\x16\x07")  # macOS metadata
+    (folder / ".git").mkdir()
+    (folder / ".git" / "copy.yaml").write_text(GOOD_RULE, encoding="utf-8")  # a duplicate id
+    (folder / "upper.YAML").write_text(GOOD_RULE.replace("id: demo", "id: upper-demo"), encoding="utf-8")
+    assert [rule.id for rule in load_rules([folder], builtin=False).rules] == ["demo", "upper-demo"]
+    empty = tmp_path / "empty"
+    (empty / ".hidden").mkdir(parents=True)
+    with pytest.raises(RuleError, match="no rule files in this folder"):
+        load_rules([empty], builtin=False)
+
+
+def test_rules_test_and_lint_report_an_id_a_built_in_rule_has(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from cleaner.cli import app
+
+    clash = GOOD_RULE.replace("id: demo", "id: ad-label")
+    folder = write_rules(tmp_path / "rules", clash)
+    for command in ("test", "lint"):
+        result = CliRunner().invoke(app, ["rules", command, str(folder)])
+        assert result.exit_code == 2, result.output
+        assert "duplicate rule id 'ad-label'" in result.output

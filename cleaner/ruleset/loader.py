@@ -43,11 +43,27 @@ def builtin_rules_dir() -> Path:
 
 
 def rule_files(paths: Iterable[Path]) -> list[Path]:
-    """Rule files under the given files or folders, in a stable order."""
+    """Rule files under the given files or folders, in a stable order: files named .yaml or
+    .yml (any case), not hidden ones nor those in hidden folders (an editor's lock file
+    ".#a.yaml", macOS's "._a.yaml", a ".git" folder). A folder with none is an error: the
+    run would otherwise go on with no rules of its own."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in RULE_SUFFIXES))
+            inside = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in RULE_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and p.is_file()
+            )
+            if not inside:
+                raise RuleError(
+                    path,
+                    "no rule files in this folder",
+                    hint="rule files are named *.yaml or *.yml",
+                )
+            found.extend(inside)
         elif path.is_file():
             found.append(path)
         else:
