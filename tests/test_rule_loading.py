@@ -49,7 +49,7 @@ def test_good_rule_file_loads(tmp_path) -> None:
         (
             GOOD_RULE.replace("exact: Add new comment", "regex: '(?P<colour>x)'"),
             2,
-            "named groups ['colour'] are not metadata keys",
+            "named groups ['colour'] in 'regex' are not metadata keys",
         ),
         (GOOD_RULE.replace("id: demo", "id: Demo Rule"), 2, "field 'rules.id'"),
         (
@@ -80,6 +80,16 @@ def test_good_rule_file_loads(tmp_path) -> None:
             GOOD_RULE.replace("    tests:", "    action: strip\n    tests:"),
             2,
             "a 'strip' rule removes what its 'regex' matches inside one line",
+        ),
+        (
+            GOOD_RULE.replace("    tests:", "    until: '^(?P<autor>.+)$'\n    tests:"),
+            2,
+            "named groups ['autor'] in 'until' are not metadata keys",
+        ),
+        (
+            GOOD_RULE.replace("    tests:", "    set: {date: 'sometime soon'}\n    tests:"),
+            5,
+            "date 'sometime soon' is not a date",
         ),
     ],
 )
@@ -170,3 +180,14 @@ def test_rules_test_and_lint_report_an_id_a_built_in_rule_has(tmp_path) -> None:
         result = CliRunner().invoke(app, ["rules", command, str(folder)])
         assert result.exit_code == 2, result.output
         assert "duplicate rule id 'ad-label'" in result.output
+
+
+def test_a_date_a_rule_sets_is_read_as_a_captured_one(tmp_path) -> None:
+    from cleaner import Cleaner, Config
+
+    text = GOOD_RULE.replace("    tests:", "    set: {date: 'March 3, 2021'}\n    tests:")
+    folder = write_rules(tmp_path / "rules", text)
+    doc = Cleaner(Config(rules=(folder,), builtin_rules=False)).clean_text(
+        "Add new comment\nThe council met on Tuesday to discuss the budget for the year."
+    )
+    assert doc.metadata["date"].startswith("2021-03-03")

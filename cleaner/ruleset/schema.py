@@ -128,18 +128,23 @@ class RuleSpec(_Strict):
         unknown = set(value or ()) - EXTRACTABLE_KEYS
         if unknown:
             raise ValueError(f"cannot set {sorted(unknown)}; allowed: {sorted(EXTRACTABLE_KEYS)}")
+        from cleaner.dates import parse_date  # dateutil: only for rules that set a date
+
+        for key in ("date", "updated"):
+            if value and key in value and parse_date(str(value[key])) is None:
+                raise ValueError(f"{key} {value[key]!r} is not a date; write it as 2021-03-03")
         return value
 
     @model_validator(mode="after")
     def _one_matcher(self) -> RuleSpec:
         if (self.exact is None) == (self.regex is None):
             raise ValueError("a rule has exactly one matcher: 'exact' (lines) or 'regex'")
-        if self.regex is not None:
-            groups = set(regex.compile(self.regex).groupindex)
+        for name, pattern in (("regex", self.regex), ("until", self.until)):
+            groups = set(regex.compile(pattern).groupindex) if pattern is not None else set()
             unknown = groups - EXTRACTABLE_KEYS
             if unknown:
                 raise ValueError(
-                    f"named groups {sorted(unknown)} are not metadata keys; "
+                    f"named groups {sorted(unknown)} in '{name}' are not metadata keys; "
                     f"use {sorted(EXTRACTABLE_KEYS)} or an unnamed group (?:...)"
                 )
         if self.until is not None and self.extent is not Extent.LINE:

@@ -321,11 +321,11 @@ class RulesStep(Step):
                         self.memo(doc).setdefault(UPDATED, self._value("date", raw))
                     elif raw:
                         doc.set_meta(key, self._value(key, raw))
-        for key, value in (rule.spec.set or {}).items():
+        for key, value in (rule.spec.set or {}).items():  # read as a captured value is
             if key == UPDATED:
                 self.memo(doc).setdefault(UPDATED, self._value("date", value))
             else:
-                doc.set_meta(key, value)
+                doc.set_meta(key, self._value(key, value))
         if rule.spec.action is Action.STRIP and isinstance(match, regex.Match):
             self._strip(doc, lines[index], rule, match)
             return
