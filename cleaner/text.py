@@ -120,3 +120,18 @@ def has_surrogate(text: str) -> bool:
 
 
 SURROGATES_REPLACED = "lone surrogates (\\ud800-\\udfff) replaced with U+FFFD"
+
+
+def unpunycode(host: str) -> str:
+    """A host name with its punycode labels ("xn--bcher-kva") in Unicode ("bücher"), so
+    that a site written either way compares equal; a label that does not decode stays."""
+    if "xn--" not in host:
+        return host
+    labels = []
+    for label in host.split("."):
+        try:
+            decoded = label.encode("ascii").decode("idna") if label.startswith("xn--") else label
+        except UnicodeError:
+            decoded = label
+        labels.append(decoded)
+    return ".".join(labels)

@@ -218,3 +218,30 @@ def test_disabling_builtins_leaves_text_alone() -> None:
     empty = load_rules(builtin=False)
     doc = Cleaner(ruleset=empty).clean_text(f"Add new comment\n{PROSE}")
     assert kept(doc) == ["Add new comment", PROSE]
+
+
+def test_a_site_is_read_as_a_page_s_host_is(tmp_path) -> None:
+    """`sites` is compared with the page's host as `site_domain` gives it: lower case,
+    without "www." or a final dot, an internationalised name in either form; an IP
+    address and "localhost" are sites too."""
+    import pytest
+
+    from cleaner.errors import RuleError
+
+    scoped = {
+        "www.Example.com": "https://EXAMPLE.COM./a",
+        "xn--bcher-kva.de": "https://bücher.de/a",
+        "bücher.de": "https://xn--bcher-kva.de/a",
+        "192.168.0.12": "http://192.168.0.12:8080/p",
+        "localhost": "http://localhost:8000/p",
+    }
+    for site, url in scoped.items():
+        c = cleaner_with(tmp_path / site, rule(f"exact: Example footer\nsites: ['{site}']"))
+        doc = c.clean_text(f"{PROSE}\n\nExample footer", url=url)
+        assert kept(doc) == [PROSE], site
+        assert kept(c.clean_text(f"{PROSE}\n\nExample footer", url="https://other.org/a")) == [
+            PROSE,
+            "Example footer",
+        ]
+    with pytest.raises(RuleError, match="'localhost:8080' is not a host name"):
+        cleaner_with(tmp_path / "port", rule("exact: Example footer\nsites: ['localhost:8080']"))

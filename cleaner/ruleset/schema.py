@@ -6,12 +6,34 @@ from enum import StrEnum
 from typing import Annotated
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from cleaner.ruleset.pattern_size import check_pattern_size
+from cleaner.text import unpunycode
 
 RuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
-Domain = Annotated[str, Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")]
+def _site(value: str) -> str:
+    """A site as `steps.rules.site_domain` gives a page's: lower case, without "www.",
+    Unicode for an internationalised name written in punycode ("xn--bcher-kva.de")."""
+    host = value.strip().lower().removeprefix("www.")
+    if not host or any(char in host for char in " /:@?#") or host.startswith("."):
+        raise ValueError(
+            f"{value!r} is not a host name; write the site as example.com "
+            "(no scheme, path or port)"
+        )
+    return unpunycode(host)
+
+
+#: A site a rule is scoped to: a host name (a subdomain, an IP address, "localhost"
+#: and an internationalised name in either form too).
+Domain = Annotated[str, AfterValidator(_site)]
 
 #: Named regex groups a rule may capture; each becomes the metadata key of the same name
 #: ("updated": `date` where the page states no date of publication, cleaner/steps/rules.py).

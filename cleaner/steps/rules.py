@@ -32,7 +32,7 @@ from cleaner.ruleset.rule import MATCH_TIMEOUT, Rule
 from cleaner.ruleset.schema import Action, Extent, Where
 from cleaner.steps.base import Setup, Step
 from cleaner.steps.normalize import normalize_line
-from cleaner.text import word_count
+from cleaner.text import unpunycode, word_count
 
 MAX_SELECTIONS = 10_000  # (page type, site) rule selections a step remembers
 #: Rounds of the rules on a document while a round cuts a part out of a line (`_strip`).
@@ -71,7 +71,8 @@ _NAME_END_DOT = regex.compile(r"\p{Ll}{2}\.$")  # "Cobb." but not "Jr." or "H.G.
 
 
 def site_domain(url: str | None) -> str | None:
-    """The host of a URL, lower-case, without "www."; tolerates a missing scheme."""
+    """The host of a URL, lower-case, without "www." and with punycode in Unicode (as a
+    rule's `sites` are read); tolerates a missing scheme."""
     if not url:
         return None
     try:
@@ -80,7 +81,7 @@ def site_domain(url: str | None) -> str | None:
         return None
     if not host:
         return None
-    return host.removeprefix("www.")
+    return unpunycode(host.rstrip(".").removeprefix("www."))
 
 
 def metadata_value(key: str, raw: str) -> str | None:
