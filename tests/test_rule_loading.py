@@ -91,6 +91,21 @@ def test_good_rule_file_loads(tmp_path) -> None:
             5,
             "date 'sometime soon' is not a date",
         ),
+        (
+            GOOD_RULE.replace("    tests:", "    ? [a, b]\n    : 1\n    tests:"),
+            5,
+            "a key must be a word, not a list or a mapping",
+        ),
+        (
+            GOOD_RULE.replace("A demo rule.", "A demo \x1b rule."),
+            3,
+            "character #x001b is not allowed",
+        ),
+        (
+            GOOD_RULE.replace("exact: Add new comment", "exact: [No, Yes]"),
+            4,
+            "put it in quotes",
+        ),
     ],
 )
 def test_bad_rule_file_names_file_line_and_field(tmp_path, text, line, expected) -> None:

@@ -94,6 +94,9 @@ def _validation_message(exc: ValidationError, data: object, path: Path) -> RuleE
         message = "required key is missing"
     elif error["type"] == "string_type" and isinstance(error.get("input"), dict):
         hint = 'YAML read "key: value" here; put the text in quotes'
+    elif error["type"] in ("string_type", "dict_type") or "Keys should be strings" in message:
+        # YAML 1.1 reads yes, no, on, off, true, false and numbers as such, keys too
+        hint = "YAML read a word (yes, no, on, off) or a number as a value; put it in quotes"
     return RuleError(
         path,
         message,
@@ -120,10 +123,13 @@ def _parse(path: Path, text: str) -> tuple[list[Rule], RuleFile | None, object]:
         data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise RuleError(
-            path, f"YAML syntax error: {problem}", line=mark.line + 1 if mark else None
-        ) from None
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())  # one line
+        if isinstance(exc, yaml.reader.ReaderError):
+            problem = f"character #x{exc.character:04x} is not allowed ({exc.reason}); remove it"
+        line: int | None = mark.line + 1 if mark else None
+        if mark is None and (position := getattr(exc, "position", None)) is not None:
+            line = text.count("\n", 0, position) + 1  # a character YAML refuses
+        raise RuleError(path, f"YAML syntax error: {problem}", line=line) from None
     if data is None:
         return [], None, None
     if not isinstance(data, LineDict):
