@@ -343,6 +343,9 @@ def run(
         )
         raise typer.Exit(EXIT_USAGE)
     *inputs, out = paths
+    if html_report is not None:
+        with user_errors():
+            _check_report_path(html_report, inputs, out)
     config = Config(
         rules=tuple(rules or ()),
         builtin_rules=not no_builtin_rules,
@@ -471,6 +474,23 @@ def explain(
     render(doc, out_console)
 
 
+def _check_report_path(report: Path, inputs: list[Path], out: Path) -> None:
+    """An HTML report goes beside the run, never over or among its inputs or its outputs
+    (it would replace a capture, or be read as one by the next run)."""
+    try:
+        where = report.resolve()
+        places = [(path, path.resolve()) for path in [*inputs, out]]
+    except (OSError, RuntimeError):
+        return  # the run reports the path that cannot be read
+    for path, resolved in places:
+        if where == resolved or where.is_relative_to(resolved):
+            what = "output folder" if path == out else "input"
+            raise UsageError(
+                f"{report}: the HTML report would be written into the {what} {path}; "
+                "give a path outside the inputs and the output folder"
+            )
+
+
 @app.command()
 def report(
     out: Annotated[Path, typer.Argument(help="The output folder of a finished run.")],
@@ -487,6 +507,7 @@ def report(
     from cleaner.html_report import write_html_report
 
     with user_errors():
+        _check_report_path(output, [], out)
         shown = write_html_report(out, output, max_documents, state)
     out_console.print(f"report of {shown} documents written to {output}")
 

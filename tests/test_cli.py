@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 
 import pytest
 from helpers import SEEDS, write_rules
@@ -202,6 +203,20 @@ def test_html_report_from_run_and_from_report_command(seeds_run, tmp_path) -> No
     )
     missing = invoke("report", tmp_path / "nothing-here")
     assert missing.exit_code == 2 and "nothing-here" in missing.output
+
+
+def test_an_html_report_never_goes_over_or_among_the_inputs_or_outputs(tmp_path) -> None:
+    inputs = tmp_path / "in"
+    shutil.copytree(SEEDS, inputs)
+    capture = sorted(inputs.glob("*.txt"))[0]
+    before = capture.read_bytes()
+    result = invoke("run", inputs, tmp_path / "out", "-q", "--html-report", capture)
+    assert result.exit_code == 2 and "would be written into the input" in result.output
+    assert capture.read_bytes() == before and not (tmp_path / "out").exists()
+    result = invoke("run", inputs, tmp_path / "out", "-q")
+    assert result.exit_code == 0
+    inside = invoke("report", tmp_path / "out", "-o", tmp_path / "out" / "r.html")
+    assert inside.exit_code == 2 and "into the output folder" in inside.output
 
 
 def test_internal_errors_are_one_line_unless_debug(tmp_path, monkeypatch) -> None:
