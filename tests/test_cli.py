@@ -319,3 +319,17 @@ def test_a_run_imports_neither_datasketch_nor_scipy(tmp_path) -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr[-300:]
     assert len(list((tmp_path / "out").glob("*.txt"))) == 5
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_an_input_given_twice_is_read_once(tmp_path, workers: str) -> None:
+    inputs = tmp_path / "in"
+    shutil.copytree(SEEDS, inputs)
+    first = sorted(inputs.glob("*.txt"))[0]
+    result = invoke("run", inputs, inputs, first, tmp_path / "out", "-q", "-w", workers)
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["counts"]["written"] == 5
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.txt")) == sorted(
+        p.name for p in inputs.glob("*.txt")
+    )

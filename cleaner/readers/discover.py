@@ -41,6 +41,7 @@ class SkipReason(StrEnum):
     LINK_LOOP = "symbolic link loop"
     SPECIAL = "not a regular file (a FIFO, socket or device)"
     SIDECAR = "metadata sidecar (name.json beside name.txt: read with it)"
+    GIVEN_TWICE = "given twice (a folder and a file in it, or the same path again): read once"
 
 
 @dataclass(slots=True)
@@ -179,10 +180,27 @@ def discover(
                 found.files.append(InputFile(root, PurePosixPath(safe_name(stem)), kind))
         else:
             raise UsageError(f"{path_text(root)}: no such file or folder")
+    found.files = _each_once(found)
     found.files.sort(key=lambda item: str(item.name))  # one canonical order
     found.skipped = _sidecars_named(found)
     found.renamed = _separate_names(found.files)
     return found
+
+
+def _each_once(found: Discovery) -> list[InputFile]:
+    """The inputs, a file reached twice (the same path given again, a folder and a file in
+    it, a hard link) once: as the first path that reached it names it."""
+    seen: set[tuple[int, int]] = set()
+    once: list[InputFile] = []
+    for item in found.files:
+        key = _folder_key(item.path)
+        if key is not None and key in seen:
+            found.skipped.append(SkippedFile(item.path, SkipReason.GIVEN_TWICE))
+            continue
+        if key is not None:
+            seen.add(key)
+        once.append(item)
+    return once
 
 
 def _sidecars_named(found: Discovery) -> list[SkippedFile]:
