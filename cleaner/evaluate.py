@@ -123,16 +123,21 @@ def load_outputs(out: Path) -> dict[str, str]:
         if texts:
             return texts
     for path in sorted(out.rglob("*.txt")):
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8")
+            meta_path = path.with_suffix(".json")
+            meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
+        except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError too
+            raise UsageError(
+                f"{path}: cannot read it as a cleaner output ({type(exc).__name__}); is {out} "
+                "the output folder of a cleaner run?"
+            ) from None
         name = path.relative_to(out).with_suffix("").as_posix()
         texts[name] = text
         texts.setdefault(path.stem, text)
-        meta_path = path.with_suffix(".json")
-        if meta_path.is_file():
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            for key in ("record_id", "input_id"):
-                if meta.get(key) is not None:
-                    texts.setdefault(str(meta[key]), text)
+        for key in ("record_id", "input_id"):
+            if isinstance(meta, dict) and meta.get(key) is not None:
+                texts.setdefault(str(meta[key]), text)
     if not texts:
         raise UsageError(f"{out}: no outputs found (.txt files, or JSON Lines/Parquet shards)")
     return texts

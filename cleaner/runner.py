@@ -70,6 +70,17 @@ BATCH_INPUTS = 16  # per task: amortizes the hand-over, small enough to balance 
 BATCH_BYTES = 1 << 20
 
 
+def _resolved(path: Path) -> Path:
+    """The path with its symbolic links followed; a loop of them is the user's to mend."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as exc:  # RuntimeError: "Symlink loop" (Python < 3.13)
+        raise UsageError(
+            f"{path}: a symbolic link that leads back to itself ({exc.__class__.__name__}); "
+            "give the folder it should name"
+        ) from None
+
+
 def _check_output_dir(inputs: Sequence[Path], folders: OutputFolders, force: bool = False) -> None:
     """OUT is a folder cleaner may write: no input can be overwritten or read back, and
     it is new, empty, or made by cleaner (its state's markers). A folder of someone's
@@ -81,9 +92,9 @@ def _check_output_dir(inputs: Sequence[Path], folders: OutputFolders, force: boo
             f"{out}: exists and is not a folder; give a new folder, or the output folder "
             "of an earlier run"
         )
-    resolved_out = out.resolve()
+    resolved_out = _resolved(out)
     for path in inputs:
-        resolved_in = path.resolve()
+        resolved_in = _resolved(path)
         if resolved_out == resolved_in or (
             path.is_dir() and resolved_out.is_relative_to(resolved_in)
         ):

@@ -333,3 +333,18 @@ def test_an_input_given_twice_is_read_once(tmp_path, workers: str) -> None:
     assert sorted(p.name for p in (tmp_path / "out").glob("*.txt")) == sorted(
         p.name for p in inputs.glob("*.txt")
     )
+
+
+def test_a_link_loop_and_a_folder_that_is_no_run_are_usage_errors(tmp_path) -> None:
+    (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
+    for args in ((tmp_path / "loop1", tmp_path / "out"), (SEEDS, tmp_path / "loop1")):
+        result = invoke("run", *args)
+        assert result.exit_code == 2 and "leads back to itself" in result.output, result.output
+    captures = tmp_path / "captures"
+    captures.mkdir()
+    (captures / "page.txt").write_bytes(b"\xa5\xff not UTF-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"id": "page", "text": "x"}\n')
+    result = invoke("eval", captures, gold)
+    assert result.exit_code == 2 and "is " in result.output and "output folder" in result.output
