@@ -34,7 +34,14 @@ from cleaner.report import RunReport, lasting
 from cleaner.runner import run
 from cleaner.state import LOCK_NAME, MANIFEST_NAME, OWNER_NAME, REPORT_NAME, OutputFolders
 from cleaner.state import check_state as check_state_folder
-from cleaner.writers import FEATURES_FILE, is_output_folder, layout_in, report_path, txt_paths
+from cleaner.writers import (
+    FEATURES_FILE,
+    check_layout,
+    is_output_folder,
+    layout_in,
+    report_path,
+    txt_paths,
+)
 
 
 @dataclass(slots=True)
@@ -205,6 +212,8 @@ def check(
     OUT's state folder, as `run` takes it."""
     folders = OutputFolders.of(out, state)
     check_state_folder(folders, inputs)
+    if out.is_dir():  # the run below checks its copy, whose name would mean nothing
+        check_layout(folders, (config or (cleaner.config if cleaner else Config())).format)
     with tempfile.TemporaryDirectory(prefix="cleaner-check-") as tmp:
         # The expected run keeps its state where OUT's run does: in its OUT, or apart.
         apart = None if folders.state_in_out else Path(tmp) / "state"

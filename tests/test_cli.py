@@ -348,3 +348,12 @@ def test_a_link_loop_and_a_folder_that_is_no_run_are_usage_errors(tmp_path) -> N
     gold.write_text('{"id": "page", "text": "x"}\n')
     result = invoke("eval", captures, gold)
     assert result.exit_code == 2 and "is " in result.output and "output folder" in result.output
+
+
+def test_check_names_out_when_its_format_differs(tmp_path) -> None:
+    out = tmp_path / "out"
+    assert invoke("run", SEEDS, out, "-q", "--format", "jsonl").exit_code == 0
+    result = invoke("run", SEEDS, out, "--check")
+    assert result.exit_code == 2
+    assert f"{out} holds --format jsonl output" in " ".join(result.output.split())
+    assert "cleaner-check-" not in result.output
