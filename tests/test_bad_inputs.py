@@ -59,7 +59,7 @@ def test_each_failure_is_one_line_naming_the_file(bad_run) -> None:
         matching = [line for line in failed_lines if name in line and reason in line]
         assert matching, f"no one-line failure for {name}"
         assert any(name in f["source"] and reason in f["reason"] for f in report["failures"])
-    assert len(report["failures"]) == len(failed_lines) == 7  # the corrupt WARC: two spans
+    assert len(report["failures"]) == len(failed_lines) == 6  # the corrupt WARC: its one bad record
 
 
 def test_files_over_max_bytes_are_skipped_unread_and_named(bad_run) -> None:
@@ -70,8 +70,10 @@ def test_files_over_max_bytes_are_skipped_unread_and_named(bad_run) -> None:
 
 
 def test_damaged_archives_lose_only_the_damaged_records(bad_run) -> None:
-    _, out, _ = bad_run
+    _, out, report = bad_run
     assert len(list((out / "corrupt-middle").glob("*.txt"))) == 2  # records 1 and 3
+    failures = [f for f in report["failures"] if "corrupt-middle" in f["source"]]
+    assert [f["source"].rsplit("@", 1)[1] for f in failures] == ["376"]  # record 2, once
     assert sorted(p.stem for p in (out / "one-broken-line").glob("*.txt")) == ["ok-1", "ok-2"]
 
 

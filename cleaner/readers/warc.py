@@ -163,6 +163,7 @@ def _read_records(
             stream.seek(position)
         iterator = BoundedArchiveIterator(stream, arc2warc=True)
         offset = position
+        read_one = False  # a record was read whole since `position`
         try:
             for record in iterator:
                 if state.index < skip:
@@ -171,6 +172,7 @@ def _read_records(
                 doc = _document(record, item, state.index, stats, state.seen)
                 # Only after the payload is read: asked earlier, warcio skips the payload.
                 offset = position + iterator.get_record_offset()
+                read_one = True
                 state.index += 1
                 if doc is not None:
                     doc.warnings.extend(iterator.notes)
@@ -195,11 +197,15 @@ def _read_records(
                 )
                 return
             reason = _short_reason(exc)
-            resume = _next_record_start(stream, offset + 1) if raw else None
+            # After a good record (at `offset`), the damaged one is the next that starts.
+            damaged = offset
+            if raw and read_one:
+                damaged = _next_record_start(stream, offset + 1) or offset
+            resume = _next_record_start(stream, damaged + 1) if raw else None
             after = f"resumed at byte {resume}" if resume else "the rest is unreadable"
             yield RecordFailure(
-                f"{item.source}@{offset}",
-                f"corrupt record at or after byte {offset}: {reason}; {after}",
+                f"{item.source}@{damaged}",
+                f"corrupt record at or after byte {damaged}: {reason}; {after}",
             )
             if resume is None:
                 return
