@@ -77,7 +77,13 @@ def test_readme_library_example_runs(tmp_path) -> None:
     """The README's "Using it as a library" block, as written."""
     text = (Path(cleaner.__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     block = text.split("## Using it as a library", 1)[1].split("```python", 1)[1].split("```", 1)[0]
-    (tmp_path / "my-rules").mkdir()
+    (tmp_path / "my-rules").mkdir()  # a folder of the reader's rules: one of them
+    (tmp_path / "my-rules" / "site.yaml").write_text(
+        "rules:\n  - id: my-footer\n    description: a site's footer\n"
+        "    exact: All rights reserved\n    tests:\n      - drop: All rights reserved\n"
+        "      - keep: The rights were reserved, the judge said.\n",
+        encoding="utf-8",
+    )
     namespace = {"raw_text": TEXT, "texts": [TEXT], "page_html": PAGE}
     import os
 

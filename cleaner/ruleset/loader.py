@@ -55,7 +55,7 @@ def rule_files(paths: Iterable[Path]) -> list[Path]:
                 for p in path.rglob("*")
                 if p.suffix.lower() in RULE_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and p.is_file()
+                and not p.is_dir()  # a FIFO or a device stays, for _read to refuse by name
             )
             if not inside:
                 raise RuleError(
