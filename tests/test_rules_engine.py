@@ -245,3 +245,13 @@ def test_a_site_is_read_as_a_page_s_host_is(tmp_path) -> None:
         ]
     with pytest.raises(RuleError, match="'localhost:8080' is not a host name"):
         cleaner_with(tmp_path / "port", rule("exact: Example footer\nsites: ['localhost:8080']"))
+
+
+def test_a_rule_written_in_decomposed_unicode_matches_the_page(tmp_path) -> None:
+    """Lines are NFC (NormalizeStep), and so are a rule's `exact` entries and patterns:
+    "Café" typed as e plus a combining accent (NFD, as some editors save it) matches."""
+    nfd = "Cafe\u0301 menu"
+    c = cleaner_with(tmp_path / "e", rule(f"exact: '{nfd}'"))
+    assert kept(c.clean_text(f"{PROSE}\n\nCafé menu")) == [PROSE]
+    c = cleaner_with(tmp_path / "r", rule(f"regex: '^{nfd} du jour$'"))
+    assert kept(c.clean_text(f"{PROSE}\n\nCafé menu du jour")) == [PROSE]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from enum import StrEnum
 from typing import Annotated
 
@@ -137,10 +138,18 @@ class RuleSpec(_Strict):
     def _exact_as_list(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
 
+    @field_validator("exact")
+    @classmethod
+    def _exact_in_nfc(cls, value: list[str] | None) -> list[str] | None:
+        """In NFC, as every line is (NormalizeStep): "Café" typed as e and a combining
+        accent matches the page's é."""
+        return None if value is None else [unicodedata.normalize("NFC", e) for e in value]
+
     @field_validator("regex", "until")
     @classmethod
     def _valid_regex(cls, value: str | None) -> str | None:
         if value is not None:
+            value = unicodedata.normalize("NFC", value)  # as the lines it is matched with
             compile_pattern(value, True)
         return value
 
