@@ -117,7 +117,7 @@ def _explain_output(folders: OutputFolders, record: dict[str, Any]) -> Explained
             f"{out}: does not record the rules its run used (an older cleaner wrote it); "
             "run `cleaner run` into it again, or explain the input file itself"
         )
-    name, entry = _manifest_entry(folders, doc_id)
+    name, entry, doc_id = _manifest_entry_of(folders, run, record, doc_id)
     if entry.settings != run.settings:
         raise UsageError(
             f"{doc_id}: written under other rules or settings than the last run into {out} "
@@ -141,6 +141,40 @@ def _explain_output(folders: OutputFolders, record: dict[str, Any]) -> Explained
             f"{entry.source} changed since the run?)"
         )
     return Explained(doc, notes)
+
+
+def _manifest_entry_of(
+    folders: OutputFolders, run: RunRecord, record: dict[str, Any], doc_id: str
+) -> tuple[str, InputEntry, str]:
+    """The manifest entry of the input that made `record`, and cleaner's id of the
+    document. A corpus row's `id` is the input's own id where it had one (a JSON Lines
+    record's "id"), not cleaner's: then the row's `source` ("d.jsonl:1") names the input
+    and the record, and the input read again names the document."""
+    try:
+        name, entry = _manifest_entry(folders, doc_id)
+        return name, entry, doc_id
+    except UsageError:
+        input_source, _, position = str(record.get("source") or "").rpartition(":")
+        if not input_source or not position.isdigit():
+            raise
+    manifest = Manifest.load(folders.state)
+    try:
+        found = [(n, e) for n, e in manifest.entries.items() if e.source == input_source]
+    finally:
+        manifest.close()
+    options = ReadOptions.of(run.run_config())
+    for name, entry in found:
+        path = run.input_path(entry.source)
+        if path.is_file():
+            (item,) = discover_inputs([path])
+            item = InputFile(path, PurePosixPath(name), item.kind)
+            for doc in read_input(item, ReadStats(), options=options):
+                # (its source names the path as given now; the record, the position)
+                if isinstance(doc, Document) and doc.source.rpartition(":")[2] == position:
+                    return name, entry, doc.id
+    raise UsageError(
+        f"{folders.out}: its manifest lists no document {doc_id}; run `cleaner run` again"
+    )
 
 
 def _manifest_entry(folders: OutputFolders, doc_id: str) -> tuple[str, InputEntry]:

@@ -416,3 +416,25 @@ def test_outs_own_state_moved_apart_is_taken_over(tmp_path, cleaner) -> None:
     state.rename(out / BOOKKEEPING)
     assert run([SEEDS], out, config, cleaner=cleaner).reused == 5
     assert _names(out) == [BOOKKEEPING, "README.md", "documents-00000.jsonl.gz"]
+
+
+@pytest.mark.parametrize("output_format", ["jsonl", "parquet"])
+def test_explain_finds_a_json_lines_record_by_its_own_id(tmp_path, output_format) -> None:
+    """A corpus row's `id` is the input's own ("a"), not cleaner's ("d/a"): explain goes
+    from the row's `source` ("d.jsonl:1") to the document."""
+    from typer.testing import CliRunner
+
+    from cleaner.cli import app
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    records = [
+        {"id": "a", "text": "Share this article\nThe council met on Tuesday to discuss it."},
+        {"id": "b", "text": "The mayor said the roads would be repaired before the winter."},
+    ]
+    (inputs / "d.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    out = tmp_path / "out"
+    run([inputs], out, Config(format=OutputFormat(output_format)))
+    explained = CliRunner().invoke(app, ["explain", str(out), "--id", "a"])
+    assert explained.exit_code == 0, explained.output
+    assert "Share this article" in explained.output and "share-bar" in explained.output
