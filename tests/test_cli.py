@@ -357,3 +357,11 @@ def test_check_names_out_when_its_format_differs(tmp_path) -> None:
     assert result.exit_code == 2
     assert f"{out} holds --format jsonl output" in " ".join(result.output.split())
     assert "cleaner-check-" not in result.output
+
+
+def test_a_fifo_given_as_an_input_is_named_for_what_it_is(tmp_path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    result = invoke("run", tmp_path / "pipe.txt", tmp_path / "out")
+    assert result.exit_code == 2 and "not a file or a folder (a FIFO" in result.output

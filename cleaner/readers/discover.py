@@ -178,6 +178,11 @@ def discover(
                 found.skipped.append(SkippedFile(root, SkipReason.BINARY))
             else:
                 found.files.append(InputFile(root, PurePosixPath(safe_name(stem)), kind))
+        elif root.exists():
+            raise UsageError(
+                f"{path_text(root)}: not a file or a folder (a FIFO, socket or device); "
+                "give the files to read"
+            )
         else:
             raise UsageError(f"{path_text(root)}: no such file or folder")
     found.files = _each_once(found)
