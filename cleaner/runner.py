@@ -337,13 +337,18 @@ class _Collector:
 
     def forget_missing_inputs(self, prune: bool, unlisted: Sequence[UnreadableFolder]) -> None:
         """Inputs gone since the last run: their outputs go with --prune, else stay listed.
-        Inputs under a folder that could not be listed are not known to be gone."""
+        Inputs under a folder that could not be listed are not known to be gone. An input
+        still here under another output name (a new input's name now clashes with its
+        old one: both get distinct names) is not gone: its outputs under the old name go,
+        as this run wrote them under the new one."""
         present = {item.name.as_posix() for item in self.files}
+        sources = {item.source for item in self.files}
         for name in sorted(self.manifest.names() - present):
             if any(PurePosixPath(name).is_relative_to(folder.name) for folder in unlisted):
                 continue
-            if prune:
-                entry = self.manifest.get(name)
+            entry = self.manifest.get(name)
+            renamed = entry is not None and entry.source in sources
+            if prune or renamed:
                 self.writer.drop_input(name, (d.id for d in entry.documents) if entry else ())
                 self.manifest.record(name, None)
             else:

@@ -365,3 +365,18 @@ def test_a_fifo_given_as_an_input_is_named_for_what_it_is(tmp_path) -> None:
     os.mkfifo(tmp_path / "pipe.txt")
     result = invoke("run", tmp_path / "pipe.txt", tmp_path / "out")
     assert result.exit_code == 2 and "not a file or a folder (a FIFO" in result.output
+
+
+def test_an_input_renamed_by_a_new_clash_leaves_no_old_outputs(tmp_path) -> None:
+    """a.txt was written as a; a.txt.gz comes: both get distinct names. a.txt is still
+    an input, so its old outputs go in the same run, and nothing is called gone."""
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text("The council met on Tuesday evening to discuss the budget.\n")
+    assert invoke("run", inputs, out, "-q").exit_code == 0
+    assert (out / "a.txt").is_file()
+    (inputs / "a.txt.gz").write_bytes(gzip.compress(b"The mayor said the roads would be repaired.\n"))
+    result = invoke("run", inputs, out)
+    assert result.exit_code == 0 and "are gone" not in result.output
+    assert not (out / "a.txt").exists() and len(list(out.glob("a-*.txt"))) == 2
+    assert invoke("run", inputs, out, "--check").exit_code == 0
