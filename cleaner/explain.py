@@ -150,41 +150,28 @@ def _manifest_entry_of(
     document. A corpus row's `id` is the input's own id where it had one (a JSON Lines
     record's "id"), not cleaner's: then the row's `source` ("d.jsonl:1") names the input
     and the record, and the input read again names the document."""
-    try:
-        name, entry = _manifest_entry(folders, doc_id)
-        return name, entry, doc_id
-    except UsageError:
-        input_source, _, position = str(record.get("source") or "").rpartition(":")
-        if not input_source or not position.isdigit():
-            raise
     manifest = Manifest.load(folders.state)
     try:
-        found = [(n, e) for n, e in manifest.entries.items() if e.source == input_source]
+        entries = list(manifest.entries.items())
     finally:
         manifest.close()
+    for name, entry in entries:
+        if any(doc.id == doc_id for doc in entry.documents):
+            return name, entry, doc_id
+    input_source, _, position = str(record.get("source") or "").rpartition(":")
     options = ReadOptions.of(run.run_config())
-    for name, entry in found:
+    for name, entry in entries:
+        if not (input_source and position.isdigit() and entry.source == input_source):
+            continue
         path = run.input_path(entry.source)
-        if path.is_file():
-            (item,) = discover_inputs([path])
-            item = InputFile(path, PurePosixPath(name), item.kind)
-            for doc in read_input(item, ReadStats(), options=options):
-                # (its source names the path as given now; the record, the position)
-                if isinstance(doc, Document) and doc.source.rpartition(":")[2] == position:
-                    return name, entry, doc.id
-    raise UsageError(
-        f"{folders.out}: its manifest lists no document {doc_id}; run `cleaner run` again"
-    )
-
-
-def _manifest_entry(folders: OutputFolders, doc_id: str) -> tuple[str, InputEntry]:
-    manifest = Manifest.load(folders.state)
-    try:
-        for name, entry in manifest.entries.items():
-            if any(doc.id == doc_id for doc in entry.documents):
-                return name, entry
-    finally:
-        manifest.close()
+        if not path.is_file():
+            continue
+        (item,) = discover_inputs([path])
+        item = InputFile(path, PurePosixPath(name), item.kind)
+        for doc in read_input(item, ReadStats(), options=options):
+            # (its source names the path as given now; the record, the position)
+            if isinstance(doc, Document) and doc.source.rpartition(":")[2] == position:
+                return name, entry, doc.id
     raise UsageError(
         f"{folders.out}: its manifest lists no document {doc_id}; run `cleaner run` again"
     )

@@ -23,7 +23,7 @@ from cleaner.steps.normalize import NormalizeStep
 from cleaner.steps.repeats import RepeatedLineStep, SelfRepeatStep
 from cleaner.steps.rules import RulesStep
 from cleaner.steps.title import TitleStep
-from cleaner.text import SURROGATES_REPLACED, has_surrogate, without_surrogates
+from cleaner.text import encodable
 
 #: A plan: step classes in the order they run, each built once with its `from_setup`
 #: (left out when that gives None); a class named twice is one step run twice, its
@@ -166,9 +166,8 @@ def complete_metadata(doc: Document) -> None:
     metadata["crawl_date"] = canonical_date(metadata.get("crawl_date"))[0]
     for key in METADATA_KEYS:
         value = metadata.setdefault(key, None)
-        if isinstance(value, str) and has_surrogate(value):  # from a page's JSON, say
-            metadata[key] = without_surrogates(value)
-            doc.warnings.append(f"{key}: {SURROGATES_REPLACED}")
+        if isinstance(value, str):  # a page's JSON may hold a lone surrogate
+            metadata[key] = encodable(value, doc.warnings, key)
 
 
 def clean_text(

@@ -122,9 +122,25 @@ def has_surrogate(text: str) -> bool:
 SURROGATES_REPLACED = "lone surrogates (\\ud800-\\udfff) replaced with U+FFFD"
 
 
-def unpunycode(host: str) -> str:
-    """A host name with its punycode labels ("xn--bcher-kva") in Unicode ("bücher"), so
-    that a site written either way compares equal; a label that does not decode stays."""
+def encodable(text: str, warnings: list[str], what: str = "") -> str:
+    """`text` with any lone surrogate replaced with U+FFFD, said in `warnings` (naming
+    `what`, a metadata key, when given): what a caller's string or a page's JSON can hold
+    and no output file can."""
+    if not has_surrogate(text):
+        return text
+    warnings.append(f"{what}: {SURROGATES_REPLACED}" if what else SURROGATES_REPLACED)
+    return str(without_surrogates(text))
+
+
+def host_key(host: str) -> str:
+    """A host name as sites are compared (a rule's `sites`, a page's address): lower case,
+    without "www.", with its punycode labels ("xn--bcher-kva") in Unicode ("bücher"), so
+    that a site written either way compares equal."""
+    return _unpunycode(host.lower().removeprefix("www."))
+
+
+def _unpunycode(host: str) -> str:
+    """`host` with its punycode labels in Unicode; a label that does not decode stays."""
     if "xn--" not in host:
         return host
     labels = []

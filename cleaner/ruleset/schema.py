@@ -17,19 +17,19 @@ from pydantic import (
 )
 
 from cleaner.ruleset.pattern_size import check_pattern_size
-from cleaner.text import unpunycode
+from cleaner.text import host_key
 
 RuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
 def _site(value: str) -> str:
-    """A site as `steps.rules.site_domain` gives a page's: lower case, without "www.",
+    """A site, read as a page's host is (`text.host_key`): lower case, without "www.",
     Unicode for an internationalised name written in punycode ("xn--bcher-kva.de")."""
-    host = value.strip().lower().removeprefix("www.")
+    host = host_key(value.strip())
     if not host or any(char in host for char in " /:@?#") or host.startswith("."):
         raise ValueError(
             f"{value!r} is not a host name; write the site as example.com "
             "(no scheme, path or port)"
         )
-    return unpunycode(host)
+    return host
 
 
 #: A site a rule is scoped to: a host name (a subdomain, an IP address, "localhost"

@@ -81,9 +81,13 @@ class Step(ABC):
     def memo(self, doc: Document) -> dict[Any, Any]:
         """A dictionary for what the step computes from `doc` and may need again while
         it runs again on the same document; emptied when the document changes."""
-        if self._memo_doc is not doc or self._memo_lines is not doc.lines:
+        if not self._remembers(doc):
             self._memo_doc, self._memo_lines, self._memo, self._settled_at = doc, doc.lines, {}, -1
         return self._memo
+
+    def _remembers(self, doc: Document) -> bool:
+        """Whether the memo is `doc`'s, made from its present lines."""
+        return self._memo_doc is doc and self._memo_lines is doc.lines
 
     @abstractmethod
     def process(self, doc: Document) -> None:
@@ -94,7 +98,7 @@ class Step(ABC):
 
     def _settled(self, doc: Document) -> bool:
         """Whether running again on `doc` would change nothing (see `settles`)."""
-        if self._memo_doc is not doc or self._memo_lines is not doc.lines:
+        if not self._remembers(doc):
             return False
         if self.settles_in_one_run:
             return self._settled_at >= 0

@@ -50,7 +50,7 @@ from cleaner.page_type import page_evidence, url_evidence
 from cleaner.product_data import product_lines
 from cleaner.steps.base import Setup, Step
 from cleaner.teaser_rails import RAIL_TYPES, drop_teaser_rails
-from cleaner.text import SURROGATES_REPLACED, has_surrogate, without_surrogates
+from cleaner.text import encodable
 from cleaner.vendored.trafilatura.author_search import find_author
 from cleaner.vendored.trafilatura.main_text import main_text
 
@@ -307,9 +307,7 @@ class ExtractStep(Step):
         if doc.html is None:
             self._text_page_type(doc)
             return
-        if has_surrogate(doc.html):  # a caller's string: the parser would stop at one
-            doc.html = without_surrogates(doc.html)
-            doc.warnings.append(SURROGATES_REPLACED)
+        doc.html = encodable(doc.html, doc.warnings)  # the parser would stop at a surrogate
         tree = parse_page(doc.html)
         metadata = text = page_type = None
         with suppress(TypeError, ValueError):  # what bare_extraction turns into "no result"

@@ -14,7 +14,7 @@ from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
 
 from cleaner.document import Document, Line
 from cleaner.steps.base import Step
-from cleaner.text import SURROGATES_REPLACED, has_surrogate, without_surrogates
+from cleaner.text import encodable
 
 # Spaces that are not U+0020: NBSP, narrow NBSP, figure space, en/em/thin spaces, ideographic.
 _ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\v\f]")
@@ -153,11 +153,8 @@ class NormalizeStep(Step):
     name = "normalize"
 
     def process(self, doc: Document) -> None:
-        raw = doc.raw
-        if has_surrogate(raw):  # a caller's string: no reader decodes to one
-            raw = without_surrogates(raw)
-            doc.warnings.append(SURROGATES_REPLACED)
-        text, repaired = _normalize(raw)
+        # (a caller's string may hold a lone surrogate; no reader decodes to one)
+        text, repaired = _normalize(encodable(doc.raw, doc.warnings))
         if repaired:
             self.counts["mojibake_fixed"] += 1
         lines = []

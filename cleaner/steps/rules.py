@@ -32,7 +32,7 @@ from cleaner.ruleset.rule import MATCH_TIMEOUT, Rule
 from cleaner.ruleset.schema import Action, Extent, Where
 from cleaner.steps.base import Setup, Step
 from cleaner.steps.normalize import normalize_line
-from cleaner.text import unpunycode, word_count
+from cleaner.text import host_key, word_count
 
 MAX_SELECTIONS = 10_000  # (page type, site) rule selections a step remembers
 #: Rounds of the rules on a document while a round cuts a part out of a line (`_strip`).
@@ -81,7 +81,7 @@ def site_domain(url: str | None) -> str | None:
         return None
     if not host:
         return None
-    return unpunycode(host.rstrip(".").removeprefix("www."))
+    return host_key(host.rstrip("."))
 
 
 def metadata_value(key: str, raw: str) -> str | None:
