@@ -387,6 +387,18 @@ def test_explicit_file_with_unknown_suffix_is_sniffed(tmp_path, cleaner) -> None
     assert report["counts"]["written"] == 1
 
 
+@pytest.mark.parametrize("damaged", [b"\xfd7zXZ\x00garbage", b"\x28\xb5\x2f\xfdgarbage"])
+def test_explicit_damaged_compressed_file_fails_alone(tmp_path, cleaner, damaged) -> None:
+    """A damaged xz or zstd file named with an unknown suffix: it fails, named; the
+    other input is written (the sniffing of its format stopped the whole run)."""
+    (tmp_path / "good.txt").write_text("The council met on Tuesday to discuss the budget.\n")
+    (tmp_path / "notes.dat").write_bytes(damaged)
+    report, out = run_one(tmp_path, cleaner, tmp_path / "good.txt", tmp_path / "notes.dat")
+    assert report["counts"]["written"] == 1 and (out / "good.txt").is_file()
+    [failure] = report["failures"]
+    assert failure["source"].endswith("notes.dat") and ": cannot read: " in failure["reason"]
+
+
 def test_page_metadata_matches_trafilaturas_extract_metadata() -> None:
     """Our trimmed copy of trafilatura's metadata extraction gives trafilatura's answers."""
     from trafilatura.metadata import extract_metadata

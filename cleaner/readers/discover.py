@@ -14,7 +14,11 @@ from pathlib import Path, PurePosixPath
 
 from cleaner.errors import UsageError
 from cleaner.readers.base import InputFile, Reader, path_text
-from cleaner.readers.compression import open_decompressed, strip_compression_suffix
+from cleaner.readers.compression import (
+    DECOMPRESSION_ERRORS,
+    open_decompressed,
+    strip_compression_suffix,
+)
 from cleaner.readers.names import RESERVED_NAMES, safe_name, sidecar_path, with_hash
 from cleaner.readers.names import split_name as _split_name
 from cleaner.readers.registry import formats_text, reader_for_suffix, sniffed_reader
@@ -56,12 +60,16 @@ class Discovery:
 
 
 def sniff_kind(path: Path) -> Reader | None:
-    """The reader of a file with an unknown suffix, from its first bytes."""
+    """The reader of a file with an unknown suffix, from its first bytes. A compressed
+    file whose start cannot be decompressed is read as a text, so that it fails alone,
+    named, with what is wrong ("cannot read: Corrupt input data"), not the run."""
     try:
         with open_decompressed(path) as stream:
             head = stream.read(2048)
-    except (OSError, EOFError):
+    except FileNotFoundError:
         return None
+    except DECOMPRESSION_ERRORS:
+        return reader_for_suffix(".txt")
     return sniffed_reader(head)
 
 
