@@ -281,6 +281,41 @@ def test_jsonl_records_bad_lines_fail_alone(tmp_path, cleaner, compress) -> None
     assert (out / "feed" / "line-000004.txt").is_file()
 
 
+def test_jsonl_a_huge_number_fails_its_line_alone(tmp_path, cleaner) -> None:
+    """json refuses integers of over 4,300 digits with a ValueError: that line fails,
+    the next is read (it was reported as damaged compressed data, the rest lost)."""
+    path = tmp_path / "in" / "feed.jsonl"
+    path.parent.mkdir()
+    lines = [{"id": "a", "text": "The council met on Tuesday."}, None,
+             {"id": "c", "text": "The mayor spoke on Wednesday."}]
+    path.write_text("\n".join(
+        json.dumps(line) if line else '{"id": "b", "n": ' + "1" * 5000 + ', "text": "x"}'
+        for line in lines) + "\n")
+    report, out = run_one(tmp_path, cleaner, path)
+    assert report["counts"]["written"] == 2 and (out / "feed" / "c.txt").is_file()
+    [failure] = report["failures"]
+    assert failure["source"].endswith("feed.jsonl:2")
+    assert failure["reason"].startswith("JSON that cannot be read (Exceeds the limit")
+    assert "set_int_max_str_digits" not in failure["reason"]
+
+
+def test_jsonl_not_in_utf8(tmp_path, cleaner) -> None:
+    """A line in cp1252 is decoded as such, with a warning (its accents were deleted
+    silently); a UTF-16 file fails once, saying so (every line failed as invalid JSON)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    line = '{"id": "a", "text": "Café naïve résumé: the council met on Tuesday."}\n'
+    (folder / "latin.jsonl").write_bytes(line.encode("cp1252"))
+    (folder / "wide.jsonl").write_bytes(line.encode("utf-16"))  # with its byte order mark
+    report, out = run_one(tmp_path, cleaner, folder)
+    assert (out / "latin" / "a.txt").read_text().startswith("Café naïve résumé")
+    assert json.loads((out / "latin" / "a.json").read_text())["warnings"] == [
+        "not UTF-8: decoded as cp1252"
+    ]
+    [failure] = report["failures"]
+    assert failure["source"].endswith("wide.jsonl") and "UTF-16" in failure["reason"]
+
+
 def test_jsonl_text_field_option(tmp_path) -> None:
     path = tmp_path / "in" / "feed.jsonl"
     path.parent.mkdir()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
 from typing import Any, ClassVar, TextIO
 
@@ -15,10 +16,17 @@ from cleaner.readers.compression import (
     InflationLimit,
     open_decompressed,
 )
+from cleaner.readers.decode import decode_bytes
 from cleaner.readers.names import safe_name, unique_name
 from cleaner.readers.options import ReadOptions, usable
 from cleaner.readers.records import ReadStats, RecordFailure
 from cleaner.text import SURROGATES_REPLACED, may_hold_surrogates, without_surrogates
+
+#: A byte that is not UTF-8, as the reader keeps it (errors="surrogateescape").
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+#: A UTF-16 byte order mark, so read: JSON Lines are UTF-8 (RFC 8259), and each of its
+#: lines would fail as invalid JSON, saying nothing of why.
+_UTF16_MARKS = ("\udcff\udcfe", "\udcfe\udcff")
 
 # Input fields that fill our metadata instead of passing through.
 _METADATA_FIELDS = frozenset(METADATA_KEYS) - {"language", "language_confidence"}
@@ -37,9 +45,17 @@ def read_jsonl(
     number = 0
     try:
         with open_decompressed(item.path, max_chars) as binary:
-            # utf-8-sig: a byte order mark before the first line is no part of it.
-            lines = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace")
+            # utf-8-sig: a byte order mark before the first line is no part of it. Bytes
+            # that are not UTF-8 are kept (surrogate escapes), to be decoded as they say.
+            lines = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape")
             for number, line in enumerate(_bounded_lines(lines, max_chars), start=1):
+                if number == 1 and line is not None and line.startswith(_UTF16_MARKS):
+                    yield RecordFailure(
+                        item.source,
+                        "UTF-16 text, and JSON Lines are UTF-8: convert the file "
+                        "(iconv -f UTF-16 -t UTF-8)",
+                    )
+                    return
                 if line is None:
                     yield RecordFailure(
                         f"{item.source}:{number}",
@@ -80,6 +96,9 @@ def _record(
     source = f"{item.source}:{number}"
     if not line.strip():
         return
+    warnings: list[str] = []
+    if _ESCAPED_BYTE.search(line):
+        line = _redecoded(line, warnings)
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -92,7 +111,10 @@ def _record(
     except RecursionError:  # [[[[... 100,000 deep: this line, not the rest of the file
         yield RecordFailure(source, "JSON nested too deeply to read; fix or remove the line")
         return
-    warnings: list[str] = []
+    except ValueError as exc:  # a number of over 4,300 digits (int's conversion limit)
+        reason = str(exc).split(";")[0]  # not Python's advice to raise its limit
+        yield RecordFailure(source, f"JSON that cannot be read ({reason}); fix or remove the line")
+        return
     if may_hold_surrogates(line) and (cleaned := without_surrogates(record)) != record:
         record = cleaned
         warnings.append(SURROGATES_REPLACED)
@@ -128,6 +150,19 @@ def _record(
     if raw_id is not None:
         doc.extra["input_id"] = raw_id
     yield doc
+
+
+def _redecoded(line: str, warnings: list[str]) -> str:
+    """A line that is not all UTF-8 (its other bytes kept as surrogate escapes), decoded
+    as its bytes say (cp1252 for a few accented letters), with a warning that says how."""
+    text, codec, note = decode_bytes(line.encode("utf-8", "surrogateescape"))
+    if note is None and codec.endswith("+replace"):
+        note = (
+            "invalid UTF-8: bytes that are not valid in any detected encoding "
+            "were replaced with U+FFFD"
+        )
+    warnings.append(note or f"not UTF-8: decoded as {codec}")
+    return text
 
 
 def _nested_metadata(nested: Any, url_field: str, doc: Document) -> None:
