@@ -422,6 +422,25 @@ def test_explicit_file_with_unknown_suffix_is_sniffed(tmp_path, cleaner) -> None
     assert report["counts"]["written"] == 1
 
 
+def test_a_file_in_a_folder_given_both_ways_is_named_whatever_the_order(tmp_path) -> None:
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "sub" / "a.txt").write_text("The council met on Tuesday.\n")
+    folder, file = tmp_path / "in", tmp_path / "in" / "sub" / "a.txt"
+    names = [[str(item.name) for item in discover_inputs(order)]
+             for order in ([folder, file], [file, folder])]
+    assert names == [["sub/a"], ["sub/a"]]
+
+
+def test_an_explicit_file_named_like_the_report_is_renamed(tmp_path, cleaner) -> None:
+    """`run report.txt OUT` wrote the document's metadata as OUT/report.json, and the
+    run's report over it."""
+    (tmp_path / "report.txt").write_text("The council met on Tuesday to discuss the budget.\n")
+    report, out = run_one(tmp_path, cleaner, tmp_path / "report.txt")
+    [name] = [p.stem for p in out.glob("*.txt")]
+    assert name.startswith("report-") and report["counts"]["written"] == 1
+    assert json.loads((out / f"{name}.json").read_text())["words"] > 0
+
+
 @pytest.mark.parametrize("damaged", [b"\xfd7zXZ\x00garbage", b"\x28\xb5\x2f\xfdgarbage"])
 def test_explicit_damaged_compressed_file_fails_alone(tmp_path, cleaner, damaged) -> None:
     """A damaged xz or zstd file named with an unknown suffix: it fails, named; the

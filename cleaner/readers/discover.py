@@ -185,7 +185,8 @@ def discover(
             if kind is None:
                 found.skipped.append(SkippedFile(root, SkipReason.BINARY))
             else:
-                found.files.append(InputFile(root, PurePosixPath(safe_name(stem)), kind))
+                name = _output_name(PurePosixPath(root.name), stem)
+                found.files.append(InputFile(root, name, kind))
         elif root.exists():
             raise UsageError(
                 f"{path_text(root)}: not a file or a folder (a FIFO, socket or device); "
@@ -202,18 +203,28 @@ def discover(
 
 def _each_once(found: Discovery) -> list[InputFile]:
     """The inputs, a file reached twice (the same path given again, a folder and a file in
-    it, a hard link) once: as the first path that reached it names it."""
-    seen: set[tuple[int, int]] = set()
+    it, a hard link) once, named whatever the order the paths were given in: as the path
+    through the most folders names it (the one that mirrors its place in a folder given),
+    then by name and path."""
+    chosen: dict[tuple[int, int], InputFile] = {}
     once: list[InputFile] = []
     for item in found.files:
         key = _folder_key(item.path)
-        if key is not None and key in seen:
-            found.skipped.append(SkippedFile(item.path, SkipReason.GIVEN_TWICE))
+        if key is None:
+            once.append(item)
             continue
-        if key is not None:
-            seen.add(key)
-        once.append(item)
-    return once
+        kept = chosen.get(key)
+        if kept is None:
+            chosen[key] = item
+            continue
+        better, other = sorted((kept, item), key=_naming_preference)
+        chosen[key] = better
+        found.skipped.append(SkippedFile(other.path, SkipReason.GIVEN_TWICE))
+    return once + list(chosen.values())
+
+
+def _naming_preference(item: InputFile) -> tuple[int, str, str]:
+    return (-len(item.name.parts), str(item.name), str(item.path))
 
 
 def _sidecars_named(found: Discovery) -> list[SkippedFile]:
@@ -259,7 +270,7 @@ def discover_inputs(paths: Iterable[Path]) -> list[InputFile]:
         )
     explicit = {Path(p) for p in paths}
     for skipped in found.skipped:
-        if skipped.path in explicit:
+        if skipped.path in explicit and skipped.reason is not SkipReason.GIVEN_TWICE:
             raise UsageError(
                 f"{path_text(skipped.path)}: not {formats_text()} file "
                 f"({skipped.reason}); leave it out of the inputs"
