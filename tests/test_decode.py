@@ -62,3 +62,34 @@ def test_two_stray_bytes_in_a_short_ascii_text_are_not_a_code_page() -> None:
     data = b"The council met on Tuesday evening, and plain ASCII text goes on. " * 3
     doc = document_from_bytes("d", "d.txt", data + b"\x81\x9d more", html=False)
     assert doc.raw.count("\ufffd") == 2 and "invalid UTF-8" in doc.warnings[0]
+
+
+@pytest.mark.parametrize("label", ["latin1", "l1", "ISO_8859-1", "iso-8859-1", "ascii"])
+def test_every_spelling_of_latin1_is_read_as_cp1252(label) -> None:
+    """Only "iso-8859-1" and "latin-1" were widened: "latin1" deleted curly quotes."""
+    page = f'<html><head><meta charset="{label}"></head><body><p>It’s “quoted” — {TEXT}</p>'
+    text, codec, _ = decode_bytes(page.encode("cp1252"), html=True)
+    assert "It’s “quoted” —" in text and codec == "cp1252"
+
+
+@pytest.mark.parametrize("label", ["undefined", "punycode", "base64", "rot13", "utf-7"])
+def test_a_label_that_is_no_charset_is_ignored(label) -> None:
+    """Python codecs that no page means: "undefined" failed the page ("cannot read")."""
+    page = f'<html><head><meta charset="{label}"></head><body><p>{ASCII.decode()}</p>'
+    text, codec, _ = decode_bytes(page.encode(), label, html=True)
+    assert ASCII.decode() in text and codec == "utf-8"
+
+
+def test_utf16_declared_without_a_bom_is_read_as_its_bytes_say() -> None:
+    """Python reads "utf-16" without a byte order mark as little-endian: big-endian text
+    came out as CJK characters."""
+    page = f"<html><body><p>{ASCII.decode()}</p></body></html>"
+    for codec in ("utf-16-be", "utf-16-le"):
+        text, _, _ = decode_bytes(page.encode(codec), "UTF-16", html=True)
+        assert ASCII.decode() in text
+
+
+def test_a_few_curly_quotes_in_ascii_are_cp1252() -> None:
+    data = ASCII[:1000] + "It’s “quoted”".encode("cp1252") + ASCII[1000:]
+    doc = document_from_bytes("d", "d.txt", data, html=False)
+    assert "It’s “quoted”" in doc.raw and doc.warnings == ["not UTF-8: decoded as cp1252"]

@@ -18,17 +18,23 @@ _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.IGNORECASE
 )
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]{2,40})", re.IGNORECASE)
-# Labels that pages use for a wider codec than the one named.
+# Codecs that pages' labels name for a wider one (keyed by Python's name of the codec, so
+# that every spelling of a label maps: "latin1", "l1", "ISO_8859-1" and "iso-8859-1").
 _SUPERSETS = {
-    "iso-8859-1": "cp1252",
-    "latin-1": "cp1252",
+    "iso8859-1": "cp1252",
     "ascii": "cp1252",
-    "us-ascii": "cp1252",
     "gb2312": "gb18030",
     "gbk": "gb18030",
     "shift_jis": "cp932",
-    "euc-kr": "cp949",
+    "euc_kr": "cp949",
 }
+#: Python codecs that no page's charset can mean: none at all ("undefined" fails on every
+#: byte), ASCII read as something else (punycode, the escape codecs), or one the web
+#: refuses to decode (UTF-7). Codecs that are not text encodings (base64, rot13) are
+#: refused by their own flag.
+_NOT_CHARSETS = frozenset(
+    {"undefined", "punycode", "idna", "unicode-escape", "raw-unicode-escape", "utf-7", "charmap"}
+)
 
 
 def charset_from_content_type(content_type: str | None) -> str | None:
@@ -39,12 +45,13 @@ def charset_from_content_type(content_type: str | None) -> str | None:
 def _codec(label: str | None) -> str | None:
     if not label:
         return None
-    label = label.strip().lower()
-    label = _SUPERSETS.get(label, label)
     try:
-        return codecs.lookup(label).name
+        info = codecs.lookup(label.strip().lower())
     except LookupError:
         return None
+    if info.name in _NOT_CHARSETS or not getattr(info, "_is_text_encoding", True):
+        return None
+    return _SUPERSETS.get(info.name, info.name)
 
 
 def _try(data: bytes, codec: str | None) -> str | None:
@@ -52,7 +59,7 @@ def _try(data: bytes, codec: str | None) -> str | None:
         return None
     try:
         return data.decode(codec)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError, ValueError):
         return None
 
 
@@ -92,7 +99,9 @@ def _detect(sample: bytes) -> str | None:
 #: bytes that are also valid UTF-8 (the single-byte ones cannot, see `_contradicted`).
 _MULTIBYTE = re.compile(r"utf|ucs|cp9(?:32|36|49|50)|gb|big5|euc|shift|jis|2022|hz|johab")
 _UTF16_OR_32 = re.compile(r"utf[-_]?(?:16|32)")
-_LATIN_LETTER = re.compile(r"[À-ÖØ-öø-ÿŒœŠšŽžŸ]")
+#: What a few cp1252 bytes in ASCII text are when they are cp1252: accented letters, and
+#: the punctuation that word processors type (curly quotes, dashes, the ellipsis).
+_CP1252_TEXT = re.compile(r"[À-ÖØ-öø-ÿŒœŠšŽžŸ‘’‚“”„–—…•€™]")
 
 
 def _contradicted(codec: str, data: bytes) -> bool:
@@ -154,6 +163,8 @@ def decode_bytes(
         return data.decode(wide, errors="replace"), wide, f"{wide} without a byte order mark"
     utf8 = _try(data, "utf-8")
     for codec in filter(None, labels):
+        if codec in ("utf-16", "utf-32"):  # no byte order mark (see above): not little-endian
+            codec = bomless_utf16(data) or f"{codec}-be"  # RFC 2781's default
         if utf8 is not None and codec != "utf-8" and _contradicted(codec, data):
             return utf8, "utf-8", f"declared {codec}, but the bytes are UTF-8: read as UTF-8"
         text = _try(data, codec)
@@ -169,8 +180,8 @@ def decode_bytes(
     if _stray_bytes(data):
         latin = _try(data, "cp1252")
         if latin is not None and all(
-            _LATIN_LETTER.match(ch) for ch in latin if ord(ch) > 127
-        ):  # a few accented letters of a Western text: cp1252, the web's legacy default
+            _CP1252_TEXT.match(ch) for ch in latin if ord(ch) > 127
+        ):  # a few accents or curly quotes of a Western text: cp1252, the web's legacy default
             return latin, "cp1252", None
         return data.decode("utf-8", errors="replace"), "utf-8+replace", None
     detected = _detect(data[:200_000])
