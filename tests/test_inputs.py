@@ -175,6 +175,43 @@ def test_chunked_transfer_encoding(tmp_path, cleaner) -> None:
     assert "001c37" not in text
 
 
+def _response(record_id: bytes, body: bytes, headers: bytes) -> bytes:
+    payload = b"HTTP/1.1 200 OK\r\n" + headers + b"\r\n\r\n" + body
+    return (
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:" + record_id
+        + b">\r\nWARC-Target-URI: http://news.example/\r\nWARC-Date: 2024-01-01T00:00:00Z\r\n"
+        b"Content-Type: application/http; msgtype=response\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(payload) + payload + b"\r\n\r\n"
+    )
+
+
+def test_payloads_in_every_content_encoding_pages_use(tmp_path, cleaner) -> None:
+    """br failed as a corrupt record (and in a .warc.bz2 every record after it was lost);
+    x-gzip and zstd came out as empty documents; an encoding nothing here undoes is
+    counted as skipped, by name, not read as the page."""
+    import brotli
+
+    page = ARTICLE.read_bytes()
+    html = b"Content-Type: text/html; charset=utf-8\r\nContent-Encoding: "
+    records = [
+        _response(b"plain", page, b"Content-Type: text/html; charset=utf-8"),
+        _response(b"br", brotli.compress(page), html + b"br"),
+        _response(b"xgzip", gzip.compress(page), html + b"x-gzip"),
+        _response(b"zstd", zstandard.ZstdCompressor().compress(page), html + b"zstd"),
+        _response(b"compress", page, html + b"compress"),
+        _response(b"last", page, b"Content-Type: text/html; charset=utf-8"),
+    ]
+    path = tmp_path / "in" / "capture.warc.bz2"
+    path.parent.mkdir()
+    path.write_bytes(bz2.compress(b"".join(records)))
+    report, out = run_one(tmp_path, cleaner, path)
+    assert report["counts"]["written"] == 5 and report["counts"]["failed"] == 0
+    assert report["skipped"] == {"response:content-encoding compress": 1}
+    texts = {p.stem: p.read_text() for p in (out / "capture").glob("*.txt")}
+    assert sorted(texts) == ["br", "last", "plain", "xgzip", "zstd"]
+    assert len(set(texts.values())) == 1 and texts["plain"]
+
+
 def test_non_documents_are_skipped_by_type(tmp_path, cleaner) -> None:
     report, _ = run_one(tmp_path, cleaner, WARC / "warcio__post-test.warc.gz",
                         WARC / "iawebcommons__text-extraction-test.warc",

@@ -28,6 +28,7 @@ from cleaner.readers.options import ReadOptions
 from cleaner.readers.records import ReadStats, RecordFailure
 from cleaner.readers.text import document_from_bytes
 from cleaner.readers.warc_bounds import BoundedArchiveIterator
+from cleaner.readers.warc_payload import can_decode, content_encoding, payload_stream
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 MAX_PAYLOAD_BYTES = 50_000_000
@@ -76,7 +77,11 @@ def _document(
     else:
         stats.skipped[rec_type or "unknown"] += 1
         return None
-    payload = record.content_stream().read(MAX_PAYLOAD_BYTES + 1)
+    encoding = content_encoding(record)
+    if not can_decode(encoding):
+        stats.skipped[f"{rec_type}:content-encoding {encoding}"] += 1
+        return None
+    payload = payload_stream(record).read(MAX_PAYLOAD_BYTES + 1)
     record_id = headers.get_header("WARC-Record-ID")
     name = _record_name(record_id, index)
     name = unique_name(name, seen, f"-record-{index:06d}")  # WARC-Record-IDs can repeat
