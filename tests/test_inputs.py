@@ -212,6 +212,27 @@ def test_payloads_in_every_content_encoding_pages_use(tmp_path, cleaner) -> None
     assert len(set(texts.values())) == 1 and texts["plain"]
 
 
+def test_arc_records_are_named_the_same_in_every_run(tmp_path, cleaner) -> None:
+    """warcio gives each ARC record it converts a new random WARC-Record-ID: the outputs
+    were named by it, differently in every run (and with -w 1 and -w 2)."""
+    head = b"1 0 InternetArchive\nURL IP-address Archive-date Content-type Archive-length\n"
+    body = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + ARTICLE.read_bytes()
+    path = tmp_path / "in" / "old.arc"
+    path.parent.mkdir()
+    path.write_bytes(
+        b"filedesc://old.arc 0.0.0.0 20050614070159 text/plain %d\n" % len(head) + head
+        + b"\nhttp://news.example/a 1.2.3.4 20140216050221 text/html %d\n" % len(body)
+        + body + b"\n"
+    )
+    names = []
+    for run_number in range(2):
+        out = tmp_path / f"out{run_number}"
+        run([path], out, cleaner=cleaner)
+        names.append(sorted(p.name for p in (out / "old").iterdir()))
+        assert json.loads(next((out / "old").glob("*.json")).read_text())["record_id"] is None
+    assert names[0] == names[1] == ["record-000001.json", "record-000001.txt"]
+
+
 def test_non_documents_are_skipped_by_type(tmp_path, cleaner) -> None:
     report, _ = run_one(tmp_path, cleaner, WARC / "warcio__post-test.warc.gz",
                         WARC / "iawebcommons__text-extraction-test.warc",

@@ -54,9 +54,8 @@ def _crawl_date(raw: str | None, doc: Document) -> None:
         doc.warnings.append(f"malformed WARC-Date {raw!r} left out")
 
 
-def _document(
-    record, item: InputFile, index: int, stats: ReadStats, seen: set[str]
-) -> Document | None:
+def _document(record, item: InputFile, state: _ReadState, stats: ReadStats) -> Document | None:
+    index, seen = state.index, state.seen
     headers = record.rec_headers
     rec_type = record.rec_type
     if rec_type == "conversion":
@@ -82,7 +81,7 @@ def _document(
         stats.skipped[f"{rec_type}:content-encoding {encoding}"] += 1
         return None
     payload = payload_stream(record).read(MAX_PAYLOAD_BYTES + 1)
-    record_id = headers.get_header("WARC-Record-ID")
+    record_id = None if state.arc else headers.get_header("WARC-Record-ID")
     name = _record_name(record_id, index)
     name = unique_name(name, seen, f"-record-{index:06d}")  # WARC-Record-IDs can repeat
     doc = document_from_bytes(
@@ -131,7 +130,7 @@ def read_warc(
             whole_input=True,
         )
         return
-    state = _ReadState()
+    state = _ReadState(arc=head.lstrip(b"\r\n\t ").startswith(b"filedesc:"))
     with _open_archive(item.path, max_bytes) as stream:
         try:
             yield from _read_records(item, stats, stream, state)
@@ -152,6 +151,9 @@ class _OneMember(Exception):
 class _ReadState:
     index: int = 0  # records read so far
     seen: set[str] = field(default_factory=set)  # output names given (a record id can repeat)
+    #: An ARC file: its records have no id (warcio makes up a new random one for each
+    #: record it converts, which would name the outputs differently in every run).
+    arc: bool = False
 
 
 def _read_records(
@@ -174,7 +176,7 @@ def _read_records(
                 if state.index < skip:
                     state.index += 1
                     continue
-                doc = _document(record, item, state.index, stats, state.seen)
+                doc = _document(record, item, state, stats)
                 # Only after the payload is read: asked earlier, warcio skips the payload.
                 offset = position + iterator.get_record_offset()
                 read_one = True
