@@ -212,6 +212,24 @@ def test_payloads_in_every_content_encoding_pages_use(tmp_path, cleaner) -> None
     assert len(set(texts.values())) == 1 and texts["plain"]
 
 
+def test_a_record_with_a_damaged_header_loses_no_record_after_it(tmp_path, cleaner) -> None:
+    """Its own "WARC/1.0" damaged: reading resumed after the next intact header, taken
+    for the damaged record, so the good record after it was lost too."""
+    page = ARTICLE.read_bytes()
+    records = [
+        _response(b"r%d" % i, page, b"Content-Type: text/html; charset=utf-8") for i in range(5)
+    ]
+    records[2] = records[2].replace(b"WARC/1.0", b"WARX/1.0", 1)
+    path = tmp_path / "in" / "capture.warc"
+    path.parent.mkdir()
+    path.write_bytes(b"".join(records))
+    report, out = run_one(tmp_path, cleaner, path)
+    assert sorted(p.stem for p in (out / "capture").glob("*.txt")) == ["r0", "r1", "r3", "r4"]
+    [failure] = report["failures"]
+    damaged_at = int(failure["source"].rsplit("@", 1)[1])
+    assert len(records[0]) + len(records[1]) - 4 <= damaged_at <= len(records[0]) + len(records[1])
+
+
 def test_arc_records_are_named_the_same_in_every_run(tmp_path, cleaner) -> None:
     """warcio gives each ARC record it converts a new random WARC-Record-ID: the outputs
     were named by it, differently in every run (and with -w 1 and -w 2)."""

@@ -169,7 +169,7 @@ def _read_records(
         if position:
             stream.seek(position)
         iterator = BoundedArchiveIterator(stream, arc2warc=True)
-        offset = position
+        offset = ended = position
         read_one = False  # a record was read whole since `position`
         try:
             for record in iterator:
@@ -179,6 +179,7 @@ def _read_records(
                 doc = _document(record, item, state, stats)
                 # Only after the payload is read: asked earlier, warcio skips the payload.
                 offset = position + iterator.get_record_offset()
+                ended = offset + iterator.get_record_length()
                 read_one = True
                 state.index += 1
                 if doc is not None:
@@ -204,10 +205,10 @@ def _read_records(
                 )
                 return
             reason = _short_reason(exc)
-            # After a good record (at `offset`), the damaged one is the next that starts.
-            damaged = offset
-            if raw and read_one:
-                damaged = _next_record_start(stream, offset + 1) or offset
+            # After a good record, the damaged one starts where the good one ended (its
+            # own header may be what is damaged: the next intact header is the record
+            # after it, to be read, not skipped).
+            damaged = ended if raw and read_one else offset
             resume = _next_record_start(stream, damaged + 1) if raw else None
             after = f"resumed at byte {resume}" if resume else "the rest is unreadable"
             yield RecordFailure(
