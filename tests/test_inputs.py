@@ -392,6 +392,17 @@ def test_jsonl_not_in_utf8(tmp_path, cleaner) -> None:
     assert failure["source"].endswith("wide.jsonl") and "UTF-16" in failure["reason"]
 
 
+def test_jsonl_an_id_that_is_no_name_is_said_to_be(tmp_path, cleaner) -> None:
+    path = tmp_path / "in" / "feed.jsonl"
+    path.parent.mkdir()
+    path.write_text(json.dumps({"id": {"shard": 3}, "text": "The council met on Tuesday."}))
+    _, out = run_one(tmp_path, cleaner, path)
+    meta = json.loads((out / "feed" / "line-000001.json").read_text())
+    assert meta["warnings"] == [
+        "id field 'id' is not a string or an integer (dict): named line-000001"
+    ]
+
+
 def test_jsonl_text_field_option(tmp_path) -> None:
     path = tmp_path / "in" / "feed.jsonl"
     path.parent.mkdir()

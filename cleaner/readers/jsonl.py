@@ -126,7 +126,12 @@ def _record(
         return
     raw_id = record.pop(options.id_field, None)
     if not isinstance(raw_id, str | int) or isinstance(raw_id, bool):
-        if options.id_field != "id":
+        if raw_id is not None:  # an object, a float: not a name, and not passed on
+            warnings.append(
+                f"id field {options.id_field!r} is not a string or an integer "
+                f"({type(raw_id).__name__}): named line-{number:06d}"
+            )
+        elif options.id_field != "id":
             warnings.append(f"no id field {options.id_field!r}: named line-{number:06d}")
         raw_id = None
     name = safe_name(str(raw_id)) if raw_id is not None else f"line-{number:06d}"
