@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,9 +54,15 @@ out_console = Console(highlight=False, markup=False)
 err_console = Console(stderr=True, highlight=False, markup=False)
 
 
+#: Control characters (a newline in a file name): shown escaped, so that a message stays
+#: one line and no file name can write a line of its own ("failed: ...").
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def labelled(label: str, style: str, message: str) -> Text:
-    """`label` in `style`, then the message as plain text."""
-    return Text.assemble((label, style), " ", message)
+    """`label` in `style`, then the message as plain text, on one line."""
+    shown = _CONTROL.sub(lambda found: ascii(found.group())[1:-1], message)
+    return Text.assemble((label, style), " ", shown)
 
 
 RuleDirsArgument = Annotated[

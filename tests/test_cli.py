@@ -380,3 +380,14 @@ def test_an_input_renamed_by_a_new_clash_leaves_no_old_outputs(tmp_path) -> None
     assert result.exit_code == 0 and "are gone" not in result.output
     assert not (out / "a.txt").exists() and len(list(out.glob("a-*.txt"))) == 2
     assert invoke("run", inputs, out, "--check").exit_code == 0
+
+
+def test_a_newline_in_a_file_name_cannot_write_a_line_of_its_own(tmp_path) -> None:
+    """The one-line error quoted the name as it is: "bad\\nfailed: x" printed a second,
+    made-up failure line."""
+    bad = tmp_path / "in" / "bad\nfailed: made-up.txt"
+    bad.parent.mkdir()
+    bad.write_bytes(b"")  # an empty file fails
+    result = invoke("run", bad.parent, tmp_path / "out", "-q")
+    failures = [line for line in result.output.splitlines() if line.startswith("failed:")]
+    assert len(failures) == 1 and "bad\\nfailed: made-up.txt" in failures[0], result.output
