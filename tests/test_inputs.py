@@ -212,6 +212,27 @@ def test_payloads_in_every_content_encoding_pages_use(tmp_path, cleaner) -> None
     assert len(set(texts.values())) == 1 and texts["plain"]
 
 
+def test_a_response_with_no_type_is_read_when_its_bytes_are_a_page(tmp_path, cleaner) -> None:
+    """No Content-Type in the HTTP headers: the WARC's own (application/http) was taken
+    for it, and every such page skipped. A page the crawler cut is said to be cut."""
+    page = ARTICLE.read_bytes()
+    records = [
+        _response(b"page", page, b"Server: old"),
+        _response(b"image", b"\x89PNG\r\n\x1a\n" + bytes(64), b"Server: old"),
+        _response(b"cut", page, b"Content-Type: text/html").replace(
+            b"Content-Length:", b"WARC-Truncated: length\r\nContent-Length:", 1
+        ),
+    ]
+    path = tmp_path / "in" / "capture.warc"
+    path.parent.mkdir()
+    path.write_bytes(b"".join(records))
+    report, out = run_one(tmp_path, cleaner, path)
+    assert sorted(p.stem for p in (out / "capture").glob("*.txt")) == ["cut", "page"]
+    assert report["skipped"] == {"response:no type, not HTML": 1}
+    warnings = json.loads((out / "capture" / "cut.json").read_text())["warnings"]
+    assert "record truncated by the crawler (WARC-Truncated: length)" in warnings
+
+
 def test_a_record_with_a_damaged_header_loses_no_record_after_it(tmp_path, cleaner) -> None:
     """Its own "WARC/1.0" damaged: reading resumed after the next intact header, taken
     for the damaged record, so the good record after it was lost too."""

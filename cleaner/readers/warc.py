@@ -26,7 +26,7 @@ from cleaner.readers.decode import charset_from_content_type
 from cleaner.readers.names import safe_name, unique_name
 from cleaner.readers.options import ReadOptions
 from cleaner.readers.records import ReadStats, RecordFailure
-from cleaner.readers.text import document_from_bytes
+from cleaner.readers.text import document_from_bytes, looks_like_html
 from cleaner.readers.warc_bounds import BoundedArchiveIterator
 from cleaner.readers.warc_payload import can_decode, content_encoding, payload_stream
 
@@ -58,6 +58,7 @@ def _document(record, item: InputFile, state: _ReadState, stats: ReadStats) -> D
     index, seen = state.index, state.seen
     headers = record.rec_headers
     rec_type = record.rec_type
+    sniff = False  # whether the payload's bytes say if it is a page
     if rec_type == "conversion":
         is_html, content_type = False, headers.get_header("Content-Type")
     elif rec_type in ("response", "resource"):
@@ -69,7 +70,9 @@ def _document(record, item: InputFile, state: _ReadState, stats: ReadStats) -> D
         content_type = (
             http.get_header("Content-Type") if http is not None else None
         ) or headers.get_header("Content-Type")
-        if _mime(content_type) not in HTML_TYPES:
+        # A server that sends no type: the page is what its bytes say (as browsers do).
+        sniff = http is not None and not http.get_header("Content-Type")
+        if not sniff and _mime(content_type) not in HTML_TYPES:
             stats.skipped[f"{rec_type}:{_mime(content_type) or 'unknown type'}"] += 1
             return None
         is_html = True
@@ -81,6 +84,9 @@ def _document(record, item: InputFile, state: _ReadState, stats: ReadStats) -> D
         stats.skipped[f"{rec_type}:content-encoding {encoding}"] += 1
         return None
     payload = payload_stream(record).read(MAX_PAYLOAD_BYTES + 1)
+    if sniff and not looks_like_html(payload):
+        stats.skipped[f"{rec_type}:no type, not HTML"] += 1
+        return None
     record_id = None if state.arc else headers.get_header("WARC-Record-ID")
     name = _record_name(record_id, index)
     name = unique_name(name, seen, f"-record-{index:06d}")  # WARC-Record-IDs can repeat
@@ -99,6 +105,8 @@ def _document(record, item: InputFile, state: _ReadState, stats: ReadStats) -> D
     missing = getattr(record.raw_stream, "limit", 0)
     if missing:
         doc.warnings.append(f"record truncated: {missing} bytes of it are missing")
+    if cut := headers.get_header("WARC-Truncated"):  # the crawler stored part of the page
+        doc.warnings.append(f"record truncated by the crawler (WARC-Truncated: {cut.strip()})")
     return doc
 
 
