@@ -540,6 +540,7 @@ def evaluate(
                     "precision": round(score.precision, 4),
                     "recall": round(score.recall, 4),
                     "documents": len(score.documents),
+                    "missing": list(score.missing),
                     "per_document": [
                         {
                             "id": d.id,
@@ -558,7 +559,19 @@ def evaluate(
         f"{len(score.documents)} documents: F1 {score.f1:.4f}  "
         f"precision {score.precision:.4f}  recall {score.recall:.4f}"
     )
+    if score.missing:
+        shown = ", ".join(repr(doc_id) for doc_id in score.missing[:3])
+        more = "..." if len(score.missing) > 3 else ""
+        err_console.print(
+            labelled(
+                "note:",
+                "yellow",
+                f"{len(score.missing)} gold id(s) name no output, scored as empty: {shown}{more}",
+            ),
+            soft_wrap=True,
+        )
     table = Table("worst documents", "F1", "precision", "recall", box=None, pad_edge=False)
+    table.columns[0].overflow = "fold"  # an id whole, never cut with "…"
     for doc in ranked[:worst]:
         table.add_row(doc.id, f"{doc.f1:.3f}", f"{doc.precision:.3f}", f"{doc.recall:.3f}")
     if worst > 0:

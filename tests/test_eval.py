@@ -51,8 +51,9 @@ def test_eval_cli_prints_scores_and_worst_documents(finished_run) -> None:
     result = CliRunner().invoke(app, ["eval", str(out), str(gold), "--worst", "2"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("3 documents: F1 ")
-    lines = result.output.splitlines()
+    lines = [line for line in result.output.splitlines() if not line.startswith("note:")]
     assert lines[2].startswith("c ") and lines[3].startswith("b ")
+    assert "note: 1 gold id(s) name no output, scored as empty: 'c'" in result.output
 
 
 def test_eval_cli_json(finished_run) -> None:
@@ -69,3 +70,73 @@ def test_eval_bad_gold_line_names_file_and_line(finished_run, tmp_path) -> None:
     gold.write_text('{"id": "a", "text": "x"}\n{"id": "b"}\n')
     result = CliRunner().invoke(app, ["eval", str(out), str(gold)])
     assert result.exit_code == 2 and "bad.jsonl:2: expected a JSON object with 'id' and 'text'" in result.output
+
+
+def _run(tmp_path, inputs: dict[str, str], output_format: str):
+    folder = tmp_path / "in"
+    for name, content in inputs.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(content)
+    out = tmp_path / f"out-{output_format}"
+    result = CliRunner().invoke(app, ["run", str(folder), str(out), "-q", "--format", output_format])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _gold(tmp_path, texts: dict[str, str]):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in texts.items()))
+    return gold
+
+
+RAIN = "Heavy rain flooded the valley roads overnight, and the schools stayed shut on Monday."
+
+
+@pytest.mark.parametrize("output_format", ["txt", "jsonl", "parquet"])
+def test_eval_scores_each_gold_page_against_its_own_output_in_every_format(
+    tmp_path, output_format
+) -> None:
+    """In a jsonl or parquet run, gold "z" was scored against "a/z" (found first by the
+    last part of its name): F1 0 where the txt run gave 1."""
+    out = _run(tmp_path, {"a/z.txt": GOLD_TEXT, "z.txt": RAIN}, output_format)
+    score = evaluate_run(out, _gold(tmp_path, {"z": RAIN, "a/z": GOLD_TEXT}))
+    assert [d.f1 for d in score.documents] == [1.0, 1.0] and not score.missing
+
+
+@pytest.mark.parametrize("output_format", ["txt", "jsonl", "parquet"])
+def test_eval_refuses_a_gold_id_that_names_several_documents(tmp_path, output_format) -> None:
+    """Two JSON Lines inputs with the same id: gold "3" silently took one of them."""
+    inputs = {f"{name}.jsonl": json.dumps({"id": 3, "text": text}) + "\n"
+              for name, text in (("a", GOLD_TEXT), ("b", RAIN))}
+    out = _run(tmp_path, inputs, output_format)
+    gold = _gold(tmp_path, {"3": RAIN})
+    result = CliRunner().invoke(app, ["eval", str(out), str(gold)])
+    assert result.exit_code == 2 and "gold id '3' names 2 documents" in result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"id": "a", "text": "x"}\n{"id": "a", "text": "y"}\n', "gold.jsonl:2: id 'a' is given twice"),
+        ('{"id": "a", "text": null}\n', "gold.jsonl:1: 'text' of 'a' is not a string"),
+        ('{"id": "zz", "text": "x"}\n', "none of its 1 ids names an output"),
+        (b'{"id": "a", "text": "caf\xe9"}\n', "the gold file is not UTF-8"),
+    ],
+)
+def test_eval_gold_that_cannot_be_scored_is_one_line_error(
+    finished_run, tmp_path, content, message
+) -> None:
+    out, _ = finished_run
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(content if isinstance(content, bytes) else content.encode())
+    result = CliRunner().invoke(app, ["eval", str(out), str(gold)])
+    assert result.exit_code == 2 and message in result.output, result.output
+
+
+def test_eval_reads_compressed_gold(finished_run, tmp_path) -> None:
+    import gzip
+
+    out, gold = finished_run
+    packed = tmp_path / "gold.jsonl.gz"
+    packed.write_bytes(gzip.compress(gold.read_bytes()))
+    assert evaluate_run(out, packed).f1 == evaluate_run(out, gold).f1
