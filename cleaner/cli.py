@@ -442,7 +442,11 @@ def explain(
     ],
     doc_id: Annotated[
         str | None,
-        typer.Option("--id", help="With an output folder: the document to explain (any --format)."),
+        typer.Option(
+            "--id",
+            help="With an output folder: the document to explain, by its id or its source "
+            "(any --format).",
+        ),
     ] = None,
     rule: Annotated[
         str | None,

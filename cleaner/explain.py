@@ -101,10 +101,19 @@ def _find_record(out: Path, path: Path, doc_id: str | None) -> dict[str, Any]:
         if isinstance(record, dict):
             return record
         raise UsageError(f"{meta}: not a document's metadata")
+    found = []
     for entry in read_outputs(out):
         data = entry.data if isinstance(entry, OutputEntry) else None
-        if isinstance(data, dict) and data.get("id") == doc_id:
-            return data
+        if isinstance(data, dict) and doc_id in (data.get("id"), data.get("source")):
+            found.append(data)
+    if len(found) == 1:
+        return found[0]
+    if found:  # JSON Lines inputs keep their own ids, which two inputs may share
+        sources = ", ".join(str(data.get("source")) for data in found[:3])
+        raise UsageError(
+            f"{out}: {len(found)} documents have id {doc_id!r} (from {sources}); give the "
+            "one to explain by its source instead: --id SOURCE"
+        )
     raise UsageError(f"{out}: no document with id {doc_id!r}; `cleaner report` lists them")
 
 

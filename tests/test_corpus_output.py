@@ -438,3 +438,25 @@ def test_explain_finds_a_json_lines_record_by_its_own_id(tmp_path, output_format
     explained = CliRunner().invoke(app, ["explain", str(out), "--id", "a"])
     assert explained.exit_code == 0, explained.output
     assert "Share this article" in explained.output and "share-bar" in explained.output
+
+
+@pytest.mark.parametrize("output_format", ["jsonl", "parquet"])
+def test_explain_refuses_an_id_two_inputs_share_and_takes_a_source(tmp_path, output_format) -> None:
+    """Two JSON Lines inputs with id 3: `--id 3` explained the first silently, and the
+    second could not be reached at all."""
+    from typer.testing import CliRunner
+
+    from cleaner.cli import app
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name, text in (("a", "The council met on Tuesday."), ("b", "Share this article")):
+        (inputs / f"{name}.jsonl").write_text(json.dumps({"id": 3, "text": text}) + "\n")
+    out = tmp_path / "out"
+    run([inputs], out, Config(format=OutputFormat(output_format)))
+    shared = CliRunner().invoke(app, ["explain", str(out), "--id", "3"])
+    assert shared.exit_code == 2 and "2 documents have id '3'" in shared.output
+    source = str(inputs / "b.jsonl") + ":1"
+    assert source in shared.output
+    explained = CliRunner().invoke(app, ["explain", str(out), "--id", source])
+    assert explained.exit_code == 0 and "share-bar" in explained.output, explained.output
