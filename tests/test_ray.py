@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import gc
 import operator
+import os
 import socket
 import time
 
@@ -108,6 +109,31 @@ def test_an_address_where_nothing_listens_fails_at_once(tmp_path, ray_not_up) ->
         run([SEEDS], tmp_path / "out", Config(), executor=executor)
     assert time.monotonic() - started < 30
     assert not (tmp_path / "out").exists()
+
+
+def test_a_ray_address_where_nothing_listens_fails_at_once(tmp_path, ray_not_up, monkeypatch):
+    """Through RAY_ADDRESS, the address was not probed: Ray tried for 13 minutes, with
+    some sixty lines of its own logs, before failing."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("RAY_ADDRESS", f"127.0.0.1:{port}")
+    started = time.monotonic()
+    with pytest.raises(ClusterError, match=rf"RAY_ADDRESS=127.0.0.1:{port}: nothing answers"):
+        run([SEEDS], tmp_path / "out", Config(), executor=make_executor("ray"))
+    assert time.monotonic() - started < 30
+
+
+def test_what_ray_logs_on_stderr_while_joining_is_kept_for_the_message() -> None:
+    pytest.importorskip("ray", reason="Ray is not installed (pip install 'cleaner[ray]')")
+    from cleaner.executors.ray import RayExecutor, _stderr_kept
+
+    said: list[str] = []
+    with _stderr_kept(said, keep=True):
+        os.write(2, b"[W gcs_client.cc:1] Unauthenticated: InvalidAuthToken\n")
+    assert said == ["[W gcs_client.cc:1] Unauthenticated: InvalidAuthToken"]
+    message = RayExecutor._join_error("RAY_ADDRESS=10.0.0.5:6379", "\n".join(["Failed", *said]))
+    assert "RAY_AUTH_MODE=token" in message
 
 
 def test_an_address_naming_another_cluster_than_the_connected_one_is_refused(

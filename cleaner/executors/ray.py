@@ -226,6 +226,27 @@ def _quiet_signals() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
+@contextmanager
+def _stderr_kept(lines: list[str], keep: bool) -> Iterator[None]:
+    """What is written on this process's stderr (file descriptor 2, where Ray's C++ code
+    logs) in the block, added to `lines` instead of shown; nothing kept when not `keep`."""
+    if not keep:
+        yield
+        return
+    import tempfile
+
+    with tempfile.TemporaryFile() as caught:
+        saved = os.dup(2)
+        os.dup2(caught.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            caught.seek(0)
+            lines.extend(caught.read(1 << 20).decode("utf-8", "replace").splitlines())
+
+
 class RayExecutor(Executor):
     """Actors on a Ray cluster: `address` None starts a local Ray (or joins $RAY_ADDRESS),
     "auto" joins the one this machine belongs to, "ray://host:10001" a remote one."""
@@ -273,8 +294,10 @@ class RayExecutor(Executor):
             self._check_connected_cluster()
         if not ray.is_initialized():
             address, named = self._target()
-            if address not in (None, "local", "auto"):
-                why = _unreachable(address)
+            # RAY_ADDRESS is probed too: Ray retries one where nothing answers for minutes.
+            probed = (address if address is not None else os.environ.get("RAY_ADDRESS", "")).strip()
+            if probed not in ("", "local", "auto"):
+                why = _unreachable(probed)
                 if why:
                     raise ClusterError(
                         f"{named}: nothing answers there ({why}); check the address, or leave "
@@ -287,12 +310,16 @@ class RayExecutor(Executor):
             }
             if address == "local" and self.requested:
                 options["num_cpus"] = self.requested  # a local Ray: this many cores
+            said: list[str] = []
             try:
-                with _quiet_signals():
+                # Joining a cluster, Ray's C++ client logs each failed try on stderr (a
+                # refused token: twenty lines, the reason only there): kept for the message.
+                with _quiet_signals(), _stderr_kept(said, address != "local"):
                     ray.init(address=address, **options)
                     self._started_here = True
             except (ConnectionError, RuntimeError, ValueError) as exc:
-                raise ClusterError(self._join_error(named, str(exc))) from None
+                detail = "\n".join([str(exc), *said])
+                raise ClusterError(self._join_error(named, detail)) from None
         cpus = int(ray.cluster_resources().get("CPU", 0))
         self.workers = self.requested or max(1, cpus)
 
