@@ -232,6 +232,8 @@ class Watchdog:
     context: BaseContext
     reason: str  # the failure reason of a record stopped at the time limit
     stops: dict[int, dict[int, str]] = field(default_factory=dict)
+    #: Records a worker died on once, named only by its slot (see `named_after_death`).
+    _suspects: set[tuple[int, int]] = field(default_factory=set)
     _watches: list[Watch] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _done: threading.Event = field(default_factory=threading.Event)
@@ -269,8 +271,11 @@ class Watchdog:
 
     def named_after_death(self, watch: Watch, reason: str) -> bool:
         """After a pool broke: whether the watchdog stopped one of its workers, or else
-        (a one-worker pool) the record its worker died on, now remembered with `reason`.
-        Either way the record is known, and the batch can run again without it."""
+        (a one-worker pool) the record its worker died on a second time, now remembered
+        with `reason`. Either way the record is known, and the batch can run again
+        without it. A first death on a record says little of it (the machine's OOM
+        killer, a kill -9 from outside): it is only a suspect, and the batch runs again
+        with it, as a pool of several workers reruns a batch whose worker died."""
         with self._lock:
             if watch.stopped:
                 watch.stopped.clear()
@@ -282,6 +287,9 @@ class Watchdog:
                 return False
             watch.clear(0)
             _, _, index, position = note
+            if (index, position) not in self._suspects:
+                self._suspects.add((index, position))
+                return False
             self.stops.setdefault(index, {})[position] = reason
             return True
 

@@ -538,6 +538,41 @@ class CrashingCleaner(Cleaner):
         return super().clean(doc)
 
 
+class KilledOnceCleaner(Cleaner):
+    """Its worker is killed from outside once, on the first document holding the mark,
+    as the machine's out-of-memory killer or a kill -9 would: the document is innocent."""
+
+    MARK = "KILLED-ONCE"
+
+    def __init__(self, flag: Path, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.flag = flag
+
+    def clean(self, doc: Document) -> Document:
+        if self.MARK in doc.raw and not self.flag.exists():
+            self.flag.touch()
+            os.kill(os.getpid(), signal.SIGKILL)
+        return super().clean(doc)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_worker_killed_from_outside_once_fails_no_document(tmp_path, workers) -> None:
+    """With -w 1 (and on Ray, whose actors run one worker each) the record a worker died
+    on once was failed at once; with -w 2 it ran again. Now it runs again either way."""
+    source = tmp_path / "in"
+    source.mkdir()
+    for number in range(6):
+        mark = KilledOnceCleaner.MARK if number == 3 else ""
+        (source / f"doc-{number}.txt").write_text(
+            f"The council met on Tuesday to discuss budget number {number}. {mark}\n"
+        )
+    cleaner = KilledOnceCleaner(tmp_path / "killed", config=Config())
+    out = tmp_path / "out"
+    report = run([source], out, Config(), cleaner=cleaner, executor=ProcessExecutor(workers))
+    assert (tmp_path / "killed").exists()  # the kill happened
+    assert report.failures == [] and len(list(out.glob("*.txt"))) == 6
+
+
 def inputs_with_bombs(folder: Path) -> Path:
     """The seeds, twenty fillers and two documents that kill their worker, in different
     batches."""

@@ -195,14 +195,20 @@ def test_the_watchdog_kills_only_a_worker_past_the_limit_and_its_grace() -> None
             sleeper.wait()
 
 
-def test_a_one_worker_pool_names_the_record_its_worker_died_on() -> None:
+def test_a_one_worker_pool_names_the_record_its_worker_died_on_twice() -> None:
+    """Once is no proof (an OOM kill, a kill -9 from outside failed an innocent record
+    with -w 1 and on Ray, where -w 2 ran it again): twice names it."""
     import multiprocessing
 
     watchdog = sandbox.Watchdog(sandbox.Limits(), multiprocessing.get_context("fork"), "")
     watch = watchdog.watch(1)
     assert watchdog.named_after_death(watch, "died") is False  # between records: no name
     watch.slots[0:4] = [12345, 5.0, 3, 9]
-    assert watchdog.named_after_death(watch, "died") is True
+    assert watchdog.named_after_death(watch, "died") is False  # once: a suspect
+    assert watchdog.stopped_in(3) == {}
+    again = watchdog.watch(1)  # the fresh pool the batch runs again in
+    again.slots[0:4] = [12346, 6.0, 3, 9]
+    assert watchdog.named_after_death(again, "died") is True
     assert watchdog.stopped_in(3) == {9: "died"}
 
 
