@@ -68,6 +68,22 @@ def test_datatrove_step_counts_and_drops_empty() -> None:
     assert step.stats["dropped_empty"].total == 1 and step.stats["cleaned"].total == 1
 
 
+def test_datatrove_step_keeps_datatroves_capture_date() -> None:
+    """datatrove's metadata.date is the capture date: cleaner's date (the one the page
+    states) replaced it on some documents only, leaving a field that meant two things."""
+    pytest.importorskip("datatrove")
+    from datatrove.data import Document as DatatroveDocument
+
+    from cleaner.integrations.datatrove import Clean
+
+    captured = "2024-04-25T16:24:44Z"
+    text = "Published March 3, 2021\n" + TEXTS[0]
+    given = [DatatroveDocument(text=text, id="d", metadata={"date": captured})]
+    [out] = list(Clean().run(iter(given)))
+    assert out.metadata["date"] == captured
+    assert out.metadata["cleaner_date"].startswith("2021-03-03")
+
+
 def test_clean_batch_with_datasets_map() -> None:
     datasets = pytest.importorskip("datasets")
     ds = datasets.Dataset.from_dict(

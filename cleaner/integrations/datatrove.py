@@ -11,9 +11,11 @@
 
 Each document's text is cleaned (an HTML page, as WarcReader gives, is extracted first);
 cleaner's metadata (title, author, date, language, words... see `cleaner.schema`) is
-added to the document's `metadata` where it found a value (datatrove's own fields are
-never erased); the audit goes there too (`audit`: "summary" by default, counts of
-removals; "full", every removal as `removed`; "none"). Documents left empty are dropped
+added to the document's `metadata` where it found a value; datatrove's own fields are
+never changed: where cleaner's value differs it goes under `cleaner_<key>` (datatrove's
+`date` is the capture date, cleaner's the date the page states: `cleaner_date`); the
+audit goes there too (`audit`: "summary" by default, counts of removals; "full", every
+removal as `removed`; "none"). Documents left empty are dropped
 (`drop_empty`). datatrove's stats count `cleaned`, `dropped_empty` and the removals of
 each step (`removed_<step>`). datatrove's `metadata.date` (the capture date) is read as
 `crawl_date`. Needs datatrove: `pip install datatrove`.
@@ -92,8 +94,11 @@ class Clean(PipelineStep):
                 continue
             document.text = text
             for key, value in row.items():
-                if key not in ("text", "id", "source") and value is not None:
-                    document.metadata[key] = value
+                if key in ("text", "id", "source") or value is None:
+                    continue
+                if document.metadata.get(key, value) != value:  # datatrove's: kept
+                    key = f"cleaner_{key}"
+                document.metadata[key] = value
             self.stat_update("cleaned")
             self.update_doc_stats(document)
             yield document
