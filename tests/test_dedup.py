@@ -516,3 +516,20 @@ def test_the_default_bands_are_datasketchs_choice() -> None:
         lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         assert (lsh.b, lsh.r) == bands
     assert (Config().near_duplicate_threshold, NUM_PERM) in DEFAULT_BANDS
+
+
+def test_rules_suggest_gives_a_site_and_a_folder_of_its_name_distinct_ids() -> None:
+    """A folder `example.com/` of dumps beside records from https://example.com/: both
+    rules were `example-com-furniture`, and the draft failed to load."""
+    import yaml
+
+    from cleaner.ruleset.suggest import SiteFindings, render_yaml
+
+    findings = {
+        site: SiteFindings(documents=3, furniture={1: ("Share this story", 3)})
+        for site in ("example.com", "folder:example.com", "example-com")
+    }
+    ids = [rule["id"] for rule in yaml.safe_load(render_yaml(findings, 10))["rules"]]
+    assert sorted(ids) == [
+        "example-com-furniture", "example-com-furniture-2", "example-com-furniture-2-2"
+    ]

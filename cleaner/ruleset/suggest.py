@@ -18,6 +18,7 @@ from cleaner.corpus import CorpusTable, document_site, line_hash
 from cleaner.document import Document
 from cleaner.pipeline import Cleaner
 from cleaner.readers import InputFile, ReadStats
+from cleaner.readers.names import unique_name
 from cleaner.readers.options import ReadOptions
 from cleaner.runner import build_corpus_table
 from cleaner.text import line_key
@@ -81,6 +82,8 @@ def render_yaml(findings: dict[str, SiteFindings], max_lines: int) -> str:
         "# Review every line before committing: frequent is not always furniture.",
         "rules:",
     ]
+    # Rule ids so far: a site and a folder of its name slug alike, and so do "a.b", "a-b".
+    given: set[str] = set()
     for site, found in sorted(findings.items()):
         lines = sorted(found.furniture.values(), key=lambda item: (-item[1], item[0]))[:max_lines]
         if not lines:
@@ -89,7 +92,7 @@ def render_yaml(findings: dict[str, SiteFindings], max_lines: int) -> str:
         if site.startswith("folder:"):
             out.append("  # No web address was known for these documents, so this rule is not")
             out.append("  # limited to a site: add `sites: [example.com]` if you know it.")
-        out.append(f"  - id: {_rule_id(site)}")
+        out.append(f"  - id: {unique_name(_rule_id(site), given, '-2')}")
         out.append(f"    description: {_quote(f'Furniture repeated across {site} pages.')}")
         if not site.startswith("folder:"):
             out.append(f"    sites: [{site}]")
