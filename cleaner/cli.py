@@ -353,6 +353,11 @@ def run(
     if html_report is not None:
         with user_errors():
             _check_report_path(html_report, inputs, out)
+            if output_format is not OutputFormat.TXT and audit is not Audit.FULL:
+                raise UsageError(
+                    f"--html-report shows every removal, which --audit {audit.value} does not "
+                    "keep: add --audit full, or leave --html-report out"
+                )
     config = Config(
         rules=tuple(rules or ()),
         builtin_rules=not no_builtin_rules,

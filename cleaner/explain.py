@@ -16,7 +16,7 @@ from cleaner.config import Config
 from cleaner.document import Document
 from cleaner.errors import CleanerError, UsageError
 from cleaner.manifest import InputEntry, Manifest
-from cleaner.outputs import OutputEntry, read_outputs
+from cleaner.outputs import OutputEntry, no_audit_kept, read_outputs
 from cleaner.pipeline import Cleaner
 from cleaner.readers import (
     InputFile,
@@ -259,6 +259,8 @@ def rule_hits(out: Path, rule_id: str) -> Iterator[RuleHit]:
         if not isinstance(entry, OutputEntry) or not isinstance(entry.data, dict):
             continue  # unreadable records: `cleaner report` lists them
         record = entry.data
+        if "removed" not in record and "kept_lines" not in record:
+            raise UsageError(no_audit_kept(out))
         for removal in record.get("removed") or []:
             if isinstance(removal, dict) and removal.get("rule") == rule_id:
                 yield RuleHit(

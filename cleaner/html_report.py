@@ -18,7 +18,7 @@ from typing import Any
 
 from cleaner.document import Removal
 from cleaner.errors import UsageError
-from cleaner.outputs import UnreadableOutput, read_outputs, read_report
+from cleaner.outputs import UnreadableOutput, no_audit_kept, read_outputs, read_report
 from cleaner.writers import atomic_write
 
 TOP_RULES = 15  # bars in the chart; the rest are summed in one line
@@ -194,6 +194,8 @@ def load_run(out: Path, max_documents: int = 1000, state: Path | None = None) ->
         if isinstance(entry, UnreadableOutput):
             view.notes.append(f"{entry.where}: {entry.reason}")
             continue
+        if isinstance(entry.data, dict) and not {"removed", "kept_lines"} & entry.data.keys():
+            raise UsageError(no_audit_kept(out))  # not one note per record
         try:
             record = DocumentRecord.from_dict(entry.data)
             if len(view.documents) < max_documents:

@@ -58,6 +58,14 @@ def read_report(out: Path, state: Path | None = None) -> dict[str, Any]:
     return report
 
 
+def no_audit_kept(out: Path) -> str:
+    """Why a corpus run written with `--audit summary` or `none` cannot show its removals."""
+    return (
+        f"{out}: its run kept no list of removals (--audit summary or none); run it again "
+        "with --audit full, or explain one document with --id"
+    )
+
+
 def read_outputs(out: Path) -> Iterator[OutputEntry | UnreadableOutput]:
     """The documents of OUT in their written order, whatever the layout (and wherever its
     state: the shards tell the corpus layouts)."""

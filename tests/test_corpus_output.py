@@ -21,6 +21,7 @@ from helpers import ROOT, SEEDS, corpus_report, corpus_rows
 from cleaner import Config, run
 from cleaner.config import Compression, OutputFormat
 from cleaner.errors import UsageError
+from cleaner.schema import Audit
 from cleaner.state import DEFAULT_STATE as BOOKKEEPING
 from cleaner.state import recorded_out
 from cleaner.writers import FEATURES_FILE
@@ -460,3 +461,23 @@ def test_explain_refuses_an_id_two_inputs_share_and_takes_a_source(tmp_path, out
     assert source in shared.output
     explained = CliRunner().invoke(app, ["explain", str(out), "--id", source])
     assert explained.exit_code == 0 and "share-bar" in explained.output, explained.output
+
+
+def test_a_run_that_kept_no_audit_says_so_instead_of_showing_nothing(tmp_path) -> None:
+    """`explain --rule` said "0 removal(s)" and `report` showed 0 documents, each record
+    "skipped: field 'kept_lines' is missing"; --html-report is refused before the run."""
+    from typer.testing import CliRunner
+
+    from cleaner.cli import app
+
+    out = tmp_path / "out"
+    run([SEEDS], out, Config(format=OutputFormat.JSONL, audit=Audit.SUMMARY))
+    for args in (["explain", str(out), "--rule", "ad-label"],
+                 ["report", str(out), "-o", str(tmp_path / "r.html")]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2 and "kept no list of removals" in result.output, args
+    refused = CliRunner().invoke(app, ["run", str(SEEDS), str(tmp_path / "o2"), "--format",
+                                       "jsonl", "--audit", "summary", "--html-report",
+                                       str(tmp_path / "r.html")])
+    assert refused.exit_code == 2 and "add --audit full" in refused.output
+    assert not (tmp_path / "o2").exists()
