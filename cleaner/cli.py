@@ -675,8 +675,8 @@ def rules_list(
             table.add_row(*row)
         out_console.print(table)
     else:  # piped: one tab-separated line per rule, for grep and cut
-        for row in rows:
-            print("\t".join(row))
+        for row in rows:  # a description's own newlines and tabs, escaped
+            print("\t".join(_CONTROL.sub(lambda m: ascii(m.group())[1:-1], col) for col in row))
     out_console.print(f"{len(ruleset)} rules")
 
 

@@ -146,6 +146,20 @@ def test_rules_list_piped_is_tab_separated_even_with_force_color() -> None:
     assert rows and all(len(row) == 4 for row in rows)
 
 
+def test_rules_list_piped_keeps_a_multiline_description_on_its_line(tmp_path) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "rules:\n  - id: two-lines\n    description: |\n      First line.\n"
+        "      Second\tline.\n    exact: [Share]\n    tests:\n      - drop: Share\n"
+        "      - keep: The council met on Tuesday.\n"
+    )
+    result = runner.invoke(app, ["rules", "list", str(rules)])
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in result.output.splitlines()[:-1]]
+    assert rows == [[rows[0][0], "First line.\\nSecond\\tline.\\n", *rows[0][2:]]]
+    assert len(rows[0]) == 4
+
+
 def test_rules_test_passes_on_builtins_and_fails_on_a_bad_case(tmp_path) -> None:
     ok = invoke("rules", "test")
     assert ok.exit_code == 0 and " 0 failed" in ok.output
