@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -138,7 +139,8 @@ def build_view(record: DocumentRecord, text: str) -> DocumentView:
     cut that took the tail of the line, so the cuts follow the line's text newest first.
     Raises ValueError when the text and `kept_lines` disagree (a text edited after the run).
     """
-    paragraphs = text.rstrip("\n").split("\n\n") if text.strip() else []
+    pieces = text.rstrip("\n").split("\n\n") if text.strip() else []
+    paragraphs = _paragraphs(pieces, len(record.kept_lines))
     if len(paragraphs) != len(record.kept_lines):
         raise ValueError(
             f"{len(paragraphs)} paragraphs but {len(record.kept_lines)} numbers in "
@@ -166,6 +168,37 @@ def build_view(record: DocumentRecord, text: str) -> DocumentView:
         removed_words=record.removed_words,
         lines=tuple(lines),
     )
+
+
+_SENTENCE_END = re.compile(r"[.!?:;…。！？][\"'”’)\]]*$")
+
+
+def _paragraphs(pieces: list[str], count: int) -> list[str]:
+    """The text's paragraphs: its pieces between blank lines, or, where code blocks kept
+    blank lines of their own (more pieces than kept lines), the pieces joined again at
+    the blank lines most like a code block's: the next piece indented, the one before
+    not ending like a sentence, the next not starting like one. A guess, which keeps the
+    document in the report (it was left out) with its text whole."""
+    extra = len(pieces) - count
+    if extra <= 0:
+        return pieces
+
+    def inside_block(gap: int) -> int:
+        before, after = pieces[gap], pieces[gap + 1]
+        return (
+            2 * after[:1].isspace()
+            + (_SENTENCE_END.search(before) is None)
+            + (not after[:1].isupper())
+        )
+
+    joins = set(sorted(range(len(pieces) - 1), key=lambda gap: (-inside_block(gap), gap))[:extra])
+    paragraphs = [pieces[0]]
+    for gap, piece in enumerate(pieces[1:]):
+        if gap in joins:
+            paragraphs[-1] += "\n\n" + piece
+        else:
+            paragraphs.append(piece)
+    return paragraphs
 
 
 @dataclass(slots=True)

@@ -308,6 +308,19 @@ def test_build_view_rejects_edited_text() -> None:
     assert build_view(DocumentRecord("e", None, None, 0, (), ()), "").lines == ()
 
 
+def test_build_view_keeps_a_code_block_with_blank_lines_whole() -> None:
+    """A code block keeps its blank lines: its document had more paragraphs than kept
+    lines, and was left out of the report ("was the text edited after the run?")."""
+    record = DocumentRecord("d", None, None, 9, (1, 2, 5), ())
+    text = "Define it first:\n\ndef area(r):\n\n    return 3.14 * r * r\n\nThen call it.\n"
+    view = build_view(record, text)
+    assert [line.segments[0].text for line in view.lines] == [
+        "Define it first:",
+        "def area(r):\n\n    return 3.14 * r * r",
+        "Then call it.",
+    ]
+
+
 # ------------------------------------------------------------------ in a real browser
 
 
