@@ -188,10 +188,13 @@ def _bands(near_threshold: float, num_perm: int) -> tuple[int, int]:
     known = DEFAULT_BANDS.get((near_threshold, num_perm))
     if known is not None:
         return known
-    from datasketch import MinHashLSH
+    # Its MinHashLSH computes them so, with equal weights, then refuses a single band
+    # (b < 2), which is its choice from a threshold of 0.97 up: one band, the whole
+    # signature, is a fine index for near copies (an internal error before).
+    from datasketch.lsh import _optimal_param
 
-    lsh = MinHashLSH(threshold=near_threshold, num_perm=num_perm)
-    return lsh.b, lsh.r
+    bands, rows = _optimal_param(near_threshold, num_perm, 0.5, 0.5)
+    return int(bands), int(rows)
 
 
 _SCHEMA = """

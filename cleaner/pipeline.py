@@ -226,5 +226,6 @@ def document_record(doc: Document, text: str | None = None) -> dict[str, Any]:
         warnings=list(doc.warnings),
     )
     for key, value in doc.extra.items():  # input fields pass through, never over our keys
-        record[key if key not in record else f"input_{key}"] = value
+        # (`text` too: the corpus formats put the clean text under it)
+        record[key if key not in record and key != "text" else f"input_{key}"] = value
     return record

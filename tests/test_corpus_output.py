@@ -481,3 +481,21 @@ def test_a_run_that_kept_no_audit_says_so_instead_of_showing_nothing(tmp_path) -
                                        str(tmp_path / "r.html")])
     assert refused.exit_code == 2 and "add --audit full" in refused.output
     assert not (tmp_path / "o2").exists()
+
+
+@pytest.mark.parametrize("output_format", ["txt", "jsonl", "parquet"])
+def test_an_input_field_named_text_never_replaces_the_clean_text(tmp_path, output_format) -> None:
+    """With --text-field content, a record's own `text` field was written over the clean
+    text in jsonl and parquet (and reused so from the part in later runs)."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    record = {"id": "a", "content": "The council met on Tuesday to discuss it.", "text": "RAW"}
+    (inputs / "d.jsonl").write_text(json.dumps(record) + "\n")
+    out = tmp_path / "out"
+    run([inputs], out, Config(format=OutputFormat(output_format), text_field="content"))
+    if output_format == "txt":
+        row = json.loads((out / "d" / "a.json").read_text())
+        row["text"] = (out / "d" / "a.txt").read_text()
+    else:
+        [row] = corpus_rows(out)
+    assert row["text"].startswith("The council met") and row["input_text"] == "RAW"

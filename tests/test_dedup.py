@@ -506,6 +506,32 @@ def test_fingerprint_memory_does_not_grow_with_the_text() -> None:
     assert peak(800_000) < peak(100_000) + (5 << 20)
 
 
+@pytest.mark.parametrize("threshold", [0.5, 0.9, 0.96, 0.97, 0.99, 1.0])
+def test_bands_for_any_threshold(threshold: float) -> None:
+    """datasketch's choice where its MinHashLSH takes it; from 0.97 up it chooses one band
+    and refuses it, which was an internal error of the run."""
+    from cleaner.duplicates import _bands
+
+    bands, rows = _bands(threshold, NUM_PERM)
+    assert bands * rows <= NUM_PERM and bands >= 1
+    if threshold <= 0.96:
+        lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        assert (bands, rows) == (lsh.b, lsh.r)
+
+
+def test_a_run_with_a_threshold_of_one_marks_exact_copies(tmp_path) -> None:
+    from cleaner import Config, run
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    text = (SEEDS / sorted(p.name for p in SEEDS.glob("*.txt"))[0]).read_text()
+    (inputs / "a.txt").write_text(text)
+    (inputs / "b.txt").write_text(text)
+    report = run([inputs], tmp_path / "out", Config(near_duplicate_threshold=1.0))
+    assert not report.failures
+    assert json.loads((tmp_path / "out" / "b.json").read_text())["duplicate_of"] == "a"
+
+
 def test_the_default_bands_are_datasketchs_choice() -> None:
     """The bands kept for the default threshold (not worked out again in every run) are
     the ones datasketch's MinHashLSH would choose: the same candidates."""
