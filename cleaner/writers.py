@@ -285,6 +285,7 @@ class TxtWriter:
 
     def drop_input(self, name: str, doc_ids: Iterable[str]) -> None:
         self.drop_documents(doc_ids)
+        fingerprints_path(self.folders.state, name).unlink(missing_ok=True)
 
     def close(
         self, names: Sequence[str], drop_duplicates: bool, run_tasks: TaskRunner | None = None

@@ -259,6 +259,10 @@ def test_deleted_inputs_keep_their_outputs_without_prune(tmp_path) -> None:
     assert report.orphaned == 1 and list(out.glob("20b2*.txt"))
     report = run([source], out, Config(), prune=True)
     assert report.orphaned == 0 and not list(out.glob("20b2*.txt"))
+    fresh = tmp_path / "fresh"  # the bookkeeping too: a deleted input's fingerprints went on
+    run([source], fresh, Config())
+    parts = sorted(p.name for p in (out / ".cleaner" / "parts").iterdir())
+    assert parts == sorted(p.name for p in (fresh / ".cleaner" / "parts").iterdir())
 
 
 def test_changed_rules_clean_everything_again(tmp_path) -> None:
