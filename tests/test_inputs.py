@@ -539,6 +539,21 @@ def test_a_file_in_a_folder_given_both_ways_is_named_whatever_the_order(tmp_path
     assert names == [["sub/a"], ["sub/a"]]
 
 
+def test_clashing_names_are_told_the_same_whatever_the_order(tmp_path) -> None:
+    """The notice listed the clashing inputs in the order they were given, so report.json
+    (and --check on a reordered command) depended on it."""
+    from cleaner.readers.discover import discover
+
+    for folder, name in (("x", "p.txt"), ("y", "p.txt.gz")):
+        (tmp_path / folder).mkdir()
+        data = b"The council met on Tuesday.\n"
+        (tmp_path / folder / name).write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    x, y = tmp_path / "x", tmp_path / "y"
+    first, second = discover([x, y]), discover([y, x])
+    assert first.renamed == second.renamed and len(first.renamed) == 1
+    assert [str(i.name) for i in first.files] == [str(i.name) for i in second.files]
+
+
 def test_an_explicit_file_named_like_the_report_is_renamed(tmp_path, cleaner) -> None:
     """`run report.txt OUT` wrote the document's metadata as OUT/report.json, and the
     run's report over it."""

@@ -293,6 +293,7 @@ def _separate_names(found: list[InputFile]) -> list[str]:
     for name, members in by_name.items():
         if len(members) < 2:
             continue
+        members.sort(key=lambda index: found[index].source)  # not the order they were given
         for index in members:
             item = found[index]
             whole = name.parent / safe_name(strip_compression_suffix(item.path.name))
