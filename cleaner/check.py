@@ -21,11 +21,13 @@ import os
 import shutil
 import tempfile
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cleaner.config import Config, OutputFormat
+from cleaner.errors import UsageError
 from cleaner.executors import Executor
 from cleaner.manifest import Manifest
 from cleaner.parts import WRITING
@@ -118,12 +120,35 @@ def _place_bookkeeping(folders: OutputFolders, expected: OutputFolders) -> None:
             for entry in sorted(source.iterdir()):
                 place(entry, target / entry.name)
         elif source in copied or source.name.endswith(WRITING):
-            shutil.copyfile(source, target)
+            with suppress(FileNotFoundError):  # a journal its run has just committed
+                shutil.copyfile(source, target)
         elif source.is_file():
             _link(source, target)
 
     if folders.state.is_dir():
         place(folders.state, expected.state)
+
+
+def _no_run_writing(folders: OutputFolders) -> None:
+    """A run writing OUT now holds its lock (runner._sole_writer): what the check would
+    copy of OUT changes under it. Tried, not held: the check writes nothing of OUT."""
+    try:
+        import fcntl
+
+        handle = folders.lock.open("r+")
+    except (ImportError, OSError):  # not POSIX, or no lock file: no run writing
+        return
+    with handle:
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EAGAIN):
+                raise UsageError(
+                    f"{folders.out}: a cleaner run is writing into this folder now; check "
+                    "it when the run has finished"
+                ) from None
+            return  # a file system without locks: as the run does, go on
+        fcntl.lockf(handle, fcntl.LOCK_UN)
 
 
 def _link(source: Path, target: Path) -> Identity | None:
@@ -212,6 +237,7 @@ def check(
     OUT's state folder, as `run` takes it."""
     folders = OutputFolders.of(out, state)
     check_state_folder(folders, inputs)
+    _no_run_writing(folders)
     if out.is_dir():  # the run below checks its copy, whose name would mean nothing
         check_layout(folders, (config or (cleaner.config if cleaner else Config())).format)
     with tempfile.TemporaryDirectory(prefix="cleaner-check-") as tmp:

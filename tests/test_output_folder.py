@@ -15,6 +15,7 @@ import pytest
 from helpers import SEEDS
 from test_parallel import outputs
 
+from cleaner.check import check
 from cleaner.config import Config, OutputFormat
 from cleaner.errors import OutputError, UsageError
 from cleaner.manifest import DocumentEntry, InputEntry, Manifest
@@ -269,6 +270,9 @@ def test_a_second_run_into_the_same_folder_is_refused_while_the_first_writes(tmp
         assert locked.wait(60)
         with pytest.raises(UsageError, match="another cleaner run is writing"):
             run([SEEDS], out)
+        # --check copied a run's journals as they were committed: an internal error
+        with pytest.raises(UsageError, match="a cleaner run is writing into this folder now"):
+            check([SEEDS], out)
     finally:
         release.set()
         holder.join(60)
