@@ -155,3 +155,27 @@ def leftover_journals(state: Path) -> Iterator[tuple[str, list[str]]]:
         if header is not None:
             yield header.input, ids
         path.unlink(missing_ok=True)
+
+
+def unrecorded_fingerprints(state: Path, listed: set[str]) -> Iterator[tuple[str, list[str]]]:
+    """Fingerprints committed for an input the manifest does not list (`listed`: the
+    inputs it does): a worker outlives its killed run by up to a second, and may finish an
+    input and commit its fingerprints after the run could record it. Its documents are
+    then in OUT with no word of them: given as `leftover_journals` gives a journal (the
+    input's name and its documents), and each file removed once read, for the caller
+    records them (the run that cleans the input again writes it anew)."""
+    folder = state / PARTS
+    if not folder.is_dir():
+        return
+    expected = {fingerprints_path(state, name).name for name in listed}
+    for path in sorted(folder.glob(f"*{FINGERPRINTS}")):
+        if path.name in expected:
+            continue
+        try:
+            header, documents = read_fingerprints(path)
+            ids = [doc_id for doc_id, _ in documents]
+        except (OSError, ValueError):
+            continue  # not one of ours to read: left as it is
+        if header.input not in listed:
+            yield header.input, ids
+            path.unlink(missing_ok=True)

@@ -29,7 +29,7 @@ from cleaner.errors import OutputError, UsageError
 from cleaner.executors import Executor, InlineExecutor, long_lived_frozen
 from cleaner.interrupts import guard
 from cleaner.manifest import DocumentEntry, InputEntry, Manifest, settings_digest
-from cleaner.parts import fingerprints_path, leftover_journals
+from cleaner.parts import fingerprints_path, leftover_journals, unrecorded_fingerprints
 from cleaner.pipeline import Cleaner
 from cleaner.progress import NoProgress, Progress
 from cleaner.readers import InputFile, UnreadableFolder, discover, path_text
@@ -563,6 +563,9 @@ def run(
                 save_layout(folders, config.format)  # before any output: a killed run's says it
                 manifest = Manifest.load(folders.state)
                 for name, doc_ids in leftover_journals(folders.state):  # what killed runs wrote
+                    manifest.note_pending(name, doc_ids)
+                listed = manifest.names()
+                for name, doc_ids in unrecorded_fingerprints(folders.state, listed):
                     manifest.note_pending(name, doc_ids)
             table = None
             if config.corpus_pass:

@@ -221,6 +221,28 @@ def test_outputs_of_a_killed_run_are_pruned_with_their_input(tmp_path, monkeypat
     assert outputs(out) == outputs(fresh)
 
 
+def test_outputs_a_worker_committed_after_its_run_was_killed_are_not_lost(tmp_path) -> None:
+    """A worker outlives its run killed with kill -9 by up to a second: it can finish an
+    input and commit its fingerprints with no manifest line for it. Those outputs stayed
+    in OUT for good: --prune did not know them, --check failed on every later run."""
+    inputs = seeds_in(tmp_path / "in")
+    feed = inputs / "feed.jsonl"
+    feed.write_text(
+        "".join(json.dumps({"id": f"r{n}", "text": PARAGRAPH * (n + 2)}) + "\n" for n in range(3))
+    )
+    out = tmp_path / "out"
+    run([inputs], out)
+    manifest = OutputFolders.of(out).manifest  # as if the run died before feed's line
+    lines = manifest.read_text().splitlines(keepends=True)
+    manifest.write_text("".join(line for line in lines if json.loads(line)["input"] != "feed"))
+    feed.write_text(json.dumps({"id": "r0", "text": PARAGRAPH * 2}) + "\n")  # r1, r2 gone
+    run([inputs], out, prune=True)
+    fresh = tmp_path / "fresh"
+    run([inputs], fresh)
+    assert outputs(out) == outputs(fresh)
+    assert sorted(p.name for p in (out / "feed").glob("*.txt")) == ["r0.txt"]
+
+
 def test_a_damaged_manifest_is_reported_and_cannot_delete_outside_out(tmp_path) -> None:
     inputs = seeds_in(tmp_path / "in")
     out = tmp_path / "out"
