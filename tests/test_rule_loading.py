@@ -141,6 +141,15 @@ def test_missing_rules_folder(tmp_path) -> None:
         load_rules([tmp_path / "nope"], builtin=False)
 
 
+def test_a_fifo_given_as_rules_is_named_for_what_it_is(tmp_path) -> None:
+    import os
+
+    fifo = tmp_path / "rules.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(RuleError, match=r"not a rule file or folder \(a FIFO"):
+        load_rules([fifo], builtin=False)
+
+
 def test_builtin_rules_ship_and_hash_is_stable() -> None:
     first, second = load_rules(), load_rules()
     assert len(first) >= 25

@@ -66,6 +66,12 @@ def rule_files(paths: Iterable[Path]) -> list[Path]:
             found.extend(inside)
         elif path.is_file():
             found.append(path)
+        elif path.exists():
+            raise RuleError(
+                path,
+                "not a rule file or folder (a FIFO, socket or device)",
+                hint="give a YAML file or a folder of them",
+            )
         else:
             raise RuleError(path, "no such rule file or folder", hint="check the --rules path")
     return found
