@@ -577,6 +577,25 @@ def test_a_worker_killed_from_outside_once_fails_no_document(tmp_path, workers) 
     assert report.failures == [] and len(list(out.glob("*.txt"))) == 6
 
 
+def test_a_pool_has_no_more_workers_than_batches(tmp_path, monkeypatch) -> None:
+    """`-w 5000` over five inputs forked 5,000 processes (a pool forks all its workers at
+    once): the machine ran out of memory."""
+    from cleaner.executors import local
+
+    sizes: list[int] = []
+    real = local.ProcessExecutor._pool
+
+    def counted(self, cleaner, workers, watchdog):
+        sizes.append(workers)
+        return real(self, cleaner, workers, watchdog)
+
+    monkeypatch.setattr(local.ProcessExecutor, "_pool", counted)
+    out = tmp_path / "out"
+    report = run([SEEDS], out, Config(), executor=ProcessExecutor(8))  # 5 inputs
+    assert report.failures == [] and len(list(out.glob("*.txt"))) == 5
+    assert sizes and max(sizes) <= 5
+
+
 def inputs_with_bombs(folder: Path) -> Path:
     """The seeds, twenty fillers and two documents that kill their worker, in different
     batches."""

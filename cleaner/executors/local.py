@@ -13,6 +13,7 @@ from collections.abc import Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from itertools import chain, islice
 from pathlib import Path
 
 from cleaner import sandbox
@@ -160,11 +161,17 @@ class ProcessExecutor(Executor):
     ) -> Iterator[R]:
         pool: _Pool | None = None
         pending: deque[tuple[Sequence[Item], Future[R]]] = deque()
-        limit = self.workers * self.in_flight
+        # No more workers than batches to give them: `-w 5000` over five inputs forked
+        # 5,000 processes (a pool forks all its workers at once) and the machine ran out
+        # of memory.
+        stream = iter(batches)
+        first = list(islice(stream, self.workers * self.in_flight))
+        workers = max(1, min(self.workers, len(first)))
+        limit = workers * self.in_flight
         finished = False
         try:
-            for batch in batches:
-                pool = pool or self._pool(cleaner, self.workers, watchdog)  # anew after a crash
+            for batch in chain(first, stream):
+                pool = pool or self._pool(cleaner, workers, watchdog)  # anew after a crash
                 pending.append((batch, _submit(pool.executor, task.run, batch)))
                 if len(pending) >= limit:
                     pool = yield from self._drain(
@@ -196,12 +203,13 @@ class ProcessExecutor(Executor):
                 result = pending[0][1].result()
             except BrokenProcessPool:
                 named = pool is not None and watchdog.named_after_death(pool.watch, WORKER_DIED)
+                size = self.workers if pool is None else pool.watch.size  # the pool's again
                 if pool is not None:
                     _end(pool, watchdog)
                 if not named:
                     yield from self._recover(task, cleaner, pending, watchdog)
                     return None
-                pool = self._pool(cleaner, self.workers, watchdog)
+                pool = self._pool(cleaner, size, watchdog)
                 for place, (batch, future) in enumerate(pending):
                     if not _succeeded(future):
                         again = _left_out(batch, watchdog)
