@@ -19,7 +19,7 @@ from collections import defaultdict
 
 from lxml.etree import XPath, _Element
 
-from cleaner.combine import insert_lines, line_index
+from cleaner.combine import LineKey, insert_lines, line_index
 from cleaner.scripts import is_unspaced, unspaced_word_weight
 from cleaner.text import ends_with_sentence_mark, line_key
 
@@ -114,12 +114,14 @@ def _blocks(element: _Element) -> Part:
     return tuple(text for text in texts if text)
 
 
-def add_missing_parts(text: str, groups: list[list[Part]]) -> str:
+def add_missing_parts(text: str, groups: list[list[Part]], key_of: LineKey = line_key) -> str:
     """`text` with the parts of a group it lacks, when it holds another part of the
     group; each missing part's blocks go after the text's line that holds the last
-    block of the parts before it (before the first held part's, for parts before it)."""
+    block of the parts before it (before the first held part's, for parts before it).
+    `key_of`: how the text's lines compare with the parts' blocks (markdown text's
+    lines without their markup)."""
     lines = text.split("\n")
-    where = line_index(lines)
+    where = line_index(lines, key_of)
     for parts in groups:
         held = [_held(part, where) for part in parts]
         if not any(held):
@@ -135,7 +137,7 @@ def add_missing_parts(text: str, groups: list[list[Part]]) -> str:
             inserts[anchor].extend(block for block in part if line_key(block) not in where)
         if inserts:
             lines = insert_lines(lines, inserts)
-            where = line_index(lines)
+            where = line_index(lines, key_of)
     return "\n".join(lines)
 
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -106,10 +106,14 @@ def second_opinion(html: str, comments: bool = False) -> str | None:
         return None
 
 
-def line_index(lines: list[str]) -> dict[str, int]:
-    """Each line's comparison form (`line_key`) -> where it stands (blank lines left out;
+#: A line's comparison form: `line_key`, or `markup.markdown_key` for markdown text.
+LineKey = Callable[[str], str]
+
+
+def line_index(lines: list[str], key: LineKey = line_key) -> dict[str, int]:
+    """Each line's comparison form (`key`) -> where it stands (blank lines left out;
     the last place of a line written twice)."""
-    return {line_key(line): i for i, line in enumerate(lines) if line.strip()}
+    return {key(line): i for i, line in enumerate(lines) if line.strip()}
 
 
 def insert_lines(lines: list[str], inserts: Mapping[int, list[str]]) -> list[str]:
@@ -123,15 +127,16 @@ def insert_lines(lines: list[str], inserts: Mapping[int, list[str]]) -> list[str
     return merged
 
 
-def merge(first: str, second: str) -> str:
+def merge(first: str, second: str, key_of: LineKey = line_key) -> str:
     """`first` with the lines of `second` that it lacks, each run of them placed after the
     line of `first` that the line before the run in `second` matches (at the start when
-    the run opens `second`, at the end when no line before it matches)."""
-    first_tokens = _TOKEN.findall(first.casefold())
+    the run opens `second`, at the end when no line before it matches). `key_of`: how
+    `first`'s lines compare (`second` is plain blocks)."""
+    lines = first.split("\n")
+    first_tokens = _TOKEN.findall(" ".join(map(key_of, lines)))
     words = Counter(first_tokens)
     phrases = set(_phrases(first_tokens))
-    lines = first.split("\n")
-    index = line_index(lines)
+    index = line_index(lines, key_of)
     inserts: dict[int, list[str]] = {}  # position in `lines` -> new lines placed before it
     anchor = 0  # before the first line of `first`, until a shared line is seen
     for line in second.split("\n"):
@@ -177,6 +182,7 @@ def combine(
     page_type: str | None,
     cards: list[list[str]],
     product: list[str] | None = None,
+    key_of: LineKey = line_key,
 ) -> str:
     """trafilatura's `text` with resiliparse's blocks and the page's cards that it lacks,
     as the page's type calls for (see the module's notes); on a product page, the lines
@@ -184,20 +190,20 @@ def combine(
     cleaner/product_data.py) that it lacks."""
     if page_type in TRAFILATURA_ALONE:
         if product and page_type == "product":
-            return merge(text, "\n".join(product))
+            return merge(text, "\n".join(product), key_of)
         if page_type == "article" and _words(text) < MISSED_MAX_WORDS:
             other = second_opinion(html)
             if other and _holds_more(other, text, MISSED_MORE):
-                return merge(text, other)
+                return merge(text, other, key_of)
         return text
     other = second_opinion(html, comments=page_type in COMMENT_TYPES)
     if other and (page_type is not None or _holds_more(other, text)):
-        text = merge(text, other)
+        text = merge(text, other, key_of)
     untyped_ok = len(cards) >= MANY_CARDS or not _has_prose(text) or _cards_dominate(cards, text)
     if cards and (page_type is not None or untyped_ok):
         card_text = "\n".join(line for card in cards for line in card)
         if page_type in ALWAYS_CARDS or _words(card_text) >= CARD_SHARE * _words(text):
-            text = merge(text, card_text)
+            text = merge(text, card_text, key_of)
     return text
 
 

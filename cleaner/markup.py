@@ -22,6 +22,8 @@ import re
 from copy import deepcopy
 from typing import TYPE_CHECKING
 
+from cleaner.text import line_key
+
 if TYPE_CHECKING:
     from lxml.etree import _Element
 
@@ -39,6 +41,24 @@ _XML_MARKS = str.maketrans(
 )
 _SPACES = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
+
+
+#: Markdown's syntax around a line's text, which `markdown_key` leaves out.
+_MD_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+)+")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"\*\*|__|~~|`+")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+
+
+def markdown_key(line: str) -> str:
+    """`line_key` of a markdown line's text, without its markup (a heading's "#", a list
+    item's "- ", backticks, "**", a link's address, "\\_"): what a line of the page's
+    plain blocks (body_parts, combine) is compared with, so that a part the markdown
+    text holds is not taken for missing and added again."""
+    text = _MD_PREFIX.sub("", line)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_EMPHASIS.sub("", text)
+    return line_key(_MD_ESCAPE.sub(r"\1", text))
 
 
 def decode_blocks(text: str) -> str:

@@ -239,3 +239,22 @@ def test_an_article_whose_text_is_only_its_intro_gets_the_rest_from_resiliparse(
 def test_an_article_text_of_some_length_stands_alone() -> None:
     text = " ".join([LISTICLE_INTRO] * 25)  # 400 words: trafilatura found an article
     assert combine(text, LISTICLE, "article", []) == text
+
+
+def test_markdown_text_holds_what_its_markup_wraps() -> None:
+    """In markdown mode a line is compared without its markup: "The power\\_supply
+    setting…" holds the page's block "The power_supply setting…", which was taken for
+    missing and added again (whole documentation pages came out twice in markdown)."""
+    from cleaner.body_parts import add_missing_parts
+    from cleaner.markup import markdown_key
+
+    first = "The candles are poured by hand in small batches in our workshop."
+    second = "The power_supply setting is described in the next section of this guide."
+    text = f"## Guide\n\n{first}\n\n{second.replace('_', chr(92) + '_')}"
+    groups = [[(first,), (second,)]]
+    assert add_missing_parts(text, groups, markdown_key) == text
+    assert add_missing_parts(text, groups) != text  # plain keys: the escaped line differs
+    cards = [["Dirty Martini Glass Candle", "$35.00"]]
+    shop = "## Candles\n\n- **Dirty Martini Glass Candle**\n- `$35.00`"
+    assert combine(shop, "<html><body></body></html>", "collection", cards, key_of=markdown_key) == shop
+    assert markdown_key("1. [Read **more**](https://x.example/a_b)") == "read more"

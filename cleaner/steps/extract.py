@@ -44,13 +44,14 @@ from cleaner.dates import parse_date
 from cleaner.dialogs import drop_dialogs
 from cleaner.document import Document
 from cleaner.forum_chrome import FORUM_CHROME_TYPES, drop_forum_chrome
+from cleaner.markup import markdown_key
 from cleaner.misnested import FURNITURE_WRAPPERS, holds_the_page, unwrap_page_holders
 from cleaner.page_fields import is_placeholder, page_author, page_title, scan, stated_date
 from cleaner.page_type import page_evidence, url_evidence
 from cleaner.product_data import product_lines
 from cleaner.steps.base import Setup, Step
 from cleaner.teaser_rails import RAIL_TYPES, drop_teaser_rails
-from cleaner.text import encodable
+from cleaner.text import encodable, line_key
 from cleaner.vendored.trafilatura.author_search import find_author
 from cleaner.vendored.trafilatura.main_text import main_text
 
@@ -363,10 +364,12 @@ class ExtractStep(Step):
             if not (text and text.strip()):
                 text = self._page_in_furniture(doc.html, url, comments)
             if text and text.strip():
-                whole = add_missing_parts(text, parts)
+                # Markdown lines compare without their markup with the page's plain blocks.
+                key_of = markdown_key if self.markdown else line_key
+                whole = add_missing_parts(text, parts, key_of)
                 self.counts["body_parts"] += whole != text
                 text = whole
-                combined = combine(text, pruned, page_type, cards, product)
+                combined = combine(text, pruned, page_type, cards, product, key_of)
                 self.counts["combined"] += combined != text
                 text = combined
         if text and text.strip():
