@@ -47,9 +47,15 @@ def clean_batch(
     text is None give an empty text and null metadata."""
     audit = Audit(audit)
     cleaner = _cleaner(config or Config())
-    source = batch[html_field or text_field]
-    urls = batch.get(url_field) or [None] * len(source)
-    ids = batch.get(id_field) or [None] * len(source)
+    field = html_field or text_field
+    if field not in batch:
+        option = "html_field" if html_field else "text_field"
+        raise KeyError(f"the batch has no column {field!r}: name the text's with {option}=")
+    # Lists, whatever holds the columns (datasets' numpy or pandas formats give arrays and
+    # Series, whose truth value is an error).
+    source = list(batch[field])
+    urls = _column(batch, url_field, len(source))
+    ids = _column(batch, id_field, len(source))
     names = [c.name for c in columns(audit) if c.name not in ("id", "source")]
     out: dict[str, list[Any]] = {name: [] for name in names}
     for index, value in enumerate(source):
@@ -68,6 +74,12 @@ def clean_batch(
         for name in names:
             out[name].append(row.get(name))
     return out
+
+
+def _column(batch: Mapping[str, Sequence[Any]], name: str, rows: int) -> list[Any]:
+    """A column's values as a list; Nones where the batch has no such column."""
+    values = batch.get(name)
+    return [None] * rows if values is None else list(values)
 
 
 def forget_cleaners() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from cleaner.schema import Audit
 
@@ -53,6 +53,14 @@ class Config(BaseModel):
     """Options of a run. The CLI builds one from its flags; library users build their own."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator(
+        "near_repeat_threshold", "near_duplicate_threshold", "document_timeout", mode="before"
+    )
+    @classmethod
+    def _zero_is_off(cls, value: object) -> object:
+        """0 means off, as the descriptions (and the CLI's flags) say: None."""
+        return None if value == 0 and not isinstance(value, bool) else value
 
     rules: tuple[Path, ...] = ()
     builtin_rules: bool = True

@@ -109,7 +109,7 @@ class Document:
 
     id: str  # also the output name: a relative, filesystem-safe POSIX path
     source: str
-    raw: str  # the text to clean; filled by extraction for HTML documents
+    raw: str = ""  # the text to clean; filled by extraction for HTML documents
     html: str | None = None  # the page, for HTML documents
     lines: list[Line] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from cleaner.config import Config
@@ -81,6 +83,10 @@ class Cleaner:
         ruleset: RuleSet | None = None,
         corpus: CorpusTable | None = None,
     ) -> None:
+        if config is not None and not isinstance(config, Config):
+            raise TypeError(
+                f"config: a cleaner.Config, not {type(config).__name__} (Config(**settings))"
+            )
         self.config = config or Config()
         if ruleset is None:
             ruleset = load_rules(self.config.rules, builtin=self.config.builtin_rules)
@@ -121,7 +127,7 @@ class Cleaner:
 
     def clean_text(
         self,
-        text: str,
+        text: str | bytes,
         *,
         url: str | None = None,
         id: str = "text",
@@ -130,11 +136,11 @@ class Cleaner:
         """Clean a text (a plain-text dump); `url` drives site-scoped rules, `metadata`
         (title, date...) is taken as stated. The result's `.text`, `.metadata` (every
         key, None where unknown) and `.removals`."""
-        return self.clean(_document(id, text, None, url, metadata))
+        return self.clean(_document(id, text, False, url, metadata))
 
     def clean_html(
         self,
-        html: str,
+        html: str | bytes,
         *,
         url: str | None = None,
         id: str = "html",
@@ -142,17 +148,51 @@ class Cleaner:
     ) -> Document:
         """Clean an HTML page: its main text is extracted first, and its title, author,
         date... fill the metadata where `url`/`metadata` did not."""
-        return self.clean(_document(id, "", html, url, metadata))
+        return self.clean(_document(id, html, True, url, metadata))
 
 
 def _document(
-    id: str, text: str, html: str | None, url: str | None, metadata: dict[str, Any] | None
+    id: str,
+    content: object,
+    page: bool,
+    url: str | None,
+    metadata: Mapping[str, Any] | None,
 ) -> Document:
-    doc = Document(id=id, source=id, raw=text, html=html)
+    """The Document a library call cleans, its arguments checked (a wrong type named here,
+    not as an AttributeError deep inside a step). Bytes are decoded as the readers decode
+    a file's (a page's declared charset, else what the bytes say)."""
+    warnings: list[str] = []
+    if page:
+        doc = Document(id=id, source=id, html=_as_text("html", content, True, warnings))
+    else:
+        doc = Document(id=id, source=id, raw=_as_text("text", content, False, warnings))
+    if url is not None and not isinstance(url, str):
+        raise TypeError(f"url: a string, not {type(url).__name__}")
+    doc.warnings.extend(warnings)
     doc.set_meta("url", url)
     for key, value in (metadata or {}).items():
+        if key not in METADATA_KEYS:
+            doc.extra[key] = value  # passed through to the record, as an input's fields are
+            continue
+        if isinstance(value, date):  # datetime too
+            value = value.isoformat()
+        numeric = key == "language_confidence" and isinstance(value, int | float)
+        if value is not None and not isinstance(value, str) and not numeric:
+            raise TypeError(f"metadata[{key!r}]: a string, not {type(value).__name__}")
         doc.set_meta(key, value)
     return doc
+
+
+def _as_text(name: str, value: object, html: bool, warnings: list[str]) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes | bytearray):
+        from cleaner.readers.text import document_from_bytes
+
+        doc = document_from_bytes("", "", bytes(value), html=html)
+        warnings.extend(doc.warnings)
+        return doc.html if html and doc.html is not None else doc.raw
+    raise TypeError(f"{name}: a string (or bytes), not {type(value).__name__}")
 
 
 def complete_metadata(doc: Document) -> None:
@@ -171,7 +211,7 @@ def complete_metadata(doc: Document) -> None:
 
 
 def clean_text(
-    text: str,
+    text: str | bytes,
     *,
     url: str | None = None,
     metadata: dict[str, Any] | None = None,
@@ -186,7 +226,7 @@ def clean_text(
 
 
 def clean_html(
-    html: str,
+    html: str | bytes,
     *,
     url: str | None = None,
     metadata: dict[str, Any] | None = None,

@@ -517,8 +517,8 @@ def _size(path: Path) -> int:
 
 
 def run(
-    inputs: Sequence[Path],
-    out: Path,
+    inputs: Sequence[Path | str] | Path | str,
+    out: Path | str,
     config: Config | None = None,
     cleaner: Cleaner | None = None,
     on_failure: Callable[[Failure], None] | None = None,
@@ -536,16 +536,21 @@ def run(
     folder of files cleaner did not make (inputs are never overwritten all the same).
     `follow_symlinks`: read links under an input folder that lead outside it. `state`:
     where the bookkeeping goes (state.py), OUT/.cleaner if None; every run into OUT must
-    give the same.
+    give the same. Paths may be strings; `inputs` one path or several.
     """
+    paths = [Path(inputs)] if isinstance(inputs, str | Path) else [Path(p) for p in inputs]
+    out = Path(out)
+    state = None if state is None else Path(state)
+    if config is not None and not isinstance(config, Config):
+        raise TypeError(f"config: a cleaner.Config, not {type(config).__name__}")
     config = config or Config()
     executor = executor or InlineExecutor()
     progress = progress or NoProgress()
     started = time.perf_counter()
     folders = OutputFolders.of(out, state)
-    _check_output_dir(inputs, folders, force)
+    _check_output_dir(paths, folders, force)
     check_layout(folders, config.format)
-    found = discover(inputs, follow_symlinks=follow_symlinks, max_bytes=config.max_bytes)
+    found = discover(paths, follow_symlinks=follow_symlinks, max_bytes=config.max_bytes)
     files, unlisted = found.files, found.unreadable
     options = ReadOptions.of(config)  # reads --metadata: a file it cannot read fails here
     if cleaner is None:  # rule errors surface here, before anything is written

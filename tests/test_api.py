@@ -93,3 +93,62 @@ def test_readme_library_example_runs(tmp_path) -> None:
         exec(compile(block, "README.md", "exec"), namespace)
     finally:
         os.chdir(cwd)
+
+
+def test_wrong_argument_types_are_named_where_they_are_given() -> None:
+    """They failed as AttributeErrors deep inside a step ("'NoneType' object has no
+    attribute 'encode'"), or silently (clean_html(None) gave '')."""
+    import datetime
+    import re
+
+    import pytest
+
+    for call, message in (
+        (lambda: clean_text(None), "text: a string (or bytes), not NoneType"),
+        (lambda: clean_html(None), "html: a string (or bytes), not NoneType"),
+        (lambda: clean_text(5), "text: a string (or bytes), not int"),
+        (lambda: clean_text("x", metadata={"title": 5}), "metadata['title']: a string, not int"),
+        (lambda: clean_text("x", url=5), "url: a string, not int"),
+        (lambda: Cleaner({"markup": "markdown"}), "config: a cleaner.Config, not dict"),
+    ):
+        with pytest.raises(TypeError, match=re.escape(message)):
+            call()
+    text = "The council met on Tuesday to discuss the budget for the new library."
+    assert clean_text(text.encode("cp1252")).text == clean_text(text).text  # bytes: decoded
+    page = f"<html><body><article><p>{text}</p><p>{text}</p></article></body></html>"
+    assert clean_html(page.encode()).text == clean_html(page).text
+    stated = clean_text(text, metadata={"date": datetime.date(2021, 3, 5), "shard": 7})
+    assert stated.metadata["date"].startswith("2021-03-05") and stated.extra == {"shard": 7}
+    assert Document("d", "d", html="<p>x</p>").raw == ""  # as clean()'s docstring builds one
+
+
+def test_run_takes_string_paths_and_one_input(tmp_path) -> None:
+    from helpers import SEEDS
+
+    from cleaner import run
+
+    assert run(str(SEEDS), str(tmp_path / "a")).inputs == 5
+    assert run([str(SEEDS)], tmp_path / "b").inputs == 5
+
+
+def test_zero_switches_a_setting_off_as_its_description_says() -> None:
+    config = Config(near_repeat_threshold=0, near_duplicate_threshold=0, document_timeout=0)
+    assert config.near_repeat_threshold is None and config.document_timeout is None
+    assert config.near_duplicate_threshold is None
+
+
+def test_clean_batch_takes_arrays_and_dataframes() -> None:
+    """The truth value of a Series or an array is an error: `batch.get(url) or [...]`."""
+    import numpy as np
+    import pandas as pd
+    import pytest
+
+    from cleaner import clean_batch
+
+    text = "The council met on Tuesday to discuss the budget for the new library."
+    frame = pd.DataFrame({"text": [text], "url": [None]})
+    assert clean_batch(frame)["words"] == clean_batch({"text": [text]})["words"]
+    arrays = {"text": np.array([text, text]), "url": np.array(["https://a.x/", "https://b.x/"])}
+    assert len(clean_batch(arrays)["words"]) == 2
+    with pytest.raises(KeyError, match="no column 'text'"):
+        clean_batch({"content": [text]})
