@@ -80,7 +80,7 @@ def _cell_text(cell: _Element) -> str:
     stack: list[tuple[_Element, bool]] = [(child, False) for child in reversed(cell)]
     while stack:
         element, done = stack.pop()
-        gap = " " if element.tag in _CELL_BREAKS else ""
+        gap = " " if element.tag in _CELL_BREAKS and not _inline_code(element) else ""
         if done:
             parts.append(gap + (element.tail or ""))
             continue
@@ -88,6 +88,11 @@ def _cell_text(cell: _Element) -> str:
         stack.append((element, True))
         stack.extend((child, False) for child in reversed(element))
     return " ".join("".join(parts).translate(_SPACES).split())
+
+
+def _inline_code(element: _Element) -> bool:
+    """Code of one line: words in a sentence ("`server`, `location`"), not a block."""
+    return element.tag == "code" and "\n" not in _code_text(element)
 
 
 def _code_text(code: _Element) -> str:
@@ -134,7 +139,9 @@ def code_markup(body: _Element, markdown: bool = False) -> _Element:
             lines = text.split("\n")
             code.text = "\n".join(line if line.strip() else _XML_BREAK for line in lines)
         else:
-            code.text = text.replace("\n", _XML_BREAK).replace(" ", _XML_SPACE)
+            code.text = (
+                text.replace("\n", _XML_BREAK).replace(" ", _XML_SPACE).replace("\t", _XML_CELL)
+            )
         code.tail = tail
     return body
 
@@ -165,11 +172,31 @@ def encode_blocks(text: str, markdown: bool = False) -> str:
         lines.append(line)
     if block:
         lines.append(_verbatim(block))
-    return "\n".join(lines)
+    return "\n".join(_with_header_row(line) if line.startswith("|") else line for line in lines)
 
 
 def _verbatim(lines: list[str]) -> str:
     """A fenced block's lines as one (a line that is only a break mark: a blank line)."""
     return BLOCK_BREAK.join(
-        "" if line == BLOCK_BREAK else line.rstrip().replace(" ", BLOCK_SPACE) for line in lines
+        "" if line == BLOCK_BREAK else _protected(line.rstrip()) for line in lines
     )
+
+
+def _protected(line: str) -> str:
+    """A code line's spaces and tabs as stand-ins: normalization leaves them as they are."""
+    return line.replace(" ", BLOCK_SPACE).replace("\t", CELL_BREAK)
+
+
+#: A pipe table's separator row ("|---|:--:|").
+_TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _with_header_row(table: str) -> str:
+    """A pipe table (rows joined by BLOCK_BREAK) with a separator row after its first: a
+    table with no header cells has none, and is then no table in GitHub's markdown."""
+    rows = table.split(BLOCK_BREAK)
+    if len(rows) > 1 and _TABLE_SEPARATOR.match(rows[1]):
+        return table
+    cells = max(1, len(_UNESCAPED_PIPE.findall(rows[0].strip())) - 1)
+    return BLOCK_BREAK.join([rows[0], "|" + "---|" * cells, *rows[1:]])

@@ -107,3 +107,32 @@ def test_a_code_block_keeps_its_blank_lines(markup: str) -> None:
     cleaner = Cleaner(Config(markup=markup))
     text = cleaner.clean_html(page, url="https://example.com/docs/config").text
     assert "[server]\nport = 80\n\n[client]\nretries = 3\n" in text
+
+
+def _page(body: str, markup: str) -> str:
+    from cleaner import Cleaner
+
+    page = f"<html><body><main><h1>Config guide</h1>{_INTRO}{body}{_INTRO}</main></body></html>"
+    return Cleaner(Config(markup=markup)).clean_html(page, url="https://example.com/docs").text
+
+
+@pytest.mark.parametrize("markup", ["plain", "markdown"])
+def test_a_code_block_keeps_its_tabs(markup: str) -> None:
+    """Spaces were kept, tabs became spaces."""
+    assert "if x:\n\treturn 1\n" in _page("<pre><code>if x:\n\treturn 1</code></pre>", markup)
+
+
+def test_a_markdown_table_without_header_cells_gets_its_separator_row() -> None:
+    """With no <th> row it had none: two '| … |' lines, no table in GitHub's markdown."""
+    table = (
+        "<table><tr><td><code>int</code></td><td>accepts positive integers</td></tr>"
+        "<tr><td><code>path</code></td><td>accepts slashes</td></tr></table>"
+    )
+    text = _page(table, "markdown")
+    assert "| `int` | accepts positive integers |\n|---|---|\n| `path` | accepts slashes |" in text
+
+
+def test_inline_code_in_a_plain_cell_is_words_of_its_sentence() -> None:
+    """'server , location': inline code parted its cell's text as a block does."""
+    table = "<table><tr><th>Context:</th><td><code>server</code>, <code>location</code></td></tr></table>"
+    assert "\nContext:\tserver, location\n" in _page(table, "plain")
