@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import astuple
 from datetime import date
 from typing import Any
 
@@ -119,8 +120,14 @@ class Cleaner:
         """Clean `doc` in place, and return it. Cleaned again, its text is split and
         cleaned anew, while what the first cleaning found (metadata, removals) stays:
         for another text build another Document."""
+        before = len(doc.removals)
         for step in self.steps:
             step(doc)
+        if before:  # cleaned again: what it took out again is in the audit once
+            earlier = {astuple(removal) for removal in doc.removals[:before]}
+            doc.removals[before:] = [
+                removal for removal in doc.removals[before:] if astuple(removal) not in earlier
+            ]
         # `date` is only a date the page states: a capture date stays in `crawl_date`.
         complete_metadata(doc)
         return doc

@@ -152,3 +152,16 @@ def test_clean_batch_takes_arrays_and_dataframes() -> None:
     assert len(clean_batch(arrays)["words"]) == 2
     with pytest.raises(KeyError, match="no column 'text'"):
         clean_batch({"content": [text]})
+
+
+def test_a_document_cleaned_twice_lists_each_removal_once() -> None:
+    """Its audit doubled: every (rule, line) was listed twice."""
+    from helpers import SEEDS
+
+    cleaner = Cleaner()
+    doc = Document("x", "x", raw=(SEEDS / "004_3242645981f0b378.txt").read_text())
+    cleaner.clean(doc)
+    first = [r.to_dict() for r in doc.removals]
+    text = doc.text
+    cleaner.clean(doc)
+    assert [r.to_dict() for r in doc.removals] == first and doc.text == text and first
