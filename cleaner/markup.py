@@ -133,6 +133,7 @@ def code_markup(body: _Element, markdown: bool = False) -> _Element:
         text = _code_text(code)
         if "\n" not in text:
             continue  # inline code: words in a sentence
+        _own_line(code)
         tail = code.tail
         code.clear()
         if markdown:
@@ -144,6 +145,19 @@ def code_markup(body: _Element, markdown: bool = False) -> _Element:
             )
         code.tail = tail
     return body
+
+
+def _own_line(block: _Element) -> None:
+    """A line break before and after a code block that shares its parent with text or
+    inline code ("<code>root #</code><code>ebuild --help</code>" above it): it was glued
+    to them, and in markdown its opening fence too, which then never closed."""
+    previous, parent = block.getprevious(), block.getparent()
+    if previous is not None and not (previous.tail or "").endswith("\n"):
+        previous.tail = (previous.tail or "") + "\n"
+    elif previous is None and parent is not None and (parent.text or "").strip():
+        parent.text = (parent.text or "") + "\n"
+    if block.getnext() is not None or (block.tail or "").strip():
+        block.tail = "\n" + (block.tail or "")
 
 
 def encode_blocks(text: str, markdown: bool = False) -> str:

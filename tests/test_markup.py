@@ -136,3 +136,17 @@ def test_inline_code_in_a_plain_cell_is_words_of_its_sentence() -> None:
     """'server , location': inline code parted its cell's text as a block does."""
     table = "<table><tr><th>Context:</th><td><code>server</code>, <code>location</code></td></tr></table>"
     assert "\nContext:\tserver, location\n" in _page(table, "plain")
+
+
+@pytest.mark.parametrize("markup", ["plain", "markdown"])
+def test_a_code_block_after_inline_code_starts_a_line_of_its_own(markup: str) -> None:
+    """It was glued to the inline code before it ("ebuild --helpusage: ..."), and in
+    markdown its opening fence too, which then never closed and took the page."""
+    body = (
+        "<p>Usage summary:</p><div><code>root #</code><code>ebuild --help</code></div>"
+        "<pre><code>usage: ebuild file\n\noptions:\n  -h, --help   show this help</code></pre>"
+    )
+    text = _page(body, markup)
+    block = "usage: ebuild file\n\noptions:\n  -h, --help   show this help\n"
+    assert ("```\n" + block + "```\n" if markup == "markdown" else "\n\n" + block) in text
+    assert text.count("```") in (0, 2)
