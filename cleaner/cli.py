@@ -28,6 +28,7 @@ from cleaner.errors import CleanerError, UsageError
 from cleaner.interrupts import Interrupted, guard
 from cleaner.sandbox import DEFAULT_DOCUMENT_MEMORY_MIB
 from cleaner.schema import Audit
+from cleaner.terminal import terminal_stream
 
 # Each command imports what it runs when it runs: `cleaner --help` and `cleaner rules
 # list` start without trafilatura, lxml, datasketch, Ray or pyarrow (bench/speed.py
@@ -50,8 +51,13 @@ app.add_typer(rules_app, name="rules")
 
 # No markup: file names, rule ids and error messages are printed as they are ("[draft]"
 # in a file name is not a style); the few styled labels go through `labelled`.
-out_console = Console(highlight=False, markup=False)
-err_console = Console(stderr=True, highlight=False, markup=False)
+# soft_wrap: a message is one line however narrow the terminal (a path is never broken).
+out_console = Console(
+    file=terminal_stream("stdout"), highlight=False, markup=False, soft_wrap=True
+)
+err_console = Console(
+    file=terminal_stream("stderr"), stderr=True, highlight=False, markup=False, soft_wrap=True
+)
 
 
 #: Control characters (a newline in a file name): shown escaped, so that a message stays

@@ -226,5 +226,7 @@ def flush_quietly() -> None:
     """Flush stdout/stderr, ignoring a closed pipe, so the interpreter's own flush at exit
     prints no "Exception ignored" line."""
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # closed when the process started (`>&-`)
+            continue
         with suppress(OSError, ValueError):
             stream.flush()

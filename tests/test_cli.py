@@ -405,3 +405,34 @@ def test_a_newline_in_a_file_name_cannot_write_a_line_of_its_own(tmp_path) -> No
     result = invoke("run", bad.parent, tmp_path / "out", "-q")
     failures = [line for line in result.output.splitlines() if line.startswith("failed:")]
     assert len(failures) == 1 and "bad\\nfailed: made-up.txt" in failures[0], result.output
+
+
+@pytest.mark.parametrize("redirect", [">&-", "> /dev/full", "| true", "-q 2>&-"])
+def test_a_stdout_that_cannot_be_written_does_not_fail_a_finished_run(tmp_path, redirect) -> None:
+    """A closed stdout, a full disk or a reader gone turned the summary line into a
+    traceback (or rich's broken-pipe exit), with exit 1 for a run where nothing failed."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    command = f'"{sys.executable}" -m cleaner run "{SEEDS}" "{out}" {redirect}'
+    if redirect == "| true":  # the run's own exit code, not the reader's
+        command += "; exit ${PIPESTATUS[0]}"
+    done = subprocess.run(
+        ["bash", "-c", command], capture_output=True, text=True, env={**os.environ}, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and len(list(out.glob("*.txt"))) == 5
+
+
+def test_messages_are_never_wrapped(tmp_path) -> None:
+    """A long OUT path in '1 document(s) failed; see OUT/report.json' was broken over
+    lines at the terminal's width (80 when piped)."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "empty.txt").write_text("")
+    out = tmp_path / ("nightly_cleaned_captures_" * 4)
+    result = invoke("run", inputs, out, "-q")
+    assert result.exit_code == 1
+    assert f"see {out}/report.json" in result.output.splitlines()[-1], result.output
