@@ -726,9 +726,17 @@ def _check(
     if result.differences:
         err_console.print(f"{result.differences} file(s) would change in {out}", soft_wrap=True)
         raise typer.Exit(EXIT_CHECK_FAILED)
+    failures = result.report.failures if result.report is not None else []
     if not quiet:
+        # Up to date, failures and all: exit 1 says some inputs fail, and they are named.
         out_console.print(f"{out} is up to date", soft_wrap=True)  # a path, unbroken
-    if result.report is not None and result.report.failures:
+    for failure in failures:
+        _print_failure(failure)
+    if failures:
+        err_console.print(
+            f"{len(failures)} document(s) failed, as in the run that wrote {out}",
+            soft_wrap=True,
+        )
         raise typer.Exit(EXIT_DOCUMENTS_FAILED)
 
 

@@ -436,3 +436,14 @@ def test_messages_are_never_wrapped(tmp_path) -> None:
     result = invoke("run", inputs, out, "-q")
     assert result.exit_code == 1
     assert f"see {out}/report.json" in result.output.splitlines()[-1], result.output
+
+
+def test_check_names_the_inputs_that_fail_when_it_exits_1(tmp_path) -> None:
+    """It said "OUT is up to date" and exited 1, with no failure named."""
+    inputs = tmp_path / "in"
+    shutil.copytree(SEEDS, inputs)
+    (inputs / "bad.txt.gz").write_bytes(b"\x1f\x8b\x08\x00x")
+    out = tmp_path / "out"
+    assert invoke("run", inputs, out, "-q").exit_code == 1
+    result = invoke("run", inputs, out, "--check")
+    assert result.exit_code == 1 and "failed: " in result.output and "bad.txt.gz" in result.output
