@@ -18,6 +18,8 @@ from rich.text import Text
 
 from cleaner import __version__
 from cleaner.config import (
+    MAX_DOCUMENT_TIMEOUT,
+    MAX_MAX_BYTES,
     Compression,
     Config,
     ExecutorName,
@@ -225,9 +227,11 @@ def run(
     compression: Annotated[Compression, typer.Option(help=_help("compression"))] = DEFAULTS[
         "compression"
     ],
-    max_bytes: Annotated[int, typer.Option(help=_help("max_bytes"), min=1)] = DEFAULTS["max_bytes"],
+    max_bytes: Annotated[
+        int, typer.Option(help=_help("max_bytes"), min=1, max=MAX_MAX_BYTES)
+    ] = DEFAULTS["max_bytes"],
     document_timeout: Annotated[
-        float, typer.Option(help=_help("document_timeout"), min=0)
+        float, typer.Option(help=_help("document_timeout"), min=0, max=MAX_DOCUMENT_TIMEOUT)
     ] = DEFAULTS["document_timeout"],
     document_memory: Annotated[
         int,

@@ -11,6 +11,9 @@ from cleaner.schema import Audit
 
 #: Text and HTML files larger than this (after decompression) fail instead of being read.
 DEFAULT_MAX_BYTES = 100_000_000
+#: Bounds past which a limit is no limit but an overflow in the system calls that set it.
+MAX_MAX_BYTES = 1 << 40  # 1 TiB
+MAX_DOCUMENT_TIMEOUT = 7 * 24 * 3600.0  # a week
 #: A document that takes longer to clean fails (a page cleans in well under a second).
 DEFAULT_DOCUMENT_TIMEOUT = 120.0
 
@@ -158,11 +161,13 @@ class Config(BaseModel):
     max_bytes: int = Field(
         DEFAULT_MAX_BYTES,
         gt=0,
+        le=MAX_MAX_BYTES,
         description="Text and HTML files larger than this (bytes, after decompression), and "
         "JSON Lines records longer than this (characters), fail instead of being read.",
     )
     document_timeout: float | None = Field(
         DEFAULT_DOCUMENT_TIMEOUT,
         gt=0,
+        le=MAX_DOCUMENT_TIMEOUT,
         description="Seconds a document may take to clean before it fails (0: no limit).",
     )

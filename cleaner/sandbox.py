@@ -34,15 +34,31 @@ from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
 from typing import Any
 
+from cleaner.errors import UsageError
+
 #: MiB a document may add to its worker's memory (address space) by default: a worker
 #: then stays under 2 GB. A 20 MB text of news prose takes about 650 MiB (and a minute:
 #: --document-timeout stops longer ones first); an 18 MB line of two-letter words, 1.3 GiB.
 DEFAULT_DOCUMENT_MEMORY_MIB = 1536
+#: Below this a worker cannot load its own libraries (numpy's failed to map a segment, and
+#: native code aborted with its own messages): 0 or at least this many MiB.
+MIN_DOCUMENT_MEMORY_MIB = 64
+MAX_DOCUMENT_MEMORY_MIB = 1 << 24  # 16 TiB: past it, RLIMIT_AS overflows
 #: Numbers per slot: the worker's pid, when it began the record (time.monotonic(), a
 #: clock all processes share; 0 when it is between records), the input's index in the
 #: run and the record's position in the input.
 _FIELDS = 4
 _PID, _STARTED, _INDEX, _POSITION = range(_FIELDS)
+
+
+def check_document_memory(mib: int | None) -> None:
+    """Refuses a --document-memory no worker can run under, or one past what RLIMIT_AS
+    takes (None: no cap)."""
+    if mib is not None and not MIN_DOCUMENT_MEMORY_MIB <= mib <= MAX_DOCUMENT_MEMORY_MIB:
+        raise UsageError(
+            f"--document-memory {mib}: give 0 (no cap) or {MIN_DOCUMENT_MEMORY_MIB} to "
+            f"{MAX_DOCUMENT_MEMORY_MIB:,} MiB"
+        )
 
 
 @dataclass(frozen=True, slots=True)

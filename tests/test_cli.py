@@ -447,3 +447,21 @@ def test_check_names_the_inputs_that_fail_when_it_exits_1(tmp_path) -> None:
     assert invoke("run", inputs, out, "-q").exit_code == 1
     result = invoke("run", inputs, out, "--check")
     assert result.exit_code == 1 and "failed: " in result.output and "bad.txt.gz" in result.output
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--document-timeout", "inf"],
+        ["--max-bytes", "9223372036854775807"],
+        ["--document-memory", "99999999999999999999"],
+        ["--document-memory", "4"],
+    ],
+)
+def test_limits_past_what_the_system_takes_are_usage_errors(tmp_path, option) -> None:
+    """Each passed the option's check, then failed every document ('OverflowError:
+    timestamp out of range'), or was an internal error leaving a half-made OUT; a few
+    MiB of --document-memory failed documents with ImportErrors and native aborts."""
+    result = invoke("run", SEEDS, tmp_path / "out", *option)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and not (tmp_path / "out").exists()

@@ -27,7 +27,13 @@ from cleaner.executors.base import (
 )
 from cleaner.interrupts import ignore_in_worker, starting_workers
 from cleaner.pipeline import Cleaner
-from cleaner.sandbox import DEFAULT_DOCUMENT_MEMORY_MIB, Limits, Watch, Watchdog
+from cleaner.sandbox import (
+    DEFAULT_DOCUMENT_MEMORY_MIB,
+    Limits,
+    Watch,
+    Watchdog,
+    check_document_memory,
+)
 from cleaner.work import WORKER_DIED, BatchTask, Item, R, Work, timed_out
 
 
@@ -120,8 +126,7 @@ class ProcessExecutor(Executor):
     ) -> None:
         if workers < 1:
             raise UsageError(f"--workers {workers}: give at least 1")
-        if document_memory is not None and document_memory < 1:
-            raise UsageError(f"--document-memory {document_memory}: give at least 1 (MiB)")
+        check_document_memory(document_memory)
         self.workers = workers
         self.document_memory = document_memory
         #: Batches in flight per worker (a Ray actor's pool of one takes one at a time).

@@ -52,7 +52,7 @@ from cleaner.executors.base import (
 )
 from cleaner.interrupts import SIGNALS, guard
 from cleaner.pipeline import Cleaner
-from cleaner.sandbox import DEFAULT_DOCUMENT_MEMORY_MIB, Limits
+from cleaner.sandbox import DEFAULT_DOCUMENT_MEMORY_MIB, Limits, check_document_memory
 from cleaner.work import BatchTask, Item, R
 
 if TYPE_CHECKING:
@@ -257,6 +257,7 @@ class RayExecutor(Executor):
         address: str | None = None,
         document_memory: int | None = DEFAULT_DOCUMENT_MEMORY_MIB,
     ) -> None:
+        check_document_memory(document_memory)
         self.ray = _import_ray()
         self.document_memory = document_memory
         # An actor's process died under a task (RayActorError), or a task's worker did.
