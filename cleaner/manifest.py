@@ -106,6 +106,7 @@ def settings_digest(config: Config, rules_sha256: str, corpus: CorpusTable | Non
         # makes its input be cleaned again anyway: the limit itself changes no output.
         # --audit, --shard-size and --compression shape only the JSONL/Parquet shards,
         # made from the parts at every run's end.
+        # The corpus pass's own settings count only when it runs (its table, below).
         "config": config.model_dump(
             mode="json",
             exclude={
@@ -115,6 +116,7 @@ def settings_digest(config: Config, rules_sha256: str, corpus: CorpusTable | Non
                 "shard_size",
                 "shard_bytes",
                 "compression",
+                *(() if config.corpus_pass else ("corpus_min_docs", "corpus_min_share")),
             },
         ),
         "corpus": corpus.digest() if corpus is not None else None,

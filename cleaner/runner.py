@@ -467,7 +467,9 @@ def _removed_if_unused(folders: OutputFolders, created: bool) -> Iterator[None]:
 
 def _remove_if_unused(folders: OutputFolders) -> None:
     try:
-        in_out = set(os.listdir(folders.out))
+        # OUT itself may never have been made (a --state run stopped before it wrote any
+        # output): then only its state apart holds what this run made.
+        in_out = set(os.listdir(folders.out)) if folders.out.is_dir() else set()
         if in_out != ({folders.state.name} if folders.state_in_out else set()):
             return
         names = set(os.listdir(folders.state))

@@ -410,3 +410,22 @@ def test_a_run_that_changes_nothing_rewrites_nothing(tmp_path) -> None:
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
     assert {p: v[0] for p, v in after.items()} == {p: v[0] for p, v in before.items()}
     assert after[out / "report.json"][1] == before[out / "report.json"][1]
+
+
+def test_a_state_apart_made_for_an_out_never_made_is_emptied(tmp_path) -> None:
+    """Ctrl-C before OUT existed left the state's marks (format, the OUT it serves), and
+    that state then refused any other OUT."""
+    from cleaner.runner import _remove_if_unused
+
+    folders = OutputFolders.of(tmp_path / "out", tmp_path / "state")
+    folders.state.mkdir()
+    (folders.state / "format").write_text("txt\n")
+    (folders.state / "out").write_text(str(folders.out) + "\n")
+    _remove_if_unused(folders)
+    assert not any(folders.state.iterdir())
+
+
+def test_corpus_settings_without_the_corpus_pass_clean_nothing_again(tmp_path) -> None:
+    out = tmp_path / "out"
+    run([SEEDS], out)
+    assert run([SEEDS], out, Config(corpus_min_docs=5)).reused == 5
