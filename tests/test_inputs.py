@@ -684,3 +684,15 @@ def test_a_json_line_over_the_size_limit_fails_alone(tmp_path, compress) -> None
     assert sorted(p.name for p in (tmp_path / "out" / "feed").glob("*.txt")) == [
         "after.txt", "before.txt"
     ]
+
+
+def test_a_file_name_is_named_the_same_under_any_locale() -> None:
+    """Under LANG=C Python reads a UTF-8 file name as ASCII with its other bytes escaped
+    ("\\udcc3\\udcbc" for "ü"): its output was named by another hash than under UTF-8."""
+    import os
+
+    from cleaner.readers.names import with_hash
+
+    utf8_name = "ünï"
+    under_c = os.fsencode(utf8_name).decode("ascii", "surrogateescape")
+    assert with_hash("n", under_c) == with_hash("n", utf8_name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path, PurePath
 
@@ -34,7 +35,17 @@ def safe_name(raw: str, fallback: str = "document") -> str:
 
 def with_hash(name: str, raw: str) -> str:
     """`name` made from `raw`, with a short hash of `raw` so that it names `raw` alone."""
-    return f"{name}-{hashlib.sha1(raw.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+    return f"{name}-{hashlib.sha1(_as_bytes(raw)).hexdigest()[:8]}"
+
+
+def _as_bytes(raw: str) -> bytes:
+    """A name's bytes, whatever the locale: a file name's are the file system's (Python
+    decodes them as ASCII under LANG=C, each other byte a surrogate escape, and as UTF-8
+    elsewhere: the same file was named two ways); a record id's, UTF-8."""
+    try:
+        return os.fsencode(raw)
+    except UnicodeEncodeError:  # not a file name's: a record id's "ü" under LANG=C
+        return raw.encode("utf-8", "surrogatepass")
 
 
 def unique_name(name: str, seen: set[str], suffix: str) -> str:
