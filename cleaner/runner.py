@@ -612,14 +612,19 @@ def run(
                     folders.state,
                     lambda index: files[index].name.as_posix(),
                 )
-                collector = _Collector(
-                    config, files, report, writer, progress, manifest, on_failure, dedup
-                )
-            collector.settings = settings_digest(config, cleaner.ruleset.digest, table)
-            context = RunContext(folders, config.format, collector.settings)
-            with _writing(out):  # for `explain`: the rules and settings this run used
-                record = RunRecord.of_run(config, cleaner.ruleset.digest, collector.settings)
-                record.save(folders.state)
+            try:  # stopped before the cleaning: its index goes (OUT is then left unused)
+                with _writing(out):
+                    collector = _Collector(
+                        config, files, report, writer, progress, manifest, on_failure, dedup
+                    )
+                collector.settings = settings_digest(config, cleaner.ruleset.digest, table)
+                context = RunContext(folders, config.format, collector.settings)
+                with _writing(out):  # for `explain`: the rules and settings this run used
+                    record = RunRecord.of_run(config, cleaner.ruleset.digest, collector.settings)
+                    record.save(folders.state)
+            except BaseException:
+                dedup.close()
+                raise
             for folder in unlisted:  # no input's failure: no input is cleaned again for it
                 collector.report_failure(
                     Failure(

@@ -429,3 +429,18 @@ def test_corpus_settings_without_the_corpus_pass_clean_nothing_again(tmp_path) -
     out = tmp_path / "out"
     run([SEEDS], out)
     assert run([SEEDS], out, Config(corpus_min_docs=5)).reused == 5
+
+
+def test_a_run_stopped_while_it_sets_up_leaves_no_output_folder(tmp_path, monkeypatch) -> None:
+    """Ctrl-C between the duplicate index's creation and the cleaning left OUT with its
+    format mark and the index's temporary file: a half-made OUT, which then refused a
+    run of another format."""
+    import cleaner.runner as runner
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner._Collector, "__init__", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run([SEEDS], tmp_path / "out")
+    assert not (tmp_path / "out").exists()
