@@ -33,9 +33,8 @@ from cleaner.manifest import Manifest
 from cleaner.parts import WRITING
 from cleaner.pipeline import Cleaner
 from cleaner.report import RunReport, lasting
-from cleaner.runner import run
+from cleaner.runner import check_output_dir, run
 from cleaner.state import LOCK_NAME, MANIFEST_NAME, OWNER_NAME, REPORT_NAME, OutputFolders
-from cleaner.state import check_state as check_state_folder
 from cleaner.writers import (
     FEATURES_FILE,
     check_layout,
@@ -231,12 +230,15 @@ def check(
     executor: Executor | None = None,
     reuse: bool = True,
     state: Path | None = None,
+    force: bool = False,
 ) -> CheckResult:
     """Compare OUT with what a run would write, without touching OUT. `reuse`: start from
     OUT's manifest and outputs, as a run would (False: clean every input anew). `state`:
     OUT's state folder, as `run` takes it."""
     folders = OutputFolders.of(out, state)
-    check_state_folder(folders, inputs)
+    # What a run into OUT would refuse, the check refuses: an OUT whose bookkeeping is
+    # apart (--state not given), inputs inside it... (else it said "up to date").
+    check_output_dir(inputs, folders, force)
     _no_run_writing(folders)
     if out.is_dir():  # the run below checks its copy, whose name would mean nothing
         check_layout(folders, (config or (cleaner.config if cleaner else Config())).format)

@@ -396,7 +396,7 @@ def run(
     with user_errors():
         pool = make_executor(executor.value, workers, ray_address, document_memory or None)
     if check_only:
-        _check(inputs, out, config, quiet, pool, state)
+        _check(inputs, out, config, quiet, pool, state, force)
         return
     with user_errors(
         f"what was written stays in {out}; the same command goes on where this run stopped"
@@ -716,11 +716,12 @@ def _check(
     quiet: bool,
     executor: Executor,
     state: Path | None,
+    force: bool,
 ) -> None:
     from cleaner.check import check as check_outputs
 
     with user_errors():
-        result = check_outputs(inputs, out, config, executor=executor, state=state)
+        result = check_outputs(inputs, out, config, executor=executor, state=state, force=force)
     for name in result.missing:
         out_console.print(f"would write {out / name}", soft_wrap=True)
     for name in result.extra:

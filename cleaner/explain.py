@@ -54,7 +54,10 @@ def explain_path(
     folders = output_folders(path, state)
     if folders is None:
         if doc_id is not None:
-            raise UsageError(f"{path}: --id needs the output folder of a `cleaner run`")
+            raise UsageError(
+                f"{path}: --id needs the output folder of a `cleaner run` (one whose run "
+                "kept its bookkeeping apart needs that --state too)"
+            )
         return Explained(_explain_input(path, make_cleaner()))
     return _explain_output(folders, _find_record(folders.out, path, doc_id))
 

@@ -81,7 +81,7 @@ def _resolved(path: Path) -> Path:
         ) from None
 
 
-def _check_output_dir(inputs: Sequence[Path], folders: OutputFolders, force: bool = False) -> None:
+def check_output_dir(inputs: Sequence[Path], folders: OutputFolders, force: bool = False) -> None:
     """OUT is a folder cleaner may write: no input can be overwritten or read back, and
     it is new, empty, or made by cleaner (its state's markers). A folder of someone's
     files (the captures themselves, given in the wrong order) is refused unless `force`;
@@ -550,7 +550,7 @@ def run(
     progress = progress or NoProgress()
     started = time.perf_counter()
     folders = OutputFolders.of(out, state)
-    _check_output_dir(paths, folders, force)
+    check_output_dir(paths, folders, force)
     check_layout(folders, config.format)
     found = discover(paths, follow_symlinks=follow_symlinks, max_bytes=config.max_bytes)
     files, unlisted = found.files, found.unreadable

@@ -444,3 +444,13 @@ def test_a_run_stopped_while_it_sets_up_leaves_no_output_folder(tmp_path, monkey
     with pytest.raises(KeyboardInterrupt):
         run([SEEDS], tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_check_refuses_what_a_run_refuses(tmp_path) -> None:
+    """An OUT whose bookkeeping is apart, checked without --state: a run refuses it, the
+    check said "up to date"."""
+    out, state = tmp_path / "out", tmp_path / "state"
+    run([SEEDS], out, state=state)
+    with pytest.raises(UsageError, match="give that --state folder again"):
+        check([SEEDS], out)
+    assert check([SEEDS], out, state=state).differences == 0
