@@ -29,7 +29,10 @@ class TerminalStream(io.TextIOBase):
         self._name = name
 
     def _target(self) -> IO[str] | None:
-        return cast("IO[str] | None", getattr(sys, self._name))
+        target = getattr(sys, self._name)
+        # While rich's progress bar is live it puts a proxy of the console in sys.stdout
+        # and sys.stderr: writing there would print back into this stream without end.
+        return cast("IO[str] | None", getattr(target, "rich_proxied_file", target))
 
     def write(self, text: str) -> int:
         target = self._target()

@@ -465,3 +465,41 @@ def test_limits_past_what_the_system_takes_are_usage_errors(tmp_path, option) ->
     result = invoke("run", SEEDS, tmp_path / "out", *option)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and not (tmp_path / "out").exists()
+
+
+def test_a_run_on_a_terminal_draws_its_bar_and_finishes(tmp_path) -> None:
+    """On a terminal rich's live bar puts a proxy of the console in sys.stderr; the
+    console's own stream wrote into it, which printed back into the stream: every run
+    without -q hung at its start."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+    import time
+
+    controller, terminal = pty.openpty()
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cleaner", "run", str(SEEDS), str(out), "-w", "1"],
+        stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal,
+        env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "100"},
+    )
+    os.close(terminal)
+    shown = b""
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:  # what it draws, read as it comes
+            ready, _, _ = select.select([controller], [], [], 1.0)
+            try:
+                chunk = os.read(controller, 65536) if ready else b""
+            except OSError:  # the terminal closed: the process is done
+                break
+            if ready and not chunk:
+                break
+            shown += chunk
+        assert process.wait(timeout=10) == 0, shown.decode(errors="replace")
+    finally:
+        process.kill()
+        os.close(controller)
+    assert b"5 documents written" in shown and len(list(out.glob("*.txt"))) == 5
