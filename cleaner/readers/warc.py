@@ -28,10 +28,14 @@ from cleaner.readers.options import ReadOptions
 from cleaner.readers.records import ReadStats, RecordFailure
 from cleaner.readers.text import document_from_bytes, looks_like_html
 from cleaner.readers.warc_bounds import BoundedArchiveIterator
-from cleaner.readers.warc_payload import can_decode, content_encoding, payload_stream
+from cleaner.readers.warc_payload import (
+    MAX_PAYLOAD_BYTES,
+    can_decode,
+    content_encoding,
+    payload_stream,
+)
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-MAX_PAYLOAD_BYTES = 50_000_000
 
 
 def _mime(content_type: str | None) -> str:

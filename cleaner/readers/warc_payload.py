@@ -20,25 +20,60 @@ from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
 
 #: Names that servers send for gzip and deflate (RFC 9110 keeps the x- ones as aliases).
 _ALIASES = {"x-gzip": "gzip", "x-deflate": "deflate", "identity": ""}
+#: A page's payload is read up to this many bytes (the reader says "payload cut" past it).
+MAX_PAYLOAD_BYTES = 50_000_000
+#: What a decompressor here gives in all: the payload the reader takes, and a byte to
+#: tell it was cut. A few KB of brotli or zstd can inflate to gigabytes, in one call.
+_BUDGET = MAX_PAYLOAD_BYTES + 1
+#: zstd input fed at a time: a few hundred bytes of run-length blocks inflate to a few
+#: MB at most, so the budget is overshot by no more than that.
+_ZSTD_SLICE = 256
 
 
 class _Brotli:
-    """brotli's Decompressor, as warcio's readers use a decompressor."""
+    """brotli's Decompressor, as warcio's readers use a decompressor, giving `_BUDGET`
+    bytes in all."""
 
     unused_data = b""  # brotli stops at its stream's end: nothing after it to hand back
 
     def __init__(self) -> None:
         self._inner = brotli.Decompressor()
+        self._left = _BUDGET
 
     def decompress(self, data: bytes) -> bytes:
-        return bytes(self._inner.process(data))
+        parts: list[bytes] = []
+        while self._left > 0:
+            part = bytes(self._inner.process(data, output_buffer_limit=self._left))
+            data = b""  # what is left of it the decompressor holds
+            self._left -= len(part)
+            parts.append(part)
+            if not part or self._inner.can_accept_more_data():
+                break
+        return b"".join(parts)
 
 
-def _zstd() -> Any:
-    return zstandard.ZstdDecompressor().decompressobj()
+class _Zstd:
+    """zstandard's decompressing object, as warcio's readers use a decompressor, giving
+    about `_BUDGET` bytes in all."""
+
+    unused_data = b""
+
+    def __init__(self) -> None:
+        self._inner = zstandard.ZstdDecompressor().decompressobj()
+        self._left = _BUDGET
+
+    def decompress(self, data: bytes) -> bytes:
+        parts: list[bytes] = []
+        for start in range(0, len(data), _ZSTD_SLICE):
+            if self._left <= 0:
+                break
+            part = self._inner.decompress(data[start : start + _ZSTD_SLICE])
+            self._left -= len(part)
+            parts.append(part)
+        return b"".join(parts)
 
 
-_DECOMPRESSORS = {**BufferedReader.DECOMPRESSORS, "br": _Brotli, "zstd": _zstd}
+_DECOMPRESSORS = {**BufferedReader.DECOMPRESSORS, "br": _Brotli, "zstd": _Zstd}
 
 
 class _Decoding(BufferedReader):
