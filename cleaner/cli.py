@@ -64,7 +64,7 @@ err_console = Console(
 
 #: Control characters (a newline in a file name): shown escaped, so that a message stays
 #: one line and no file name can write a line of its own ("failed: ...").
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def labelled(label: str, style: str, message: str) -> Text:

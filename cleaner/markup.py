@@ -186,7 +186,11 @@ def encode_blocks(text: str, markdown: bool = False) -> str:
         lines.append(line)
     if block:
         lines.append(_verbatim(block))
-    return "\n".join(_with_header_row(line) if line.startswith("|") else line for line in lines)
+    # A table is two pipe rows or more; a paragraph that opens with "|" is no table.
+    return "\n".join(
+        _with_header_row(line) if line.startswith("|") and BLOCK_BREAK in line else line
+        for line in lines
+    )
 
 
 def _verbatim(lines: list[str]) -> str:

@@ -30,6 +30,9 @@ class OutputEntry:
     where: str
     data: Any
     load_text: Callable[[], str]
+    #: A row of a JSON Lines or Parquet shard (whose audit --audit may have left out),
+    #: not a .json beside its .txt.
+    in_corpus: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +95,9 @@ def _txt_entries(out: Path) -> Iterator[OutputEntry | UnreadableOutput]:
             yield UnreadableOutput(relative.as_posix(), f"cannot read: {exc}")
             continue
         text_path = path.with_suffix(".txt")
-        yield OutputEntry(relative.as_posix(), data, partial(text_path.read_text, encoding="utf-8"))
+        yield OutputEntry(
+            relative.as_posix(), data, partial(text_path.read_text, encoding="utf-8"), False
+        )
 
 
 def _jsonl_entries(path: Path) -> Iterator[OutputEntry | UnreadableOutput]:

@@ -53,8 +53,8 @@ _PID, _STARTED, _INDEX, _POSITION = range(_FIELDS)
 
 def check_document_memory(mib: int | None) -> None:
     """Refuses a --document-memory no worker can run under, or one past what RLIMIT_AS
-    takes (None: no cap)."""
-    if mib is not None and not MIN_DOCUMENT_MEMORY_MIB <= mib <= MAX_DOCUMENT_MEMORY_MIB:
+    takes (None, or 0 as the option says it: no cap)."""
+    if mib and not MIN_DOCUMENT_MEMORY_MIB <= mib <= MAX_DOCUMENT_MEMORY_MIB:
         raise UsageError(
             f"--document-memory {mib}: give 0 (no cap) or {MIN_DOCUMENT_MEMORY_MIB} to "
             f"{MAX_DOCUMENT_MEMORY_MIB:,} MiB"

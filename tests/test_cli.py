@@ -503,3 +503,16 @@ def test_a_run_on_a_terminal_draws_its_bar_and_finishes(tmp_path) -> None:
         process.kill()
         os.close(controller)
     assert b"5 documents written" in shown and len(list(out.glob("*.txt"))) == 5
+
+
+def test_every_character_that_breaks_a_line_is_escaped_in_a_message() -> None:
+    from cleaner.cli import labelled
+
+    for breaker in ("\n", "\x85", "\u2028", "\x9b"):
+        assert breaker not in labelled("error:", "red", f"a{breaker}b").plain
+
+
+def test_no_memory_cap_is_0_for_library_callers_too() -> None:
+    from cleaner.executors.local import ProcessExecutor
+
+    assert ProcessExecutor(2, document_memory=0).document_memory is None

@@ -451,3 +451,20 @@ def unfilter(kind: int, row: bytearray, up: bytearray, size: int) -> bytearray:
             guess = left if pa <= pb and pa <= pc else up[i] if pb <= pc else corner
         row[i] = (row[i] + guess) & 255
     return row
+
+
+def test_a_users_json_file_in_a_txt_out_does_not_stop_the_report(tmp_path) -> None:
+    """A .json of the user's beside the outputs was taken for a run without its audit:
+    'report' and 'explain --rule' refused the whole folder."""
+    from typer.testing import CliRunner
+
+    from cleaner import run
+    from cleaner.cli import app
+
+    out = tmp_path / "out"
+    run([SEEDS], out)
+    (out / "notes.json").write_text('{"note": "mine"}')
+    result = CliRunner().invoke(app, ["report", str(out), "-o", str(tmp_path / "r.html")])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(app, ["explain", str(out), "--rule", "share-bar"])
+    assert result.exit_code == 0, result.output

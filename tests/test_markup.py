@@ -150,3 +150,8 @@ def test_a_code_block_after_inline_code_starts_a_line_of_its_own(markup: str) ->
     block = "usage: ebuild file\n\noptions:\n  -h, --help   show this help\n"
     assert ("```\n" + block + "```\n" if markup == "markdown" else "\n\n" + block) in text
     assert text.count("```") in (0, 2)
+
+
+def test_a_paragraph_that_opens_with_a_pipe_is_no_table() -> None:
+    text = encode_blocks("| Posted by admin | 3 comments and a long sentence after it.", True)
+    assert "---" not in text

@@ -128,7 +128,7 @@ class ProcessExecutor(Executor):
             raise UsageError(f"--workers {workers}: give at least 1")
         check_document_memory(document_memory)
         self.workers = workers
-        self.document_memory = document_memory
+        self.document_memory = document_memory or None  # 0: no cap, as the option says
         #: Batches in flight per worker (a Ray actor's pool of one takes one at a time).
         self.in_flight = IN_FLIGHT_PER_WORKER
         methods = multiprocessing.get_all_start_methods()

@@ -259,7 +259,7 @@ class RayExecutor(Executor):
     ) -> None:
         check_document_memory(document_memory)
         self.ray = _import_ray()
-        self.document_memory = document_memory
+        self.document_memory = document_memory or None  # 0: no cap, as the option says
         # An actor's process died under a task (RayActorError), or a task's worker did.
         # A batch's result is lost with its actor: the actor's process died (RayActorError;
         # WorkerCrashedError for a task's), its node was lost, or the node that held the
