@@ -10,7 +10,7 @@ from typing import Any
 
 from cleaner.config import Config
 from cleaner.corpus import CorpusTable
-from cleaner.dates import canonical_date
+from cleaner.dates import canonical_date, parse_date
 from cleaner.document import METADATA_KEYS, Document
 from cleaner.report import SHORT_DOCUMENT
 from cleaner.ruleset.loader import RuleSet, load_rules
@@ -186,8 +186,24 @@ def _document(
         numeric = key == "language_confidence" and isinstance(value, int | float)
         if value is not None and not isinstance(value, str) and not numeric:
             raise TypeError(f"metadata[{key!r}]: a string, not {type(value).__name__}")
+        if key in _DATE_KEYS and isinstance(value, str) and value.strip():
+            value = _stated_date(key, value, doc.warnings)
         doc.set_meta(key, value)
     return doc
+
+
+_DATE_KEYS = frozenset({"date", "crawl_date"})
+
+
+def _stated_date(key: str, value: str, warnings: list[str]) -> str | None:
+    """A date given as metadata, in ISO 8601 or as pages state one ("March 5, 2021"); one
+    that is neither is left out, with a warning (it was dropped without a word)."""
+    if canonical_date(value)[0] is not None:
+        return value
+    parsed = parse_date(value.strip())
+    if parsed is None:
+        warnings.append(f"metadata {key} {value!r} is not a date: left out")
+    return parsed
 
 
 def _as_text(name: str, value: object, html: bool, warnings: list[str]) -> str:

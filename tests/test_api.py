@@ -165,3 +165,14 @@ def test_a_document_cleaned_twice_lists_each_removal_once() -> None:
     text = doc.text
     cleaner.clean(doc)
     assert [r.to_dict() for r in doc.removals] == first and doc.text == text and first
+
+
+def test_a_date_given_as_metadata_is_read_as_pages_state_one_or_said_to_be_none() -> None:
+    """Only ISO 8601 was taken: "March 5, 2021" and "not a date" were both dropped
+    without a word."""
+    text = "The council met on Tuesday to discuss the budget for the new library."
+    stated = clean_text(text, metadata={"date": "March 5, 2021"})
+    assert stated.metadata["date"] == "2021-03-05T00:00:00+00:00" and not stated.warnings
+    wrong = clean_text(text, metadata={"date": "not a date"})
+    assert wrong.metadata["date"] is None
+    assert wrong.warnings == ["metadata date 'not a date' is not a date: left out"]
