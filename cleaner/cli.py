@@ -67,10 +67,14 @@ err_console = Console(
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+def _one_line(text: str) -> str:
+    """`text` with its control characters (line breakers among them) shown as escapes."""
+    return _CONTROL.sub(lambda found: ascii(found.group())[1:-1], text)
+
+
 def labelled(label: str, style: str, message: str) -> Text:
     """`label` in `style`, then the message as plain text, on one line."""
-    shown = _CONTROL.sub(lambda found: ascii(found.group())[1:-1], message)
-    return Text.assemble((label, style), " ", shown)
+    return Text.assemble((label, style), " ", _one_line(message))
 
 
 RuleDirsArgument = Annotated[
@@ -686,7 +690,7 @@ def rules_list(
         out_console.print(table)
     else:  # piped: one tab-separated line per rule, for grep and cut
         for row in rows:  # a description's own newlines and tabs, escaped
-            print("\t".join(_CONTROL.sub(lambda m: ascii(m.group())[1:-1], col) for col in row))
+            print("\t".join(map(_one_line, row)))
     out_console.print(f"{len(ruleset)} rules")
 
 

@@ -262,7 +262,7 @@ def rule_hits(out: Path, rule_id: str) -> Iterator[RuleHit]:
         if not isinstance(entry, OutputEntry) or not isinstance(entry.data, dict):
             continue  # unreadable records: `cleaner report` lists them
         record = entry.data
-        if entry.in_corpus and "removed" not in record and "kept_lines" not in record:
+        if entry.lacks_audit:
             raise UsageError(no_audit_kept(out))
         for removal in record.get("removed") or []:
             if isinstance(removal, dict) and removal.get("rule") == rule_id:

@@ -227,11 +227,7 @@ def load_run(out: Path, max_documents: int = 1000, state: Path | None = None) ->
         if isinstance(entry, UnreadableOutput):
             view.notes.append(f"{entry.where}: {entry.reason}")
             continue
-        if (
-            entry.in_corpus
-            and isinstance(entry.data, dict)
-            and not {"removed", "kept_lines"} & entry.data.keys()
-        ):
+        if entry.lacks_audit:
             raise UsageError(no_audit_kept(out))  # not one note per record
         try:
             record = DocumentRecord.from_dict(entry.data)

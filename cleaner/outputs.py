@@ -34,6 +34,15 @@ class OutputEntry:
     #: not a .json beside its .txt.
     in_corpus: bool = True
 
+    @property
+    def lacks_audit(self) -> bool:
+        """A shard row written with --audit summary or none: no removals, no kept lines."""
+        return (
+            self.in_corpus
+            and isinstance(self.data, dict)
+            and not {"removed", "kept_lines"} & self.data.keys()
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class UnreadableOutput:

@@ -84,11 +84,7 @@ class Cleaner:
         ruleset: RuleSet | None = None,
         corpus: CorpusTable | None = None,
     ) -> None:
-        if config is not None and not isinstance(config, Config):
-            raise TypeError(
-                f"config: a cleaner.Config, not {type(config).__name__} (Config(**settings))"
-            )
-        self.config = config or Config()
+        self.config = checked_config(config)
         if ruleset is None:
             ruleset = load_rules(self.config.rules, builtin=self.config.builtin_rules)
         self.ruleset = ruleset
@@ -156,6 +152,17 @@ class Cleaner:
         """Clean an HTML page: its main text is extracted first, and its title, author,
         date... fill the metadata where `url`/`metadata` did not."""
         return self.clean(_document(id, html, True, url, metadata))
+
+
+def checked_config(config: Config | None) -> Config:
+    """`config`, or the defaults; a library caller's dict (or anything else) is named."""
+    if config is None:
+        return Config()
+    if not isinstance(config, Config):
+        raise TypeError(
+            f"config: a cleaner.Config, not {type(config).__name__} (Config(**settings))"
+        )
+    return config
 
 
 def _document(

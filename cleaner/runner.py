@@ -30,7 +30,7 @@ from cleaner.executors import Executor, InlineExecutor, long_lived_frozen
 from cleaner.interrupts import guard
 from cleaner.manifest import DocumentEntry, InputEntry, Manifest, settings_digest
 from cleaner.parts import fingerprints_path, leftover_journals, unrecorded_fingerprints
-from cleaner.pipeline import Cleaner
+from cleaner.pipeline import Cleaner, checked_config
 from cleaner.progress import NoProgress, Progress
 from cleaner.readers import InputFile, UnreadableFolder, discover, path_text
 from cleaner.readers.options import ReadOptions
@@ -543,9 +543,7 @@ def run(
     paths = [Path(inputs)] if isinstance(inputs, str | Path) else [Path(p) for p in inputs]
     out = Path(out)
     state = None if state is None else Path(state)
-    if config is not None and not isinstance(config, Config):
-        raise TypeError(f"config: a cleaner.Config, not {type(config).__name__}")
-    config = config or Config()
+    config = checked_config(config)
     executor = executor or InlineExecutor()
     progress = progress or NoProgress()
     started = time.perf_counter()
