@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperGroup
 
 from cleaner import __version__
 from cleaner.config import (
@@ -43,7 +45,57 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_DOCUMENTS_FAILED, EXIT_USAGE, EXIT_CHECK_FAILED, EXIT_INTERNAL = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
 
+def _click_error(name: str) -> type[Exception]:
+    """click's exception class `name`, from the click that typer uses: typer from 0.2x
+    carries its own copy of click, so the `click` package's classes are not its."""
+    return next(cls for cls in typer.BadParameter.__mro__ if cls.__name__ == name)
+
+
+class OneLineErrors(TyperGroup):
+    """typer's command group, with click's usage errors (an unknown option, a value that
+    is not a number, a missing argument) as one line on stderr, like every other bad
+    input: "error: No such option: --bogus (see 'cleaner run --help')", exit code 2.
+    typer draws them as a boxed panel of five lines."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            # Not standalone: click's errors come here instead of being drawn; typer still
+            # turns --help, typer.Exit and a Ctrl-C (130) into a returned exit code.
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except typer.Abort:
+            err_console.print(labelled("error:", "bold red", "aborted"))
+            sys.exit(1)
+        except _click_error("ClickException") as exc:
+            sys.exit(_show_click_error(exc))
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _show_click_error(exc: Any) -> int:
+    """Print a click error as one line (a command given no arguments prints its help, as
+    typer does); returns its exit code."""
+    message = exc.format_message()
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        if message:  # typer's rich help is printed as it is made, leaving the message empty
+            out_console.print(message, end="")
+        return int(exc.exit_code)
+    context = getattr(exc, "ctx", None)
+    if isinstance(exc, _click_error("UsageError")) and context is not None:
+        message = message.rstrip(".") + f" (see '{context.command_path} --help')"
+    err_console.print(labelled("error:", "bold red", message))
+    return int(exc.exit_code)
+
+
 app = typer.Typer(
+    cls=OneLineErrors,
     add_completion=False,
     no_args_is_help=True,
     help="Clean web-archive text with readable, tested YAML rules.",

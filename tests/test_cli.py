@@ -53,6 +53,32 @@ def test_missing_input_is_a_usage_error(tmp_path) -> None:
     assert result.exit_code == 2 and "no such file or folder" in result.output
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["run", "--workers", "abc", "in", "out"], "Invalid value for '--workers'"),
+        (["run", "--bogus", "in", "out"], "No such option: --bogus"),
+        (["run", "--format", "xml", "in", "out"], "'xml' is not one of 'txt', 'jsonl'"),
+        (["run"], "Missing argument 'paths' (see 'cleaner run --help')"),
+        (["frob"], "No such command 'frob' (see 'cleaner --help')"),
+        (["rules", "test", "--nope"], "No such option: --nope (see 'cleaner rules test --help')"),
+    ],
+)
+def test_option_errors_are_one_line(args, said) -> None:
+    """click's usage errors take the form of every other bad input: one line, exit 2
+    (typer draws them as a boxed panel)."""
+    result = runner.invoke(app, args, prog_name="cleaner")
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [result.output.strip()]
+    assert result.output.startswith("error: ") and said in result.output
+
+
+def test_no_arguments_print_the_help() -> None:
+    result = runner.invoke(app, [], prog_name="cleaner")
+    assert result.exit_code == 2 and "Commands" in result.output
+    assert not result.output.startswith("error:")
+
+
 def test_output_inside_input_is_refused(tmp_path) -> None:
     (tmp_path / "a.txt").write_text("hello there")
     result = invoke("run", tmp_path, tmp_path / "out")
