@@ -228,8 +228,9 @@ def open_decompressed(path: Path, max_bytes: int | None = None) -> BinaryIO:
     return _decompressing(handle, _sniffed(handle), budget)
 
 
-def read_decompressed(path: Path, limit: int) -> bytes:
-    """At most `limit` bytes of the file's content, decompressed if it is compressed.
+def read_decompressed(path: Path, limit: int) -> tuple[bytes, str | None]:
+    """At most `limit` bytes of the file's content, decompressed if it is compressed, and
+    a warning about it (trailing garbage ignored), or None.
 
     A gzip file no bigger than `limit` is inflated from its bytes (`gunzip`): GzipFile
     inflates 8 KB at a time, in Python, which took half again the time of inflating
@@ -237,21 +238,28 @@ def read_decompressed(path: Path, limit: int) -> bytes:
     with path.open("rb") as handle:
         kind = _sniffed(handle)
         if kind == "gzip" and os.fstat(handle.fileno()).st_size <= limit:
-            return gunzip(handle.read(), limit)
+            data, trailing = gunzip(handle.read(), limit)
+            if trailing:
+                return data, f"{trailing:,} bytes after the gzip data are not gzip: ignored"
+            return data, None
         with _decompressing(handle, kind) as stream:
             data = stream.read(limit)
             if len(data) < limit:
                 stream.read(1)  # a stream cut short says so here, after what it held
-            return data
+            return data, None
 
 
-def gunzip(data: bytes, limit: int) -> bytes:
+def gunzip(data: bytes, limit: int) -> tuple[bytes, int]:
     """At most `limit` bytes of gzip `data` decompressed, as GzipFile reads it: member after
     member (zero bytes between them skipped), each member's CRC and length checked, and
-    the same EOFError for a member cut short."""
+    the same EOFError for a member cut short; and how many bytes after the last member
+    are not gzip at all (a download's or a copy's garbage: ignored, as `gzip -d` ignores
+    them, where GzipFile fails the file)."""
     parts: list[bytes] = []
     size = 0
     while data and size < limit:
+        if parts and not data.startswith(b"\x1f\x8b") and not b"\x1f\x8b".startswith(data):
+            return b"".join(parts), len(data)
         inflater = zlib.decompressobj(wbits=31)  # 31: a gzip header and trailer
         part = inflater.decompress(data, limit - size)
         parts.append(part)
@@ -261,4 +269,4 @@ def gunzip(data: bytes, limit: int) -> bytes:
         if not inflater.eof:
             raise EOFError("Compressed file ended before the end-of-stream marker was reached")
         data = inflater.unused_data.lstrip(b"\x00")
-    return b"".join(parts)
+    return b"".join(parts), 0

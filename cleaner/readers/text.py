@@ -15,15 +15,16 @@ from cleaner.readers.options import ReadOptions
 from cleaner.readers.records import ReadStats
 
 
-def read_bytes(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The file's (decompressed) content; refuses files over `max_bytes` before reading."""
+def read_bytes(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, str | None]:
+    """The file's (decompressed) content, and a warning about reading it or None; refuses
+    files over `max_bytes` before reading."""
     source = item.source
     limit = f"over the {max_bytes:,}-byte limit; raise it with --max-bytes if this is a text"
     try:
         size = item.path.stat().st_size
         if size > max_bytes:
             raise DocumentError(source, f"file is {size:,} bytes, {limit}")
-        data = read_decompressed(item.path, max_bytes + 1)
+        data, note = read_decompressed(item.path, max_bytes + 1)
     except DECOMPRESSION_ERRORS as exc:
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         raise DocumentError(source, f"cannot read: {reason}") from None
@@ -37,7 +38,7 @@ def read_bytes(item: InputFile, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         and bomless_utf16(data) is None
     ):
         raise DocumentError(source, "binary content (NUL bytes), not text; leave it out")
-    return data
+    return data, note
 
 
 def document_from_bytes(
@@ -66,9 +67,11 @@ def read_single(item: InputFile, options: ReadOptions | None = None) -> Iterator
     """A text or HTML file as one document; a .txt that holds a whole page is read as HTML.
     Its sidecar (`name.json`) and `--metadata` line fill its metadata (see `ReadOptions`)."""
     options = options or ReadOptions()
-    data = read_bytes(item, options.max_bytes)
+    data, note = read_bytes(item, options.max_bytes)
     html = isinstance(item.kind, HtmlReader) or looks_like_html(data)
     doc = document_from_bytes(str(item.name), item.source, data, html=html)
+    if note is not None:
+        doc.warnings.append(note)
     options.add_metadata(item, doc)
     yield doc
 
