@@ -69,7 +69,7 @@ class SequentialDedup(DedupStage):
         documents = summary.documents
         found = checked_fingerprints(path, [doc.id for doc in documents])
         return [
-            Duplicate(doc.id, doc.duplicate_of, self.finder.check(doc.id, fingerprint))
+            Duplicate(doc.id, doc.duplicate_of, self.finder.check(doc.name, fingerprint))
             for doc, fingerprint in zip(documents, _whole(found, len(documents)), strict=True)
         ]
 

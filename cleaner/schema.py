@@ -84,6 +84,12 @@ def columns(audit: Audit = Audit.FULL) -> tuple[Column, ...]:
     return tuple(kept)
 
 
+def input_row_id(record: Mapping[str, Any]) -> str | None:
+    """A corpus row's `id` when it is not cleaner's: the input's own id (`corpus_row`)."""
+    own_id = record.get("input_id")
+    return None if own_id is None else str(own_id)
+
+
 def corpus_row(text: str, record: Mapping[str, Any], audit: Audit = Audit.FULL) -> dict[str, Any]:
     """One document as a corpus row: `text`, then the columns of `audit` in order, then the
     input's other fields unchanged. The `id` is the input's own id where it had one (an
@@ -96,8 +102,9 @@ def corpus_row(text: str, record: Mapping[str, Any], audit: Audit = Audit.FULL) 
             row[column.name] = sum(len(r.get("text") or "") for r in record.get("removed") or ())
         else:
             row[column.name] = record.get(column.name)
-    if record.get("input_id") is not None:
-        row["id"] = str(record["input_id"])
+    own_id = input_row_id(record)
+    if own_id is not None:
+        row["id"] = own_id
     for key, value in record.items():
         if key not in NAMES and key != "input_id" and key not in row:
             row[key] = value

@@ -74,6 +74,9 @@ class DocumentSummary:
     id: str
     source: str
     duplicate_of: str | None  # as written in OUT now (None for a document just cleaned)
+    #: What other documents' duplicate_of call it where that is not `id`: the input's own
+    #: id, in jsonl/parquet rows (Writer.row_id).
+    row_id: str | None = None
     page_type: str | None = None
     words: int | None = None
     warnings: list[str] = field(default_factory=list)
@@ -83,6 +86,11 @@ class DocumentSummary:
     rule_timeouts: Counter[str] = field(default_factory=Counter)
     stats: dict[str, float] = field(default_factory=dict)  # Document.stats, when cleaned now
 
+    @property
+    def name(self) -> str:
+        """What another document's duplicate_of names this one by."""
+        return self.id if self.row_id is None else self.row_id
+
     @classmethod
     def of(
         cls,
@@ -90,12 +98,14 @@ class DocumentSummary:
         rules_fired: Counter[str],
         rule_timeouts: Counter[str],
         stats: dict[str, float] | None = None,
+        row_id: str | None = None,
     ) -> DocumentSummary:
         removed = record["removed"]
         return cls(
             id=record["id"],
             source=record["source"],
             duplicate_of=record.get("duplicate_of"),
+            row_id=row_id,
             page_type=record.get("page_type"),
             words=record.get("words"),
             warnings=list(record["warnings"]),
@@ -262,7 +272,11 @@ def _reuse(writer: Writer, task: InputTask, digest: str) -> InputSummary | None:
     for doc, found in zip(entry.documents, stored, strict=True):
         summary.documents.append(
             DocumentSummary.of(
-                found.record, Counter(doc.rules_fired), Counter(doc.rule_timeouts), doc.stats
+                found.record,
+                Counter(doc.rules_fired),
+                Counter(doc.rule_timeouts),
+                doc.stats,
+                writer.row_id(found.record),
             )
         )
     return summary
@@ -349,7 +363,13 @@ def _write(
     journal.add(result.id, result.fingerprint)  # listed before its files exist
     writer.write(result.text, result.record)
     summary.documents.append(
-        DocumentSummary.of(result.record, result.rules_fired, result.rule_timeouts, result.stats)
+        DocumentSummary.of(
+            result.record,
+            result.rules_fired,
+            result.rule_timeouts,
+            result.stats,
+            writer.row_id(result.record),
+        )
     )
 
 

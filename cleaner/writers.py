@@ -23,7 +23,15 @@ from cleaner.errors import UsageError
 from cleaner.interrupts import guard
 from cleaner.parts import fingerprints_path, part_stem
 from cleaner.sandbox import committing
-from cleaner.schema import REMOVAL_FIELDS, Audit, Column, arrow_schema, columns, corpus_row
+from cleaner.schema import (
+    REMOVAL_FIELDS,
+    Audit,
+    Column,
+    arrow_schema,
+    columns,
+    corpus_row,
+    input_row_id,
+)
 from cleaner.shards import (
     INDEX,
     OFFSET_EVERY,
@@ -192,6 +200,10 @@ class Writer(Protocol):
     def read_back(self, name: str, doc_ids: Sequence[str]) -> Iterator[StoredDocument]:
         """The outputs input `name` made in an earlier run, one per id and in that order."""
 
+    def row_id(self, record: dict[str, Any]) -> str | None:
+        """What this layout calls a document where it is not its cleaner id (`id`): the
+        name other documents' `duplicate_of` gives it."""
+
     def record_duplicates(self, name: str, decisions: Sequence[Duplicate]) -> None:
         """The dedup stage's answer for each document of input `name`, in order."""
 
@@ -265,6 +277,9 @@ class TxtWriter:
                 yield StoredDocument(doc_id, error=f"{text_path} does not match its .json")
                 continue
             yield StoredDocument(doc_id, text, record)
+
+    def row_id(self, record: dict[str, Any]) -> str | None:
+        return None  # files are named by cleaner's id
 
     def record_duplicates(self, name: str, decisions: Sequence[Duplicate]) -> None:
         """Rewrites the .json of each document whose answer changed (a document just
@@ -417,6 +432,9 @@ class _PartsWriter:
             yield from (StoredDocument(doc_id, error=str(exc)) for doc_id in wanted)
             return
         yield from (StoredDocument(doc_id, error=f"missing from {path}") for doc_id in wanted)
+
+    def row_id(self, record: dict[str, Any]) -> str | None:
+        return input_row_id(record)  # a row's `id` is the input's own id where it had one
 
     def record_duplicates(self, name: str, decisions: Sequence[Duplicate]) -> None:
         """The input's duplicates, beside its part (a part's records are as the worker

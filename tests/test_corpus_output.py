@@ -87,6 +87,30 @@ def test_an_out_of_an_earlier_version_is_taken_over(tmp_path, cleaner) -> None:
     assert len(corpus_rows(out)) == 5
 
 
+@pytest.mark.parametrize("output_format", [OutputFormat.JSONL, OutputFormat.PARQUET])
+def test_duplicate_of_names_the_original_by_its_id_column(tmp_path, cleaner, output_format) -> None:
+    """Rows of inputs with ids of their own are `id`-ed by them; `duplicate_of` names the
+    original the same way, across inputs, so that it joins with the `id` column."""
+    if output_format is OutputFormat.PARQUET:
+        pytest.importorskip("pyarrow")
+    story = "The harbour works start on Tuesday, the council said in a statement. " * 6
+    other = "A second story about the ferry timetable, changed for the winter months. " * 6
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    lines = [{"id": "story-1", "text": story}, {"id": "ferry", "text": other}]
+    (inputs / "a.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    lines = [{"id": 7, "text": other}, {"id": "story-2", "text": story + "Updated."}]
+    (inputs / "b.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    out = tmp_path / "out"
+    run([inputs], out, Config(format=output_format), cleaner=cleaner)
+    rows = {row["id"]: row["duplicate_of"] for row in corpus_rows(out)}
+    assert rows == {"story-1": None, "ferry": None, "7": "ferry", "story-2": "story-1"}
+    # A txt run names them by cleaner's id: its files' names.
+    run([inputs], tmp_path / "txt", Config(), cleaner=cleaner)
+    record = json.loads((tmp_path / "txt" / "b" / "7.json").read_text(encoding="utf-8"))
+    assert record["duplicate_of"] == "a/ferry"
+
+
 def test_a_txt_run_into_an_out_of_shards_is_refused(tmp_path, cleaner) -> None:
     out = tmp_path / "out"
     run([SEEDS], out, Config(format=OutputFormat.PARQUET), cleaner=cleaner)

@@ -490,7 +490,7 @@ class RayDedup(DedupStage):
             # An original comes before its duplicates: its id is known by now.
             original = self._ids[int(answers.originals[at])] if at >= 0 else None
             if original_too:
-                self._ids[place] = doc.id
+                self._ids[place] = doc.name  # as duplicate_of names it
             decisions.append(Duplicate(doc.id, doc.duplicate_of, original))
         if summary.index in self.failed:  # its documents checked before are originals still
             raise ValueError(self.failed[summary.index])
