@@ -41,6 +41,7 @@ _XML_MARKS = str.maketrans(
 )
 _SPACES = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
+_SOURCE_BREAK = re.compile(r"[ \t\r]*\n\s*")
 
 
 #: Markdown's syntax around a line's text, which `markdown_key` leaves out.
@@ -101,6 +102,71 @@ def _code_text(code: _Element) -> str:
         parts.append("\n" if child.tag == "lb" else (child.text or ""))
         parts.append(child.tail or "")
     return "".join(parts).strip("\n")
+
+
+def preformatted_as_code(tree: _Element) -> None:
+    """Each <pre> of several lines without code in it (a forum post's pasted output) given
+    a <code> inside, in place, before extraction, so that it comes out as a code block:
+    its lines one block, verbatim (fenced in markdown). trafilatura makes a <pre> that it
+    does not take for code a quote: its lines came out paragraphs apart, and inside a list
+    item, whose text trafilatura trims, on one line."""
+    for pre in list(tree.iter("pre")):
+        if pre.find(".//code") is not None:
+            continue
+        if "\n" not in "".join(pre.itertext()).strip():
+            continue  # one line: a quote is a line of its own, inline code is not
+        code = pre.makeelement("code")
+        code.text, pre.text = pre.text, None
+        for child in list(pre):
+            code.append(child)  # moves it, with its tail
+        pre.append(code)
+
+
+def flowing_quotes(tree: _Element) -> frozenset[str]:
+    """The page's <blockquote>s of text and inline markup alone, by their text without
+    spaces (what `quote_markup` knows them by once trafilatura has made them quotes):
+    read before extraction."""
+    return frozenset(
+        _collapsed(quote)
+        for quote in tree.iter("blockquote")
+        if all(e.tag in _INLINE for e in quote.iterdescendants())
+    )
+
+
+def _collapsed(element: _Element) -> str:
+    return "".join("".join(element.itertext()).split())
+
+
+#: Elements that do not begin a line (`cite`, which forums style as a block, is left out).
+_INLINE = frozenset(
+    {"a", "abbr", "b", "bdi", "bdo", "em", "i", "mark", "q", "s", "small", "span", "strong"}
+    | {"sub", "sup", "time", "u"}
+)
+
+
+def quote_markup(body: _Element, flowing: frozenset[str]) -> _Element:
+    """trafilatura keeps a <blockquote>'s line breaks as they are in the page's source: in
+    a quote that was one of flowing text (`flowing_quotes`) a break is a space, as a
+    browser shows it, not a new paragraph at each line. Other quotes (a forum's "X
+    wrote:" above the quoted post, on a line of its own) stay as they are."""
+    for quote in list(body.iter("quote")):
+        if any(a.tag in ("quote", "code") for a in quote.iterancestors()):
+            continue
+        text = "".join(quote.itertext())
+        if "\n" in text and "".join(text.split()) in flowing:
+            _source_breaks_as_spaces(quote)
+    return body
+
+
+def _source_breaks_as_spaces(element: _Element) -> None:
+    """Line breaks in the element's text (not in a code block inside it) made spaces."""
+    if element.text:
+        element.text = _SOURCE_BREAK.sub(" ", element.text)
+    for child in element:
+        if child.tag != "code":
+            _source_breaks_as_spaces(child)
+        if child.tail:
+            child.tail = _SOURCE_BREAK.sub(" ", child.tail)
 
 
 def plain_markup(body: _Element, copy: bool = False) -> _Element:

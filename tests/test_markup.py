@@ -155,3 +155,58 @@ def test_a_code_block_after_inline_code_starts_a_line_of_its_own(markup: str) ->
 def test_a_paragraph_that_opens_with_a_pipe_is_no_table() -> None:
     text = encode_blocks("| Posted by admin | 3 comments and a long sentence after it.", True)
     assert "---" not in text
+
+
+@pytest.mark.parametrize("markup", ["plain", "markdown"])
+def test_a_blockquote_broken_in_the_source_is_one_paragraph(markup: str) -> None:
+    """trafilatura keeps a <blockquote>'s source line breaks: each line was a paragraph of
+    its own, a quoted sentence cut in three."""
+    quote = (
+        "<blockquote>\n  We will build the new harbour\n  by the end of next year, and\n"
+        "  the town will benefit.\n</blockquote>"
+    )
+    text = _page(quote, markup)
+    assert "\n\nWe will build the new harbour by the end of next year, and the town will " in text
+
+
+@pytest.mark.parametrize("markup", ["plain", "markdown"])
+def test_preformatted_text_is_one_block_of_its_lines(markup: str) -> None:
+    """A <pre> that does not look like code (a forum post's pasted output) becomes a
+    quote in trafilatura: its lines were paragraphs apart; it is a block now, fenced in
+    markdown."""
+    block = "$ uname -a\nLinux box 5.10.0 x86_64\n$ python3 --version\nPython 3.11.7\n"
+    text = _page(f"<div><p>What the machine says:</p><pre>{block}</pre></div>", markup)
+    assert ("```\n" + block + "```\n" if markup == "markdown" else "\n\n" + block) in text
+
+
+def test_only_quotes_that_were_flowing_blockquotes_lose_their_line_breaks() -> None:
+    """A forum quote (`<blockquote><div><cite>X wrote:</cite>…`) keeps the break trafilatura
+    puts between its header and the quoted post: only a <blockquote> of text and inline
+    markup flows as one paragraph."""
+    from lxml import etree
+    from lxml.html import fromstring
+
+    from cleaner.markup import flowing_quotes, quote_markup
+
+    page = fromstring(
+        "<div><blockquote>We will build\n  the <b>new</b> harbour</blockquote>"
+        "<blockquote><div><cite>bonesly wrote:</cite> Having some cash\nis fine</div></blockquote>"
+        "</div>"
+    )
+    body = etree.fromstring(
+        "<body><quote>We will build\n  the <hi>new</hi> harbour</quote>"
+        "<quote>bonesly wrote:\nHaving some cash\nis fine</quote></body>"
+    )
+    quote_markup(body, flowing_quotes(page))
+    assert ["".join(e.itertext()) for e in body] == [
+        "We will build the new harbour",
+        "bonesly wrote:\nHaving some cash\nis fine",
+    ]
+
+
+@pytest.mark.parametrize("markup", ["plain", "markdown"])
+def test_preformatted_text_in_a_list_item_keeps_its_lines(markup: str) -> None:
+    """trafilatura trims a list item's text: a <pre> in one came out on one line."""
+    block = "$ ./build.sh\nerror: missing file config.yaml\nexit status 2\n"
+    text = _page(f"<ul><li>Run the build script:<pre>{block}</pre></li></ul>", markup)
+    assert ("```\n" + block + "```\n" if markup == "markdown" else "\n\n" + block) in text

@@ -23,7 +23,14 @@ from trafilatura.core import bare_extraction, trafilatura_sequence
 from trafilatura.settings import DEFAULT_CONFIG, Extractor
 from trafilatura.xml import xmltotxt
 
-from cleaner.markup import code_markup, encode_blocks, plain_markup
+from cleaner.markup import (
+    code_markup,
+    encode_blocks,
+    flowing_quotes,
+    plain_markup,
+    preformatted_as_code,
+    quote_markup,
+)
 from cleaner.vendored.trafilatura.sequence import sequence, sequence_applies
 
 #: sha256 of the source of the `bare_extraction` that `main_text` follows: trafilatura 2.3.1's.
@@ -91,6 +98,10 @@ def main_text(
     ValueError on the way (its "no result")."""
     options = extraction_options(url, favor_precision, comments, fast, markdown)
     plain = plain and not markdown
+    quotes: frozenset[str] = frozenset()
+    if plain or markdown:
+        preformatted_as_code(tree)
+        quotes = flowing_quotes(tree)
     if not shortcut_applies() or options.max_tree_size:  # a tree size limit: trafilatura's way
         result = bare_extraction(
             tree,
@@ -106,7 +117,7 @@ def main_text(
         if not (plain or markdown):
             return _joined(result.text, result.comments if comments else None)
         found = result.commentsbody if comments else None
-        return _written(result.body, found, plain, markdown)
+        return _written(result.body, found, plain, markdown, quotes)
     try:
         run = sequence if sequence_applies() else trafilatura_sequence
         body, text, comments_body, comments_text = run(tree, options, options.url)
@@ -117,23 +128,35 @@ def main_text(
     if not (plain or markdown):
         notes = xmltotxt(comments_body, False) if comments and len(comments_body) else None
         return _joined(xmltotxt(body, False), notes)
-    return _written(body, comments_body if comments else None, plain, markdown)
+    return _written(
+        body, comments_body if comments else None, plain, markdown, quotes
+    )
 
 
-def _written(body: _Element, comments: _Element | None, plain: bool, markdown: bool) -> str | None:
+def _written(
+    body: _Element,
+    comments: _Element | None,
+    plain: bool,
+    markdown: bool,
+    quotes: frozenset[str] = frozenset(),
+) -> str | None:
     """The text of trafilatura's XML in plain form or markdown, followed by the comments'
-    text, with code blocks, tables and table rows as single lines (cleaner/markup.py)."""
-    text = xmltotxt(_marked(body, plain, markdown), markdown)
+    text, with code blocks, tables and table rows as single lines (cleaner/markup.py);
+    `quotes`: the page's flowing quotes (cleaner/markup.py's `flowing_quotes`)."""
+    text = xmltotxt(_marked(body, plain, markdown, quotes), markdown)
     notes = None
     if comments is not None and len(comments):
-        notes = xmltotxt(_marked(comments, plain, markdown), markdown)
+        notes = xmltotxt(_marked(comments, plain, markdown, quotes), markdown)
     joined = _joined(text, notes)
     return encode_blocks(joined, markdown) if joined else joined
 
 
-def _marked(body: _Element, plain: bool, markdown: bool) -> _Element:
-    """`body` as cleaner/markup.py prepares it for its writer: code blocks verbatim in
-    both forms, and in plain text rows and items without markdown."""
+def _marked(body: _Element, plain: bool, markdown: bool, quotes: frozenset[str]) -> _Element:
+    """`body` as cleaner/markup.py prepares it for its writer: code blocks (and <pre>
+    text) verbatim in both forms, a quote's source line breaks as spaces, and in plain
+    text rows and items without markdown."""
+    if plain or markdown:
+        quote_markup(body, quotes)
     if plain:
         return plain_markup(body)
     return code_markup(body, markdown=True) if markdown else body
