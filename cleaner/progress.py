@@ -1,7 +1,8 @@
 """Progress of a run: a live bar on a terminal, a plain line every few seconds in CI logs.
 
 Progress is measured in input bytes (known before the run starts, unlike the number of
-documents inside archives), and speed in documents per second.
+documents inside archives), and speed in documents per second. A run shows one phase at a
+time: with `--corpus-pass`, "counting lines" over every input first, then "cleaning".
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from rich.console import Console
 from rich.progress import BarColumn, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.progress import Progress as RichBar
 
+CLEANING = "cleaning"
+
 
 class Progress(Protocol):
-    def start(self, inputs: int, total_bytes: int) -> None: ...
+    def start(self, inputs: int, total_bytes: int, phase: str = CLEANING) -> None: ...
     def advance(self, *, documents: int = 0, inputs: int = 0, nbytes: int = 0) -> None: ...
     def stop(self) -> None: ...
 
@@ -24,7 +27,7 @@ class Progress(Protocol):
 class NoProgress:
     """`--quiet`, and library calls: nothing shown."""
 
-    def start(self, inputs: int, total_bytes: int) -> None:
+    def start(self, inputs: int, total_bytes: int, phase: str = CLEANING) -> None:
         pass
 
     def advance(self, *, documents: int = 0, inputs: int = 0, nbytes: int = 0) -> None:
@@ -50,10 +53,13 @@ class PlainProgress:
         self.documents = self.inputs = self.nbytes = 0
         self.total_inputs = self.total_bytes = 0
         self.started = self.last = 0.0
+        self.label = ""
 
-    def start(self, inputs: int, total_bytes: int) -> None:
+    def start(self, inputs: int, total_bytes: int, phase: str = CLEANING) -> None:
+        self.documents = self.inputs = self.nbytes = 0
         self.total_inputs, self.total_bytes = inputs, total_bytes
         self.started = self.last = self.clock()
+        self.label = "" if phase == CLEANING else f"{phase}: "
 
     def advance(self, *, documents: int = 0, inputs: int = 0, nbytes: int = 0) -> None:
         self.documents += documents
@@ -70,7 +76,8 @@ class PlainProgress:
         # Nothing done yet (workers still starting): no time left can be told.
         eta = _clock(elapsed * (1 - share) / share) if share > 0 else "unknown"
         self.stream.write(
-            f"cleaner: {self.documents:,} documents, {self.inputs:,}/{self.total_inputs:,} "
+            f"cleaner: {self.label}{self.documents:,} documents, "
+            f"{self.inputs:,}/{self.total_inputs:,} "
             f"inputs ({share:.0%}), {self.documents / elapsed:,.1f} documents/s, ETA {eta}\n"
         )
         self.stream.flush()
@@ -85,7 +92,7 @@ class BarProgress:
 
     def __init__(self, console: Console) -> None:
         self.bar = RichBar(
-            TextColumn("[bold]cleaning"),
+            TextColumn("[bold]{task.description}"),
             BarColumn(),
             TaskProgressColumn(),
             TextColumn("{task.fields[documents]:,} docs · {task.fields[rate]} docs/s"),
@@ -93,13 +100,16 @@ class BarProgress:
             console=console,
             transient=True,
         )
-        self.task = self.bar.add_task("cleaning", total=None, documents=0, rate="–")
+        self.task = self.bar.add_task(CLEANING, total=None, documents=0, rate="–")
         self.documents = 0
         self.started = 0.0
 
-    def start(self, inputs: int, total_bytes: int) -> None:
+    def start(self, inputs: int, total_bytes: int, phase: str = CLEANING) -> None:
+        self.documents = 0
         self.started = time.monotonic()
-        self.bar.update(self.task, total=max(total_bytes, 1))
+        self.bar.reset(
+            self.task, total=max(total_bytes, 1), description=phase, documents=0, rate="–"
+        )
         self.bar.start()
 
     def advance(self, *, documents: int = 0, inputs: int = 0, nbytes: int = 0) -> None:

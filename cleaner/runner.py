@@ -16,7 +16,7 @@ import json
 import os
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path, PurePosixPath
@@ -214,11 +214,15 @@ def build_corpus_table(
     executor: Executor | None = None,
     folders: OutputFolders | None = None,
     options: ReadOptions | None = None,
+    progress: Progress | None = None,
 ) -> CorpusTable:
     """The corpus pass: line counts per site over every input, counted by the workers
     and summed here (read failures wait for the cleaning pass, which reports them).
-    `folders`: where a worker that dies notes its place (a temporary folder if None)."""
+    `folders`: where a worker that dies notes its place (a temporary folder if None);
+    `progress`: shown as the phase "counting lines"."""
     executor = executor or InlineExecutor()
+    progress = progress or NoProgress()
+    sizes = [_size(item.path) for item in files]
     with ExitStack() as stack:
         if folders is None:
             temporary = stack.enter_context(tempfile.TemporaryDirectory(prefix="cleaner-"))
@@ -226,10 +230,32 @@ def build_corpus_table(
         context = RunContext(folders, config.format, "")
         table = CorpusTable()
         tasks = plan(files, context, options=options or ReadOptions.of(config))
-        parts = batched(tasks, total=len(files), workers=executor.workers)
-        for part in executor.map(COUNT, cleaner, parts):
+        handed: deque[list[InputTask]] = deque()  # handed out; results come back in order
+        parts = batched(tasks, total=len(files), workers=executor.workers, sizes=sizes)
+        progress.start(len(files), sum(sizes), COUNTING)
+        stack.callback(progress.stop)
+        for part in executor.map(COUNT, cleaner, _noted(parts, handed)):
             table.merge(part)
+            batch = handed.popleft()
+            progress.advance(
+                documents=sum(part.site_documents.values()),
+                inputs=len(batch),
+                nbytes=sum(sizes[task.index] for task in batch),
+            )
     return table
+
+
+#: The corpus pass's phase, as progress shows it.
+COUNTING = "counting lines"
+
+
+def _noted(
+    batches: Iterable[list[InputTask]], handed: deque[list[InputTask]]
+) -> Iterator[list[InputTask]]:
+    """`batches`, each noted in `handed` as it is handed out."""
+    for batch in batches:
+        handed.append(batch)
+        yield batch
 
 
 class _Collector:
@@ -575,7 +601,9 @@ def run(
             table = None
             if config.corpus_pass:
                 with long_lived_frozen():
-                    table = build_corpus_table(files, cleaner, config, executor, folders, options)
+                    table = build_corpus_table(
+                        files, cleaner, config, executor, folders, options, progress
+                    )
                 table = table.pruned(config.corpus_min_docs)
                 cleaner = Cleaner(config, ruleset=cleaner.ruleset, corpus=table)
             report = RunReport(

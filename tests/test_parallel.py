@@ -150,7 +150,6 @@ def test_a_run_freezes_the_heap_only_while_it_runs(tmp_path) -> None:
     assert gc.get_freeze_count() == 0
 
 
-
 def _collector_state() -> tuple[int, int]:
     return gc.get_threshold()[0], gc.get_freeze_count()
 
@@ -172,6 +171,7 @@ def test_a_pool_worker_freezes_its_heap_and_collects_less_often() -> None:
     assert threshold == WORKER_COLLECTION_THRESHOLD > 700
     assert frozen > 10_000
     assert gc.get_threshold()[0] == 700  # the parent's own collector is left alone
+
 
 def test_a_run_leaves_a_callers_frozen_heap_alone(tmp_path) -> None:
     gc.freeze()
@@ -498,6 +498,13 @@ def test_progress_bar_shows_documents_per_second() -> None:
     bar.stop()
     shown = stream.getvalue()
     assert "5 docs" in shown and "docs/s" in shown and "50%" in shown
+    assert "cleaning" in shown
+    bar.start(inputs=2, total_bytes=200, phase="counting lines")  # a second phase
+    bar.advance(documents=1, inputs=1, nbytes=100)
+    bar.bar.refresh()
+    bar.stop()
+    second = stream.getvalue()[len(shown) :]
+    assert "counting lines" in second and "1 docs" in second and "50%" in second
 
 
 def test_an_input_that_cannot_be_hashed_is_cleaned_not_reused(tmp_path, monkeypatch) -> None:
@@ -788,8 +795,61 @@ def test_failures_are_told_as_inputs_are_cleaned_even_when_dedup_waits(tmp_path)
     (inputs / "a-empty.txt").write_bytes(b"")
     (inputs / "b.txt").write_text("The council met on Tuesday to discuss the budget.\n")
     report = run(
-        [inputs], tmp_path / "out", Config(), executor=WaitingExecutor(),
+        [inputs],
+        tmp_path / "out",
+        Config(),
+        executor=WaitingExecutor(),
         on_failure=lambda failure: events.append(f"failed: {Path(failure.source).name}"),
     )
     assert events == ["failed: a-empty.txt", "cleaning stage over"]
     assert [Path(f.source).name for f in report.failures] == ["a-empty.txt"]
+
+
+class RecordingProgress:
+    """Each phase a run shows: its name, inputs and bytes, and what was advanced in it."""
+
+    def __init__(self) -> None:
+        self.phases: list[dict] = []
+
+    def start(self, inputs: int, total_bytes: int, phase: str = "cleaning") -> None:
+        self.phases.append(
+            {"phase": phase, "inputs": inputs, "bytes": total_bytes, "done": [0, 0, 0]}
+        )
+
+    def advance(self, *, documents: int = 0, inputs: int = 0, nbytes: int = 0) -> None:
+        done = self.phases[-1]["done"]
+        done[0] += documents
+        done[1] += inputs
+        done[2] += nbytes
+
+    def stop(self) -> None:
+        self.phases[-1]["stopped"] = True
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_corpus_pass_shows_its_own_progress(tmp_path, workers) -> None:
+    """Counting lines over every input took as long as cleaning them, with nothing shown."""
+    progress = RecordingProgress()
+    executor = ProcessExecutor(workers) if workers > 1 else None
+    config = Config(corpus_pass=True)
+    run([SEEDS], tmp_path / "out", config, progress=progress, executor=executor)
+    size = sum(p.stat().st_size for p in SEEDS.glob("*.txt"))
+    assert [
+        (p["phase"], p["inputs"], p["bytes"], p["done"], p["stopped"]) for p in progress.phases
+    ] == [
+        ("counting lines", 5, size, [5, 5, size], True),
+        ("cleaning", 5, size, [5, 5, size], True),
+    ]
+
+
+def test_plain_progress_names_a_phase_other_than_cleaning(capsys) -> None:
+    now = [0.0]
+    progress = PlainProgress(sys.stdout, every=5.0, clock=lambda: now[0])
+    progress.start(inputs=2, total_bytes=200, phase="counting lines")
+    now[0] = 5.0
+    progress.advance(documents=4, inputs=1, nbytes=100)
+    assert "cleaner: counting lines: 4 documents, 1/2 inputs (50%)" in capsys.readouterr().out
+    progress.start(inputs=2, total_bytes=200)  # the next phase starts from nothing
+    now[0] = 10.0
+    progress.advance(documents=1, inputs=1, nbytes=100)
+    assert "cleaner: 1 documents, 1/2 inputs (50%)" in capsys.readouterr().out
