@@ -251,6 +251,46 @@ def test_a_record_with_a_damaged_header_loses_no_record_after_it(tmp_path, clean
     assert len(records[0]) + len(records[1]) - 4 <= damaged_at <= len(records[0]) + len(records[1])
 
 
+def test_a_content_length_too_long_loses_no_record_after_it(tmp_path, cleaner) -> None:
+    """A record declaring more bytes than it has took in the records after it (in a plain
+    .warc): their text became its page, and the record its end fell in was lost too. It
+    is now read to where the next record starts, with a warning, and the others follow."""
+    page = ARTICLE.read_bytes()
+    records = [
+        _response(b"r%d" % i, page, b"Content-Type: text/html; charset=utf-8") for i in range(5)
+    ]
+    declared = int(records[1].split(b"Content-Length: ")[1].split(b"\r\n")[0])
+    records[1] = records[1].replace(
+        b"Content-Length: %d" % declared, b"Content-Length: %d" % (declared + 3000), 1
+    )
+    path = tmp_path / "in" / "capture.warc"
+    path.parent.mkdir()
+    path.write_bytes(b"".join(records))
+    report, out = run_one(tmp_path, cleaner, path)
+    texts = {p.stem: p.read_text() for p in (out / "capture").glob("*.txt")}
+    assert sorted(texts) == ["r0", "r1", "r2", "r3", "r4"] and report["failures"] == []
+    assert len(set(texts.values())) == 1  # r1 holds its own page alone
+    [warning] = report["warnings"]
+    assert warning["source"].endswith("capture.warc#<urn:uuid:r1>")
+    assert f"ran past the start of the next record (byte {2 * len(records[0])})" in (
+        warning["reason"]
+    )
+
+
+def test_a_page_that_quotes_a_warc_header_is_not_cut(tmp_path, cleaner) -> None:
+    """Only a whole record (a type, a Content-Length ending at its blank line) inside a
+    record's bytes cuts it."""
+    quoted = b"\r\n\r\nWARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99\r\n\r\nshort"
+    page = ARTICLE.read_bytes().replace(b"</body>", b"<pre>" + quoted + b"</pre></body>")
+    records = [_response(b"r%d" % i, page, b"Content-Type: text/html") for i in range(2)]
+    path = tmp_path / "in" / "capture.warc"
+    path.parent.mkdir()
+    path.write_bytes(b"".join(records))
+    report, out = run_one(tmp_path, cleaner, path)
+    assert sorted(p.stem for p in (out / "capture").glob("*.txt")) == ["r0", "r1"]
+    assert report["warnings"] == [] and report["failures"] == []
+
+
 def test_arc_records_are_named_the_same_in_every_run(tmp_path, cleaner) -> None:
     """warcio gives each ARC record it converts a new random WARC-Record-ID: the outputs
     were named by it, differently in every run (and with -w 1 and -w 2)."""

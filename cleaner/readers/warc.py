@@ -9,6 +9,7 @@ HTML extraction, which dominates the time per page.
 from __future__ import annotations
 
 import io
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -143,6 +144,7 @@ def read_warc(
         )
         return
     state = _ReadState(arc=head.lstrip(b"\r\n\t ").startswith(b"filedesc:"))
+    state.plain = _compression_of_file(item.path) is None
     with _open_archive(item.path, max_bytes) as stream:
         try:
             yield from _read_records(item, stats, stream, state)
@@ -166,6 +168,9 @@ class _ReadState:
     #: An ARC file: its records have no id (warcio makes up a new random one for each
     #: record it converts, which would name the outputs differently in every run).
     arc: bool = False
+    #: Not compressed: a record's offsets are the file's, so one whose Content-Length runs
+    #: into the records after it can be told and cut (`_next_record_inside`).
+    plain: bool = False
 
 
 def _read_records(
@@ -193,12 +198,24 @@ def _read_records(
                 offset = position + iterator.get_record_offset()
                 ended = offset + iterator.get_record_length()
                 read_one = True
+                inside = _next_record_inside(item.path, offset, ended) if state.plain else None
+                if inside is not None:  # its Content-Length took in the records after it
+                    iterator.notes.clear()  # "not followed by a blank line": said below
+                    if doc is not None:
+                        doc = _read_cut(item, stats, state, doc, offset, inside)
                 state.index += 1
                 if doc is not None:
                     doc.warnings.extend(iterator.notes)
                     iterator.notes.clear()
                     truncated = any(w.startswith("record truncated") for w in doc.warnings)
                     yield doc
+                if inside is not None:
+                    break
+            else:
+                inside = None
+            if inside is not None:
+                position = inside  # the records it took in are read as themselves
+                continue
             problem = _unclean_end(stream, raw, state.index) or _cut_gzip_member(
                 item.path, offset, last_flagged=truncated
             )
@@ -231,6 +248,90 @@ def _read_records(
                 return
             position = resume
             state.index += 1
+
+
+def _compression_of_file(path: Path) -> str | None:
+    with path.open("rb") as probe:
+        return compression_of(probe.read(6))
+
+
+#: The most of a WARC header read to find its end.
+_HEADER_LOOK = 1 << 16
+_INNER_START = (b"\r\n\r\nWARC/1.", b"\r\n\r\nWARC/0.")
+
+
+def _next_record_inside(path: Path, start: int, end: int, chunk: int = 1 << 20) -> int | None:
+    """Where a whole WARC record starts inside the record at bytes `start` to `end` of an
+    uncompressed archive (the byte of its "WARC/"), or None. A record whose Content-Length
+    is too long (an archive edited by hand, joined from pieces) takes in the records
+    after it as its own payload; warcio cannot tell. A record is only taken to start
+    there when its header names its type and its Content-Length ends at a blank line:
+    what a page that quotes a WARC header would rarely hold. Read `chunk` bytes at a
+    time: a record can be a video of gigabytes."""
+    with path.open("rb") as handle:
+        handle.seek(start)
+        header_end = handle.read(min(end - start, _HEADER_LOOK)).find(b"\r\n\r\n")
+        if header_end < 0:
+            return None
+        at = start + header_end + 4  # where the block starts: a header inside it is sought
+        overlap = max(map(len, _INNER_START)) - 1
+        while at < end:
+            handle.seek(at)
+            data = handle.read(min(chunk, end - at) + overlap)
+            hits = [found for marker in _INNER_START if (found := data.find(marker)) >= 0]
+            if not hits:
+                at += max(len(data) - overlap, 1)
+                continue
+            found = at + min(hits) + 4
+            if found < end and _whole_record_at(handle, found):
+                return found
+            at += min(hits) + 1
+    return None
+
+
+def _whole_record_at(handle: BinaryIO, start: int) -> bool:
+    """Whether a WARC record with a type and a Content-Length that ends at its blank line
+    starts at byte `start`."""
+    handle.seek(start)
+    head = handle.read(_HEADER_LOOK)
+    header_end = head.find(b"\r\n\r\n")
+    if header_end < 0:
+        return False
+    fields = {}
+    for line in head[:header_end].split(b"\r\n")[1:]:
+        name, colon, value = line.partition(b":")
+        if colon:
+            fields[name.strip().lower()] = value.strip()
+    length = fields.get(b"content-length", b"")
+    if b"warc-type" not in fields or not length.isdigit():
+        return False
+    handle.seek(start + header_end + 4 + int(length))
+    return handle.read(4) == b"\r\n\r\n"
+
+
+def _read_cut(
+    item: InputFile, stats: ReadStats, state: _ReadState, doc: Document, start: int, cut: int
+) -> Document | None:
+    """The document of the record at `start`, read again with its block ending where the
+    record inside it begins (`cut`), and a warning that says so."""
+    with item.path.open("rb") as handle:
+        handle.seek(start)
+        data = handle.read(cut - start)
+    header_end = data.find(b"\r\n\r\n") + 4
+    block = data[header_end:].removesuffix(b"\r\n\r\n")
+    header = re.sub(
+        rb"(?im)^(content-length:)[ \t]*\d+", rb"\g<1> %d" % len(block), data[:header_end], count=1
+    )
+    name = doc.id[len(str(item.name)) + 1 :]
+    state.seen.discard(name)  # the same record, named again
+    record = next(iter(BoundedArchiveIterator(io.BytesIO(header + block + b"\r\n\r\n"))))
+    cut_doc = _document(record, item, state, stats)
+    if cut_doc is not None:
+        cut_doc.warnings.append(
+            f"its Content-Length ran past the start of the next record (byte {cut}): "
+            "read to there"
+        )
+    return cut_doc
 
 
 def _first_bytes(path: Path, size: int = 64) -> bytes:
