@@ -277,10 +277,51 @@ def test_a_content_length_too_long_loses_no_record_after_it(tmp_path, cleaner) -
     )
 
 
+def test_records_too_long_one_inside_the_other_are_each_cut(tmp_path, cleaner) -> None:
+    """r1 runs into r2, which itself runs into r3: r2 was lost, glued into r1's page.
+    After a resync the offsets counted twice the bytes before it."""
+    page = ARTICLE.read_bytes()
+    records = [
+        _response(b"r%d" % i, page, b"Content-Type: text/html; charset=utf-8") for i in range(5)
+    ]
+    for number in (2, 1):
+        declared = int(records[number].split(b"Content-Length: ")[1].split(b"\r\n")[0])
+        records[number] = records[number].replace(
+            b"Content-Length: %d" % declared, b"Content-Length: %d" % (declared + 2500), 1
+        )
+    path = tmp_path / "in" / "capture.warc"
+    path.parent.mkdir()
+    path.write_bytes(b"".join(records))
+    report, out = run_one(tmp_path, cleaner, path)
+    texts = {p.stem: p.read_text() for p in (out / "capture").glob("*.txt")}
+    assert sorted(texts) == ["r0", "r1", "r2", "r3", "r4"] and len(set(texts.values())) == 1
+    starts = [sum(map(len, records[:n])) for n in (2, 3)]
+    assert [w["reason"] for w in report["warnings"]] == [
+        f"its Content-Length ran past the start of the next record (byte {at}): read to there"
+        for at in starts
+    ]
+
+
+def test_a_stored_warc_file_is_not_taken_for_records(tmp_path, cleaner) -> None:
+    """A record that ends where its Content-Length says is not looked into: a response
+    whose payload is a .warc file holds whole records, and they are its bytes."""
+    inner = _response(b"inner", ARTICLE.read_bytes(), b"Content-Type: text/html")
+    records = [
+        _response(b"r0", ARTICLE.read_bytes(), b"Content-Type: text/html"),
+        _response(b"stored", inner, b"Content-Type: application/warc"),
+        _response(b"r2", ARTICLE.read_bytes(), b"Content-Type: text/html"),
+    ]
+    path = tmp_path / "in" / "capture.warc"
+    path.parent.mkdir()
+    path.write_bytes(b"".join(records))
+    report, out = run_one(tmp_path, cleaner, path)
+    assert sorted(p.stem for p in (out / "capture").glob("*.txt")) == ["r0", "r2"]
+    assert report["warnings"] == [] and report["failures"] == []
+
+
 def test_a_page_that_quotes_a_warc_header_is_not_cut(tmp_path, cleaner) -> None:
-    """Only a whole record (a type, a Content-Length ending at its blank line) inside a
-    record's bytes cuts it."""
-    quoted = b"\r\n\r\nWARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99\r\n\r\nshort"
+    """Only a record that did not end where it said is looked into."""
+    quoted = b"\r\n\r\nWARC/1.0\r\nWARC-Type: response\r\nContent-Length: 5\r\n\r\nshort"
     page = ARTICLE.read_bytes().replace(b"</body>", b"<pre>" + quoted + b"</pre></body>")
     records = [_response(b"r%d" % i, page, b"Content-Type: text/html") for i in range(2)]
     path = tmp_path / "in" / "capture.warc"

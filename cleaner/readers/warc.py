@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO, ClassVar
+from typing import Any, BinaryIO, ClassVar
 
 from warcio.exceptions import ArchiveLoadFailed
 
@@ -194,11 +194,14 @@ def _read_records(
                     state.index += 1
                     continue
                 doc = _document(record, item, state, stats)
+                noted = len(iterator.notes)
                 # Only after the payload is read: asked earlier, warcio skips the payload.
-                offset = position + iterator.get_record_offset()
+                offset = iterator.get_record_offset()  # the file's (the stream is seeked)
                 ended = offset + iterator.get_record_length()
                 read_one = True
-                inside = _next_record_inside(item.path, offset, ended) if state.plain else None
+                inside = None
+                if state.plain and not state.arc and _ends_badly(record, iterator.notes[noted:]):
+                    inside = _next_record_inside(item.path, offset, ended)
                 if inside is not None:  # its Content-Length took in the records after it
                     iterator.notes.clear()  # "not followed by a blank line": said below
                     if doc is not None:
@@ -257,43 +260,56 @@ def _compression_of_file(path: Path) -> str | None:
 
 #: The most of a WARC header read to find its end.
 _HEADER_LOOK = 1 << 16
-_INNER_START = (b"\r\n\r\nWARC/1.", b"\r\n\r\nWARC/0.")
+#: Where a record's bytes may hold another record's start (after its blank line).
+_INNER_START = re.compile(rb"\r\n\r\n(?=WARC/[01]\.)")
+#: Places inside one record looked at, at most: a page that holds the marker over and
+#: over costs no more than this (about 30 ms).
+MAX_INNER_CANDIDATES = 10_000
+
+
+def _ends_badly(record: Any, notes: list[str]) -> bool:
+    """Whether a record did not end where its Content-Length says: no blank line after
+    it (warcio's note, made as it read past the record), or the file ended first."""
+    if any("not followed by a blank line" in note for note in notes):
+        return True
+    return getattr(record.raw_stream, "limit", 0) > 0
 
 
 def _next_record_inside(path: Path, start: int, end: int, chunk: int = 1 << 20) -> int | None:
-    """Where a whole WARC record starts inside the record at bytes `start` to `end` of an
-    uncompressed archive (the byte of its "WARC/"), or None. A record whose Content-Length
-    is too long (an archive edited by hand, joined from pieces) takes in the records
-    after it as its own payload; warcio cannot tell. A record is only taken to start
-    there when its header names its type and its Content-Length ends at a blank line:
-    what a page that quotes a WARC header would rarely hold. Read `chunk` bytes at a
-    time: a record can be a video of gigabytes."""
+    """Where the next WARC record starts inside the record at bytes `start` to `end` of
+    an uncompressed archive that did not end where it said (`_ends_badly`: its
+    Content-Length is too long, from an archive edited by hand or joined from pieces,
+    and it took in the records after it as its payload), or None. A record starts at a
+    "WARC/1." line after a blank line whose header names a type and a length; that
+    record is checked in turn when it is read. Read `chunk` bytes at a time (a record
+    can be a video of gigabytes), looking at MAX_INNER_CANDIDATES places at most."""
+    candidates = 0
     with path.open("rb") as handle:
         handle.seek(start)
         header_end = handle.read(min(end - start, _HEADER_LOOK)).find(b"\r\n\r\n")
         if header_end < 0:
             return None
-        at = start + header_end + 4  # where the block starts: a header inside it is sought
-        overlap = max(map(len, _INNER_START)) - 1
+        at = start + header_end + 4  # the block: a header is sought inside it
         while at < end:
             handle.seek(at)
-            data = handle.read(min(chunk, end - at) + overlap)
-            hits = [found for marker in _INNER_START if (found := data.find(marker)) >= 0]
-            if not hits:
-                at += max(len(data) - overlap, 1)
-                continue
-            found = at + min(hits) + 4
-            if found < end and _whole_record_at(handle, found):
-                return found
-            at += min(hits) + 1
+            data = handle.read(min(chunk, end - at) + 3)  # a marker across the chunk's end
+            for hit in _INNER_START.finditer(data):
+                found = at + hit.start() + 4
+                if found >= end or candidates >= MAX_INNER_CANDIDATES:
+                    return None
+                candidates += 1
+                head = data[hit.start() + 4 : hit.start() + 4 + _HEADER_LOOK]
+                if b"\r\n\r\n" not in head and len(head) < _HEADER_LOOK:
+                    handle.seek(found)  # the header goes on past the chunk
+                    head = handle.read(_HEADER_LOOK)
+                if _is_record_header(head):
+                    return found
+            at += max(len(data) - 3, 1)
     return None
 
 
-def _whole_record_at(handle: BinaryIO, start: int) -> bool:
-    """Whether a WARC record with a type and a Content-Length that ends at its blank line
-    starts at byte `start`."""
-    handle.seek(start)
-    head = handle.read(_HEADER_LOOK)
+def _is_record_header(head: bytes) -> bool:
+    """Whether `head` starts with a WARC header with a WARC-Type and a Content-Length."""
     header_end = head.find(b"\r\n\r\n")
     if header_end < 0:
         return False
@@ -302,11 +318,7 @@ def _whole_record_at(handle: BinaryIO, start: int) -> bool:
         name, colon, value = line.partition(b":")
         if colon:
             fields[name.strip().lower()] = value.strip()
-    length = fields.get(b"content-length", b"")
-    if b"warc-type" not in fields or not length.isdigit():
-        return False
-    handle.seek(start + header_end + 4 + int(length))
-    return handle.read(4) == b"\r\n\r\n"
+    return b"warc-type" in fields and fields.get(b"content-length", b"").isdigit()
 
 
 def _read_cut(
