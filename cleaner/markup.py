@@ -111,8 +111,8 @@ def preformatted_as_code(tree: _Element) -> None:
     does not take for code a quote: its lines came out paragraphs apart, and inside a list
     item, whose text trafilatura trims, on one line."""
     for pre in list(tree.iter("pre")):
-        if pre.find(".//code") is not None:
-            continue
+        if pre.find(".//code") is not None or any(a.tag in _CELLS for a in pre.iterancestors()):
+            continue  # a table cell's text is one line: a code block cannot be in it
         if "\n" not in "".join(pre.itertext()).strip():
             continue  # one line: a quote is a line of its own, inline code is not
         code = pre.makeelement("code")
@@ -137,11 +137,13 @@ def _collapsed(element: _Element) -> str:
     return "".join("".join(element.itertext()).split())
 
 
-#: Elements that do not begin a line (`cite`, which forums style as a block, is left out).
+#: Elements that do not begin a line (`cite`, which forums style as a block, is left
+#: out), and <br>, which stays a line break.
 _INLINE = frozenset(
     {"a", "abbr", "b", "bdi", "bdo", "em", "i", "mark", "q", "s", "small", "span", "strong"}
-    | {"sub", "sup", "time", "u"}
+    | {"sub", "sup", "time", "u", "code", "kbd", "samp", "var", "dfn", "del", "ins", "br"}
 )
+_CELLS = frozenset({"td", "th"})
 
 
 def quote_markup(body: _Element, flowing: frozenset[str]) -> _Element:

@@ -210,3 +210,17 @@ def test_preformatted_text_in_a_list_item_keeps_its_lines(markup: str) -> None:
     block = "$ ./build.sh\nerror: missing file config.yaml\nexit status 2\n"
     text = _page(f"<ul><li>Run the build script:<pre>{block}</pre></li></ul>", markup)
     assert ("```\n" + block + "```\n" if markup == "markdown" else "\n\n" + block) in text
+
+
+def test_preformatted_text_in_a_table_cell_stays_in_its_cell() -> None:
+    """A code block cannot be in a one-line cell: a fence in the middle of the row."""
+    table = "<table><tr><td>uname</td><td><pre>Linux box\nx86_64</pre></td></tr></table>"
+    text = _page(table, "markdown")
+    assert "| uname | Linux box x86\\_64 |" in text and "```" not in text
+
+
+@pytest.mark.parametrize("markup", ["plain", "markdown"])
+def test_a_blockquote_with_inline_code_flows_too(markup: str) -> None:
+    quote = "<blockquote>Run <code>make</code> to build\n  the app, then\n  <kbd>Ctrl-C</kbd>.</blockquote>"
+    tick = "`" if markup == "markdown" else ""
+    assert f"Run {tick}make{tick} to build the app, then {tick}Ctrl-C{tick}." in _page(quote, markup)
