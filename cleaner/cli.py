@@ -75,21 +75,37 @@ class OneLineErrors(TyperGroup):
             err_console.print(labelled("error:", "bold red", "aborted"))
             sys.exit(1)
         except _click_error("ClickException") as exc:
-            sys.exit(_show_click_error(exc))
+            words = sys.argv[1:] if args is None else list(args)
+            sys.exit(_show_click_error(exc, self._command_path(prog_name or "cleaner", words)))
         sys.exit(code if isinstance(code, int) else 0)
 
+    def _command_path(self, prog_name: str, args: list[str]) -> str:
+        """The command the arguments name ("cleaner rules test"), as far as they do."""
+        path, command = [prog_name], self
+        for arg in args:
+            found = getattr(command, "commands", {}).get(arg)
+            if found is None:
+                if arg.startswith("-"):
+                    continue  # an option of the group ("--verbose") before the command
+                break
+            path.append(arg)
+            command = found
+        return " ".join(path)
 
-def _show_click_error(exc: Any) -> int:
+
+def _show_click_error(exc: Any, command_path: str) -> int:
     """Print a click error as one line (a command given no arguments prints its help, as
-    typer does); returns its exit code."""
+    typer does); returns its exit code. `command_path`: the command the arguments name,
+    for an error that does not say (click's "Option '-w' requires an argument")."""
     message = exc.format_message()
     if type(exc).__name__ == "NoArgsIsHelpError":
         if message:  # typer's rich help is printed as it is made, leaving the message empty
             out_console.print(message, end="")
         return int(exc.exit_code)
     context = getattr(exc, "ctx", None)
-    if isinstance(exc, _click_error("UsageError")) and context is not None:
-        message = message.rstrip(".") + f" (see '{context.command_path} --help')"
+    if isinstance(exc, _click_error("UsageError")):
+        where = context.command_path if context is not None else command_path
+        message = message.rstrip(".") + f" (see '{where} --help')"
     err_console.print(labelled("error:", "bold red", message))
     return int(exc.exit_code)
 
@@ -215,6 +231,7 @@ def _interrupted(message: str, code: int) -> NoReturn:
     """Ctrl-C or SIGTERM: one line, and the exit code shells give a signal (130, 143)."""
     with guard.held():  # a second signal while this prints exits at once, after it
         err_console.print(labelled("interrupted:", "bold red", message), soft_wrap=True)
+        guard.told = True
     raise typer.Exit(code) from None
 
 
@@ -844,8 +861,11 @@ def main() -> None:
     guard.install()
     try:
         app()
-    except SystemExit:
-        guard.finish()
+    except SystemExit as exc:
+        # An interrupt typer met while it parsed the arguments: it makes any one exit
+        # 130, silently. A command says its own ("told"), and then this is not repeated.
+        parsing = exc.code == EXIT_INTERRUPTED
+        guard.finish(b"interrupted: stopped before it started\n" if parsing else b"")
         raise
     except KeyboardInterrupt:
         # Landed while typer builds the click command from the functions' signatures,

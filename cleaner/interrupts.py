@@ -49,6 +49,8 @@ class InterruptGuard:
         self._held = 0
         self._again: int | None = None  # a second signal that came inside a held block
         self._redelivery = False  # a first signal re-sent to itself (see _handle)
+        #: The command has said it was interrupted ("interrupted: ..."): `finish` need not.
+        self.told = False
 
     def install(self) -> None:
         if threading.current_thread() is not threading.main_thread():
@@ -82,10 +84,11 @@ class InterruptGuard:
         if self.signum is None:
             flush_quietly()
             return
-        end_process(self.signum, message)
+        end_process(self.signum, b"" if self.told else message)
 
     def reset(self) -> None:
         self.signum, self._held, self._again, self._redelivery = None, 0, None, False
+        self.told = False
 
     def received(self) -> Interrupted | None:
         """The interrupt that came, if one did (whatever a library made of it)."""

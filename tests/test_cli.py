@@ -62,6 +62,9 @@ def test_missing_input_is_a_usage_error(tmp_path) -> None:
         (["run"], "Missing argument 'paths' (see 'cleaner run --help')"),
         (["frob"], "No such command 'frob' (see 'cleaner --help')"),
         (["rules", "test", "--nope"], "No such option: --nope (see 'cleaner rules test --help')"),
+        # click says it without naming the command: the arguments do
+        (["run", "-w"], "Option '-w' requires an argument (see 'cleaner run --help')"),
+        (["-v", "run", "in", "-w"], "requires an argument (see 'cleaner run --help')"),
     ],
 )
 def test_option_errors_are_one_line(args, said) -> None:

@@ -58,6 +58,7 @@ def test_trailing_garbage_is_ignored_and_counted() -> None:
     text = b"the council met on Tuesday " * 50
     data = gzip.compress(text) + gzip.compress(b"and again") + b"<html>404</html>"
     assert gunzip(data, 10_000) == (text + b"and again", 16)
+    assert gunzip(gzip.compress(text) + b"\x00" * 5 + b"garbage!", 10_000) == (text, 13)
     assert _outcome(lambda: _gzipfile(data, 10_000)) == "error"
     # A second member's first byte alone is a member cut short, not garbage.
     with pytest.raises(EOFError):

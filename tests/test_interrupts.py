@@ -144,6 +144,35 @@ def test_an_interrupt_outside_a_command_still_stops_it(where) -> None:
     assert done.stderr == said
 
 
+@pytest.mark.parametrize(
+    ("where", "signum"),
+    [
+        ("TyperGroup", signal.SIGINT),
+        ("TyperCommand", signal.SIGINT),
+        ("TyperCommand", signal.SIGTERM),
+    ],
+)
+def test_an_interrupt_while_the_arguments_are_parsed_says_so(where, signum) -> None:
+    """typer turns it into a silent exit 130: the shell saw no "interrupted:" line."""
+    script = (
+        "import os, signal, sys, time\n"
+        "import typer.core\n"
+        f"cls = typer.core.{where}\n"
+        "real = cls.parse_args\n"
+        "def parse_args(self, ctx, args):\n"
+        f"    os.kill(os.getpid(), {int(signum)})\n"
+        "    time.sleep(5)\n"
+        "    return real(self, ctx, args)\n"
+        "cls.parse_args = parse_args\n"
+        "from cleaner.cli import main\n"
+        "sys.argv = ['cleaner', 'run', 'in', 'out']\n"
+        "main()\n"
+    )
+    done = run_script(script)
+    assert done.returncode == 128 + signum, done.stderr
+    assert done.stderr == "interrupted: stopped before it started\n"
+
+
 def test_an_error_outside_a_command_is_not_taken_for_an_interrupt() -> None:
     script = (
         "import cleaner.cli as cli\n"

@@ -257,9 +257,10 @@ def gunzip(data: bytes, limit: int) -> tuple[bytes, int]:
     them, where GzipFile fails the file)."""
     parts: list[bytes] = []
     size = 0
+    after = 0  # the bytes after the last member, zero bytes before the next one included
     while data and size < limit:
         if parts and not data.startswith(b"\x1f\x8b") and not b"\x1f\x8b".startswith(data):
-            return b"".join(parts), len(data)
+            return b"".join(parts), after
         inflater = zlib.decompressobj(wbits=31)  # 31: a gzip header and trailer
         part = inflater.decompress(data, limit - size)
         parts.append(part)
@@ -268,5 +269,6 @@ def gunzip(data: bytes, limit: int) -> tuple[bytes, int]:
             break
         if not inflater.eof:
             raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+        after = len(inflater.unused_data)
         data = inflater.unused_data.lstrip(b"\x00")
     return b"".join(parts), 0
