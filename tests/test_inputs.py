@@ -185,6 +185,14 @@ def _response(record_id: bytes, body: bytes, headers: bytes) -> bytes:
     )
 
 
+def _run_records(tmp_path, cleaner, records: list[bytes]):
+    """A run over one plain .warc of these records: its report and OUT."""
+    path = tmp_path / "in" / "capture.warc"
+    path.parent.mkdir()
+    path.write_bytes(b"".join(records))
+    return run_one(tmp_path, cleaner, path)
+
+
 def test_payloads_in_every_content_encoding_pages_use(tmp_path, cleaner) -> None:
     """br failed as a corrupt record (and in a .warc.bz2 every record after it was lost);
     x-gzip and zstd came out as empty documents; an encoding nothing here undoes is
@@ -223,10 +231,7 @@ def test_a_response_with_no_type_is_read_when_its_bytes_are_a_page(tmp_path, cle
             b"Content-Length:", b"WARC-Truncated: length\r\nContent-Length:", 1
         ),
     ]
-    path = tmp_path / "in" / "capture.warc"
-    path.parent.mkdir()
-    path.write_bytes(b"".join(records))
-    report, out = run_one(tmp_path, cleaner, path)
+    report, out = _run_records(tmp_path, cleaner, records)
     assert sorted(p.stem for p in (out / "capture").glob("*.txt")) == ["cut", "page"]
     assert report["skipped"] == {"response:no type, not HTML": 1}
     warnings = json.loads((out / "capture" / "cut.json").read_text())["warnings"]
@@ -241,10 +246,7 @@ def test_a_record_with_a_damaged_header_loses_no_record_after_it(tmp_path, clean
         _response(b"r%d" % i, page, b"Content-Type: text/html; charset=utf-8") for i in range(5)
     ]
     records[2] = records[2].replace(b"WARC/1.0", b"WARX/1.0", 1)
-    path = tmp_path / "in" / "capture.warc"
-    path.parent.mkdir()
-    path.write_bytes(b"".join(records))
-    report, out = run_one(tmp_path, cleaner, path)
+    report, out = _run_records(tmp_path, cleaner, records)
     assert sorted(p.stem for p in (out / "capture").glob("*.txt")) == ["r0", "r1", "r3", "r4"]
     [failure] = report["failures"]
     damaged_at = int(failure["source"].rsplit("@", 1)[1])
@@ -263,10 +265,7 @@ def test_a_content_length_too_long_loses_no_record_after_it(tmp_path, cleaner) -
     records[1] = records[1].replace(
         b"Content-Length: %d" % declared, b"Content-Length: %d" % (declared + 3000), 1
     )
-    path = tmp_path / "in" / "capture.warc"
-    path.parent.mkdir()
-    path.write_bytes(b"".join(records))
-    report, out = run_one(tmp_path, cleaner, path)
+    report, out = _run_records(tmp_path, cleaner, records)
     texts = {p.stem: p.read_text() for p in (out / "capture").glob("*.txt")}
     assert sorted(texts) == ["r0", "r1", "r2", "r3", "r4"] and report["failures"] == []
     assert len(set(texts.values())) == 1  # r1 holds its own page alone
@@ -289,10 +288,7 @@ def test_records_too_long_one_inside_the_other_are_each_cut(tmp_path, cleaner) -
         records[number] = records[number].replace(
             b"Content-Length: %d" % declared, b"Content-Length: %d" % (declared + 2500), 1
         )
-    path = tmp_path / "in" / "capture.warc"
-    path.parent.mkdir()
-    path.write_bytes(b"".join(records))
-    report, out = run_one(tmp_path, cleaner, path)
+    report, out = _run_records(tmp_path, cleaner, records)
     texts = {p.stem: p.read_text() for p in (out / "capture").glob("*.txt")}
     assert sorted(texts) == ["r0", "r1", "r2", "r3", "r4"] and len(set(texts.values())) == 1
     starts = [sum(map(len, records[:n])) for n in (2, 3)]
@@ -311,10 +307,7 @@ def test_a_stored_warc_file_is_not_taken_for_records(tmp_path, cleaner) -> None:
         _response(b"stored", inner, b"Content-Type: application/warc"),
         _response(b"r2", ARTICLE.read_bytes(), b"Content-Type: text/html"),
     ]
-    path = tmp_path / "in" / "capture.warc"
-    path.parent.mkdir()
-    path.write_bytes(b"".join(records))
-    report, out = run_one(tmp_path, cleaner, path)
+    report, out = _run_records(tmp_path, cleaner, records)
     assert sorted(p.stem for p in (out / "capture").glob("*.txt")) == ["r0", "r2"]
     assert report["warnings"] == [] and report["failures"] == []
 
@@ -324,10 +317,7 @@ def test_a_page_that_quotes_a_warc_header_is_not_cut(tmp_path, cleaner) -> None:
     quoted = b"\r\n\r\nWARC/1.0\r\nWARC-Type: response\r\nContent-Length: 5\r\n\r\nshort"
     page = ARTICLE.read_bytes().replace(b"</body>", b"<pre>" + quoted + b"</pre></body>")
     records = [_response(b"r%d" % i, page, b"Content-Type: text/html") for i in range(2)]
-    path = tmp_path / "in" / "capture.warc"
-    path.parent.mkdir()
-    path.write_bytes(b"".join(records))
-    report, out = run_one(tmp_path, cleaner, path)
+    report, out = _run_records(tmp_path, cleaner, records)
     assert sorted(p.stem for p in (out / "capture").glob("*.txt")) == ["r0", "r1"]
     assert report["warnings"] == [] and report["failures"] == []
 
