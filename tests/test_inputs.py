@@ -298,6 +298,70 @@ def test_records_too_long_one_inside_the_other_are_each_cut(tmp_path, cleaner) -
     ]
 
 
+def _claiming(record: bytes, more: int) -> bytes:
+    """`record` with a Content-Length `more` bytes too long."""
+    declared = int(record.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+    return record.replace(
+        b"Content-Length: %d" % declared, b"Content-Length: %d" % (declared + more), 1
+    )
+
+
+def test_records_that_claim_to_run_past_the_end_are_each_cut(tmp_path, cleaner) -> None:
+    """Each one was read to the end of the file (time in the square of the records), and
+    the first took in all the others."""
+    page = ARTICLE.read_bytes()
+    records = [
+        _claiming(_response(b"r%d" % i, page, b"Content-Type: text/html"), 10**9) for i in range(4)
+    ]
+    report, out = _run_records(tmp_path, cleaner, records)
+    assert sorted(p.stem for p in (out / "capture").glob("*.txt")) == ["r0", "r1", "r2", "r3"]
+    reasons = [w["reason"] for w in report["warnings"]]
+    assert [r.startswith("its Content-Length ran past") for r in reasons] == [1, 1, 1, 0]
+    assert reasons[-1] == "record truncated: 999999996 bytes of it are missing"  # the last
+    assert report["failures"] == []
+
+
+def test_a_download_cut_short_is_not_looked_into(tmp_path, cleaner) -> None:
+    """A file that ends inside a record was cut (not a Content-Length too long): the
+    records a stored .warc holds are not taken for the archive's own."""
+    inner = b"".join(
+        _response(b"inner%d" % i, ARTICLE.read_bytes(), b"Content-Type: text/html")
+        for i in range(3)
+    )
+    records = [
+        _response(b"r0", ARTICLE.read_bytes(), b"Content-Type: text/html"),
+        _response(b"stored", inner, b"Content-Type: application/warc")[:-3000],
+    ]
+    report, out = _run_records(tmp_path, cleaner, records)
+    assert sorted(p.stem for p in (out / "capture").glob("*.txt")) == ["r0"]
+    assert report["skipped"] == {"response:application/warc": 1}
+
+
+def test_a_marker_across_two_chunks_is_found(tmp_path) -> None:
+    from cleaner.readers.warc import _next_record_inside
+
+    inner = _response(b"inner", b"<p>x</p>", b"Content-Type: text/html")
+    for shift in range(12):  # where the blank line and "WARC/1." fall against the chunk
+        data = b"WARC/1.0\r\nWARC-Type: response\r\n\r\n" + b"x" * (60 + shift) + b"\r\n\r\n"
+        path = tmp_path / f"{shift}.warc"
+        path.write_bytes(data + inner)
+        assert _next_record_inside(path, 0, len(data) + len(inner), chunk=64) == len(data), shift
+
+
+def test_a_page_over_the_payload_limit_is_not_said_to_be_truncated(
+    tmp_path, cleaner, monkeypatch
+) -> None:
+    """The record's end was asked before it was read through: every page over 50 MB was
+    said to be missing what had not been read yet."""
+    import cleaner.readers.warc as warc
+
+    monkeypatch.setattr(warc, "MAX_PAYLOAD_BYTES", 1000)
+    records = [_response(b"big", ARTICLE.read_bytes(), b"Content-Type: text/html")]
+    _, out = _run_records(tmp_path, cleaner, records)
+    warnings = json.loads((out / "capture" / "big.json").read_text())["warnings"]
+    assert warnings == ["payload cut at 1000 bytes"]
+
+
 def test_a_stored_warc_file_is_not_taken_for_records(tmp_path, cleaner) -> None:
     """A record that ends where its Content-Length says is not looked into: a response
     whose payload is a .warc file holds whole records, and they are its bytes."""

@@ -9,13 +9,14 @@ HTML extraction, which dominates the time per page.
 from __future__ import annotations
 
 import io
+import os
 import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO, ClassVar
+from typing import BinaryIO, ClassVar
 
 from warcio.exceptions import ArchiveLoadFailed
 
@@ -107,9 +108,6 @@ def _document(record, item: InputFile, state: _ReadState, stats: ReadStats) -> D
     _crawl_date(headers.get_header("WARC-Date"), doc)
     if len(payload) > MAX_PAYLOAD_BYTES:
         doc.warnings.append(f"payload cut at {MAX_PAYLOAD_BYTES} bytes")
-    missing = getattr(record.raw_stream, "limit", 0)
-    if missing:
-        doc.warnings.append(f"record truncated: {missing} bytes of it are missing")
     if cut := headers.get_header("WARC-Truncated"):  # the crawler stored part of the page
         doc.warnings.append(f"record truncated by the crawler (WARC-Truncated: {cut.strip()})")
     return doc
@@ -144,7 +142,9 @@ def read_warc(
         )
         return
     state = _ReadState(arc=head.lstrip(b"\r\n\t ").startswith(b"filedesc:"))
-    state.plain = _compression_of_file(item.path) is None
+    state.plain = _compression_of_file(item.path) is None and not state.arc
+    if state.plain:
+        state.size, state.ends_cleanly = _plain_file_end(item.path)
     with _open_archive(item.path, max_bytes) as stream:
         try:
             yield from _read_records(item, stats, stream, state)
@@ -171,6 +171,10 @@ class _ReadState:
     #: Not compressed: a record's offsets are the file's, so one whose Content-Length runs
     #: into the records after it can be told and cut (`_next_record_inside`).
     plain: bool = False
+    size: int = 0  # of a plain file
+    #: A plain file that ends with a record's blank line: not a download cut short, so a
+    #: record that claims to run past its end has a Content-Length too long.
+    ends_cleanly: bool = False
 
 
 def _read_records(
@@ -193,19 +197,26 @@ def _read_records(
                 if state.index < skip:
                     state.index += 1
                     continue
-                doc = _document(record, item, state, stats)
                 noted = len(iterator.notes)
-                # Only after the payload is read: asked earlier, warcio skips the payload.
-                offset = iterator.get_record_offset()  # the file's (the stream is seeked)
-                ended = offset + iterator.get_record_length()
+                inside = _inside_past_the_end(item.path, state, iterator.offset, record.length)
+                if inside is not None:  # not read through: warcio would read to the end
+                    offset = iterator.offset  # the file's (the stream is seeked)
+                    doc = _read_cut(item, stats, state, offset, inside)
+                else:
+                    doc = _document(record, item, state, stats)
+                    # Only after the payload is read: asked earlier, warcio skips it.
+                    offset = iterator.get_record_offset()
+                    ended = offset + iterator.get_record_length()
+                    if state.plain and _not_followed_by_blank_line(iterator.notes[noted:]):
+                        inside = _next_record_inside(item.path, offset, ended)
+                    if inside is not None and doc is not None:
+                        state.seen.discard(doc.id[len(str(item.name)) + 1 :])  # named again
+                        doc = _read_cut(item, stats, state, offset, inside)
+                    elif (missing := getattr(record.raw_stream, "limit", 0)) and doc is not None:
+                        doc.warnings.append(f"record truncated: {missing} bytes of it are missing")
                 read_one = True
-                inside = None
-                if state.plain and not state.arc and _ends_badly(record, iterator.notes[noted:]):
-                    inside = _next_record_inside(item.path, offset, ended)
                 if inside is not None:  # its Content-Length took in the records after it
-                    iterator.notes.clear()  # "not followed by a blank line": said below
-                    if doc is not None:
-                        doc = _read_cut(item, stats, state, doc, offset, inside)
+                    del iterator.notes[noted:]  # "not followed by a blank line": said below
                 state.index += 1
                 if doc is not None:
                     doc.warnings.extend(iterator.notes)
@@ -262,26 +273,49 @@ def _compression_of_file(path: Path) -> str | None:
 _HEADER_LOOK = 1 << 16
 #: Where a record's bytes may hold another record's start (after its blank line).
 _INNER_START = re.compile(rb"\r\n\r\n(?=WARC/[01]\.)")
+_MARKER_REACH = len(b"\r\n\r\nWARC/1.") - 1  # chunks overlap by this much
+_VERSION_LINE = re.compile(rb"WARC/[01]\.\d+\Z")
 #: Places inside one record looked at, at most: a page that holds the marker over and
 #: over costs no more than this (about 30 ms).
 MAX_INNER_CANDIDATES = 10_000
 
 
-def _ends_badly(record: Any, notes: list[str]) -> bool:
-    """Whether a record did not end where its Content-Length says: no blank line after
-    it (warcio's note, made as it read past the record), or the file ended first."""
-    if any("not followed by a blank line" in note for note in notes):
-        return True
-    return getattr(record.raw_stream, "limit", 0) > 0
+def _plain_file_end(path: Path) -> tuple[int, bool]:
+    """A plain archive's size, and whether it ends with a record's blank line."""
+    with path.open("rb") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        handle.seek(max(size - 4, 0))
+        return size, handle.read(4) == b"\r\n\r\n"
+
+
+def _not_followed_by_blank_line(notes: list[str]) -> bool:
+    """Whether warcio found other bytes where a record's blank line should have been (its
+    Content-Length is wrong), as it read past the record."""
+    return any("not followed by a blank line" in note for note in notes)
+
+
+def _inside_past_the_end(path: Path, state: _ReadState, start: int, length: int) -> int | None:
+    """Where the next record starts inside a record of a plain file that claims to run past
+    the file's end while the file ends cleanly (`ends_cleanly`: not a download cut short),
+    or None. Told before the record is read: warcio would read it to the file's end, and
+    each record that claims so again after it to the end again."""
+    if not state.plain or not state.ends_cleanly:
+        return None
+    with path.open("rb") as handle:
+        handle.seek(start)
+        header_end = handle.read(_HEADER_LOOK).find(b"\r\n\r\n")
+    if header_end < 0 or start + header_end + 4 + length + 4 <= state.size:
+        return None
+    return _next_record_inside(path, start, state.size)
 
 
 def _next_record_inside(path: Path, start: int, end: int, chunk: int = 1 << 20) -> int | None:
     """Where the next WARC record starts inside the record at bytes `start` to `end` of
-    an uncompressed archive that did not end where it said (`_ends_badly`: its
-    Content-Length is too long, from an archive edited by hand or joined from pieces,
-    and it took in the records after it as its payload), or None. A record starts at a
-    "WARC/1." line after a blank line whose header names a type and a length; that
-    record is checked in turn when it is read. Read `chunk` bytes at a time (a record
+    an uncompressed archive that did not end where it said (its Content-Length is too
+    long, from an archive edited by hand or joined from pieces, and it took in the
+    records after it as its payload), or None. A record starts at a "WARC/1.0" line
+    after a blank line, with a header under it; that record is checked in turn when it is
+    read (one whose header is damaged fails alone). Read `chunk` bytes at a time (a record
     can be a video of gigabytes), looking at MAX_INNER_CANDIDATES places at most."""
     candidates = 0
     with path.open("rb") as handle:
@@ -292,7 +326,7 @@ def _next_record_inside(path: Path, start: int, end: int, chunk: int = 1 << 20) 
         at = start + header_end + 4  # the block: a header is sought inside it
         while at < end:
             handle.seek(at)
-            data = handle.read(min(chunk, end - at) + 3)  # a marker across the chunk's end
+            data = handle.read(min(chunk, end - at) + _MARKER_REACH)  # one across the end
             for hit in _INNER_START.finditer(data):
                 found = at + hit.start() + 4
                 if found >= end or candidates >= MAX_INNER_CANDIDATES:
@@ -304,38 +338,39 @@ def _next_record_inside(path: Path, start: int, end: int, chunk: int = 1 << 20) 
                     head = handle.read(_HEADER_LOOK)
                 if _is_record_header(head):
                     return found
-            at += max(len(data) - 3, 1)
+            at += max(len(data) - _MARKER_REACH, 1)
     return None
 
 
 def _is_record_header(head: bytes) -> bool:
-    """Whether `head` starts with a WARC header with a WARC-Type and a Content-Length."""
+    """Whether `head` starts with a WARC header: a version line, then "Name: value" lines
+    up to a blank line (what they say is for the record's own reading to judge)."""
     header_end = head.find(b"\r\n\r\n")
     if header_end < 0:
         return False
-    fields = {}
-    for line in head[:header_end].split(b"\r\n")[1:]:
-        name, colon, value = line.partition(b":")
-        if colon:
-            fields[name.strip().lower()] = value.strip()
-    return b"warc-type" in fields and fields.get(b"content-length", b"").isdigit()
+    version, *fields = head[:header_end].split(b"\r\n")
+    return bool(_VERSION_LINE.match(version)) and bool(fields) and all(
+        b":" in line for line in fields
+    )
 
 
 def _read_cut(
-    item: InputFile, stats: ReadStats, state: _ReadState, doc: Document, start: int, cut: int
+    item: InputFile, stats: ReadStats, state: _ReadState, start: int, cut: int
 ) -> Document | None:
-    """The document of the record at `start`, read again with its block ending where the
-    record inside it begins (`cut`), and a warning that says so."""
+    """The document of the record at `start`, read with its block ending where the record
+    inside it begins (`cut`), and a warning that says so. At most what a payload may be
+    is read (MAX_PAYLOAD_BYTES, and room for the HTTP header): the rest would be cut."""
     with item.path.open("rb") as handle:
         handle.seek(start)
-        data = handle.read(cut - start)
+        data = handle.read(min(cut - start, MAX_PAYLOAD_BYTES + 2 * _HEADER_LOOK))
     header_end = data.find(b"\r\n\r\n") + 4
-    block = data[header_end:].removesuffix(b"\r\n\r\n")
+    block = data[header_end:]
+    if len(data) == cut - start:
+        block = block.removesuffix(b"\r\n\r\n")
     header = re.sub(
         rb"(?im)^(content-length:)[ \t]*\d+", rb"\g<1> %d" % len(block), data[:header_end], count=1
     )
-    name = doc.id[len(str(item.name)) + 1 :]
-    state.seen.discard(name)  # the same record, named again
+    del data
     record = next(iter(BoundedArchiveIterator(io.BytesIO(header + block + b"\r\n\r\n"))))
     cut_doc = _document(record, item, state, stats)
     if cut_doc is not None:
