@@ -111,8 +111,8 @@ def preformatted_as_code(tree: _Element) -> None:
     does not take for code a quote: its lines came out paragraphs apart, and inside a list
     item, whose text trafilatura trims, on one line."""
     for pre in list(tree.iter("pre")):
-        if pre.find(".//code") is not None or any(a.tag in _CELLS for a in pre.iterancestors()):
-            continue  # a table cell's text is one line: a code block cannot be in it
+        if pre.find(".//code") is not None:
+            continue
         if "\n" not in "".join(pre.itertext()).strip():
             continue  # one line: a quote is a line of its own, inline code is not
         code = pre.makeelement("code")
@@ -143,7 +143,6 @@ _INLINE = frozenset(
     {"a", "abbr", "b", "bdi", "bdo", "em", "i", "mark", "q", "s", "small", "span", "strong"}
     | {"sub", "sup", "time", "u", "code", "kbd", "samp", "var", "dfn", "del", "ins", "br"}
 )
-_CELLS = frozenset({"td", "th"})
 
 
 def quote_markup(body: _Element, flowing: frozenset[str]) -> _Element:
@@ -161,14 +160,14 @@ def quote_markup(body: _Element, flowing: frozenset[str]) -> _Element:
 
 
 def _source_breaks_as_spaces(element: _Element) -> None:
-    """Line breaks in the element's text (not in a code block inside it) made spaces."""
-    if element.text:
-        element.text = _SOURCE_BREAK.sub(" ", element.text)
-    for child in element:
-        if child.tag != "code":
-            _source_breaks_as_spaces(child)
-        if child.tail:
-            child.tail = _SOURCE_BREAK.sub(" ", child.tail)
+    """Line breaks in the element's text (not in a code block inside it) made spaces; a
+    <br> (`lb`) stays a break. A walk, not a recursion: markup can nest thousands deep."""
+    in_code = {node for code in element.iter("code") for node in code.iter()}
+    for node in element.iter():
+        if node.text and node not in in_code:
+            node.text = _SOURCE_BREAK.sub(" ", node.text)
+        if node is not element and node.tail and node.getparent() not in in_code:
+            node.tail = _SOURCE_BREAK.sub(" ", node.tail)
 
 
 def plain_markup(body: _Element, copy: bool = False) -> _Element:
@@ -201,6 +200,13 @@ def code_markup(body: _Element, markdown: bool = False) -> _Element:
         text = _code_text(code)
         if "\n" not in text:
             continue  # inline code: words in a sentence
+        if any(a.tag == "cell" for a in code.iterancestors()):
+            # A table cell is one line (a layout table's <pre> is not in one by now):
+            # a fence in the middle of a row would break it.
+            tail = code.tail
+            code.clear()
+            code.text, code.tail = " ".join(text.split()), tail
+            continue
         _own_line(code)
         tail = code.tail
         code.clear()

@@ -212,11 +212,30 @@ def test_preformatted_text_in_a_list_item_keeps_its_lines(markup: str) -> None:
     assert ("```\n" + block + "```\n" if markup == "markdown" else "\n\n" + block) in text
 
 
-def test_preformatted_text_in_a_table_cell_stays_in_its_cell() -> None:
-    """A code block cannot be in a one-line cell: a fence in the middle of the row."""
-    table = "<table><tr><td>uname</td><td><pre>Linux box\nx86_64</pre></td></tr></table>"
+@pytest.mark.parametrize("code", ["<pre>{}</pre>", "<pre><code>{}</code></pre>"])
+def test_preformatted_text_in_a_table_cell_stays_in_its_cell(code: str) -> None:
+    """A code block cannot be in a one-line cell: it was a fence in the middle of the row.
+    In a layout table, which trafilatura unwraps, it is a block as anywhere else."""
+    cell = code.format("Linux box\nx86_64")
+    table = f"<table><tr><td>uname</td><td>{cell}</td></tr></table>"
     text = _page(table, "markdown")
-    assert "| uname | Linux box x86\\_64 |" in text and "```" not in text
+    assert "| uname | `Linux box x86_64` |" in text and "```" not in text
+    assert "\nuname\tLinux box x86_64\n" in _page(table, "plain")
+
+
+@pytest.mark.parametrize("markup", ["plain", "markdown"])
+def test_preformatted_text_in_a_layout_table_is_a_block(markup: str) -> None:
+    """trafilatura unwraps a page laid out in a table: its <pre> is a block there too."""
+    from cleaner import Cleaner
+
+    block = "$ ./build.sh\nerror: missing file config.yaml\nexit status 2\n"
+    article = f"<article><h1>Build notes</h1>{_INTRO}<p>The output is:</p><pre>{block}</pre>{_INTRO}</article>"
+    page = (
+        '<html><body><table width="100%"><tr><td width="150"><a href="/">Home</a><br>'
+        f'<a href="/about">About</a></td><td>{article}</td></tr></table></body></html>'
+    )
+    text = Cleaner(Config(markup=markup)).clean_html(page, url="https://site.example/notes").text
+    assert ("```\n" + block + "```\n" if markup == "markdown" else "\n\n" + block) in text
 
 
 @pytest.mark.parametrize("markup", ["plain", "markdown"])
