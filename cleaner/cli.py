@@ -76,11 +76,16 @@ class OneLineErrors(TyperGroup):
             sys.exit(1)
         except _click_error("ClickException") as exc:
             words = sys.argv[1:] if args is None else list(args)
-            sys.exit(_show_click_error(exc, self._command_path(prog_name or "cleaner", words)))
+            path = self._command_path(prog_name or _program_name(), words, exc)
+            sys.exit(_show_click_error(exc, path))
         sys.exit(code if isinstance(code, int) else 0)
 
-    def _command_path(self, prog_name: str, args: list[str]) -> str:
-        """The command the arguments name ("cleaner rules test"), as far as they do."""
+    def _command_path(self, prog_name: str, args: list[str], exc: Exception) -> str:
+        """The command the arguments name ("cleaner rules test"), as far as they do; the
+        program alone for an error about one of its own options ("--verbose=1")."""
+        own = {name for param in self.params for name in getattr(param, "opts", ())}
+        if getattr(exc, "option_name", None) in own:
+            return prog_name
         path, command = [prog_name], self
         for arg in args:
             found = getattr(command, "commands", {}).get(arg)
@@ -91,6 +96,12 @@ class OneLineErrors(TyperGroup):
             path.append(arg)
             command = found
         return " ".join(path)
+
+
+def _program_name() -> str:
+    """How the user called cleaner: "cleaner", or "python -m cleaner"."""
+    called = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "cleaner"
+    return "python -m cleaner" if called == "__main__.py" else called
 
 
 def _show_click_error(exc: Any, command_path: str) -> int:
@@ -862,10 +873,11 @@ def main() -> None:
     try:
         app()
     except SystemExit as exc:
-        # An interrupt typer met while it parsed the arguments: it makes any one exit
-        # 130, silently. A command says its own ("told"), and then this is not repeated.
-        parsing = exc.code == EXIT_INTERRUPTED
-        guard.finish(b"interrupted: stopped before it started\n" if parsing else b"")
+        # An interrupt that reached typer (while it parsed the arguments, or outside a
+        # command's own handling): typer makes any one a silent exit 130. A command that
+        # says its own ("told") is not said again.
+        untold = exc.code == EXIT_INTERRUPTED
+        guard.finish(b"interrupted: stopped before it finished\n" if untold else b"")
         raise
     except KeyboardInterrupt:
         # Landed while typer builds the click command from the functions' signatures,

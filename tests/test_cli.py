@@ -65,6 +65,7 @@ def test_missing_input_is_a_usage_error(tmp_path) -> None:
         # click says it without naming the command: the arguments do
         (["run", "-w"], "Option '-w' requires an argument (see 'cleaner run --help')"),
         (["-v", "run", "in", "-w"], "requires an argument (see 'cleaner run --help')"),
+        (["--verbose=1", "run", "in", "out"], "does not take a value (see 'cleaner --help')"),
     ],
 )
 def test_option_errors_are_one_line(args, said) -> None:

@@ -170,7 +170,7 @@ def test_an_interrupt_while_the_arguments_are_parsed_says_so(where, signum) -> N
     )
     done = run_script(script)
     assert done.returncode == 128 + signum, done.stderr
-    assert done.stderr == "interrupted: stopped before it started\n"
+    assert done.stderr == "interrupted: stopped before it finished\n"
 
 
 def test_an_error_outside_a_command_is_not_taken_for_an_interrupt() -> None:
