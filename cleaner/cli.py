@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_DOCUMENTS_FAILED, EXIT_USAGE, EXIT_CHECK_FAILED, EXIT_INTERNAL = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
 
+
 def _click_error(name: str) -> type[Exception]:
     """click's exception class `name`, from the click that typer uses: typer from 0.2x
     carries its own copy of click, so the `click` package's classes are not its."""

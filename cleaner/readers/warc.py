@@ -299,7 +299,7 @@ def _inside_past_the_end(path: Path, state: _ReadState, start: int, length: int)
     the file's end while the file ends cleanly (`ends_cleanly`: not a download cut short),
     or None. Told before the record is read: warcio would read it to the file's end, and
     each record that claims so again after it to the end again."""
-    if not state.plain or not state.ends_cleanly:
+    if not state.plain or not state.ends_cleanly or not isinstance(length, int):
         return None
     with path.open("rb") as handle:
         handle.seek(start)
@@ -349,8 +349,8 @@ def _is_record_header(head: bytes) -> bool:
     if header_end < 0:
         return False
     version, *fields = head[:header_end].split(b"\r\n")
-    return bool(_VERSION_LINE.match(version)) and bool(fields) and all(
-        b":" in line for line in fields
+    return (
+        bool(_VERSION_LINE.match(version)) and bool(fields) and all(b":" in line for line in fields)
     )
 
 
@@ -375,8 +375,7 @@ def _read_cut(
     cut_doc = _document(record, item, state, stats)
     if cut_doc is not None:
         cut_doc.warnings.append(
-            f"its Content-Length ran past the start of the next record (byte {cut}): "
-            "read to there"
+            f"its Content-Length ran past the start of the next record (byte {cut}): read to there"
         )
     return cut_doc
 

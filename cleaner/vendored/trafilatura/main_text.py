@@ -128,9 +128,7 @@ def main_text(
     if not (plain or markdown):
         notes = xmltotxt(comments_body, False) if comments and len(comments_body) else None
         return _joined(xmltotxt(body, False), notes)
-    return _written(
-        body, comments_body if comments else None, plain, markdown, quotes
-    )
+    return _written(body, comments_body if comments else None, plain, markdown, quotes)
 
 
 def _written(
