@@ -207,6 +207,10 @@ def _batch_limit(most: int, left: int, workers: int) -> int:
     return max(1, min(most, -(-left // (TAIL_SHARE * workers))))
 
 
+#: The corpus pass's phase, as progress shows it.
+COUNTING = "counting lines"
+
+
 def build_corpus_table(
     files: Sequence[InputFile],
     cleaner: Cleaner,
@@ -243,10 +247,6 @@ def build_corpus_table(
                 nbytes=sum(sizes[task.index] for task in batch),
             )
     return table
-
-
-#: The corpus pass's phase, as progress shows it.
-COUNTING = "counting lines"
 
 
 def _noted(

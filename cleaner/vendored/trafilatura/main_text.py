@@ -153,8 +153,7 @@ def _marked(body: _Element, plain: bool, markdown: bool, quotes: frozenset[str])
     """`body` as cleaner/markup.py prepares it for its writer: code blocks (and <pre>
     text) verbatim in both forms, a quote's source line breaks as spaces, and in plain
     text rows and items without markdown."""
-    if plain or markdown:
-        quote_markup(body, quotes)
+    quote_markup(body, quotes)  # (called for plain text or markdown alone)
     if plain:
         return plain_markup(body)
     return code_markup(body, markdown=True) if markdown else body
