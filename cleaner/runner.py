@@ -219,14 +219,17 @@ def build_corpus_table(
     folders: OutputFolders | None = None,
     options: ReadOptions | None = None,
     progress: Progress | None = None,
+    sizes: Sequence[int] | None = None,
 ) -> CorpusTable:
     """The corpus pass: line counts per site over every input, counted by the workers
     and summed here (read failures wait for the cleaning pass, which reports them).
     `folders`: where a worker that dies notes its place (a temporary folder if None);
-    `progress`: shown as the phase "counting lines"."""
+    `progress`: shown as the phase "counting lines"; `sizes`: each input's bytes, when
+    the caller has them (else each file is asked)."""
     executor = executor or InlineExecutor()
     progress = progress or NoProgress()
-    sizes = [_size(item.path) for item in files]
+    if sizes is None:
+        sizes = [_size(item.path) for item in files]
     with ExitStack() as stack:
         if folders is None:
             temporary = stack.enter_context(tempfile.TemporaryDirectory(prefix="cleaner-"))
@@ -273,12 +276,13 @@ class _Collector:
         manifest: Manifest,
         on_failure: Callable[[Failure], None] | None,
         dedup: DedupStage,
+        sizes: Sequence[int],
     ) -> None:
         self.config, self.files = config, files
         self.report, self.writer, self.progress = report, writer, progress
         self.manifest, self.on_failure = manifest, on_failure
         self.dedup = dedup  # the executor's (a distributed job on Ray), else the driver's
-        self.sizes = [_size(item.path) for item in files]
+        self.sizes = sizes  # each input's bytes, by its index
         self.settings = ""  # the settings digest, when there is a manifest
         self.skipped: Counter[str] = Counter()
         #: Whether a dropped duplicate loses its only copy: then its input is cleaned
@@ -598,11 +602,12 @@ def run(
                 listed = manifest.names()
                 for name, doc_ids in unrecorded_fingerprints(folders.state, listed):
                     manifest.note_pending(name, doc_ids)
+            sizes = [_size(item.path) for item in files]  # asked once: progress, batches
             table = None
             if config.corpus_pass:
                 with long_lived_frozen():
                     table = build_corpus_table(
-                        files, cleaner, config, executor, folders, options, progress
+                        files, cleaner, config, executor, folders, options, progress, sizes
                     )
                 table = table.pruned(config.corpus_min_docs)
                 cleaner = Cleaner(config, ruleset=cleaner.ruleset, corpus=table)
@@ -641,7 +646,7 @@ def run(
             try:  # stopped before the cleaning: its index goes (OUT is then left unused)
                 with _writing(out):
                     collector = _Collector(
-                        config, files, report, writer, progress, manifest, on_failure, dedup
+                        config, files, report, writer, progress, manifest, on_failure, dedup, sizes
                     )
                 collector.settings = settings_digest(config, cleaner.ruleset.digest, table)
                 context = RunContext(folders, config.format, collector.settings)

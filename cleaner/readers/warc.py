@@ -113,11 +113,10 @@ def _document(record, item: InputFile, state: _ReadState, stats: ReadStats) -> D
     return doc
 
 
-def _open_archive(path: Path, max_bytes: int) -> BinaryIO:
+def _open_archive(path: Path, kind: str | None, max_bytes: int) -> BinaryIO:
     """Gzip is left to warcio, whose per-record decompressor survives a truncated member.
-    A bz2, xz or zstd archive that inflates far past `max_bytes` stops there."""
-    with path.open("rb") as probe:
-        kind = compression_of(probe.read(6))
+    A bz2, xz or zstd archive that inflates far past `max_bytes` stops there. `kind`: its
+    compression (`_compression_of_file`)."""
     return path.open("rb") if kind in (None, "gzip") else open_decompressed(path, max_bytes)
 
 
@@ -142,10 +141,11 @@ def read_warc(
         )
         return
     state = _ReadState(arc=head.lstrip(b"\r\n\t ").startswith(b"filedesc:"))
-    state.plain = _compression_of_file(item.path) is None and not state.arc
+    kind = _compression_of_file(item.path)
+    state.plain = kind is None and not state.arc
     if state.plain:
         state.size, state.ends_cleanly = _plain_file_end(item.path)
-    with _open_archive(item.path, max_bytes) as stream:
+    with _open_archive(item.path, kind, max_bytes) as stream:
         try:
             yield from _read_records(item, stats, stream, state)
             return
@@ -301,6 +301,8 @@ def _inside_past_the_end(path: Path, state: _ReadState, start: int, length: int)
     each record that claims so again after it to the end again."""
     if not state.plain or not state.ends_cleanly or not isinstance(length, int):
         return None
+    if start + _HEADER_LOOK + length + 8 <= state.size:
+        return None  # ends inside the file whatever its header's length: nothing to read
     with path.open("rb") as handle:
         handle.seek(start)
         header_end = handle.read(_HEADER_LOOK).find(b"\r\n\r\n")
